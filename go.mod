@@ -1,0 +1,3 @@
+module github.com/credence-project/credence
+
+go 1.26.8
