@@ -1,0 +1,130 @@
+package annotate
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Size limits of an article, so that one bad line cannot exhaust the server.
+const (
+	MaxTitleLen = 1000
+	MaxTextLen  = 2_000_000 // code points
+	MaxURLLen   = 2048
+)
+
+// ArticleInput is an article as a client or an import file sends it. The outlet is given
+// either by id or by a name, alias or domain (Outlet); import resolves it.
+type ArticleInput struct {
+	OutletID    int64      `json:"outlet_id"`
+	Outlet      string     `json:"outlet"`
+	Title       string     `json:"title"`
+	URL         string     `json:"url"`
+	Author      string     `json:"author"`
+	PublishedAt *time.Time `json:"published_at"`
+	Text        string     `json:"text"`
+}
+
+// Normalise validates the input and puts its text in stored form (see NormaliseText).
+func (a *ArticleInput) Normalise() error {
+	a.Title = strings.TrimSpace(NormaliseText(a.Title))
+	a.Author = strings.TrimSpace(NormaliseText(a.Author))
+	a.URL = strings.TrimSpace(a.URL)
+	a.Outlet = strings.TrimSpace(a.Outlet)
+	a.Text = NormaliseText(a.Text)
+	switch {
+	case a.Title == "":
+		return Errorf(CodeInvalid, "title", "title is required")
+	case CodePoints(a.Title) > MaxTitleLen:
+		return Errorf(CodeInvalid, "title", "title is longer than %d characters", MaxTitleLen)
+	case strings.TrimSpace(a.Text) == "":
+		return Errorf(CodeInvalid, "text", "text is required")
+	case CodePoints(a.Text) > MaxTextLen:
+		return Errorf(CodeInvalid, "text", "text is longer than %d characters", MaxTextLen)
+	case len(a.URL) > MaxURLLen:
+		return Errorf(CodeInvalid, "url", "url is longer than %d characters", MaxURLLen)
+	}
+	if a.URL != "" {
+		u, err := url.Parse(a.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return Errorf(CodeInvalid, "url", "url %q is not an absolute http(s) URL", clip(a.URL))
+		}
+	}
+	if a.PublishedAt != nil {
+		t := a.PublishedAt.UTC()
+		a.PublishedAt = &t
+	}
+	return nil
+}
+
+// URLHost returns the lower-case host of the article's URL without "www.", or "".
+func (a *ArticleInput) URLHost() string {
+	u, err := url.Parse(a.URL)
+	if err != nil {
+		return ""
+	}
+	return NormaliseDomain(u.Hostname())
+}
+
+// NormaliseDomain lower-cases a domain and strips a scheme, path and leading "www.".
+func NormaliseDomain(d string) string {
+	d = strings.ToLower(strings.TrimSpace(d))
+	if i := strings.Index(d, "://"); i >= 0 {
+		d = d[i+3:]
+	}
+	if i := strings.IndexAny(d, "/?#"); i >= 0 {
+		d = d[:i]
+	}
+	return strings.TrimPrefix(d, "www.")
+}
+
+// ParseImportLine decodes one line of newline-delimited JSON into an article input. The
+// outlet may be a number (an id) or a string (a name, alias or domain).
+func ParseImportLine(line []byte) (ArticleInput, error) {
+	var raw struct {
+		ArticleInput
+		OutletAny json.RawMessage `json:"outlet"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if err := dec.Decode(&raw); err != nil {
+		return ArticleInput{}, Errorf(CodeBadRequest, "", "line is not a JSON object: %s", jsonProblem(err))
+	}
+	if dec.More() {
+		return ArticleInput{}, Errorf(CodeBadRequest, "", "line holds more than one JSON value")
+	}
+	in := raw.ArticleInput
+	in.Outlet = ""
+	if len(raw.OutletAny) > 0 && string(raw.OutletAny) != "null" {
+		var id int64
+		var name string
+		switch {
+		case json.Unmarshal(raw.OutletAny, &id) == nil:
+			in.OutletID = id
+		case json.Unmarshal(raw.OutletAny, &name) == nil:
+			in.Outlet = name
+		default:
+			return ArticleInput{}, Errorf(CodeInvalid, "outlet", "outlet must be an id, a name, an alias or a domain")
+		}
+	}
+	if err := in.Normalise(); err != nil {
+		return ArticleInput{}, err
+	}
+	return in, nil
+}
+
+// jsonProblem turns a decoding error into a short sentence without Go type names.
+func jsonProblem(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("syntax error at byte %d", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Sprintf("field %q has the wrong type (%s)", te.Field, te.Value)
+	}
+	return err.Error()
+}

@@ -1,0 +1,259 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/credence-project/credence/annotate"
+	"github.com/credence-project/credence/models"
+)
+
+type annotationJSON struct {
+	ID        int64            `json:"id"`
+	ArticleID int64            `json:"article_id"`
+	UserID    int64            `json:"user_id"`
+	UserName  string           `json:"user_name"`
+	Label     string           `json:"label"`
+	Start     int              `json:"start"`
+	End       int              `json:"end"`
+	Exact     string           `json:"exact"`
+	Prefix    string           `json:"prefix"`
+	Suffix    string           `json:"suffix"`
+	Note      string           `json:"note"`
+	Source    *annotate.Source `json:"source"`
+	Status    string           `json:"status"`
+	Version   int64            `json:"version"`
+	CreatedAt time.Time        `json:"created_at"`
+	UpdatedAt time.Time        `json:"updated_at"`
+}
+
+func toAnnotationJSON(a *models.Annotation) annotationJSON {
+	out := annotationJSON{ID: a.ID, ArticleID: a.ArticleID, UserID: a.UserID, UserName: a.UserName, Label: a.Label,
+		Start: a.Start, End: a.End, Exact: a.Exact, Prefix: a.Prefix, Suffix: a.Suffix, Note: a.Note,
+		Status: a.Status, Version: a.Version, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+	if a.SourceText != "" || a.SourceURL != "" {
+		out.Source = &annotate.Source{Text: a.SourceText, URL: a.SourceURL}
+	}
+	return out
+}
+
+type annotationRequest struct {
+	Version *int64           `json:"version"`
+	Label   *string          `json:"label"`
+	Start   *int             `json:"start"`
+	End     *int             `json:"end"`
+	Exact   *string          `json:"exact"`
+	Note    *string          `json:"note"`
+	Source  *annotate.Source `json:"source"`
+}
+
+func (s *Server) createAnnotation(c *gin.Context) {
+	articleID, ok := pathID(c)
+	if !ok {
+		return
+	}
+	var req annotationRequest
+	if !bind(c, &req) {
+		return
+	}
+	ctx := c.Request.Context()
+	art, err := s.store.Article(ctx, articleID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if req.Label == nil {
+		fail(c, annotate.Errorf(annotate.CodeInvalidLabel, "label", "label is required"))
+		return
+	}
+	if req.Start == nil || req.End == nil {
+		fail(c, annotate.Errorf(annotate.CodeInvalidSpan, "start", "start and end are required"))
+		return
+	}
+	label, err := annotate.ParseLabel(*req.Label)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	q, err := annotate.NewText(art.Text).Anchor(*req.Start, *req.End, req.Exact)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	note := ""
+	if req.Note != nil {
+		note = *req.Note
+	}
+	if err := annotate.CheckNote(note); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := annotate.CheckSource(req.Source); err != nil {
+		fail(c, err)
+		return
+	}
+	u := currentUser(c)
+	a := &models.Annotation{ArticleID: articleID, UserID: u.ID, Label: string(label), Start: *req.Start, End: *req.End,
+		Exact: q.Exact, Prefix: q.Prefix, Suffix: q.Suffix, Note: note}
+	if req.Source != nil {
+		a.SourceText, a.SourceURL = req.Source.Text, req.Source.URL
+	}
+	if err := s.store.CreateAnnotation(ctx, a); err != nil {
+		fail(c, err)
+		return
+	}
+	a.UserName = u.Name
+	c.JSON(http.StatusCreated, toAnnotationJSON(a))
+}
+
+// listAnnotations returns an article's annotations. Review is blind: a reviewer who has not
+// finished the article sees only their own.
+func (s *Server) listAnnotations(c *gin.Context) {
+	articleID, ok := pathID(c)
+	if !ok {
+		return
+	}
+	p, ok := page(c)
+	if !ok {
+		return
+	}
+	userID, ok := queryID(c, "user_id")
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	if _, err := s.store.Article(ctx, articleID); err != nil {
+		fail(c, err)
+		return
+	}
+	u := currentUser(c)
+	if u.Role == annotate.RoleReviewer && userID != u.ID {
+		r, err := s.store.Review(ctx, articleID, u.ID)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		if r.CompletedAt == nil {
+			if userID != 0 {
+				fail(c, errf(http.StatusForbidden, "blind_review", "other reviewers' annotations are hidden until you mark the article done"))
+				return
+			}
+			userID = u.ID
+		}
+	}
+	as, more, err := s.store.ListAnnotations(ctx, models.AnnotationFilter{ArticleID: articleID, UserID: userID, Page: p})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := make([]annotationJSON, len(as))
+	for i := range as {
+		out[i] = toAnnotationJSON(&as[i])
+	}
+	list(c, out, more, func(a annotationJSON) int64 { return a.ID })
+}
+
+// ownAnnotation loads an annotation the current user may change: their own, or any for an admin.
+func (s *Server) ownAnnotation(c *gin.Context) (*models.Annotation, bool) {
+	id, ok := pathID(c)
+	if !ok {
+		return nil, false
+	}
+	a, err := s.store.Annotation(c.Request.Context(), id)
+	if err != nil {
+		fail(c, err)
+		return nil, false
+	}
+	u := currentUser(c)
+	if a.UserID != u.ID && u.Role != annotate.RoleAdmin {
+		fail(c, errf(http.StatusForbidden, "forbidden", "only the annotation's author or an admin may change it"))
+		return nil, false
+	}
+	return a, true
+}
+
+func (s *Server) updateAnnotation(c *gin.Context) {
+	a, ok := s.ownAnnotation(c)
+	if !ok {
+		return
+	}
+	var req annotationRequest
+	if !bind(c, &req) {
+		return
+	}
+	if req.Version == nil {
+		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "version", "version is required: send the version you read"))
+		return
+	}
+	p := models.AnnotationPatch{Version: *req.Version, Note: req.Note}
+	if req.Label != nil {
+		l, err := annotate.ParseLabel(*req.Label)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		ls := string(l)
+		p.Label = &ls
+	}
+	if req.Note != nil {
+		if err := annotate.CheckNote(*req.Note); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	if req.Source != nil {
+		empty := *req.Source == annotate.Source{}
+		if !empty {
+			if err := annotate.CheckSource(req.Source); err != nil {
+				fail(c, err)
+				return
+			}
+		}
+		p.SourceText, p.SourceURL = &req.Source.Text, &req.Source.URL
+	}
+	if req.Start != nil || req.End != nil || req.Exact != nil {
+		start, end := a.Start, a.End
+		if req.Start != nil {
+			start = *req.Start
+		}
+		if req.End != nil {
+			end = *req.End
+		}
+		art, err := s.store.Article(c.Request.Context(), a.ArticleID)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		q, err := annotate.NewText(art.Text).Anchor(start, end, req.Exact)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		p.Start, p.End, p.Exact, p.Prefix, p.Suffix = &start, &end, &q.Exact, &q.Prefix, &q.Suffix
+	}
+	out, err := s.store.UpdateAnnotation(c.Request.Context(), currentUser(c).ID, a.ID, p)
+	if err != nil {
+		if e := toAPIError(c, err); e.Code == "version_conflict" {
+			cur, _ := s.store.Annotation(c.Request.Context(), a.ID)
+			c.AbortWithStatusJSON(e.Status, gin.H{"error": e, "current": toAnnotationJSON(cur)})
+			return
+		}
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toAnnotationJSON(out))
+}
+
+func (s *Server) deleteAnnotation(c *gin.Context) {
+	a, ok := s.ownAnnotation(c)
+	if !ok {
+		return
+	}
+	if err := s.store.DeleteAnnotation(c.Request.Context(), currentUser(c).ID, a.ID); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

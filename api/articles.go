@@ -1,0 +1,159 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/credence-project/credence/annotate"
+	"github.com/credence-project/credence/models"
+)
+
+type articleJSON struct {
+	ID          int64       `json:"id"`
+	OutletID    int64       `json:"outlet_id"`
+	OutletName  string      `json:"outlet_name"`
+	Title       string      `json:"title"`
+	URL         string      `json:"url"`
+	Author      string      `json:"author"`
+	PublishedAt *time.Time  `json:"published_at"`
+	Text        *string     `json:"text,omitempty"`
+	TextSHA256  string      `json:"text_sha256"`
+	TextLength  int         `json:"text_length"`
+	CreatedAt   time.Time   `json:"created_at"`
+	Review      *reviewJSON `json:"review,omitempty"`
+}
+
+type reviewJSON struct {
+	Status      string     `json:"status"`
+	Assigned    bool       `json:"assigned"`
+	CompletedAt *time.Time `json:"completed_at"`
+}
+
+func toArticleJSON(a *models.Article, withText bool) articleJSON {
+	out := articleJSON{ID: a.ID, OutletID: a.OutletID, OutletName: a.OutletName, Title: a.Title, URL: a.URL, Author: a.Author,
+		PublishedAt: a.PublishedAt, TextSHA256: a.TextSHA256, TextLength: a.TextLength, CreatedAt: a.CreatedAt}
+	if withText {
+		t := a.Text
+		out.Text = &t
+	}
+	return out
+}
+
+func reviewStatus(r *models.Review) reviewJSON {
+	st := "todo"
+	switch {
+	case r.CompletedAt != nil:
+		st = "completed"
+	case !r.UpdatedAt.IsZero() && (r.AssignedAt == nil || r.UpdatedAt.After(*r.AssignedAt)):
+		st = "in_progress"
+	}
+	return reviewJSON{Status: st, Assigned: r.Assigned, CompletedAt: r.CompletedAt}
+}
+
+func (s *Server) listArticles(c *gin.Context) {
+	p, ok := page(c)
+	if !ok {
+		return
+	}
+	outlet, ok := queryID(c, "outlet_id")
+	if !ok {
+		return
+	}
+	as, more, err := s.store.ListArticles(c.Request.Context(), models.ArticleFilter{OutletID: outlet, Page: p})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := make([]articleJSON, len(as))
+	for i := range as {
+		out[i] = toArticleJSON(&as[i], false)
+	}
+	list(c, out, more, func(a articleJSON) int64 { return a.ID })
+}
+
+func (s *Server) getArticle(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	a, err := s.store.Article(c.Request.Context(), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := toArticleJSON(a, true)
+	r, err := s.store.Review(c.Request.Context(), id, currentUser(c).ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	rs := reviewStatus(r)
+	out.Review = &rs
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) createArticle(c *gin.Context) {
+	var in annotate.ArticleInput
+	if !bind(c, &in) {
+		return
+	}
+	a, err := s.CreateArticle(c.Request.Context(), currentUser(c).ID, in)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, toArticleJSON(a, true))
+}
+
+// CreateArticle validates, normalises and stores one article, resolving its outlet by id,
+// by name, alias or domain, or by the domain of its URL; then it is scanned for reprints.
+func (s *Server) CreateArticle(ctx context.Context, actor int64, in annotate.ArticleInput) (*models.Article, error) {
+	if err := in.Normalise(); err != nil {
+		return nil, err
+	}
+	outletID, err := s.resolveOutlet(ctx, &in)
+	if err != nil {
+		return nil, err
+	}
+	a := &models.Article{OutletID: outletID, Title: in.Title, URL: in.URL, Author: in.Author, PublishedAt: in.PublishedAt,
+		Text: in.Text, TextSHA256: annotate.TextSHA256(in.Text), TextLength: annotate.CodePoints(in.Text), CreatedAt: time.Now().UTC()}
+	if err := s.store.CreateArticle(ctx, actor, a); err != nil {
+		return nil, err
+	}
+	full, err := s.store.Article(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	s.articleAdded(ctx, full)
+	return full, nil
+}
+
+func (s *Server) resolveOutlet(ctx context.Context, in *annotate.ArticleInput) (int64, error) {
+	switch {
+	case in.OutletID > 0:
+		if _, err := s.store.Outlet(ctx, in.OutletID); err != nil {
+			if errors.Is(err, models.ErrNotFound) {
+				return 0, annotate.Errorf("unknown_outlet", "outlet_id", "no outlet with id %d", in.OutletID)
+			}
+			return 0, err
+		}
+		return in.OutletID, nil
+	case in.Outlet != "":
+		id, err := s.store.ResolveOutlet(ctx, in.Outlet)
+		if errors.Is(err, models.ErrNotFound) {
+			return 0, annotate.Errorf("unknown_outlet", "outlet", "no outlet has the name, alias or domain %q", in.Outlet)
+		}
+		return id, err
+	case in.URL != "":
+		id, err := s.store.ResolveDomain(ctx, in.URLHost())
+		if errors.Is(err, models.ErrNotFound) {
+			return 0, annotate.Errorf("unknown_outlet", "outlet", "no outlet given, and no outlet has the domain %q of the url", in.URLHost())
+		}
+		return id, err
+	}
+	return 0, annotate.Errorf("unknown_outlet", "outlet_id", "outlet_id (or outlet: a name, alias or domain) is required")
+}

@@ -1,0 +1,296 @@
+package api
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/credence-project/credence/models"
+)
+
+const (
+	sessionCookie = "credence_session"
+	tokenPrefix   = "cred_"
+)
+
+// HashPassword hashes a password with bcrypt at the given cost.
+func HashPassword(pw string, cost int) (string, error) {
+	if len(pw) < 8 {
+		return "", fieldErr(http.StatusUnprocessableEntity, "invalid", "password", "password must have at least 8 characters")
+	}
+	if len(pw) > 72 {
+		return "", fieldErr(http.StatusUnprocessableEntity, "invalid", "password", "password must have at most 72 bytes")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), cost)
+	return string(h), err
+}
+
+// dummyHash is compared against when an account does not exist, so that a sign-in for an
+// unknown email takes as long as one with a wrong password.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), bcrypt.DefaultCost)
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // the system's randomness failing is not recoverable
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// authenticate finds the user behind a bearer token or a session cookie. It does not
+// reject anonymous requests; requireRole does.
+func (s *Server) authenticate(c *gin.Context) {
+	ctx := c.Request.Context()
+	if h := c.GetHeader("Authorization"); h != "" {
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || tok == "" {
+			fail(c, errf(http.StatusUnauthorized, "unauthorized", "the Authorization header must be \"Bearer <token>\""))
+			return
+		}
+		u, err := s.store.TokenUser(ctx, sha256Hex(strings.TrimSpace(tok)))
+		if errors.Is(err, models.ErrNotFound) {
+			fail(c, errf(http.StatusUnauthorized, "unauthorized", "the API token is not valid (revoked, or its account disabled)"))
+			return
+		}
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		c.Set(ctxUser, u)
+		c.Next()
+		return
+	}
+	if v, err := c.Cookie(sessionCookie); err == nil && v != "" {
+		sess, u, err := s.store.SessionUser(ctx, sha256Hex(v))
+		switch {
+		case err == nil:
+			c.Set(ctxUser, u)
+			c.Set(ctxSession, sess)
+		case !errors.Is(err, models.ErrNotFound):
+			fail(c, err)
+			return
+		}
+	}
+	c.Next()
+}
+
+// checkCSRF refuses cookie-authenticated state changes without the session's CSRF token.
+func checkCSRF(c *gin.Context) {
+	switch c.Request.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		c.Next()
+		return
+	}
+	v, ok := c.Get(ctxSession)
+	if !ok { // bearer token or anonymous
+		c.Next()
+		return
+	}
+	sess := v.(*models.Session)
+	got := c.GetHeader("X-CSRF-Token")
+	if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRFToken)) != 1 {
+		fail(c, errCSRF)
+		return
+	}
+	c.Next()
+}
+
+func currentUser(c *gin.Context) *models.User {
+	if v, ok := c.Get(ctxUser); ok {
+		return v.(*models.User)
+	}
+	return nil
+}
+
+// requireRole lets through signed-in users with one of the roles (any role when none given).
+func requireRole(roles ...string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u := currentUser(c)
+		if u == nil {
+			fail(c, errUnauthorized)
+			return
+		}
+		if len(roles) > 0 {
+			ok := false
+			for _, r := range roles {
+				ok = ok || r == u.Role
+			}
+			if !ok {
+				fail(c, errf(http.StatusForbidden, "forbidden", "the %s role may not do this; it needs %s", u.Role, strings.Join(roles, " or ")))
+				return
+			}
+		}
+		c.Next()
+	}
+}
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type userJSON struct {
+	ID       int64  `json:"id"`
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Disabled bool   `json:"disabled"`
+}
+
+func toUserJSON(u *models.User) userJSON {
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Disabled: u.Disabled}
+}
+
+// login checks a password, rate limited per account and per address, and starts a new
+// session (a fresh id at every sign-in, so a planted cookie is worthless).
+func (s *Server) login(c *gin.Context) {
+	var req loginRequest
+	if !bind(c, &req) {
+		return
+	}
+	if req.Email == "" || req.Password == "" {
+		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "email", "email and password are required"))
+		return
+	}
+	ctx := c.Request.Context()
+	keys := []struct {
+		key string
+		max int
+	}{{"email:" + strings.ToLower(strings.TrimSpace(req.Email)), s.cfg.LoginMaxFailures}, {"ip:" + c.ClientIP(), s.cfg.LoginMaxPerIP}}
+	for _, k := range keys {
+		ok, wait, err := s.store.LoginAllowed(ctx, k.key, k.max, s.cfg.LoginWindow)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		if !ok {
+			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			fail(c, errf(http.StatusTooManyRequests, "rate_limited", "too many failed sign-ins; try again in %s", wait.Round(time.Second)))
+			return
+		}
+	}
+	u, err := s.store.UserByEmail(ctx, req.Email)
+	hash := dummyHash
+	if err == nil {
+		hash = []byte(u.PasswordHash)
+	} else if !errors.Is(err, models.ErrNotFound) {
+		fail(c, err)
+		return
+	}
+	pwErr := bcrypt.CompareHashAndPassword(hash, []byte(req.Password))
+	if err != nil || pwErr != nil || u.Disabled {
+		for _, k := range keys {
+			if err := s.store.LoginFailed(ctx, k.key, s.cfg.LoginWindow); err != nil {
+				fail(c, err)
+				return
+			}
+		}
+		fail(c, errf(http.StatusUnauthorized, "invalid_credentials", "wrong email or password, or the account is disabled"))
+		return
+	}
+	_ = s.store.LoginSucceeded(ctx, keys[0].key)
+	if v, err := c.Cookie(sessionCookie); err == nil {
+		_ = s.store.DeleteSession(ctx, sha256Hex(v))
+	}
+	raw := randomToken(32)
+	sess := &models.Session{ID: sha256Hex(raw), UserID: u.ID, CSRFToken: randomToken(32), CreatedAt: time.Now().UTC(), ExpiresAt: time.Now().UTC().Add(s.cfg.SessionTTL)}
+	if err := s.store.CreateSession(ctx, sess); err != nil {
+		fail(c, err)
+		return
+	}
+	s.setSessionCookie(c, raw, int(s.cfg.SessionTTL.Seconds()))
+	c.JSON(http.StatusOK, gin.H{"user": toUserJSON(u), "csrf_token": sess.CSRFToken})
+}
+
+func (s *Server) setSessionCookie(c *gin.Context, value string, maxAge int) {
+	secure := s.cfg.SecureCookies || c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https"
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: sessionCookie, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (s *Server) logout(c *gin.Context) {
+	if v, ok := c.Get(ctxSession); ok {
+		if err := s.store.DeleteSession(c.Request.Context(), v.(*models.Session).ID); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	s.setSessionCookie(c, "", -1)
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) me(c *gin.Context) {
+	u := toUserJSON(currentUser(c))
+	out := gin.H{"id": u.ID, "email": u.Email, "name": u.Name, "role": u.Role, "disabled": u.Disabled, "user": u}
+	if v, ok := c.Get(ctxSession); ok {
+		out["csrf_token"] = v.(*models.Session).CSRFToken
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+type tokenRequest struct {
+	Name string `json:"name"`
+}
+
+func (s *Server) createToken(c *gin.Context) {
+	var req tokenRequest
+	if !bind(c, &req) {
+		return
+	}
+	req.Name = strings.TrimSpace(req.Name)
+	if req.Name == "" || len(req.Name) > 200 {
+		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "name", "name is required (at most 200 characters)"))
+		return
+	}
+	raw := tokenPrefix + randomToken(32)
+	t := &models.APIToken{UserID: currentUser(c).ID, Name: req.Name, TokenHash: sha256Hex(raw), CreatedAt: time.Now().UTC()}
+	if err := s.store.CreateToken(c.Request.Context(), t); err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"id": t.ID, "name": t.Name, "token": raw, "created_at": t.CreatedAt})
+}
+
+func (s *Server) listTokens(c *gin.Context) {
+	ts, err := s.store.ListTokens(c.Request.Context(), currentUser(c).ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]gin.H, len(ts))
+	for i, t := range ts {
+		items[i] = gin.H{"id": t.ID, "name": t.Name, "created_at": t.CreatedAt, "last_used_at": t.LastUsedAt}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": ""})
+}
+
+func (s *Server) deleteToken(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	if err := s.store.DeleteToken(c.Request.Context(), currentUser(c).ID, id); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,211 @@
+package api
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// routeDoc describes one route for the OpenAPI document: a summary, the request body
+// schema, the success status and its response schema (component names, or "" for none).
+type routeDoc struct {
+	Summary  string
+	Request  string
+	Status   int
+	Response string
+	Query    []string // query parameters
+}
+
+// routeDocs documents every route of Routes(); a test fails when one is missing.
+var routeDocs = map[string]routeDoc{
+	"POST /api/v1/auth/login":                {"Sign in; sets the session cookie", "Login", 200, "LoginResult", nil},
+	"POST /api/v1/auth/logout":               {"Sign out; ends the session", "", 204, "", nil},
+	"GET /api/v1/me":                         {"The signed-in user and the CSRF token", "", 200, "Me", nil},
+	"GET /api/v1/openapi.json":               {"This document", "", 200, "", nil},
+	"GET /api/v1/tokens":                     {"The signed-in user's API tokens", "", 200, "TokenList", nil},
+	"POST /api/v1/tokens":                    {"Create an API token; shown only this once", "TokenCreate", 201, "TokenCreated", nil},
+	"DELETE /api/v1/tokens/{id}":             {"Revoke an API token", "", 204, "", nil},
+	"GET /api/v1/users":                      {"List accounts", "", 200, "UserList", []string{"limit", "cursor"}},
+	"POST /api/v1/users":                     {"Create an account", "UserWrite", 201, "User", nil},
+	"PATCH /api/v1/users/{id}":               {"Change an account (role, disabled, password…)", "UserWrite", 200, "User", nil},
+	"DELETE /api/v1/users/{id}":              {"Delete an account (its annotations are kept)", "", 204, "", nil},
+	"GET /api/v1/outlets":                    {"List outlets; q matches names, aliases and domains", "", 200, "OutletList", []string{"q", "limit", "cursor"}},
+	"GET /api/v1/outlets/{id}":               {"One outlet", "", 200, "Outlet", nil},
+	"POST /api/v1/outlets":                   {"Create an outlet", "OutletWrite", 201, "Outlet", nil},
+	"PATCH /api/v1/outlets/{id}":             {"Change an outlet (send its version)", "OutletWrite", 200, "Outlet", nil},
+	"DELETE /api/v1/outlets/{id}":            {"Delete an outlet nothing refers to (409 in_use otherwise)", "", 204, "", nil},
+	"POST /api/v1/outlets/{id}/merge":        {"Merge an outlet into another, keeping its names as aliases", "Merge", 200, "MergeResult", nil},
+	"GET /api/v1/outlets/{id}/merge-preview": {"What a merge of this outlet would move", "", 200, "MergePreview", nil},
+	"GET /api/v1/articles":                   {"List articles (without text)", "", 200, "ArticleList", []string{"outlet_id", "limit", "cursor"}},
+	"POST /api/v1/articles":                  {"Store an article", "ArticleWrite", 201, "Article", nil},
+	"POST /api/v1/articles/import":           {"Import newline-delimited JSON articles", "", 200, "ImportResult", nil},
+	"GET /api/v1/articles/{id}":              {"One article with its text", "", 200, "Article", nil},
+	"GET /api/v1/articles/{id}/annotations":  {"An article's annotations (blind until the reviewer completes)", "", 200, "AnnotationList", []string{"user_id", "limit", "cursor"}},
+	"POST /api/v1/articles/{id}/annotations": {"Annotate a passage", "AnnotationWrite", 201, "Annotation", nil},
+	"GET /api/v1/articles/{id}/regions":      {"Quote and comment regions, manual and detected", "", 200, "RegionList", nil},
+	"POST /api/v1/articles/{id}/regions":     {"Mark a quote or comments region", "RegionWrite", 201, "Region", nil},
+	"POST /api/v1/articles/{id}/complete":    {"The signed-in reviewer has finished the article", "", 200, "Review", nil},
+	"DELETE /api/v1/articles/{id}/complete":  {"Reopen the signed-in reviewer's finished review", "", 200, "Review", nil},
+	"GET /api/v1/articles/{id}/reprints":     {"Passages this article shares with others", "", 200, "ReprintList", nil},
+	"POST /api/v1/articles/{id}/rescan":      {"Run reprint detection again for one article", "", 200, "RegionList", nil},
+	"POST /api/v1/reprints/rebuild":          {"Rebuild the reprint index from the database", "", 200, "", nil},
+	"PATCH /api/v1/annotations/{id}":         {"Change an annotation (send its version)", "AnnotationWrite", 200, "Annotation", nil},
+	"DELETE /api/v1/annotations/{id}":        {"Delete an annotation", "", 204, "", nil},
+	"PATCH /api/v1/regions/{id}":             {"Accept, reject or re-credit a region", "RegionWrite", 200, "Region", nil},
+	"DELETE /api/v1/regions/{id}":            {"Delete a region", "", 204, "", nil},
+	"GET /api/v1/queue":                      {"The signed-in reviewer's articles still to do, assigned first", "", 200, "Queue", nil},
+	"GET /api/v1/audit":                      {"Every change, newest first", "", 200, "AuditList", []string{"entity", "actor_id", "limit", "cursor"}},
+}
+
+var ginParam = regexp.MustCompile(`:(\w+)`)
+
+// openAPIPath turns gin's /x/:id into OpenAPI's /x/{id}.
+func openAPIPath(p string) string { return ginParam.ReplaceAllString(p, "{$1}") }
+
+func obj(props map[string]any, required ...string) map[string]any {
+	o := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+func listOf(name string) map[string]any {
+	return obj(map[string]any{"items": map[string]any{"type": "array", "items": ref(name)}, "next_cursor": str}, "items", "next_cursor")
+}
+
+var (
+	str     = map[string]any{"type": "string"}
+	integer = map[string]any{"type": "integer", "format": "int64"}
+	number  = map[string]any{"type": "number"}
+	boolean = map[string]any{"type": "boolean"}
+	tstamp  = map[string]any{"type": "string", "format": "date-time"}
+	strs    = map[string]any{"type": "array", "items": str}
+	label   = map[string]any{"type": "string", "enum": []string{"sourced_fact", "speculation", "opinion", "loaded_language"}}
+	nullInt = map[string]any{"type": "integer", "format": "int64", "nullable": true}
+)
+
+func schemas() map[string]any {
+	user := map[string]any{"id": integer, "email": str, "name": str, "role": map[string]any{"type": "string", "enum": []string{"admin", "reviewer", "researcher"}}, "disabled": boolean}
+	outlet := map[string]any{"id": integer, "name": str, "slug": str, "homepage": str, "domains": strs, "aliases": strs, "country": str, "notes": str, "article_count": integer, "version": integer}
+	source := obj(map[string]any{"text": str, "url": str})
+	return map[string]any{
+		"Error":        obj(map[string]any{"error": obj(map[string]any{"code": str, "message": str, "field": str, "details": map[string]any{}}, "code", "message")}, "error"),
+		"Login":        obj(map[string]any{"email": str, "password": str}, "email", "password"),
+		"LoginResult":  obj(map[string]any{"user": ref("User"), "csrf_token": str}, "user", "csrf_token"),
+		"User":         obj(user, "id", "email", "name", "role", "disabled"),
+		"UserList":     listOf("User"),
+		"UserWrite":    obj(map[string]any{"email": str, "name": str, "role": str, "password": str, "disabled": boolean}),
+		"Me":           obj(map[string]any{"id": integer, "email": str, "name": str, "role": str, "user": ref("User"), "csrf_token": str}),
+		"TokenCreate":  obj(map[string]any{"name": str}, "name"),
+		"TokenCreated": obj(map[string]any{"id": integer, "name": str, "token": str, "created_at": tstamp}, "id", "name", "token"),
+		"TokenList":    obj(map[string]any{"items": map[string]any{"type": "array", "items": obj(map[string]any{"id": integer, "name": str, "created_at": tstamp})}, "next_cursor": str}),
+		"Outlet":       obj(outlet, "id", "name", "slug", "homepage", "domains", "aliases", "country", "article_count"),
+		"OutletList":   listOf("Outlet"),
+		"OutletWrite":  obj(map[string]any{"version": integer, "name": str, "slug": str, "homepage": str, "domains": strs, "aliases": strs, "country": str, "notes": str}),
+		"Merge":        obj(map[string]any{"into_id": integer}, "into_id"),
+		"MergeResult":  obj(map[string]any{"outlet": ref("Outlet"), "moved": obj(map[string]any{"articles": integer, "regions": integer})}),
+		"MergePreview": obj(map[string]any{"outlet": ref("Outlet"), "moves": obj(map[string]any{"articles": integer, "regions": integer}), "aliases_kept": strs, "domains_moved": strs}),
+		"Article": obj(map[string]any{"id": integer, "outlet_id": integer, "outlet_name": str, "title": str, "url": str, "author": str,
+			"published_at": map[string]any{"type": "string", "format": "date-time", "nullable": true}, "text": str, "text_sha256": str, "text_length": integer,
+			"created_at": tstamp, "review": obj(map[string]any{"status": str, "assigned": boolean, "completed_at": tstamp})}, "id", "outlet_id", "title", "text_sha256"),
+		"ArticleList":  listOf("Article"),
+		"ArticleWrite": obj(map[string]any{"outlet_id": integer, "outlet": str, "title": str, "url": str, "author": str, "published_at": tstamp, "text": str}, "title", "text"),
+		"ImportResult": obj(map[string]any{"created": integer, "skipped_duplicates": integer, "ids": map[string]any{"type": "array", "items": integer},
+			"errors": map[string]any{"type": "array", "items": obj(map[string]any{"line": integer, "code": str, "message": str, "field": str})}}, "created", "skipped_duplicates", "errors"),
+		"Annotation": obj(map[string]any{"id": integer, "article_id": integer, "user_id": integer, "user_name": str, "label": label,
+			"start": integer, "end": integer, "exact": str, "prefix": str, "suffix": str, "note": str, "source": source,
+			"status": map[string]any{"type": "string", "enum": []string{"anchored", "orphaned"}}, "version": integer, "created_at": tstamp, "updated_at": tstamp},
+			"id", "article_id", "user_id", "label", "start", "end", "exact", "version"),
+		"AnnotationList":  listOf("Annotation"),
+		"AnnotationWrite": obj(map[string]any{"version": integer, "label": label, "start": integer, "end": integer, "exact": str, "note": str, "source": source}),
+		"Region": obj(map[string]any{"id": integer, "article_id": integer, "kind": map[string]any{"type": "string", "enum": []string{"quote", "comments"}},
+			"start": integer, "end": integer, "exact": str, "origin_outlet_id": nullInt, "origin_outlet_name": str,
+			"origin": map[string]any{"type": "string", "enum": []string{"manual", "detected"}},
+			"status": map[string]any{"type": "string", "enum": []string{"proposed", "accepted", "rejected"}},
+			"reason": str, "relation": str, "other_article_id": nullInt, "version": integer, "created_at": tstamp},
+			"id", "article_id", "kind", "start", "end", "origin", "status", "reason"),
+		"RegionList":  listOf("Region"),
+		"RegionWrite": obj(map[string]any{"version": integer, "kind": str, "start": integer, "end": integer, "exact": str, "origin_outlet_id": nullInt, "status": str}),
+		"Review":      obj(map[string]any{"article_id": integer, "user_id": integer, "completed_at": tstamp, "status": str}),
+		"Reprint": obj(map[string]any{"article_id": integer, "outlet_id": integer, "title": str, "start": integer, "end": integer,
+			"other_start": integer, "other_end": integer, "similarity": number}, "article_id", "outlet_id", "start", "end", "other_start", "other_end", "similarity"),
+		"ReprintList": listOf("Reprint"),
+		"Queue": obj(map[string]any{"items": map[string]any{"type": "array", "items": obj(map[string]any{"article_id": integer, "title": str, "outlet": str,
+			"assigned": boolean, "status": map[string]any{"type": "string", "enum": []string{"todo", "in_progress", "completed"}}, "annotations": integer})}, "next_cursor": str}),
+		"AuditEntry": obj(map[string]any{"id": integer, "at": tstamp, "actor_id": nullInt, "action": str, "entity": str, "entity_id": integer, "before": map[string]any{}, "after": map[string]any{}}),
+		"AuditList":  listOf("AuditEntry"),
+	}
+}
+
+// OpenAPI builds the OpenAPI 3 document from the route table.
+func (s *Server) OpenAPI() map[string]any {
+	paths := map[string]map[string]any{}
+	errResp := map[string]any{"description": "error", "content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
+	for _, r := range s.Routes() {
+		p := openAPIPath(r.Path)
+		d := routeDocs[r.Method+" "+p]
+		op := map[string]any{"summary": d.Summary, "operationId": strings.ToLower(r.Method) + strings.ReplaceAll(strings.NewReplacer("{", "", "}", "", "-", "_").Replace(strings.TrimPrefix(p, "/api/v1")), "/", "_")}
+		who := "any signed-in user"
+		switch {
+		case r.Public:
+			who = "anyone"
+			op["security"] = []any{}
+		case r.Roles != nil:
+			who = strings.Join(r.Roles, ", ")
+		}
+		op["description"] = "Who: " + who + "."
+		var params []any
+		for _, m := range ginParam.FindAllStringSubmatch(r.Path, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": integer})
+		}
+		for _, q := range d.Query {
+			sch := str
+			if q == "limit" || strings.HasSuffix(q, "_id") {
+				sch = integer
+			}
+			params = append(params, map[string]any{"name": q, "in": "query", "schema": sch})
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if d.Request != "" {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(d.Request)}}}
+		}
+		if r.Path == "/api/v1/articles/import" {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/x-ndjson": map[string]any{"schema": str}}}
+		}
+		ok := map[string]any{"description": http.StatusText(d.Status)}
+		if d.Response != "" {
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(d.Response)}}
+		}
+		op["responses"] = map[string]any{itoa(d.Status): ok, "400": errResp, "401": errResp, "403": errResp, "404": errResp, "409": errResp, "413": errResp, "422": errResp, "429": errResp}
+		if paths[p] == nil {
+			paths[p] = map[string]any{}
+		}
+		paths[p][strings.ToLower(r.Method)] = op
+	}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info": map[string]any{"title": "Credence: source-credibility and bias annotator", "version": "1.0.0",
+			"description": "Offsets are Unicode code points into the stored (NFC) text, end exclusive. Errors: {error: {code, message, field}}. Cookie-authenticated state changes need the X-CSRF-Token header."},
+		"servers": []any{map[string]any{"url": "/"}},
+		"paths":   paths,
+		"components": map[string]any{
+			"schemas": schemas(),
+			"securitySchemes": map[string]any{
+				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie},
+				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
+			},
+		},
+		"security": []any{map[string]any{"cookie": []any{}}, map[string]any{"bearer": []any{}}},
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func (s *Server) openapi(c *gin.Context) { c.JSON(http.StatusOK, s.OpenAPI()) }

@@ -1,0 +1,271 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/credence-project/credence/annotate"
+	"github.com/credence-project/credence/models"
+)
+
+type outletJSON struct {
+	ID           int64    `json:"id"`
+	Name         string   `json:"name"`
+	Slug         string   `json:"slug"`
+	Homepage     string   `json:"homepage"`
+	Domains      []string `json:"domains"`
+	Aliases      []string `json:"aliases"`
+	Country      string   `json:"country"`
+	Notes        string   `json:"notes"`
+	ArticleCount int64    `json:"article_count"`
+	Version      int64    `json:"version"`
+}
+
+func toOutletJSON(o *models.Outlet) outletJSON {
+	return outletJSON{ID: o.ID, Name: o.Name, Slug: o.Slug, Homepage: o.Homepage, Domains: nonNil(o.Domains),
+		Aliases: nonNil(o.Aliases), Country: o.Country, Notes: o.Notes, ArticleCount: o.ArticleCount, Version: o.Version}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+type outletRequest struct {
+	Version  *int64    `json:"version"`
+	Name     *string   `json:"name"`
+	Slug     *string   `json:"slug"`
+	Homepage *string   `json:"homepage"`
+	Domains  *[]string `json:"domains"`
+	Aliases  *[]string `json:"aliases"`
+	Country  *string   `json:"country"`
+	Notes    *string   `json:"notes"`
+}
+
+func (r *outletRequest) validate(create bool) error {
+	if create && (r.Name == nil || strings.TrimSpace(*r.Name) == "") {
+		return fieldErr(http.StatusUnprocessableEntity, "invalid", "name", "name is required")
+	}
+	trim := func(p *string, field string, max int) error {
+		if p == nil {
+			return nil
+		}
+		*p = strings.TrimSpace(*p)
+		if len(*p) > max {
+			return fieldErr(http.StatusUnprocessableEntity, "invalid", field, "%s is longer than %d characters", field, max)
+		}
+		return nil
+	}
+	for _, f := range []struct {
+		p     *string
+		name  string
+		limit int
+	}{{r.Name, "name", 200}, {r.Slug, "slug", 200}, {r.Homepage, "homepage", 2048}, {r.Country, "country", 100}, {r.Notes, "notes", 10000}} {
+		if err := trim(f.p, f.name, f.limit); err != nil {
+			return err
+		}
+	}
+	if r.Name != nil && *r.Name == "" {
+		return fieldErr(http.StatusUnprocessableEntity, "invalid", "name", "name cannot be empty")
+	}
+	if r.Slug != nil && (*r.Slug == "" || models.Slugify(*r.Slug) != *r.Slug) {
+		return fieldErr(http.StatusUnprocessableEntity, "invalid", "slug", "slug must be lower-case letters, digits and dashes")
+	}
+	if r.Homepage != nil && *r.Homepage != "" {
+		in := annotate.ArticleInput{URL: *r.Homepage, Title: "x", Text: "x"}
+		if err := in.Normalise(); err != nil {
+			return fieldErr(http.StatusUnprocessableEntity, "invalid", "homepage", "homepage must be an absolute http(s) URL")
+		}
+	}
+	if r.Aliases != nil {
+		out := []string{}
+		for _, a := range *r.Aliases {
+			a = strings.TrimSpace(a)
+			if a == "" || len(a) > 200 {
+				return fieldErr(http.StatusUnprocessableEntity, "invalid", "aliases", "aliases must be non-empty names of at most 200 characters")
+			}
+			out = append(out, a)
+		}
+		r.Aliases = &out
+	}
+	if r.Domains != nil {
+		out := []string{}
+		for _, d := range *r.Domains {
+			n := annotate.NormaliseDomain(d)
+			if n == "" || !strings.Contains(n, ".") || strings.ContainsAny(n, " @:") || len(n) > 253 {
+				return fieldErr(http.StatusUnprocessableEntity, "invalid", "domains", "%q is not a domain such as example.com", d)
+			}
+			out = append(out, n)
+		}
+		r.Domains = &out
+	}
+	return nil
+}
+
+func (s *Server) listOutlets(c *gin.Context) {
+	p, ok := page(c)
+	if !ok {
+		return
+	}
+	os, more, err := s.store.ListOutlets(c.Request.Context(), models.OutletFilter{Query: strings.TrimSpace(c.Query("q")), Page: p})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := make([]outletJSON, len(os))
+	for i := range os {
+		out[i] = toOutletJSON(&os[i])
+	}
+	list(c, out, more, func(o outletJSON) int64 { return o.ID })
+}
+
+func (s *Server) getOutlet(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	o, err := s.store.Outlet(c.Request.Context(), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toOutletJSON(o))
+}
+
+func (s *Server) createOutlet(c *gin.Context) {
+	var req outletRequest
+	if !bind(c, &req) {
+		return
+	}
+	if err := req.validate(true); err != nil {
+		fail(c, err)
+		return
+	}
+	o := &models.Outlet{Name: *req.Name}
+	for dst, src := range map[*string]*string{&o.Slug: req.Slug, &o.Homepage: req.Homepage, &o.Country: req.Country, &o.Notes: req.Notes} {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	if req.Aliases != nil {
+		o.Aliases = *req.Aliases
+	}
+	if req.Domains != nil {
+		o.Domains = *req.Domains
+	}
+	if err := s.store.CreateOutlet(c.Request.Context(), currentUser(c).ID, o); err != nil {
+		fail(c, err)
+		return
+	}
+	s.outletsChanged()
+	c.JSON(http.StatusCreated, toOutletJSON(o))
+}
+
+func (s *Server) updateOutlet(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	var req outletRequest
+	if !bind(c, &req) {
+		return
+	}
+	if req.Version == nil {
+		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "version", "version is required: send the version you read, so no one else's change is overwritten"))
+		return
+	}
+	if err := req.validate(false); err != nil {
+		fail(c, err)
+		return
+	}
+	o, err := s.store.UpdateOutlet(c.Request.Context(), currentUser(c).ID, id, models.OutletPatch{
+		Version: *req.Version, Name: req.Name, Slug: req.Slug, Homepage: req.Homepage, Country: req.Country,
+		Notes: req.Notes, Aliases: req.Aliases, Domains: req.Domains,
+	})
+	if err != nil {
+		if e := toAPIError(c, err); e.Code == "version_conflict" && o != nil {
+			e.Details = gin.H{"current": toOutletJSON(o)}
+			fail(c, e)
+			return
+		}
+		fail(c, err)
+		return
+	}
+	s.outletsChanged()
+	c.JSON(http.StatusOK, toOutletJSON(o))
+}
+
+func (s *Server) deleteOutlet(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	if err := s.store.DeleteOutlet(c.Request.Context(), currentUser(c).ID, id); err != nil {
+		fail(c, err)
+		return
+	}
+	s.outletsChanged()
+	c.Status(http.StatusNoContent)
+}
+
+type mergeRequest struct {
+	IntoID int64 `json:"into_id"`
+}
+
+func (s *Server) mergeOutlet(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	var req mergeRequest
+	if !bind(c, &req) {
+		return
+	}
+	if req.IntoID <= 0 {
+		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "into_id", "into_id is required"))
+		return
+	}
+	if req.IntoID == id {
+		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "into_id", "an outlet cannot be merged into itself"))
+		return
+	}
+	if _, err := s.store.Outlet(c.Request.Context(), req.IntoID); err != nil {
+		if e := toAPIError(c, err); e.Code == "not_found" {
+			fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "into_id", "no outlet %d to merge into", req.IntoID))
+			return
+		}
+		fail(c, err)
+		return
+	}
+	o, moved, err := s.store.MergeOutlets(c.Request.Context(), currentUser(c).ID, id, req.IntoID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.outletsChanged()
+	out := toOutletJSON(o)
+	c.JSON(http.StatusOK, gin.H{"outlet": out, "moved": moved, "id": out.ID, "name": out.Name, "aliases": out.Aliases, "domains": out.Domains, "article_count": out.ArticleCount})
+}
+
+// mergePreview says what a merge would move, without moving it.
+func (s *Server) mergePreview(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	o, err := s.store.Outlet(c.Request.Context(), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	refs, err := s.store.OutletRefs(c.Request.Context(), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"outlet": toOutletJSON(o), "moves": refs, "aliases_kept": append([]string{o.Name}, o.Aliases...), "domains_moved": nonNil(o.Domains)})
+}

@@ -1,0 +1,216 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/credence-project/credence/annotate"
+	"github.com/credence-project/credence/models"
+)
+
+type regionJSON struct {
+	ID               int64     `json:"id"`
+	ArticleID        int64     `json:"article_id"`
+	Kind             string    `json:"kind"`
+	Start            int       `json:"start"`
+	End              int       `json:"end"`
+	Exact            string    `json:"exact"`
+	OriginOutletID   *int64    `json:"origin_outlet_id"`
+	OriginOutletName string    `json:"origin_outlet_name"`
+	Origin           string    `json:"origin"`
+	Status           string    `json:"status"`
+	Reason           string    `json:"reason"`
+	Relation         string    `json:"relation,omitempty"`
+	OtherArticleID   *int64    `json:"other_article_id,omitempty"`
+	Version          int64     `json:"version"`
+	CreatedAt        time.Time `json:"created_at"`
+}
+
+func toRegionJSON(r *models.Region, text *annotate.Text) regionJSON {
+	out := regionJSON{ID: r.ID, ArticleID: r.ArticleID, Kind: r.Kind, Start: r.Start, End: r.End, OriginOutletID: r.OriginOutletID,
+		OriginOutletName: r.OriginOutletName, Origin: r.Origin, Status: r.Status, Reason: r.Reason, Relation: r.Relation,
+		OtherArticleID: r.OtherArticleID, Version: r.Version, CreatedAt: r.CreatedAt}
+	if text != nil && text.CheckSpan(r.Start, r.End) == nil {
+		out.Exact = text.Slice(r.Start, r.End)
+	}
+	return out
+}
+
+type regionRequest struct {
+	Version        *int64  `json:"version"`
+	Kind           *string `json:"kind"`
+	Start          *int    `json:"start"`
+	End            *int    `json:"end"`
+	Exact          *string `json:"exact"`
+	OriginOutletID *int64  `json:"origin_outlet_id"`
+	Status         *string `json:"status"`
+}
+
+func (s *Server) listRegions(c *gin.Context) {
+	articleID, ok := pathID(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	art, err := s.store.Article(ctx, articleID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	rs, err := s.store.ListRegions(ctx, articleID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	text := annotate.NewText(art.Text)
+	out := make([]regionJSON, len(rs))
+	for i := range rs {
+		out[i] = toRegionJSON(&rs[i], text)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": ""})
+}
+
+// checkOrigin validates the credited outlet of a region of the given kind.
+func (s *Server) checkOrigin(ctx context.Context, kind string, origin *int64) error {
+	if origin == nil || *origin == 0 {
+		return nil
+	}
+	if kind == annotate.RegionComments {
+		return annotate.Errorf(annotate.CodeInvalid, "origin_outlet_id", "readers' comments are credited to no outlet; leave origin_outlet_id out")
+	}
+	if _, err := s.store.Outlet(ctx, *origin); err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			return annotate.Errorf("unknown_outlet", "origin_outlet_id", "no outlet with id %d", *origin)
+		}
+		return err
+	}
+	return nil
+}
+
+func (s *Server) createRegion(c *gin.Context) {
+	articleID, ok := pathID(c)
+	if !ok {
+		return
+	}
+	var req regionRequest
+	if !bind(c, &req) {
+		return
+	}
+	ctx := c.Request.Context()
+	art, err := s.store.Article(ctx, articleID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if req.Kind == nil {
+		fail(c, annotate.Errorf(annotate.CodeInvalid, "kind", "kind is required: quote or comments"))
+		return
+	}
+	if err := annotate.CheckRegionKind(*req.Kind); err != nil {
+		fail(c, err)
+		return
+	}
+	if req.Start == nil || req.End == nil {
+		fail(c, annotate.Errorf(annotate.CodeInvalidSpan, "start", "start and end are required"))
+		return
+	}
+	text := annotate.NewText(art.Text)
+	if _, err := text.Anchor(*req.Start, *req.End, req.Exact); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.checkOrigin(ctx, *req.Kind, req.OriginOutletID); err != nil {
+		fail(c, err)
+		return
+	}
+	u := currentUser(c)
+	r := &models.Region{ArticleID: articleID, Kind: *req.Kind, Start: *req.Start, End: *req.End, Origin: annotate.OriginManual,
+		Status: annotate.StatusAccepted, CreatedBy: &u.ID}
+	if req.OriginOutletID != nil && *req.OriginOutletID != 0 {
+		r.OriginOutletID = req.OriginOutletID
+	}
+	if err := s.store.CreateRegion(ctx, u.ID, r); err != nil {
+		fail(c, err)
+		return
+	}
+	full, err := s.store.Region(ctx, r.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, toRegionJSON(full, text))
+}
+
+// updateRegion accepts or rejects a proposed region, or re-credits one.
+func (s *Server) updateRegion(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	var req regionRequest
+	if !bind(c, &req) {
+		return
+	}
+	ctx := c.Request.Context()
+	r, err := s.store.Region(ctx, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if req.Start != nil || req.End != nil {
+		fail(c, annotate.Errorf(annotate.CodeInvalid, "start", "a region's span cannot change; delete it and mark the passage again"))
+		return
+	}
+	p := models.RegionPatch{Status: req.Status, Kind: req.Kind}
+	if req.Version != nil {
+		p.Version = *req.Version
+	}
+	if req.Status != nil && *req.Status != annotate.StatusAccepted && *req.Status != annotate.StatusRejected && *req.Status != annotate.StatusProposed {
+		fail(c, annotate.Errorf(annotate.CodeInvalid, "status", "status %q is not accepted, rejected or proposed", *req.Status))
+		return
+	}
+	kind := r.Kind
+	if req.Kind != nil {
+		if err := annotate.CheckRegionKind(*req.Kind); err != nil {
+			fail(c, err)
+			return
+		}
+		kind = *req.Kind
+	}
+	if req.OriginOutletID != nil {
+		if err := s.checkOrigin(ctx, kind, req.OriginOutletID); err != nil {
+			fail(c, err)
+			return
+		}
+		origin := req.OriginOutletID
+		if *origin == 0 {
+			origin = nil
+		}
+		p.OriginOutletID = &origin
+	} else if kind == annotate.RegionComments && r.OriginOutletID != nil {
+		var none *int64
+		p.OriginOutletID = &none
+	}
+	out, err := s.store.UpdateRegion(ctx, currentUser(c).ID, id, p)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toRegionJSON(out, nil))
+}
+
+func (s *Server) deleteRegion(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	if err := s.store.DeleteRegion(c.Request.Context(), currentUser(c).ID, id); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

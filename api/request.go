@@ -1,0 +1,166 @@
+package api
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/credence-project/credence/models"
+)
+
+// bind decodes a JSON body into dst. Malformed JSON is 400, a body over the limit 413, a
+// field of the wrong type 400 naming the field. It writes the error and returns false.
+func bind(c *gin.Context, dst any) bool {
+	if ct := c.GetHeader("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			fail(c, errf(http.StatusUnsupportedMediaType, "unsupported_media_type", "send the body as application/json"))
+			return false
+		}
+	}
+	dec := json.NewDecoder(c.Request.Body)
+	if err := dec.Decode(dst); err != nil {
+		fail(c, decodeError(err))
+		return false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			fail(c, decodeError(err))
+			return false
+		}
+		fail(c, errf(http.StatusBadRequest, "bad_request", "the body must hold exactly one JSON object"))
+		return false
+	}
+	return true
+}
+
+func decodeError(err error) *apiError {
+	var mbe *http.MaxBytesError
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &mbe):
+		return errf(http.StatusRequestEntityTooLarge, "too_large", "the request body is larger than %d bytes", mbe.Limit)
+	case errors.Is(err, io.EOF):
+		return errf(http.StatusBadRequest, "bad_request", "the request body is empty; send a JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errf(http.StatusBadRequest, "bad_request", "the JSON body ends too early")
+	case errors.As(err, &se):
+		return errf(http.StatusBadRequest, "bad_request", "malformed JSON at byte %d: %s", se.Offset, se.Error())
+	case errors.As(err, &te):
+		f := te.Field
+		if f == "" {
+			return errf(http.StatusBadRequest, "bad_request", "the body must be a JSON object")
+		}
+		return fieldErr(http.StatusBadRequest, "bad_request", f, "field %q must be a %s, not a JSON %s", f, jsonKind(te.Type.Kind().String()), te.Value)
+	}
+	return errf(http.StatusBadRequest, "bad_request", "malformed JSON: %s", err.Error())
+}
+
+func jsonKind(goKind string) string {
+	switch {
+	case strings.HasPrefix(goKind, "int"), strings.HasPrefix(goKind, "uint"), strings.HasPrefix(goKind, "float"):
+		return "number"
+	case goKind == "slice" || goKind == "array":
+		return "array"
+	case goKind == "struct" || goKind == "map" || goKind == "ptr":
+		return "object"
+	}
+	return goKind
+}
+
+// pathID parses the {id} path parameter.
+func pathID(c *gin.Context) (int64, bool) {
+	return idParam(c, "id")
+}
+
+func idParam(c *gin.Context, name string) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		fail(c, errf(http.StatusNotFound, "not_found", "no such %s: %q is not an id", resourceName(c), c.Param(name)))
+		return 0, false
+	}
+	return id, true
+}
+
+// queryID parses an optional positive integer query parameter; 0 when absent.
+func queryID(c *gin.Context, name string) (int64, bool) {
+	v := c.Query(name)
+	if v == "" {
+		return 0, true
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		fail(c, fieldErr(http.StatusBadRequest, "bad_request", name, "%s must be a positive integer id", name))
+		return 0, false
+	}
+	return id, true
+}
+
+const (
+	defaultLimit = 50
+	maxLimit     = 1000
+)
+
+// page reads ?limit= and ?cursor=. The cursor is opaque to clients: the last id seen.
+func page(c *gin.Context) (models.Page, bool) {
+	p := models.Page{Limit: defaultLimit}
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxLimit {
+			fail(c, fieldErr(http.StatusBadRequest, "bad_request", "limit", "limit must be a whole number from 1 to %d", maxLimit))
+			return p, false
+		}
+		p.Limit = n
+	}
+	if v := c.Query("cursor"); v != "" {
+		id, err := decodeCursor(v)
+		if err != nil {
+			fail(c, fieldErr(http.StatusBadRequest, "invalid_cursor", "cursor", "cursor is not one this service gave out"))
+			return p, false
+		}
+		p.After = id
+	}
+	return p, true
+}
+
+func encodeCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("c1:" + strconv.FormatInt(id, 10)))
+}
+
+func decodeCursor(s string) (int64, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return 0, err
+	}
+	v, ok := strings.CutPrefix(string(b), "c1:")
+	if !ok {
+		return 0, fmt.Errorf("bad cursor")
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id < 0 {
+		return 0, fmt.Errorf("bad cursor")
+	}
+	return id, nil
+}
+
+// list writes a page of items with the cursor of the next page, if any.
+func list[T any](c *gin.Context, items []T, more bool, lastID func(T) int64) {
+	next := ""
+	if more && len(items) > 0 {
+		next = encodeCursor(lastID(items[len(items)-1]))
+	}
+	if items == nil {
+		items = []T{}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next})
+}

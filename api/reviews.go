@@ -1,0 +1,69 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// complete records that the signed-in reviewer has finished an article; scores count only
+// finished reviews, and blind review lifts for them.
+func (s *Server) complete(c *gin.Context) {
+	s.setComplete(c, true)
+}
+
+// reopen undoes complete, so the reviewer can go on annotating.
+func (s *Server) reopen(c *gin.Context) {
+	s.setComplete(c, false)
+}
+
+func (s *Server) setComplete(c *gin.Context, done bool) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	if _, err := s.store.Article(ctx, id); err != nil {
+		fail(c, err)
+		return
+	}
+	r, err := s.store.CompleteReview(ctx, id, currentUser(c).ID, done)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"article_id": r.ArticleID, "user_id": r.UserID, "completed_at": r.CompletedAt, "status": reviewStatus(r).Status})
+}
+
+type queueItemJSON struct {
+	ArticleID   int64  `json:"article_id"`
+	Title       string `json:"title"`
+	Outlet      string `json:"outlet"`
+	Assigned    bool   `json:"assigned"`
+	Status      string `json:"status"`
+	Annotations int64  `json:"annotations"`
+}
+
+func (s *Server) queue(c *gin.Context) {
+	p, ok := page(c)
+	if !ok {
+		return
+	}
+	items, err := s.store.Queue(c.Request.Context(), currentUser(c).ID, p.Limit)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := make([]queueItemJSON, len(items))
+	for i, it := range items {
+		st := "todo"
+		switch {
+		case it.CompletedAt != nil:
+			st = "completed"
+		case it.Annotations > 0:
+			st = "in_progress"
+		}
+		out[i] = queueItemJSON{ArticleID: it.ArticleID, Title: it.Title, Outlet: it.Outlet, Assigned: it.Assigned, Status: st, Annotations: it.Annotations}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": ""})
+}

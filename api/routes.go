@@ -1,0 +1,124 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/credence-project/credence/annotate"
+)
+
+// Route is one route of the public API with who may call it. The table below is the single
+// list of routes: the router, the OpenAPI check and the authorisation tests all read it.
+type Route struct {
+	Method   string
+	Path     string   // gin syntax, e.g. /api/v1/outlets/:id
+	Roles    []string // nil: any signed-in user
+	Public   bool     // no sign-in needed
+	Resource string   // what "no such …" names
+	handler  gin.HandlerFunc
+}
+
+var (
+	admin       = []string{annotate.RoleAdmin}
+	writers     = []string{annotate.RoleReviewer, annotate.RoleAdmin}
+	researchers = []string{annotate.RoleResearcher, annotate.RoleAdmin}
+	reviewers   = []string{annotate.RoleReviewer}
+)
+
+// Routes lists every /api/v1 route with the roles that may call it.
+func (s *Server) Routes() []Route {
+	return []Route{
+		{"POST", "/api/v1/auth/login", nil, true, "session", s.login},
+		{"POST", "/api/v1/auth/logout", nil, false, "session", s.logout},
+		{"GET", "/api/v1/me", nil, false, "user", s.me},
+		{"GET", "/api/v1/openapi.json", nil, true, "document", s.openapi},
+
+		{"GET", "/api/v1/tokens", nil, false, "token", s.listTokens},
+		{"POST", "/api/v1/tokens", nil, false, "token", s.createToken},
+		{"DELETE", "/api/v1/tokens/:id", nil, false, "token", s.deleteToken},
+
+		{"GET", "/api/v1/users", admin, false, "user", s.listUsers},
+		{"POST", "/api/v1/users", admin, false, "user", s.createUser},
+		{"PATCH", "/api/v1/users/:id", admin, false, "user", s.updateUser},
+		{"DELETE", "/api/v1/users/:id", admin, false, "user", s.deleteUser},
+
+		{"GET", "/api/v1/outlets", nil, false, "outlet", s.listOutlets},
+		{"GET", "/api/v1/outlets/:id", nil, false, "outlet", s.getOutlet},
+		{"POST", "/api/v1/outlets", admin, false, "outlet", s.createOutlet},
+		{"PATCH", "/api/v1/outlets/:id", admin, false, "outlet", s.updateOutlet},
+		{"DELETE", "/api/v1/outlets/:id", admin, false, "outlet", s.deleteOutlet},
+		{"POST", "/api/v1/outlets/:id/merge", admin, false, "outlet", s.mergeOutlet},
+		{"GET", "/api/v1/outlets/:id/merge-preview", admin, false, "outlet", s.mergePreview},
+
+		{"GET", "/api/v1/articles", nil, false, "article", s.listArticles},
+		{"POST", "/api/v1/articles", admin, false, "article", s.createArticle},
+		{"POST", "/api/v1/articles/import", admin, false, "article", s.importArticles},
+		{"GET", "/api/v1/articles/:id", nil, false, "article", s.getArticle},
+		{"GET", "/api/v1/articles/:id/annotations", nil, false, "article", s.listAnnotations},
+		{"POST", "/api/v1/articles/:id/annotations", writers, false, "article", s.createAnnotation},
+		{"GET", "/api/v1/articles/:id/regions", nil, false, "article", s.listRegions},
+		{"POST", "/api/v1/articles/:id/regions", writers, false, "article", s.createRegion},
+		{"POST", "/api/v1/articles/:id/complete", writers, false, "article", s.complete},
+		{"DELETE", "/api/v1/articles/:id/complete", writers, false, "article", s.reopen},
+
+		{"PATCH", "/api/v1/annotations/:id", writers, false, "annotation", s.updateAnnotation},
+		{"DELETE", "/api/v1/annotations/:id", writers, false, "annotation", s.deleteAnnotation},
+
+		{"PATCH", "/api/v1/regions/:id", writers, false, "region", s.updateRegion},
+		{"DELETE", "/api/v1/regions/:id", writers, false, "region", s.deleteRegion},
+
+		{"GET", "/api/v1/articles/:id/reprints", nil, false, "article", s.reprints},
+		{"POST", "/api/v1/articles/:id/rescan", admin, false, "article", s.rescan},
+		{"POST", "/api/v1/reprints/rebuild", admin, false, "index", s.rebuildReprints},
+
+		{"GET", "/api/v1/queue", reviewers, false, "queue", s.queue},
+		{"GET", "/api/v1/audit", admin, false, "audit entry", s.listAudit},
+	}
+}
+
+func (s *Server) routes(reg *prometheus.Registry) *gin.Engine {
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	e.Use(s.observe(), s.recoverer(), securityHeaders)
+	e.NoRoute(func(c *gin.Context) {
+		fail(c, errf(http.StatusNotFound, "not_found", "no route %s %s", c.Request.Method, c.Request.URL.Path))
+	})
+	e.NoMethod(func(c *gin.Context) {
+		fail(c, errf(http.StatusMethodNotAllowed, "method_not_allowed", "%s is not allowed on %s", c.Request.Method, c.Request.URL.Path))
+	})
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+
+	v1 := e.Group("/", s.authenticate, checkCSRF)
+	for _, r := range s.Routes() {
+		limit := s.cfg.MaxBodyBytes
+		if r.Path == "/api/v1/articles/import" {
+			limit = s.cfg.MaxImportBytes
+		}
+		chain := []gin.HandlerFunc{resource(r.Resource), limitBody(limit)}
+		if !r.Public {
+			chain = append(chain, requireRole(r.Roles...))
+		}
+		v1.Handle(r.Method, r.Path, append(chain, r.handler)...)
+	}
+	s.pages(e)
+	return e
+}
+
+func resource(name string) gin.HandlerFunc {
+	return func(c *gin.Context) { c.Set(ctxResource, name); c.Next() }
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	if err := s.store.Ping(c.Request.Context()); err != nil {
+		s.log.Warn("health check failed", "err", err)
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "error": gin.H{"code": "unavailable", "message": "the database does not answer"}})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}

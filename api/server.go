@@ -1,0 +1,69 @@
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/credence-project/credence/models"
+)
+
+// Config is what the HTTP layer needs to know; cmd/credence reads it from flags and
+// environment variables in one place.
+type Config struct {
+	SessionTTL       time.Duration // how long a browser session lasts
+	SecureCookies    bool          // set Secure on cookies (behind TLS)
+	BcryptCost       int           // password hashing cost
+	MaxBodyBytes     int64         // JSON request bodies
+	MaxImportBytes   int64         // import request bodies
+	LoginMaxFailures int           // failed sign-ins per account in LoginWindow before 429
+	LoginMaxPerIP    int           // failed sign-ins per address in LoginWindow before 429
+	LoginWindow      time.Duration
+}
+
+// DefaultConfig is the configuration of a production service.
+func DefaultConfig() Config {
+	return Config{
+		SessionTTL:       14 * 24 * time.Hour,
+		BcryptCost:       12,
+		MaxBodyBytes:     16 << 20,
+		MaxImportBytes:   256 << 20,
+		LoginMaxFailures: 10,
+		LoginMaxPerIP:    100,
+		LoginWindow:      15 * time.Minute,
+	}
+}
+
+// Server serves the public API, the browser pages and the operational endpoints. It keeps
+// no per-user state in memory: sessions, tokens and rate-limit counters live in the store,
+// so several servers can run against one PostgreSQL database.
+type Server struct {
+	cfg     Config
+	store   *models.Store
+	log     *slog.Logger
+	metrics *metrics
+	engine  *gin.Engine
+	reprint *ReprintService
+}
+
+// New builds a server over a migrated store. reg receives the Prometheus metrics; pass nil
+// for a private registry (tests).
+func New(cfg Config, store *models.Store, log *slog.Logger, reg *prometheus.Registry) *Server {
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{cfg: cfg, store: store, log: log, metrics: newMetrics(reg)}
+	s.reprint = NewReprintService(store, log)
+	s.engine = s.routes(reg)
+	return s
+}
+
+// Reprints is the reprint detector of this server, for start-up and the CLI.
+func (s *Server) Reprints() *ReprintService { return s.reprint }
+
+// Handler is the whole service as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.engine }

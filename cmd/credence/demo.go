@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/big"
+	"strings"
+
+	"github.com/credence-project/credence/api"
+	"github.com/credence-project/credence/models"
+)
+
+// The demo data is the project's own: fictional outlets and articles that show what the
+// service is for: a tabloid's exclusive, a blog that reprints it and carries readers'
+// comments, a second reprint through another outlet (siblings), curly quotes and emoji.
+//
+//go:embed demo
+var demoFiles embed.FS
+
+// Demo accounts, created with the demo data so that a reviewer and a researcher can be tried.
+var demoAccounts = []struct{ email, name, role string }{
+	{"reviewer@example.org", "Demo Reviewer", "reviewer"},
+	{"researcher@example.org", "Demo Researcher", "researcher"},
+}
+
+const demoPassword = "demo-password"
+
+func loadDemo(ctx context.Context, srv *api.Server, store *models.Store, stdout io.Writer) (string, error) {
+	existing, _, err := store.ListArticles(ctx, models.ArticleFilter{Page: models.Page{Limit: 1}})
+	if err != nil {
+		return "", err
+	}
+	accounts := "Demo accounts (password " + demoPassword + "): " + demoAccounts[0].email + " (reviewer), " + demoAccounts[1].email + " (researcher)\n"
+	if len(existing) > 0 {
+		return accounts, nil // demo data, or real data, is there already
+	}
+	raw, err := demoFiles.ReadFile("demo/outlets.json")
+	if err != nil {
+		return "", err
+	}
+	var outlets []struct {
+		Name     string   `json:"name"`
+		Aliases  []string `json:"aliases"`
+		Domains  []string `json:"domains"`
+		Country  string   `json:"country"`
+		Homepage string   `json:"homepage"`
+	}
+	if err := json.Unmarshal(raw, &outlets); err != nil {
+		return "", err
+	}
+	for _, o := range outlets {
+		m := &models.Outlet{Name: o.Name, Aliases: o.Aliases, Domains: o.Domains, Country: o.Country, Homepage: o.Homepage}
+		if err := store.CreateOutlet(ctx, 0, m); err != nil && !strings.Contains(err.Error(), "already") {
+			return "", err
+		}
+	}
+	srv.Reprints().OutletsChanged()
+	arts, err := demoFiles.ReadFile("demo/articles.jsonl")
+	if err != nil {
+		return "", err
+	}
+	res, err := srv.Import(ctx, bytes.NewReader(arts), 0, nil)
+	if err != nil {
+		return "", err
+	}
+	if len(res.Errors) > 0 {
+		return "", fmt.Errorf("demo article line %d: %s", res.Errors[0].Line, res.Errors[0].Message)
+	}
+	for _, a := range demoAccounts {
+		if _, err := srv.CreateUser(ctx, 0, a.email, a.name, a.role, demoPassword); err != nil && !strings.Contains(err.Error(), "already exists") {
+			return "", err
+		}
+	}
+	fmt.Fprintf(stdout, "Loaded demo data: %d outlets, %d articles.\n", len(outlets), res.Created)
+	return accounts, nil
+}
+
+// generatePassword makes a password of 20 characters that are easy to read and type.
+func generatePassword() string {
+	const alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	var b strings.Builder
+	for i := 0; i < 20; i++ {
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		if err != nil {
+			panic(err)
+		}
+		b.WriteByte(alphabet[n.Int64()])
+	}
+	return b.String()
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/credence-project/credence/api"
+	"github.com/credence-project/credence/models"
+)
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseServe(args, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.logFormat, stderr)
+	slog.SetDefault(log)
+
+	store, err := models.Open(cfg.db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if !cfg.noMigrate {
+		if err := store.Migrate(ctx); err != nil {
+			return err
+		}
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv := api.New(cfg.api, store, log, reg)
+
+	if err := srv.Reprints().Sync(ctx); err != nil {
+		return fmt.Errorf("build the reprint index: %w", err)
+	}
+	signIn, err := firstStart(ctx, srv, store, cfg, stdout)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // imports stream large bodies
+		WriteTimeout:      10 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	fmt.Fprintf(stdout, "\ncredence is running at http://%s/  (database: %s)\n%s", ln.Addr(), store.Dialect(), signIn)
+	log.Info("listening", "addr", ln.Addr().String(), "db", store.Dialect())
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Finish the requests in flight, then stop.
+	log.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// firstStart creates the first admin when there are no accounts (with the password from
+// CREDENCE_ADMIN_PASSWORD, or a generated one printed once), and loads the demo data when
+// asked and the database has no articles. It returns how to sign in, for the console.
+func firstStart(ctx context.Context, srv *api.Server, store *models.Store, cfg *serveConfig, stdout io.Writer) (string, error) {
+	n, err := store.CountUsers(ctx)
+	if err != nil {
+		return "", err
+	}
+	msg := "Sign in at /login with your account.\n"
+	if n == 0 {
+		pw := cfg.adminPassword
+		shown := "the password in CREDENCE_ADMIN_PASSWORD"
+		if pw == "" {
+			pw = generatePassword()
+			shown = pw + "   (shown only this once: keep it, or set CREDENCE_ADMIN_PASSWORD)"
+		}
+		if _, err := srv.CreateUser(ctx, 0, cfg.adminEmail, "Administrator", "admin", pw); err != nil {
+			return "", fmt.Errorf("create the first admin: %w", err)
+		}
+		msg = fmt.Sprintf("Sign in at /login as %s with %s\n", cfg.adminEmail, shown)
+	}
+	if cfg.demo {
+		extra, err := loadDemo(ctx, srv, store, stdout)
+		if err != nil {
+			return "", fmt.Errorf("demo data: %w", err)
+		}
+		msg += extra
+	}
+	return msg, nil
+}

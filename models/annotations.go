@@ -1,0 +1,133 @@
+package models
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// CreateAnnotation stores a reviewer's annotation and starts their review of the article.
+func (s *Store) CreateAnnotation(ctx context.Context, a *Annotation) error {
+	a.Version = 1
+	if a.Status == "" {
+		a.Status = "anchored"
+	}
+	return s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Omit("UserName").Create(a).Error; err != nil {
+			return err
+		}
+		if err := touchReview(tx, a.ArticleID, a.UserID); err != nil {
+			return err
+		}
+		return audit(tx, a.UserID, "create", "annotation", a.ID, nil, a)
+	})
+}
+
+// touchReview records that a reviewer has started an article.
+func touchReview(tx *gorm.DB, articleID, userID int64) error {
+	now := nowUTC()
+	return tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "article_id"}, {Name: "user_id"}},
+		DoUpdates: clause.Assignments(map[string]any{"updated_at": now}),
+	}).Create(&Review{ArticleID: articleID, UserID: userID, UpdatedAt: now}).Error
+}
+
+// Annotation returns one annotation.
+func (s *Store) Annotation(ctx context.Context, id int64) (*Annotation, error) {
+	var a Annotation
+	err := s.db.WithContext(ctx).Model(&Annotation{}).Select("annotations.*, users.name AS user_name").
+		Joins("JOIN users ON users.id = annotations.user_id").Where("annotations.id = ?", id).Take(&a).Error
+	return &a, notFound(err)
+}
+
+// AnnotationFilter narrows the annotations of an article.
+type AnnotationFilter struct {
+	ArticleID int64
+	UserID    int64 // 0: every user
+	Page      Page
+}
+
+// ListAnnotations pages through an article's annotations by id.
+func (s *Store) ListAnnotations(ctx context.Context, f AnnotationFilter) ([]Annotation, bool, error) {
+	q := s.db.WithContext(ctx).Model(&Annotation{}).Select("annotations.*, users.name AS user_name").
+		Joins("JOIN users ON users.id = annotations.user_id").
+		Where("annotations.article_id = ?", f.ArticleID)
+	if f.UserID != 0 {
+		q = q.Where("annotations.user_id = ?", f.UserID)
+	}
+	var out []Annotation
+	err := paginate(q, "annotations.id", f.Page).Find(&out).Error
+	return trim(out, f.Page.Limit, err)
+}
+
+// AnnotationPatch lists the fields of an annotation to change; nil leaves a field alone.
+type AnnotationPatch struct {
+	Version               int64
+	Label, Note           *string
+	SourceText, SourceURL *string
+	Start, End            *int
+	Exact, Prefix, Suffix *string
+}
+
+// UpdateAnnotation changes an annotation if Version is current, bumping it. On a stale
+// version it returns ErrVersionConflict and the current annotation.
+func (s *Store) UpdateAnnotation(ctx context.Context, actor, id int64, p AnnotationPatch) (*Annotation, error) {
+	var out Annotation
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Take(&out, id).Error; err != nil {
+			return notFound(err)
+		}
+		if out.Version != p.Version {
+			return ErrVersionConflict
+		}
+		before := out
+		set := func(dst *string, v *string) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		set(&out.Label, p.Label)
+		set(&out.Note, p.Note)
+		set(&out.SourceText, p.SourceText)
+		set(&out.SourceURL, p.SourceURL)
+		set(&out.Exact, p.Exact)
+		set(&out.Prefix, p.Prefix)
+		set(&out.Suffix, p.Suffix)
+		if p.Start != nil {
+			out.Start, out.End = *p.Start, *p.End
+		}
+		out.Version++
+		out.UpdatedAt = nowUTC()
+		res := tx.Model(&Annotation{}).Where("id = ? AND version = ?", id, p.Version).Updates(map[string]any{
+			"label": out.Label, "note": out.Note, "source_text": out.SourceText, "source_url": out.SourceURL,
+			"start_cp": out.Start, "end_cp": out.End, "exact": out.Exact, "prefix": out.Prefix, "suffix": out.Suffix,
+			"version": out.Version, "updated_at": out.UpdatedAt,
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrVersionConflict
+		}
+		return audit(tx, actor, "update", "annotation", id, before, out)
+	})
+	if err != nil {
+		return &out, err
+	}
+	return s.Annotation(ctx, id)
+}
+
+// DeleteAnnotation removes an annotation.
+func (s *Store) DeleteAnnotation(ctx context.Context, actor, id int64) error {
+	return s.inTx(ctx, func(tx *gorm.DB) error {
+		var a Annotation
+		if err := tx.Take(&a, id).Error; err != nil {
+			return notFound(err)
+		}
+		if err := tx.Delete(&Annotation{}, id).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, "delete", "annotation", id, a, nil)
+	})
+}

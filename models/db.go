@@ -1,0 +1,136 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Store is the database behind the service. It holds no state of its own beyond the
+// connection pool, so several service processes can share one PostgreSQL database.
+type Store struct {
+	db      *gorm.DB
+	dialect string // "sqlite" or "postgres"
+}
+
+// Dialect names the engine: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect }
+
+// ParseDSN tells the engine of a --db value and the driver DSN: a postgres:// URL is
+// PostgreSQL; "sqlite:PATH" or a bare path is SQLite.
+func ParseDSN(dsn string) (dialect, driverDSN string, err error) {
+	switch {
+	case dsn == "":
+		return "", "", errors.New("no database given: pass --db PATH or --db postgres://...")
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return "postgres", dsn, nil
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return "sqlite", strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//"), nil
+	case strings.Contains(dsn, "://"):
+		return "", "", fmt.Errorf("database %q: only sqlite paths and postgres:// URLs are supported", dsn)
+	}
+	return "sqlite", dsn, nil
+}
+
+// Open connects to the database named by dsn (see ParseDSN). SQLite runs in WAL mode with
+// foreign keys, a busy timeout and immediate transactions, so concurrent writers wait for
+// each other instead of failing with "database is locked".
+func Open(dsn string) (*Store, error) {
+	dialect, path, err := ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cfg := &gorm.Config{Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC() }, TranslateError: true}
+	var db *gorm.DB
+	switch dialect {
+	case "postgres":
+		db, err = gorm.Open(postgres.Open(path), cfg)
+	default:
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		db, err = gorm.Open(sqlite.Open(path+sep+"_journal_mode=WAL&_foreign_keys=1&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"), cfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if dialect == "sqlite" {
+		// One writer at a time is all SQLite allows; a small pool keeps readers concurrent
+		// under WAL while the busy timeout queues writers.
+		sqlDB.SetMaxOpenConns(8)
+	} else {
+		sqlDB.SetMaxOpenConns(32)
+	}
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	return &Store{db: db, dialect: dialect}, nil
+}
+
+// Migrate applies the embedded migrations of the store's dialect that have not run yet,
+// each in its own transaction, recording them in goose_db_version.
+func (s *Store) Migrate(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	sub, err := fs.Sub(migrations, "migrations/"+s.dialect)
+	if err != nil {
+		return err
+	}
+	d := goose.DialectSQLite3
+	if s.dialect == "postgres" {
+		d = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(d, sqlDB, sub)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, r := range res {
+		slog.Info("migration applied", "version", r.Source.Version, "took", r.Duration)
+	}
+	return nil
+}
+
+// Ping checks that the database answers, for /healthz.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Close closes the connection pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// SQLDB exposes the underlying pool for backups and benchmarks.
+func (s *Store) SQLDB() (*sql.DB, error) { return s.db.DB() }

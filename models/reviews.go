@@ -1,0 +1,91 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Review returns a reviewer's review of an article, or a zero Review when none exists.
+func (s *Store) Review(ctx context.Context, articleID, userID int64) (*Review, error) {
+	var r Review
+	err := s.db.WithContext(ctx).Where("article_id = ? AND user_id = ?", articleID, userID).Take(&r).Error
+	if err == gorm.ErrRecordNotFound {
+		return &Review{ArticleID: articleID, UserID: userID}, nil
+	}
+	return &r, err
+}
+
+// CompleteReview marks a reviewer's review of an article finished (or reopens it when done is false).
+func (s *Store) CompleteReview(ctx context.Context, articleID, userID int64, done bool) (*Review, error) {
+	var out Review
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		now := nowUTC()
+		var completed *time.Time
+		if done {
+			completed = &now
+		}
+		r := Review{ArticleID: articleID, UserID: userID, CompletedAt: completed, UpdatedAt: now}
+		if err := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "article_id"}, {Name: "user_id"}},
+			DoUpdates: clause.Assignments(map[string]any{"completed_at": completed, "updated_at": now}),
+		}).Create(&r).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("article_id = ? AND user_id = ?", articleID, userID).Take(&out).Error; err != nil {
+			return err
+		}
+		action := "complete"
+		if !done {
+			action = "reopen"
+		}
+		return audit(tx, userID, action, "review", articleID, nil, out)
+	})
+	return &out, err
+}
+
+// QueueItem is one article in a reviewer's queue.
+type QueueItem struct {
+	ArticleID   int64
+	Title       string
+	Outlet      string
+	Assigned    bool
+	StartedAt   *time.Time
+	CompletedAt *time.Time
+	Annotations int64
+}
+
+// Queue lists the articles a reviewer has still to do: assigned ones first, then the ones
+// not yet finished by them, oldest first. Finished assigned articles come last, so that a
+// reviewer sees their progress.
+func (s *Store) Queue(ctx context.Context, userID int64, limit int) ([]QueueItem, error) {
+	var out []QueueItem
+	err := s.db.WithContext(ctx).Raw(`
+		SELECT a.id AS article_id, a.title, o.name AS outlet,
+		       COALESCE(r.assigned, FALSE) AS assigned, r.updated_at AS started_at, r.completed_at,
+		       (SELECT count(*) FROM annotations n WHERE n.article_id = a.id AND n.user_id = ?) AS annotations
+		FROM articles a
+		JOIN outlets o ON o.id = a.outlet_id
+		LEFT JOIN reviews r ON r.article_id = a.id AND r.user_id = ?
+		ORDER BY CASE WHEN r.completed_at IS NOT NULL THEN 2 WHEN COALESCE(r.assigned, FALSE) THEN 0 ELSE 1 END,
+		         a.id
+		LIMIT ?`, userID, userID, limit).Scan(&out).Error
+	return out, err
+}
+
+// Assign records that a reviewer should review an article.
+func (s *Store) Assign(ctx context.Context, actor, articleID, userID int64) error {
+	return s.inTx(ctx, func(tx *gorm.DB) error {
+		now := nowUTC()
+		r := Review{ArticleID: articleID, UserID: userID, Assigned: true, AssignedAt: &now, UpdatedAt: now}
+		if err := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "article_id"}, {Name: "user_id"}},
+			DoUpdates: clause.Assignments(map[string]any{"assigned": true, "assigned_at": now}),
+		}).Create(&r).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, "assign", "review", articleID, nil, map[string]any{"article_id": articleID, "reviewer_id": userID})
+	})
+}

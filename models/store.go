@@ -1,0 +1,72 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// inTx runs fn in one transaction.
+func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(fn)
+}
+
+// audit records a change in the same transaction as the change itself.
+func audit(tx *gorm.DB, actor int64, action, entity string, id int64, before, after any) error {
+	e := AuditEntry{At: time.Now().UTC(), Action: action, Entity: entity, EntityID: id}
+	if actor != 0 {
+		e.ActorID = &actor
+	}
+	if before != nil {
+		b, _ := json.Marshal(before)
+		s := string(b)
+		e.Before = &s
+	}
+	if after != nil {
+		b, _ := json.Marshal(after)
+		s := string(b)
+		e.After = &s
+	}
+	return tx.Create(&e).Error
+}
+
+// paginate applies a keyset page on the id column and returns whether there is more.
+func paginate(q *gorm.DB, col string, p Page) *gorm.DB {
+	if p.After > 0 {
+		q = q.Where(col+" > ?", p.After)
+	}
+	return q.Order(col).Limit(p.Limit + 1)
+}
+
+// AuditFilter narrows the audit trail.
+type AuditFilter struct {
+	Entity  string
+	ActorID int64
+	Before  int64 // newest first: entries with id below this cursor
+	Limit   int
+}
+
+// ListAudit returns entries newest first, and whether more follow.
+func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, bool, error) {
+	q := s.db.WithContext(ctx).Model(&AuditEntry{})
+	if f.Entity != "" {
+		q = q.Where("entity = ?", f.Entity)
+	}
+	if f.ActorID != 0 {
+		q = q.Where("actor_id = ?", f.ActorID)
+	}
+	if f.Before > 0 {
+		q = q.Where("id < ?", f.Before)
+	}
+	var out []AuditEntry
+	if err := q.Order("id DESC").Limit(f.Limit + 1).Find(&out).Error; err != nil {
+		return nil, false, err
+	}
+	more := len(out) > f.Limit
+	if more {
+		out = out[:f.Limit]
+	}
+	return out, more, nil
+}

@@ -1,0 +1,169 @@
+package models
+
+import "time"
+
+// User is an account. Passwords are stored only as hashes.
+type User struct {
+	ID           int64 `gorm:"primaryKey"`
+	Email        string
+	Name         string
+	Role         string
+	PasswordHash string `json:"-"`
+	Disabled     bool
+	DeletedAt    *time.Time `json:"-"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Session is a signed-in browser. ID is the SHA-256 of the cookie value.
+type Session struct {
+	ID        string `gorm:"primaryKey"`
+	UserID    int64
+	CSRFToken string `gorm:"column:csrf_token"`
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// APIToken is a script's credential. Only the SHA-256 of the token is stored.
+type APIToken struct {
+	ID         int64 `gorm:"primaryKey"`
+	UserID     int64
+	Name       string
+	TokenHash  string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+}
+
+// LoginAttempt counts failed sign-ins for one account or address in a window.
+type LoginAttempt struct {
+	Key         string `gorm:"primaryKey"`
+	WindowStart time.Time
+	Failures    int
+}
+
+// Outlet is a publisher. Names and Domains are loaded from their own tables.
+type Outlet struct {
+	ID        int64 `gorm:"primaryKey"`
+	Name      string
+	Slug      string
+	Homepage  string
+	Country   string
+	Notes     string
+	Version   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+
+	Aliases      []string `gorm:"-"`
+	Domains      []string `gorm:"-"`
+	ArticleCount int64    `gorm:"-"`
+}
+
+// OutletName is an outlet's name or one of its aliases.
+type OutletName struct {
+	ID       int64 `gorm:"primaryKey"`
+	OutletID int64
+	Name     string
+	NameKey  string
+	IsAlias  bool
+}
+
+// OutletDomain is a web domain an outlet publishes under.
+type OutletDomain struct {
+	ID       int64 `gorm:"primaryKey"`
+	OutletID int64
+	Domain   string
+}
+
+// Article is an immutable text snapshot with its publisher.
+type Article struct {
+	ID          int64 `gorm:"primaryKey"`
+	OutletID    int64
+	Title       string
+	URL         string `gorm:"column:url"`
+	Author      string
+	PublishedAt *time.Time
+	Text        string
+	TextSHA256  string `gorm:"column:text_sha256"`
+	TextLength  int
+	CreatedAt   time.Time
+
+	OutletName string `gorm:"->;-:migration"` // filled by joins
+}
+
+// Annotation is one reviewer's label on a span of an article. Start and End are code points.
+type Annotation struct {
+	ID             int64 `gorm:"primaryKey"`
+	ArticleID      int64
+	UserID         int64
+	Label          string
+	Start          int `gorm:"column:start_cp"`
+	End            int `gorm:"column:end_cp"`
+	Exact          string
+	Prefix         string
+	Suffix         string
+	Note           string
+	SourceText     string
+	SourceURL      string `gorm:"column:source_url"`
+	Status         string
+	SuggestionRule string
+	Version        int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+
+	UserName string `gorm:"->;-:migration"`
+}
+
+// Region is a passage credited to another outlet (quote) or to no outlet (comments).
+type Region struct {
+	ID             int64 `gorm:"primaryKey"`
+	ArticleID      int64
+	Kind           string
+	Start          int `gorm:"column:start_cp"`
+	End            int `gorm:"column:end_cp"`
+	OriginOutletID *int64
+	Origin         string
+	Status         string
+	Reason         string
+	Relation       string
+	OtherArticleID *int64
+	CreatedBy      *int64
+	Version        int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+
+	OriginOutletName string `gorm:"->;-:migration"`
+}
+
+// Review is one reviewer's relation to one article: assigned, and when completed.
+type Review struct {
+	ArticleID   int64 `gorm:"primaryKey"`
+	UserID      int64 `gorm:"primaryKey"`
+	Assigned    bool
+	AssignedAt  *time.Time
+	CompletedAt *time.Time
+	UpdatedAt   time.Time
+}
+
+// AuditEntry records one change: who, what, when, before and after (JSON).
+type AuditEntry struct {
+	ID       int64 `gorm:"primaryKey"`
+	At       time.Time
+	ActorID  *int64
+	Action   string
+	Entity   string
+	EntityID int64
+	Before   *string
+	After    *string
+}
+
+// TableName overrides gorm's pluralisation where the table name differs.
+func (AuditEntry) TableName() string { return "audit_log" }
+
+// TableName of APIToken.
+func (APIToken) TableName() string { return "api_tokens" }
+
+// Page asks for one page of a list: items after the cursor id, at most Limit of them.
+type Page struct {
+	After int64
+	Limit int
+}
