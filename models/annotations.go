@@ -20,6 +20,9 @@ func (s *Store) CreateAnnotation(ctx context.Context, a *Annotation) error {
 		if err := touchReview(tx, a.ArticleID, a.UserID); err != nil {
 			return err
 		}
+		if err := bumpArticle(tx, a.ArticleID); err != nil {
+			return err
+		}
 		return audit(tx, a.UserID, "create", "annotation", a.ID, nil, a)
 	})
 }
@@ -110,6 +113,9 @@ func (s *Store) UpdateAnnotation(ctx context.Context, actor, id int64, p Annotat
 		if res.RowsAffected == 0 {
 			return ErrVersionConflict
 		}
+		if err := bumpArticle(tx, out.ArticleID); err != nil {
+			return err
+		}
 		return audit(tx, actor, "update", "annotation", id, before, out)
 	})
 	if err != nil {
@@ -126,6 +132,9 @@ func (s *Store) DeleteAnnotation(ctx context.Context, actor, id int64) error {
 			return notFound(err)
 		}
 		if err := tx.Delete(&Annotation{}, id).Error; err != nil {
+			return err
+		}
+		if err := bumpArticle(tx, a.ArticleID); err != nil {
 			return err
 		}
 		return audit(tx, actor, "delete", "annotation", id, a, nil)

@@ -15,6 +15,9 @@ func (s *Store) CreateRegion(ctx context.Context, actor int64, r *Region) error 
 		if err := tx.Omit("OriginOutletName").Create(r).Error; err != nil {
 			return err
 		}
+		if err := bumpArticle(tx, r.ArticleID); err != nil {
+			return err
+		}
 		return audit(tx, actor, "create", "region", r.ID, nil, r)
 	})
 }
@@ -75,6 +78,9 @@ func (s *Store) UpdateRegion(ctx context.Context, actor, id int64, p RegionPatch
 			return ErrVersionConflict
 		}
 		r.Version++
+		if err := bumpArticle(tx, r.ArticleID); err != nil {
+			return err
+		}
 		return audit(tx, actor, "update", "region", id, before, r)
 	})
 	if err != nil {
@@ -91,6 +97,9 @@ func (s *Store) DeleteRegion(ctx context.Context, actor, id int64) error {
 			return notFound(err)
 		}
 		if err := tx.Delete(&Region{}, id).Error; err != nil {
+			return err
+		}
+		if err := bumpArticle(tx, r.ArticleID); err != nil {
 			return err
 		}
 		return audit(tx, actor, "delete", "region", id, r, nil)
@@ -125,6 +134,6 @@ func (s *Store) ReplaceDetectedRegions(ctx context.Context, articleID int64, pro
 				return err
 			}
 		}
-		return nil
+		return bumpArticle(tx, articleID)
 	})
 }

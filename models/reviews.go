@@ -37,6 +37,9 @@ func (s *Store) CompleteReview(ctx context.Context, articleID, userID int64, don
 		if err := tx.Where("article_id = ? AND user_id = ?", articleID, userID).Take(&out).Error; err != nil {
 			return err
 		}
+		if err := bumpArticle(tx, articleID); err != nil {
+			return err
+		}
 		action := "complete"
 		if !done {
 			action = "reopen"

@@ -32,6 +32,11 @@ func audit(tx *gorm.DB, actor int64, action, entity string, id int64, before, af
 	return tx.Create(&e).Error
 }
 
+// bumpArticle marks an article's annotations, regions or reviews as changed.
+func bumpArticle(tx *gorm.DB, articleID int64) error {
+	return tx.Model(&Article{}).Where("id = ?", articleID).Update("data_version", gorm.Expr("data_version + 1")).Error
+}
+
 // paginate applies a keyset page on the id column and returns whether there is more.
 func paginate(q *gorm.DB, col string, p Page) *gorm.DB {
 	if p.After > 0 {

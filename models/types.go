@@ -85,6 +85,7 @@ type Article struct {
 	Text        string
 	TextSHA256  string `gorm:"column:text_sha256"`
 	TextLength  int
+	DataVersion int64 // bumped by every change to the article's annotations, regions and reviews
 	CreatedAt   time.Time
 
 	OutletName string `gorm:"->;-:migration"` // filled by joins
