@@ -99,7 +99,8 @@ func checkCSRF(c *gin.Context) {
 		return
 	}
 	v, ok := c.Get(ctxSession)
-	if !ok { // bearer token or anonymous
+	// Sign-in itself needs no token: it is how a browser gets one, and it starts a new session.
+	if !ok || c.FullPath() == "/api/v1/auth/login" { // bearer token, anonymous, or signing in
 		c.Next()
 		return
 	}

@@ -172,7 +172,7 @@ func TestUsers(t *testing.T) {
 	if len(page.Items) != 2 || page.NextCursor == "" {
 		t.Fatalf("first page: %+v", page)
 	}
-	first := page.Items
+	first := append([]struct{ ID int64 }(nil), page.Items...)
 	e.must("admin", "GET", "/api/v1/users?limit=2&cursor="+page.NextCursor, nil, 200, &page)
 	if len(page.Items) != 2 || page.Items[0].ID <= first[1].ID || page.NextCursor != "" {
 		t.Fatalf("second page: %+v", page)

@@ -78,6 +78,9 @@ func toAPIError(c *gin.Context, err error) *apiError {
 		return errf(http.StatusConflict, "version_conflict", "the %s was changed by someone else; reload it and apply your change again", resourceName(c))
 	case errors.Is(err, models.ErrDuplicate):
 		return errf(http.StatusConflict, "duplicate", "it exists already")
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads this answer (499 is the customary log status).
+		return errf(499, "canceled", "the request was canceled")
 	case errors.Is(err, context.DeadlineExceeded):
 		return errf(http.StatusServiceUnavailable, "timeout", "the request took too long; try again")
 	case isUnavailable(err):

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -55,13 +56,15 @@ func (s *Server) Routes() []Route {
 
 		{"GET", "/api/v1/articles", nil, false, "article", s.listArticles},
 		{"POST", "/api/v1/articles", admin, false, "article", s.createArticle},
-		{"POST", "/api/v1/articles/import", admin, false, "article", s.importArticles},
+		{"POST", "/api/v1/articles/import", admin, false, "article", s.importUpload},
+		{"POST", "/api/v1/articles/import/preview", admin, false, "article", s.importPreview},
 		{"GET", "/api/v1/articles/:id", nil, false, "article", s.getArticle},
 		{"GET", "/api/v1/articles/:id/annotations", nil, false, "article", s.listAnnotations},
 		{"POST", "/api/v1/articles/:id/annotations", writers, false, "article", s.createAnnotation},
 		{"GET", "/api/v1/articles/:id/regions", nil, false, "article", s.listRegions},
 		{"POST", "/api/v1/articles/:id/regions", writers, false, "article", s.createRegion},
 		{"POST", "/api/v1/articles/:id/complete", writers, false, "article", s.complete},
+		{"POST", "/api/v1/articles/:id/reopen", admin, false, "article", s.reopenFor},
 		{"DELETE", "/api/v1/articles/:id/complete", writers, false, "article", s.reopen},
 
 		{"PATCH", "/api/v1/annotations/:id", writers, false, "annotation", s.updateAnnotation},
@@ -74,8 +77,19 @@ func (s *Server) Routes() []Route {
 		{"POST", "/api/v1/articles/:id/rescan", admin, false, "article", s.rescan},
 		{"POST", "/api/v1/reprints/rebuild", admin, false, "index", s.rebuildReprints},
 
+		{"GET", "/api/v1/articles/:id/suggestions", writers, false, "article", s.suggestions},
+		{"POST", "/api/v1/articles/:id/suggestions/accept", writers, false, "article", s.decideSuggestion(true)},
+		{"POST", "/api/v1/articles/:id/suggestions/reject", writers, false, "article", s.decideSuggestion(false)},
+		{"GET", "/api/v1/suggestions/rules", admin, false, "suggestion rule", s.suggestionRules},
+		{"PATCH", "/api/v1/suggestions/rules/:rule", admin, false, "suggestion rule", s.updateSuggestionRule},
+
 		{"GET", "/api/v1/queue", reviewers, false, "queue", s.queue},
 		{"GET", "/api/v1/audit", admin, false, "audit entry", s.listAudit},
+		{"GET", "/api/v1/exports/audit", admin, false, "audit entry", s.exportAudit},
+
+		{"POST", "/api/v1/assignments", admin, false, "article", s.assign},
+		{"POST", "/api/v1/assignments/remove", admin, false, "article", s.unassign},
+		{"GET", "/api/v1/assignments/progress", admin, false, "assignment", s.assignmentProgress},
 	}
 }
 
@@ -97,7 +111,7 @@ func (s *Server) routes(reg *prometheus.Registry) *gin.Engine {
 	v1 := e.Group("/", s.authenticate, checkCSRF)
 	for _, r := range s.Routes() {
 		limit := s.cfg.MaxBodyBytes
-		if r.Path == "/api/v1/articles/import" {
+		if strings.HasPrefix(r.Path, "/api/v1/articles/import") {
 			limit = s.cfg.MaxImportBytes
 		}
 		chain := []gin.HandlerFunc{resource(r.Resource), limitBody(limit)}

@@ -22,6 +22,8 @@ type Config struct {
 	LoginMaxFailures int           // failed sign-ins per account in LoginWindow before 429
 	LoginMaxPerIP    int           // failed sign-ins per address in LoginWindow before 429
 	LoginWindow      time.Duration
+	SuggestURL       string        // an external suggestion service (annotate/suggest/PROTOCOL.md); "" for none
+	SuggestTimeout   time.Duration // how long to wait for it
 }
 
 // DefaultConfig is the configuration of a production service.
@@ -34,6 +36,7 @@ func DefaultConfig() Config {
 		LoginMaxFailures: 10,
 		LoginMaxPerIP:    100,
 		LoginWindow:      15 * time.Minute,
+		SuggestTimeout:   5 * time.Second,
 	}
 }
 

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -42,7 +43,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		t.Fatalf("openapi %q", doc.OpenAPI)
 	}
 	for _, r := range e.srv.Routes() {
-		p := strings.NewReplacer(":id", "{id}").Replace(r.Path)
+		p := regexp.MustCompile(`:(\w+)`).ReplaceAllString(r.Path, "{$1}")
 		op, ok := doc.Paths[p][strings.ToLower(r.Method)]
 		if !ok || op.Summary == "" || len(op.Responses) == 0 {
 			t.Errorf("%s %s is not documented", r.Method, p)

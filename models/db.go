@@ -109,7 +109,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	for _, r := range res {
-		slog.Info("migration applied", "version", r.Source.Version, "took", r.Duration)
+		slog.Debug("migration applied", "version", r.Source.Version, "took", r.Duration)
 	}
 	return nil
 }

@@ -26,6 +26,7 @@ Usage:
   credence migrate [--db DSN]
   credence user add --email E --name N --role admin|reviewer|researcher --password P [--db DSN]
   credence import  [--db DSN] FILE...     (newline-delimited JSON; - reads standard input)
+  credence bench   [--db DSN] [--articles N] [--clients N] [--duration D] [--replicas N]   (load harness)
 
 --db is a SQLite file path (or sqlite:PATH) or a postgres:// URL; env CREDENCE_DB.
 --addr defaults to 127.0.0.1:8080; env CREDENCE_ADDR.
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return userAdd(ctx, args[2:], stdout, stderr)
 	case "import":
 		return importFiles(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return benchCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

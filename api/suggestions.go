@@ -1,0 +1,253 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/credence-project/credence/annotate"
+	"github.com/credence-project/credence/annotate/suggest"
+	"github.com/credence-project/credence/models"
+)
+
+type suggestionJSON struct {
+	Label  string `json:"label"`
+	Start  int    `json:"start"`
+	End    int    `json:"end"`
+	Exact  string `json:"exact"`
+	Reason string `json:"reason"`
+	Rule   string `json:"rule"`
+	Cue    string `json:"cue"`
+}
+
+// suggester builds the suggester of a request: the built-in rules less those admins switched
+// off, beside the external model service when one is configured.
+func (s *Server) suggester(ctx context.Context) (suggest.Suggester, error) {
+	rules := suggest.NewRules()
+	off, err := s.store.DisabledRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range off {
+		_ = rules.Disable(id) // a rule removed from the catalogue since: nothing to switch off
+	}
+	if s.cfg.SuggestURL == "" {
+		return rules, nil
+	}
+	ext := &suggest.HTTPSuggester{URL: s.cfg.SuggestURL, Timeout: s.cfg.SuggestTimeout}
+	return suggest.Combine(ext, rules), nil
+}
+
+// suggestions proposes passages for the signed-in reviewer to confirm. They are never
+// counted in scores: only an accepted suggestion, which becomes the reviewer's annotation,
+// is. Suggestions the reviewer already decided are left out.
+func (s *Server) suggestions(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	art, err := s.store.Article(ctx, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	sg, err := s.suggester(ctx)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items, err := sg.Suggest(ctx, art.Text)
+	var warning string
+	if err != nil {
+		if len(items) == 0 && !errors.Is(err, suggest.ErrBackendUnavailable) && !errors.Is(err, suggest.ErrBackendInvalid) {
+			fail(c, err)
+			return
+		}
+		// The external model is down or answered garbage: the built-in rules still answer.
+		s.log.Warn("suggestion backend failed", "err", err, "request_id", c.GetString(ctxRequestID))
+		warning = "the external suggestion service failed (" + firstLine(err.Error()) + "); showing the built-in rules only"
+	}
+	decided, err := s.store.SuggestionDecisions(ctx, id, currentUser(c).ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	type key struct {
+		rule, label string
+		start, end  int
+	}
+	done := map[key]bool{}
+	for _, d := range decided {
+		done[key{d.Rule, d.Label, d.Start, d.End}] = true
+	}
+	out := make([]suggestionJSON, 0, len(items))
+	for _, it := range items {
+		if done[key{it.Rule, it.Label, it.Start, it.End}] {
+			continue
+		}
+		out = append(out, suggestionJSON{Label: it.Label, Start: it.Start, End: it.End, Exact: it.Exact, Reason: it.Reason, Rule: it.Rule, Cue: it.Cue})
+	}
+	res := gin.H{"items": out, "next_cursor": ""}
+	if warning != "" {
+		res["warning"] = warning
+	}
+	c.JSON(http.StatusOK, res)
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+type decisionRequest struct {
+	Label *string `json:"label"`
+	Start *int    `json:"start"`
+	End   *int    `json:"end"`
+	Rule  string  `json:"rule"`
+	Note  string  `json:"note"`
+}
+
+// decideSuggestion records an accepted (it becomes the reviewer's annotation) or rejected
+// suggestion, counted per rule.
+func (s *Server) decideSuggestion(accept bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, ok := pathID(c)
+		if !ok {
+			return
+		}
+		var req decisionRequest
+		if !bind(c, &req) {
+			return
+		}
+		ctx := c.Request.Context()
+		art, err := s.store.Article(ctx, id)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		if req.Label == nil {
+			fail(c, annotate.Errorf(annotate.CodeInvalidLabel, "label", "label is required"))
+			return
+		}
+		label, err := annotate.ParseLabel(*req.Label)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		if req.Start == nil || req.End == nil {
+			fail(c, annotate.Errorf(annotate.CodeInvalidSpan, "start", "start and end are required"))
+			return
+		}
+		q, err := annotate.NewText(art.Text).Anchor(*req.Start, *req.End, nil)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		req.Rule = strings.TrimSpace(req.Rule)
+		if req.Rule == "" || len(req.Rule) > 100 {
+			fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "rule", "rule is required: the rule of the suggestion"))
+			return
+		}
+		if err := annotate.CheckNote(req.Note); err != nil {
+			fail(c, err)
+			return
+		}
+		u := currentUser(c)
+		f := &models.SuggestionFeedback{ArticleID: id, UserID: u.ID, Rule: req.Rule, Label: string(label), Start: *req.Start, End: *req.End, Decision: "rejected"}
+		var a *models.Annotation
+		if accept {
+			f.Decision = "accepted"
+			a = &models.Annotation{ArticleID: id, UserID: u.ID, Label: string(label), Start: *req.Start, End: *req.End,
+				Exact: q.Exact, Prefix: q.Prefix, Suffix: q.Suffix, Note: req.Note, SuggestionRule: req.Rule}
+		}
+		if err := s.store.RecordSuggestion(ctx, f, a); err != nil {
+			fail(c, err)
+			return
+		}
+		if a != nil {
+			a.UserName = u.Name
+			c.JSON(http.StatusCreated, toAnnotationJSON(a))
+			return
+		}
+		c.Status(http.StatusNoContent)
+	}
+}
+
+type ruleJSON struct {
+	Rule           string   `json:"rule"`
+	Label          string   `json:"label"`
+	Description    string   `json:"description"`
+	Enabled        bool     `json:"enabled"`
+	Accepted       int64    `json:"accepted"`
+	Rejected       int64    `json:"rejected"`
+	AcceptanceRate *float64 `json:"acceptance_rate"`
+}
+
+// suggestionRules shows each rule's acceptance rate, so weak rules can be pruned.
+func (s *Server) suggestionRules(c *gin.Context) {
+	ctx := c.Request.Context()
+	stats, err := s.store.SuggestionRuleStats(ctx)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	off, err := s.store.DisabledRules(ctx)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	byRule := map[string]models.RuleStats{}
+	for _, st := range stats {
+		byRule[st.Rule] = st
+	}
+	disabled := map[string]bool{}
+	for _, r := range off {
+		disabled[r] = true
+	}
+	var out []ruleJSON
+	for _, r := range suggest.RuleCatalog() {
+		st := byRule[r.ID]
+		row := ruleJSON{Rule: r.ID, Label: r.Label, Description: r.Description, Enabled: !disabled[r.ID], Accepted: st.Accepted, Rejected: st.Rejected}
+		if n := st.Accepted + st.Rejected; n > 0 {
+			rate := float64(st.Accepted) / float64(n)
+			row.AcceptanceRate = &rate
+		}
+		out = append(out, row)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": ""})
+}
+
+type ruleRequest struct {
+	Enabled *bool `json:"enabled"`
+}
+
+func (s *Server) updateSuggestionRule(c *gin.Context) {
+	rule := c.Param("rule")
+	known := false
+	for _, r := range suggest.RuleCatalog() {
+		known = known || r.ID == rule
+	}
+	if !known {
+		fail(c, errf(http.StatusNotFound, "not_found", "no suggestion rule %q", rule))
+		return
+	}
+	var req ruleRequest
+	if !bind(c, &req) {
+		return
+	}
+	if req.Enabled == nil {
+		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "enabled", "enabled (true or false) is required"))
+		return
+	}
+	if err := s.store.SetRuleDisabled(c.Request.Context(), currentUser(c).ID, rule, !*req.Enabled); err != nil {
+		fail(c, err)
+		return
+	}
+	s.suggestionRules(c)
+}

@@ -1,0 +1,131 @@
+package api_test
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/credence-project/credence/api"
+)
+
+const suggestText = "Could this be the end? The narcissistic, nasty jerk lied, the FBI report stated."
+
+type suggestionList struct {
+	Items []struct {
+		Label      string
+		Start, End int
+		Exact      string
+		Reason     string
+		Rule       string
+	}
+	Warning string
+}
+
+func TestSuggestions(t *testing.T) {
+	e := newEnv(t)
+	art := e.article(e.outlet("O", nil, nil), "T", suggestText)
+	path := "/api/v1/articles/" + itoa(art) + "/suggestions"
+	var l suggestionList
+	e.must("reviewer", "GET", path, nil, 200, &l)
+	byLabel := map[string]int{}
+	for _, s := range l.Items {
+		byLabel[s.Label]++
+		if s.Reason == "" || s.Rule == "" {
+			t.Errorf("suggestion without reason or rule: %+v", s)
+		}
+	}
+	if byLabel["speculation"] == 0 || byLabel["loaded_language"] == 0 {
+		t.Fatalf("suggestions %+v", l.Items)
+	}
+	var loaded = l.Items[0]
+	for _, s := range l.Items {
+		if s.Label == "loaded_language" {
+			loaded = s
+			break
+		}
+	}
+	t.Run("AcceptBecomesAnnotation", func(t *testing.T) {
+		var a struct {
+			ID    int64
+			Exact string
+		}
+		e.must("reviewer", "POST", path+"/accept", map[string]any{"label": loaded.Label, "start": loaded.Start, "end": loaded.End, "rule": loaded.Rule}, 201, &a)
+		if a.Exact != loaded.Exact {
+			t.Fatalf("accepted annotation %+v, want %q", a, loaded.Exact)
+		}
+		var mine struct{ Items []any }
+		e.must("reviewer", "GET", "/api/v1/articles/"+itoa(art)+"/annotations", nil, 200, &mine)
+		if len(mine.Items) != 1 {
+			t.Fatalf("annotations after accepting: %d", len(mine.Items))
+		}
+		var again suggestionList
+		e.must("reviewer", "GET", path, nil, 200, &again)
+		if len(again.Items) != len(l.Items)-1 {
+			t.Fatalf("a decided suggestion should not be offered again: %d → %d", len(l.Items), len(again.Items))
+		}
+	})
+	t.Run("RejectCountsAgainstRule", func(t *testing.T) {
+		s := l.Items[0]
+		e.must("reviewer", "POST", path+"/reject", map[string]any{"label": s.Label, "start": s.Start, "end": s.End, "rule": s.Rule}, 204, nil)
+		var rules struct {
+			Items []struct {
+				Rule               string
+				Accepted, Rejected int64
+				AcceptanceRate     *float64 `json:"acceptance_rate"`
+			}
+		}
+		e.must("admin", "GET", "/api/v1/suggestions/rules", nil, 200, &rules)
+		found := 0
+		for _, r := range rules.Items {
+			if r.Rule == s.Rule && r.Rejected == 1 && r.AcceptanceRate != nil {
+				found++
+			}
+			if r.Rule == loaded.Rule && (r.Accepted != 1 || r.AcceptanceRate == nil) {
+				t.Errorf("rule %s: %+v", r.Rule, r)
+			}
+		}
+		if found != 1 {
+			t.Fatalf("rejected rule %s not counted: %+v", s.Rule, rules.Items)
+		}
+	})
+	t.Run("ErrBadDecision", func(t *testing.T) {
+		e.must("reviewer", "POST", path+"/accept", map[string]any{"label": "gossip", "start": 0, "end": 3, "rule": "x"}, 422, nil)
+		e.must("reviewer", "POST", path+"/accept", map[string]any{"label": "opinion", "start": 0, "end": 999, "rule": "x"}, 422, nil)
+		e.must("reviewer", "POST", path+"/accept", map[string]any{"label": "opinion", "start": 0, "end": 3}, 422, nil)
+	})
+	t.Run("DisabledRuleIsSilent", func(t *testing.T) {
+		e.must("admin", "PATCH", "/api/v1/suggestions/rules/"+loaded.Rule, map[string]any{"enabled": false}, 200, nil)
+		var after suggestionList
+		e.must("reviewer2", "GET", path, nil, 200, &after)
+		for _, s := range after.Items {
+			if s.Rule == loaded.Rule {
+				t.Fatalf("disabled rule %s still suggests %+v", loaded.Rule, s)
+			}
+		}
+		e.must("admin", "PATCH", "/api/v1/suggestions/rules/no.such.rule", map[string]any{"enabled": false}, 404, nil)
+	})
+}
+
+// TestSuggestionsBackendDown: a configured external model that is down is reported, and the
+// built-in rules still answer.
+func TestSuggestionsBackendDown(t *testing.T) {
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusBadGateway) }))
+	defer down.Close()
+	e := newEnv(t)
+	cfg := testConfig()
+	cfg.SuggestURL = down.URL
+	srv := api.New(cfg, e.store, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	art := e.article(e.outlet("O", nil, nil), "T", suggestText)
+	req, _ := http.NewRequest("GET", ts.URL+"/api/v1/articles/"+itoa(art)+"/suggestions", nil)
+	req.Header.Set("Authorization", "Bearer "+e.tokens["reviewer"])
+	r := send(t, http.DefaultClient, req)
+	var l suggestionList
+	r.json(t, &l)
+	if r.Status != 200 || l.Warning == "" || len(l.Items) == 0 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+}

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/credence-project/credence/bench"
+)
+
+// benchCmd runs the load harness: see package bench.
+func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c commonFlags
+	fs := newFlagSet("bench", stderr, &c)
+	cfg := bench.Config{Seed: 1}
+	fs.IntVar(&cfg.Scale.Outlets, "outlets", 50, "outlets in the synthetic corpus")
+	fs.IntVar(&cfg.Scale.Articles, "articles", 2000, "articles in the synthetic corpus")
+	fs.IntVar(&cfg.Scale.Annotations, "annotations", 20000, "annotations in the synthetic corpus")
+	fs.IntVar(&cfg.Scale.Reviewers, "reviewers", 32, "reviewer accounts")
+	fs.IntVar(&cfg.Scale.WordsPer, "words", 600, "words per article")
+	fs.IntVar(&cfg.Clients, "clients", 32, "concurrent simulated reviewers")
+	fs.IntVar(&cfg.Researcher, "researchers", 2, "concurrent simulated researchers")
+	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "length of each phase")
+	fs.IntVar(&cfg.Replicas, "replicas", 1, "service processes, balanced round-robin by the harness")
+	inProcess := fs.Bool("in-process", false, "run the service inside the harness instead of as subprocesses")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	fs.Lookup("db").DefValue = ""
+	c.db = os.Getenv("CREDENCE_BENCH_DB")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg.DSN = c.db
+	cfg.Scale.Researchers = max(1, cfg.Researcher)
+	if !*inProcess {
+		exe, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		cfg.Binary = exe
+	}
+	cfg.Log = stderr
+	rep, err := bench.Run(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		fmt.Fprintln(stdout, string(rep.JSON()))
+	} else {
+		fmt.Fprint(stdout, rep.Text())
+	}
+	if rep.Errors() > 0 {
+		return fmt.Errorf("%d requests failed", rep.Errors())
+	}
+	return nil
+}
