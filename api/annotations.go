@@ -59,7 +59,7 @@ func (s *Server) createAnnotation(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	art, err := s.store.Article(ctx, articleID)
+	text, err := s.articleText(ctx, articleID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -77,7 +77,7 @@ func (s *Server) createAnnotation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	q, err := annotate.NewText(art.Text).Anchor(*req.Start, *req.End, req.Exact)
+	q, err := text.Anchor(*req.Start, *req.End, req.Exact)
 	if err != nil {
 		fail(c, err)
 		return
@@ -221,12 +221,12 @@ func (s *Server) updateAnnotation(c *gin.Context) {
 		if req.End != nil {
 			end = *req.End
 		}
-		art, err := s.store.Article(c.Request.Context(), a.ArticleID)
+		text, err := s.articleText(c.Request.Context(), a.ArticleID)
 		if err != nil {
 			fail(c, err)
 			return
 		}
-		q, err := annotate.NewText(art.Text).Anchor(start, end, req.Exact)
+		q, err := text.Anchor(start, end, req.Exact)
 		if err != nil {
 			fail(c, err)
 			return

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -137,7 +138,7 @@ func (r *ReprintService) proposeLocked(ctx context.Context, a reprint.Article, o
 		}
 	}
 	attrs := reprint.FindAttributions(a.Text, outlets, a.OutletID)
-	props := reprint.Propose(a, outlets, attrs, matches, others)
+	props := mergeProposals(reprint.Propose(a, outlets, attrs, matches, others))
 	regions := make([]models.Region, 0, len(props))
 	for _, p := range props {
 		reg := models.Region{Kind: p.Kind, Start: p.Start, End: p.End, Reason: p.Reason, Relation: p.Relation}
@@ -152,6 +153,42 @@ func (r *ReprintService) proposeLocked(ctx context.Context, a reprint.Article, o
 		regions = append(regions, reg)
 	}
 	return r.store.ReplaceDetectedRegions(ctx, a.ID, regions)
+}
+
+// mergeProposals folds proposals that credit the same outlet for nearly the same passage
+// (the same paragraphs found through several other articles, or by a cue and a match) into
+// one, spanning them all, with every reason kept: reviewers decide once per passage.
+func mergeProposals(ps []reprint.Proposal) []reprint.Proposal {
+	sort.SliceStable(ps, func(i, j int) bool {
+		return ps[i].Start < ps[j].Start || ps[i].Start == ps[j].Start && ps[i].End > ps[j].End
+	})
+	var out []reprint.Proposal
+	for _, p := range ps {
+		merged := false
+		for k := range out {
+			q := &out[k]
+			if q.Kind != p.Kind || q.OriginOutletID != p.OriginOutletID {
+				continue
+			}
+			overlap := min(q.End, p.End) - max(q.Start, p.Start)
+			if overlap*5 < min(q.End-q.Start, p.End-p.Start)*4 { // under 80% of the shorter
+				continue
+			}
+			q.Start, q.End = min(q.Start, p.Start), max(q.End, p.End)
+			if !strings.Contains(q.Reason, p.Reason) {
+				q.Reason += "; " + p.Reason
+			}
+			if q.Relation != p.Relation && p.Relation == reprint.RelationAttributed {
+				q.Relation = p.Relation // the article's own words are the strongest evidence
+			}
+			merged = true
+			break
+		}
+		if !merged {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Matches lists the passages an article shares with others, in text order.

@@ -50,6 +50,7 @@ type Server struct {
 	metrics *metrics
 	engine  *gin.Engine
 	reprint *ReprintService
+	texts   *textCache
 }
 
 // New builds a server over a migrated store. reg receives the Prometheus metrics; pass nil
@@ -61,6 +62,7 @@ func New(cfg Config, store *models.Store, log *slog.Logger, reg *prometheus.Regi
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, store: store, log: log, metrics: newMetrics(reg)}
 	s.reprint = NewReprintService(store, log)
+	s.texts = newTextCache(1024)
 	s.engine = s.routes(reg)
 	return s
 }

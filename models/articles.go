@@ -68,6 +68,18 @@ func (s *Store) Article(ctx context.Context, id int64) (*Article, error) {
 	return &a, notFound(err)
 }
 
+// ArticleText returns only the text of an article.
+func (s *Store) ArticleText(ctx context.Context, id int64) (string, error) {
+	var texts []string
+	if err := s.db.WithContext(ctx).Model(&Article{}).Where("id = ?", id).Limit(1).Pluck("text", &texts).Error; err != nil {
+		return "", err
+	}
+	if len(texts) == 0 {
+		return "", ErrNotFound
+	}
+	return texts[0], nil
+}
+
 // ArticleFilter narrows a list of articles.
 type ArticleFilter struct {
 	OutletID int64

@@ -160,20 +160,13 @@ func (s *Store) CreateToken(ctx context.Context, t *APIToken) error {
 	})
 }
 
-// TokenUser returns the enabled user behind a token hash.
+// TokenUser returns the enabled, live user behind a token hash, in one query.
 func (s *Store) TokenUser(ctx context.Context, hash string) (*User, error) {
-	var t APIToken
-	if err := s.db.WithContext(ctx).Where("token_hash = ?", hash).Take(&t).Error; err != nil {
-		return nil, notFound(err)
-	}
-	u, err := s.User(ctx, t.UserID)
-	if err != nil {
-		return nil, err
-	}
-	if u.Disabled {
-		return nil, ErrNotFound
-	}
-	return u, nil
+	var u User
+	err := s.db.WithContext(ctx).Model(&User{}).Select("users.*").
+		Joins("JOIN api_tokens ON api_tokens.user_id = users.id").
+		Where("api_tokens.token_hash = ? AND users.deleted_at IS NULL AND NOT users.disabled", hash).Take(&u).Error
+	return &u, notFound(err)
 }
 
 // ListTokens lists a user's tokens (never the token itself).
