@@ -1,0 +1,51 @@
+// Small DOM helpers. User text (titles, article text, notes, outlet names) only ever reaches the
+// page through textContent or attributes set with setAttribute, never parsed as HTML, so text that
+// looks like markup stays text.
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'text') el.textContent = v;
+    else if (k === 'class') el.className = v;
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+export function $(sel, root = document) { return root.querySelector(sel); }
+
+// announce speaks a short message to screen readers through the page's polite live region.
+export function announce(msg) {
+  const live = document.getElementById('live');
+  if (!live) return;
+  live.textContent = '';
+  setTimeout(() => { live.textContent = msg; }, 30);
+}
+
+export function formatDate(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat(undefined, { dateStyle: 'long' }).format(d);
+}
+
+// signOutButton wires the header's sign-out control.
+export function wireHeader(user, api) {
+  const who = document.getElementById('who');
+  if (who && user) who.textContent = `${user.name || user.email} · ${user.role}`;
+  const out = document.getElementById('sign-out');
+  if (out) {
+    out.hidden = !user;
+    out.addEventListener('click', async () => {
+      try { await api.post('/auth/logout'); } finally { location.assign('/login'); }
+    });
+  }
+}

@@ -1,0 +1,162 @@
+// Imports: files (NDJSON, JSON arrays, plain text, HTML) or pasted text, previewed line by line
+// before anything is stored, then imported with the upload and the processing shown as they go.
+
+import { api, allPages } from '../api.js';
+import { h, announce } from '../dom.js';
+import { replaceRows, plural, markLoaded } from './admin-common.js';
+
+const RESULT = { created: 'New', duplicate: 'Duplicate', error: 'Error' };
+
+// upload posts one body with XMLHttpRequest, which reports the upload's progress, and reads the
+// service's streamed progress lines as they arrive.
+function upload(path, body, contentType, csrf, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/v1' + path);
+    xhr.setRequestHeader('Accept', 'application/x-ndjson');
+    xhr.setRequestHeader('X-CSRF-Token', csrf);
+    xhr.setRequestHeader('Content-Type', contentType || 'application/octet-stream');
+    let seen = 0;
+    let result = null;
+    let failure = null;
+    const readLines = () => {
+      const text = xhr.responseText;
+      let nl;
+      while ((nl = text.indexOf('\n', seen)) >= 0) {
+        const line = text.slice(seen, nl);
+        seen = nl + 1;
+        if (!line.trim()) continue;
+        let msg;
+        try { msg = JSON.parse(line); } catch { continue; }
+        if (msg.progress) onProgress('process', msg.progress.bytes, msg.progress.total, msg.progress.items);
+        if (msg.result) result = msg.result;
+        if (msg.error) failure = msg.error;
+      }
+    };
+    xhr.upload.addEventListener('progress', (e) => onProgress('upload', e.loaded, e.lengthComputable ? e.total : -1, 0));
+    xhr.addEventListener('progress', readLines);
+    xhr.addEventListener('load', () => {
+      if (xhr.status !== 200) {
+        let e = null;
+        try { e = JSON.parse(xhr.responseText).error; } catch { e = null; }
+        reject(Object.assign(new Error(e?.message ?? `The service answered ${xhr.status}.`), { code: e?.code, status: xhr.status }));
+        return;
+      }
+      readLines();
+      if (failure) reject(Object.assign(new Error(failure.message), { code: failure.code }));
+      else if (result) resolve(result);
+      else reject(new Error('The import ended without a result.'));
+    });
+    xhr.addEventListener('error', () => reject(new Error('The service cannot be reached.')));
+    xhr.send(body);
+  });
+}
+
+export async function initImports(panel) {
+  const files = document.getElementById('import-files');
+  const format = document.getElementById('import-format');
+  const outlet = document.getElementById('import-outlet');
+  const url = document.getElementById('import-url');
+  const pasteBox = document.getElementById('paste-box');
+  const pasteTitle = document.getElementById('paste-title');
+  const pasteText = document.getElementById('paste-text');
+  const previewBtn = document.getElementById('import-preview');
+  const commitBtn = document.getElementById('import-commit');
+  const status = document.getElementById('import-status');
+  const table = document.getElementById('import-table');
+  const rows = document.getElementById('import-rows');
+  const box = document.getElementById('import-progress-box');
+  const bar = document.getElementById('import-progress');
+  const barLabel = document.getElementById('import-progress-label');
+
+  const say = (msg, error = false) => {
+    status.textContent = msg;
+    status.className = error ? 'error' : '';
+    announce(msg);
+  };
+
+  // sources are what the form holds: the chosen files, or the pasted text.
+  function sources() {
+    const pasted = pasteBox.open && pasteText.value.trim();
+    if (pasted) return [{ name: 'pasted text', body: pasteText.value, type: 'text/plain; charset=utf-8', format: 'text', title: pasteTitle.value.trim() }];
+    return [...files.files].map((f) => ({ name: f.name, body: f, type: f.type, format: format.value }));
+  }
+
+  function query(src, extra) {
+    const q = new URLSearchParams(extra);
+    if (src.format) q.set('format', src.format);
+    if (src.name !== 'pasted text') q.set('filename', src.name);
+    if (outlet.value.trim()) q.set('outlet', outlet.value.trim());
+    if (url.value.trim()) q.set('url', url.value.trim());
+    if (src.title) q.set('title', src.title);
+    return q.toString();
+  }
+
+  async function run(preview) {
+    const list = sources();
+    if (!list.length) { say('Choose a file or paste a text first.', true); return; }
+    previewBtn.disabled = true;
+    commitBtn.disabled = true;
+    const me = await api.get('/me');
+    const out = [];
+    const total = { created: 0, skipped_duplicates: 0, errors: 0 };
+    try {
+      for (const src of list) {
+        box.hidden = false;
+        bar.value = 0;
+        const rep = await upload(`/articles/import${preview ? '/preview' : ''}?${query(src)}`, src.body, src.type, me.csrf_token, (phase, done, all, items) => {
+          if (phase === 'upload') {
+            barLabel.textContent = `Uploading ${src.name}…`;
+            bar.max = all > 0 ? all : 1;
+            bar.value = all > 0 ? done : 0;
+          } else {
+            barLabel.textContent = `${preview ? 'Checking' : 'Importing'} ${src.name}: ${plural(items, 'article')} so far`;
+            bar.max = all > 0 ? all : 1;
+            bar.value = all > 0 ? done : 0;
+          }
+        });
+        total.created += rep.created;
+        total.skipped_duplicates += rep.skipped_duplicates;
+        total.errors += rep.errors.length;
+        const items = preview ? rep.items : rep.errors.map((e) => ({ ...e, status: 'error' }));
+        for (const it of items) out.push({ file: src.name, ...it });
+      }
+      render(out);
+      const summary = `${plural(total.created, 'new article')}, ${plural(total.skipped_duplicates, 'duplicate')} skipped, ${plural(total.errors, 'line')} with errors`;
+      if (preview) {
+        say(`Preview: ${summary}. Nothing is stored yet.`);
+        commitBtn.disabled = total.created === 0;
+      } else {
+        say(`Imported: ${summary}.`);
+      }
+    } catch (err) {
+      say(err.message, true);
+    } finally {
+      box.hidden = true;
+      previewBtn.disabled = false;
+    }
+  }
+
+  function render(items) {
+    table.hidden = items.length === 0;
+    replaceRows(rows, items.map((it) => h('tr', { class: `result-${it.status}`, dataset: { status: it.status, line: it.line } },
+      h('td', { text: it.file }),
+      h('td', { class: 'num', text: it.line }),
+      h('td', {}, h('span', { class: `tag tag-${it.status}`, text: RESULT[it.status] ?? it.status })),
+      h('td', { text: it.title ?? '' }),
+      h('td', { text: it.outlet ?? '' }),
+      h('td', { text: it.message ?? (it.existing_id ? `same as article ${it.existing_id}` : '') }))));
+  }
+
+  previewBtn.addEventListener('click', () => run(true));
+  commitBtn.addEventListener('click', () => run(false));
+  // Any change to what would be imported needs a new preview.
+  for (const el of [files, format, outlet, url, pasteTitle, pasteText]) {
+    el.addEventListener('input', () => { commitBtn.disabled = true; });
+  }
+
+  const names = await allPages('/outlets');
+  document.getElementById('outlet-names').replaceChildren(...names.map((o) => h('option', { value: o.name })));
+  markLoaded(panel);
+  return {};
+}

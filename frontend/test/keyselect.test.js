@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { KeySelection, wordSpans } from '../static/js/keyselect.js';
+import { paragraphs } from '../static/js/pieces.js';
+
+const text = 'Could somebody have left a live round?\n\n“Hollywoodcide” 🙄 indeed, a super-douche.';
+const sel = () => new KeySelection(text, paragraphs(text));
+const show = (k, r = k.range) => text.slice(r.start, r.end);
+
+test('wordSpans finds words, not spaces or punctuation', () => {
+  const w = wordSpans('Hi, “you” 🙄 there.').map(([a, b]) => 'Hi, “you” 🙄 there.'.slice(a, b));
+  assert.deepEqual(w, ['Hi', 'you', 'there']);
+});
+
+test('arrows move a one-word cursor', () => {
+  const k = sel();
+  assert.equal(show(k, k.start()), 'Could');
+  assert.equal(show(k, k.move(1)), 'somebody');
+  k.move(1);
+  assert.equal(show(k), 'have');
+  assert.equal(show(k, k.move(-1)), 'somebody');
+  assert.equal(show(k, k.move(-1)), 'Could');
+  assert.equal(show(k, k.move(-1)), 'Could', 'stops at the first word');
+});
+
+test('shift+arrows grow and shrink by words in both directions', () => {
+  const k = sel();
+  k.start();
+  k.move(1); // somebody
+  assert.equal(show(k, k.extend(1)), 'somebody have');
+  assert.equal(show(k, k.extend(1)), 'somebody have left');
+  assert.equal(show(k, k.extend(-1)), 'somebody have');
+  assert.equal(show(k, k.extend(-1)), 'somebody');
+  assert.equal(show(k, k.extend(-1)), 'Could somebody');
+  assert.equal(show(k, k.extend(1)), 'somebody');
+});
+
+test('shift+alt+arrows take in punctuation, never half an emoji', () => {
+  const k = sel();
+  k.setWord(k.wordAt(text.indexOf('round')));
+  assert.equal(show(k, k.extendChar(1)), 'round?');
+  k.setWord(k.wordAt(text.indexOf('Hollywoodcide')));
+  k.extendChar(1);
+  k.extendChar(1);
+  assert.equal(show(k, k.extendChar(1)), 'Hollywoodcide” 🙄'.slice(0, 'Hollywoodcide” 🙄'.length), 'the emoji is taken whole');
+  assert.equal(show(k, k.extendChar(-1)), 'Hollywoodcide” ');
+});
+
+test('up and down go by paragraph, shift extends to its edge', () => {
+  const k = sel();
+  k.start();
+  assert.equal(show(k, k.moveParagraph(1)), 'Hollywoodcide');
+  assert.equal(show(k, k.moveParagraph(-1)), 'Could');
+  assert.equal(show(k, k.extendParagraph(1)), 'Could somebody have left a live round?');
+  k.setRange(text.indexOf('super'), text.indexOf('super') + 5);
+  assert.equal(show(k, k.extendParagraph(-1)), '“Hollywoodcide” 🙄 indeed, a super');
+});
