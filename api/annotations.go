@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
@@ -100,7 +101,8 @@ func (s *Server) createAnnotation(c *gin.Context) {
 	if req.Source != nil {
 		a.SourceText, a.SourceURL = req.Source.Text, req.Source.URL
 	}
-	if err := s.store.CreateAnnotation(ctx, a); err != nil {
+	a.IdempotencyKey = idempotencyKey(c)
+	if err := s.store.CreateAnnotation(ctx, a); err != nil && !errors.Is(err, models.ErrReplayed) {
 		fail(c, err)
 		return
 	}

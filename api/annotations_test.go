@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -203,5 +204,36 @@ func TestAuditTrail(t *testing.T) {
 	e.must("admin", "GET", "/api/v1/audit?entity=outlet&actor_id="+itoa(e.ids["admin"]), nil, 200, &l)
 	if len(l.Items) != 2 || l.Items[0].Action != "update" || l.Items[0].Before["Country"] != "" || l.Items[0].After["Country"] != "NZ" {
 		t.Fatalf("audit %+v", l.Items)
+	}
+}
+
+// TestIdempotentCreate: a retried create whose first answer was lost creates exactly once.
+func TestIdempotentCreate(t *testing.T) {
+	e := newEnv(t)
+	art := e.article(e.outlet("O", nil, nil), "T", "Hello world, this is text.")
+	path := "/api/v1/articles/" + itoa(art) + "/annotations"
+	send1 := func(as string) int64 {
+		req := newRequest(t, "POST", e.ts.URL+path, map[string]any{"label": "opinion", "start": 0, "end": 5})
+		req.Header.Set("Authorization", "Bearer "+e.tokens[as])
+		req.Header.Set("Idempotency-Key", "tab1-op42")
+		r := send(t, http.DefaultClient, req)
+		if r.Status != 201 {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+		var a struct{ ID int64 }
+		r.json(t, &a)
+		return a.ID
+	}
+	first, again := send1("reviewer"), send1("reviewer")
+	if first != again {
+		t.Fatalf("retry created a second annotation: %d then %d", first, again)
+	}
+	if other := send1("reviewer2"); other == first {
+		t.Fatal("another reviewer's key must not collide")
+	}
+	var l struct{ Items []any }
+	e.must("reviewer", "GET", path, nil, 200, &l)
+	if len(l.Items) != 1 {
+		t.Fatalf("%d annotations", len(l.Items))
 	}
 }

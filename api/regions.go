@@ -133,7 +133,8 @@ func (s *Server) createRegion(c *gin.Context) {
 	if req.OriginOutletID != nil && *req.OriginOutletID != 0 {
 		r.OriginOutletID = req.OriginOutletID
 	}
-	if err := s.store.CreateRegion(ctx, u.ID, r); err != nil {
+	r.IdempotencyKey = idempotencyKey(c)
+	if err := s.store.CreateRegion(ctx, u.ID, r); err != nil && !errors.Is(err, models.ErrReplayed) {
 		fail(c, err)
 		return
 	}

@@ -78,6 +78,16 @@ func jsonKind(goKind string) string {
 	return goKind
 }
 
+// idempotencyKey is the client's Idempotency-Key header (at most 200 bytes): a create that
+// repeats a key answers with what the first one created, so retries create exactly once.
+func idempotencyKey(c *gin.Context) string {
+	k := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
+	if len(k) > 200 {
+		k = k[:200]
+	}
+	return k
+}
+
 // pathID parses the {id} path parameter.
 func pathID(c *gin.Context) (int64, bool) {
 	return idParam(c, "id")

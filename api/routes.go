@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/gin-contrib/gzip"
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -85,6 +86,13 @@ func (s *Server) Routes() []Route {
 
 		{"GET", "/api/v1/queue", reviewers, false, "queue", s.queue},
 		{"GET", "/api/v1/audit", admin, false, "audit entry", s.listAudit},
+
+		{"GET", "/api/v1/scores/outlets", researchers, false, "score", s.outletScores},
+		{"GET", "/api/v1/scores/articles", researchers, false, "score", s.articleScores},
+		{"GET", "/api/v1/scores/reviewers", researchers, false, "score", s.reviewerScores},
+		{"GET", "/api/v1/scores/agreement", researchers, false, "score", s.agreementScores},
+		{"GET", "/api/v1/exports/annotations", researchers, false, "export", s.exportAnnotations},
+		{"GET", "/api/v1/exports/datapackage.json", researchers, false, "export", s.dataPackage},
 		{"GET", "/api/v1/exports/audit", admin, false, "audit entry", s.exportAudit},
 
 		{"POST", "/api/v1/assignments", admin, false, "article", s.assign},
@@ -97,7 +105,9 @@ func (s *Server) routes(reg *prometheus.Registry) *gin.Engine {
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
-	e.Use(s.observe(), s.recoverer(), securityHeaders)
+	// Responses are compressed for clients that ask (an article with its annotations is most
+	// of a reviewer's wait); exports stream and compress as they go.
+	e.Use(s.observe(), s.recoverer(), securityHeaders, gzip.Gzip(gzip.DefaultCompression, gzip.WithExcludedPaths([]string{"/metrics"})))
 	e.NoRoute(func(c *gin.Context) {
 		fail(c, errf(http.StatusNotFound, "not_found", "no route %s %s", c.Request.Method, c.Request.URL.Path))
 	})

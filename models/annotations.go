@@ -14,6 +14,14 @@ func (s *Store) CreateAnnotation(ctx context.Context, a *Annotation) error {
 		a.Status = "anchored"
 	}
 	return s.inTx(ctx, func(tx *gorm.DB) error {
+		if a.IdempotencyKey != "" {
+			var prev Annotation
+			err := tx.Where("user_id = ? AND idempotency_key = ?", a.UserID, a.IdempotencyKey).Take(&prev).Error
+			if err == nil {
+				*a = prev
+				return ErrReplayed
+			}
+		}
 		if err := tx.Omit("UserName").Create(a).Error; err != nil {
 			return err
 		}

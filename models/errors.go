@@ -12,6 +12,9 @@ var (
 	ErrDuplicate       = errors.New("already exists")
 	ErrVersionConflict = errors.New("stale version")
 	ErrInUse           = errors.New("still referred to")
+	// ErrReplayed says a create carried an idempotency key already used: the row passed in
+	// has been filled with the one the first request created, and nothing new was stored.
+	ErrReplayed = errors.New("replayed create")
 )
 
 // ConflictError says which value collided, for a clear 409.

@@ -12,6 +12,14 @@ const regionColumns = "regions.*, outlets.name AS origin_outlet_name"
 func (s *Store) CreateRegion(ctx context.Context, actor int64, r *Region) error {
 	r.Version = 1
 	return s.inTx(ctx, func(tx *gorm.DB) error {
+		if r.IdempotencyKey != "" && r.CreatedBy != nil {
+			var prev Region
+			err := tx.Where("created_by = ? AND idempotency_key = ?", *r.CreatedBy, r.IdempotencyKey).Take(&prev).Error
+			if err == nil {
+				*r = prev
+				return ErrReplayed
+			}
+		}
 		if err := tx.Omit("OriginOutletName").Create(r).Error; err != nil {
 			return err
 		}

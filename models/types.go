@@ -107,6 +107,7 @@ type Annotation struct {
 	SourceURL      string `gorm:"column:source_url"`
 	Status         string
 	SuggestionRule string
+	IdempotencyKey string `json:"-"`
 	Version        int64
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
@@ -128,6 +129,7 @@ type Region struct {
 	Relation       string
 	OtherArticleID *int64
 	CreatedBy      *int64
+	IdempotencyKey string `json:"-"`
 	Version        int64
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
