@@ -228,6 +228,9 @@ type reprintJSON struct {
 	OtherStart int     `json:"other_start"`
 	OtherEnd   int     `json:"other_end"`
 	Similarity float64 `json:"similarity"`
+	// Annotations counts, per label, the annotations reviewers made on the shared passage in
+	// the other article: how it was annotated elsewhere.
+	Annotations map[string]int `json:"annotations"`
 }
 
 // reprints lists the passages this article shares with other articles.
@@ -252,10 +255,36 @@ func (s *Server) reprints(c *gin.Context) {
 		if err != nil {
 			continue // deleted since it was indexed
 		}
+		counts, err := s.labelCounts(c, m.OtherArticleID, m.OtherStart, m.OtherEnd)
+		if err != nil {
+			fail(c, err)
+			return
+		}
 		out = append(out, reprintJSON{ArticleID: m.OtherArticleID, OutletID: other.OutletID, Title: other.Title, Start: m.Start, End: m.End,
-			OtherStart: m.OtherStart, OtherEnd: m.OtherEnd, Similarity: m.Similarity})
+			OtherStart: m.OtherStart, OtherEnd: m.OtherEnd, Similarity: m.Similarity, Annotations: counts})
 	}
 	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": ""})
+}
+
+// labelCounts counts an article's annotations, by label, that overlap [start, end).
+func (s *Server) labelCounts(c *gin.Context, articleID int64, start, end int) (map[string]int, error) {
+	counts := map[string]int{}
+	p := models.Page{Limit: maxLimit}
+	for {
+		as, more, err := s.store.ListAnnotations(c.Request.Context(), models.AnnotationFilter{ArticleID: articleID, Page: p})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			if a.Start < end && a.End > start {
+				counts[a.Label]++
+			}
+		}
+		if !more || len(as) == 0 {
+			return counts, nil
+		}
+		p.After = as[len(as)-1].ID
+	}
 }
 
 // rescan re-runs detection for one article (admin).
