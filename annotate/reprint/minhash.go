@@ -1,0 +1,127 @@
+package reprint
+
+import (
+	"slices"
+	"sync"
+)
+
+// mix64 is the SplitMix64 finaliser: a fast bijection on 64-bit words whose
+// output bits all depend on all input bits. XOR-ing a shingle hash with a
+// per-row seed and mixing behaves as an independent random permutation for
+// each MinHash row, which is what MinHash needs; one multiply-xorshift chain
+// costs about as much as the a*h+b family and has no weak low bits.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// shingles hashes every run of k consecutive tokens into one 64-bit value.
+// Each token is hashed once by the tokenizer; a shingle costs k
+// multiply-xors here, so no string is ever built.
+func shingles(dst []uint64, toks []token, k int) []uint64 {
+	dst = dst[:0]
+	for i := 0; i+k <= len(toks); i++ {
+		h := uint64(k)
+		for t := 0; t < k; t++ {
+			h = (h ^ toks[i+t].hash) * 0x9e3779b97f4a7c15
+		}
+		dst = append(dst, mix64(h))
+	}
+	return dst
+}
+
+// sketcher turns a text into the LSH keys stored in the index.
+//
+// A whole article's MinHash says little about a 40-word passage inside it (its
+// Jaccard similarity with another article is a few per cent), so the sketch is
+// taken over every window of WindowShingles consecutive shingles: for each
+// window, Bands×Rows MinHash values, and per band one key hashing its Rows
+// values. Adjacent windows mostly share their minima, so only key changes are
+// kept (the winnowing observation), giving a few hundred keys per article.
+// Two texts that share an unchanged run of WindowShingles+ShingleWords-1 words
+// contain an identical window and therefore share all its band keys; shorter or
+// edited runs still collide with the usual MinHash probability J^Rows per band.
+type sketcher struct {
+	k, w, bands, rows int
+	seeds             []uint64
+}
+
+func newSketcher(cfg Config) *sketcher {
+	s := &sketcher{k: cfg.ShingleWords, w: cfg.WindowShingles, bands: cfg.Bands, rows: cfg.Rows}
+	x := cfg.Seed
+	for range cfg.Bands * cfg.Rows {
+		x += 0x9e3779b97f4a7c15
+		s.seeds = append(s.seeds, mix64(x))
+	}
+	return s
+}
+
+type sketchScratch struct {
+	toks  []token
+	sh    []uint64
+	vals  []uint64
+	deque []int32
+	mins  []uint64 // rows of window minima, bands*rows × windows
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(sketchScratch) }}
+
+// keys returns the sorted, de-duplicated LSH keys of a token sequence. It
+// returns nil when the text is too short to hold a reportable passage.
+func (s *sketcher) keys(toks []token, minWords int, sc *sketchScratch) []uint64 {
+	if len(toks) < minWords || len(toks) < s.k {
+		return nil
+	}
+	sc.sh = shingles(sc.sh, toks, s.k)
+	m := len(sc.sh)
+	w := min(s.w, m)
+	windows := m - w + 1
+	nrow := s.bands * s.rows
+	sc.mins = slices.Grow(sc.mins[:0], nrow*windows)[:nrow*windows]
+	sc.vals = slices.Grow(sc.vals[:0], m)[:m]
+	for row := range nrow {
+		seed := s.seeds[row]
+		for i, h := range sc.sh {
+			sc.vals[i] = mix64(h ^ seed)
+		}
+		// Monotone deque: indices of increasing values, front is the
+		// minimum of the current window. O(m) for all windows.
+		dq, head := sc.deque[:0], 0
+		out := sc.mins[row*windows : (row+1)*windows]
+		for i := range m {
+			v := sc.vals[i]
+			for len(dq) > head && sc.vals[dq[len(dq)-1]] >= v {
+				dq = dq[:len(dq)-1]
+			}
+			dq = append(dq, int32(i))
+			if int(dq[head]) <= i-w {
+				head++
+			}
+			if i >= w-1 {
+				out[i-w+1] = sc.vals[dq[head]]
+			}
+		}
+		sc.deque = dq[:0]
+	}
+	keys := make([]uint64, 0, windows/2+8)
+	for band := range s.bands {
+		prev, have := uint64(0), false
+		for t := range windows {
+			k := uint64(band+1) * 0xd6e8feb86659fd93
+			for r := range s.rows {
+				k = mix64(k ^ sc.mins[(band*s.rows+r)*windows+t])
+			}
+			if have && k == prev {
+				continue
+			}
+			keys = append(keys, k)
+			prev, have = k, true
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}

@@ -1,0 +1,105 @@
+package reprint
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// token is one normalised word of a text together with where it sits in the
+// original text. Matching works on hash; everything shown to people is mapped
+// back through start/end, so normalisation never has to be reversible.
+type token struct {
+	hash       uint64 // FNV-1a of the folded word
+	start, end int32  // code point offsets into the original text, end exclusive
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// isApostrophe reports runes that join the two halves of a contraction or a
+// possessive ("didn’t", "state's"). They are dropped inside words so that
+// curly and straight apostrophes, and their absence, give the same token.
+func isApostrophe(r rune) bool {
+	switch r {
+	case '\'', '’', 'ʼ', '`', '´', '′':
+		return true
+	}
+	return false
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
+// tokenize splits text into normalised words. Rules, chosen so that two
+// copies of a passage give the same tokens whatever their typography:
+//   - a word is a maximal run of letters, digits and combining marks;
+//   - case is folded (unicode.ToLower, rune by rune);
+//   - an apostrophe between two letters is skipped, so "state’s" and
+//     "state's" are both "states";
+//   - a comma or full stop between two digits is skipped, so "635,000" is one
+//     token "635000";
+//   - everything else (quotes of any style, dashes, ellipses, whitespace,
+//     hyphens) separates words and is otherwise ignored.
+//
+// Offsets are code points, the unit the rest of the service uses.
+func tokenize(text string) []token {
+	return appendTokens(make([]token, 0, len(text)/6+1), text)
+}
+
+func appendTokens(dst []token, text string) []token {
+	var (
+		inWord bool
+		h      uint64
+		start  int32
+		cp     int32 // code point index of the rune being read
+		last   rune  // last rune added to the current word
+	)
+	flush := func(end int32) {
+		if inWord {
+			dst = append(dst, token{hash: h, start: start, end: end})
+			inWord = false
+		}
+	}
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if isWordRune(r) {
+			if !inWord {
+				inWord, h, start = true, fnvOffset, cp
+			}
+			lr := unicode.ToLower(r)
+			// Four bytes per rune keeps the hash a function of the folded runes
+			// alone, independent of their UTF-8 encoding length.
+			for s := 0; s < 32; s += 8 {
+				h ^= uint64(byte(uint32(lr) >> s))
+				h *= fnvPrime
+			}
+			last = r
+			i += size
+			cp++
+			continue
+		}
+		if inWord {
+			next, nsize := utf8.DecodeRuneInString(text[i+size:])
+			joins := nsize > 0 &&
+				((isApostrophe(r) && unicode.IsLetter(last) && unicode.IsLetter(next)) ||
+					((r == ',' || r == '.') && unicode.IsDigit(last) && unicode.IsDigit(next)))
+			if joins {
+				i += size
+				cp++
+				continue
+			}
+		}
+		flush(cp)
+		i += size
+		cp++
+	}
+	flush(cp)
+	return dst
+}
+
+// runeCount is utf8.RuneCountInString, named for what the callers mean by it:
+// the length of a text in the offset unit of this package.
+func runeCount(s string) int { return utf8.RuneCountInString(s) }

@@ -1,0 +1,159 @@
+package reprint
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
+
+// region is an attributed stretch of one article after merging.
+type region struct {
+	span
+	outlet int64
+	reason string
+}
+
+// creditedRegions merges an article's attributions per outlet (overlapping
+// or touching spans of one outlet become one region) and drops any credit to
+// the publisher itself.
+func creditedRegions(atts []Attribution, self int64) []region {
+	sorted := slices.Clone(atts)
+	slices.SortFunc(sorted, func(x, y Attribution) int {
+		return cmp.Or(cmp.Compare(x.OutletID, y.OutletID), cmp.Compare(x.Start, y.Start))
+	})
+	var out []region
+	for _, a := range sorted {
+		if a.OutletID == self || a.OutletID == 0 || a.End <= a.Start {
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].outlet == a.OutletID && a.Start <= out[n-1].end {
+			out[n-1].end = max(out[n-1].end, a.End)
+			continue
+		}
+		out = append(out, region{span: span{a.Start, a.End}, outlet: a.OutletID, reason: a.Reason})
+	}
+	return out
+}
+
+// coveringOutlet returns the outlet of the region covering most of s, if it
+// covers at least half of it.
+func coveringOutlet(rs []region, s span) int64 {
+	best, bestLen := int64(0), 0
+	for _, r := range rs {
+		if l := min(r.end, s.end) - max(r.start, s.start); l > bestLen {
+			best, bestLen = r.outlet, l
+		}
+	}
+	if 2*bestLen < s.end-s.start {
+		return 0
+	}
+	return best
+}
+
+// later reports whether a was published after b (ties broken by ID), i.e.
+// whether a can have copied b.
+func later(a, b Article) bool {
+	if !a.PublishedAt.Equal(b.PublishedAt) {
+		return a.PublishedAt.After(b.PublishedAt)
+	}
+	return a.ID > b.ID
+}
+
+// Propose combines an article's attribution cues and its near-duplicate
+// matches into the regions proposed to reviewers. attributions are
+// FindAttributions(a.Text, outlets, a.OutletID); matches are
+// Index.Matches(a); others holds the articles named by the matches (an
+// article missing from others is skipped).
+//
+// Proposals:
+//   - the comments section, if any (KindComments, no outlet);
+//   - every attributed region, merged per outlet (RelationAttributed);
+//   - for every shared passage, the outlet that wrote it, decided from the
+//     attributions on both sides (the other article's are computed here):
+//     1. both articles credit the passage (both copies sit in attributed
+//     regions): the two are siblings copying a common source and neither
+//     is credited to the other; each side credits the outlet its own cue
+//     names (RelationSibling, one through OK!, one through the Daily Mail);
+//     2. only this article credits it, to X: when the other article is X's
+//     own, this is a reprint of it (RelationReprint); otherwise the
+//     attributed region already credits X and the match adds a sibling link;
+//     3. only the other article credits it, to X, and X is not this
+//     article's publisher: this article carries X's text without saying so
+//     (RelationSibling, credited to X);
+//     4. neither credits it: the later article (PublishedAt, then ID)
+//     reprints the earlier one's outlet (RelationReprint); the earlier
+//     article gets no proposal for it.
+//
+// The publisher itself is never proposed as an origin. Proposals are sorted
+// by Start, End, Relation and other article.
+func Propose(a Article, outlets []Outlet, attributions []Attribution, matches []Match, others map[int64]Article) []Proposal {
+	names := make(map[int64]string, len(outlets))
+	for _, o := range outlets {
+		names[o.ID] = o.Name
+	}
+	name := func(id int64) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		return fmt.Sprintf("outlet %d", id)
+	}
+	var out []Proposal
+	if s, e, ok := FindComments(a.Text); ok {
+		out = append(out, Proposal{Kind: KindComments, Start: s, End: e,
+			Reason: "readers' comments section: numbered replies or a comments heading, credited to no outlet"})
+	}
+	own := creditedRegions(attributions, a.OutletID)
+	for _, r := range own {
+		out = append(out, Proposal{Kind: KindQuote, Start: r.start, End: r.end, OriginOutletID: r.outlet,
+			Relation: RelationAttributed, Reason: r.reason})
+	}
+
+	otherRegions := make(map[int64][]region)
+	for _, m := range matches {
+		o, ok := others[m.OtherArticleID]
+		if !ok || m.OtherArticleID == a.ID {
+			continue
+		}
+		if _, done := otherRegions[o.ID]; !done {
+			otherRegions[o.ID] = creditedRegions(FindAttributions(o.Text, outlets, o.OutletID), o.OutletID)
+		}
+		here := coveringOutlet(own, span{m.Start, m.End})
+		there := coveringOutlet(otherRegions[o.ID], span{m.OtherStart, m.OtherEnd})
+		shared := fmt.Sprintf("%d words (%.0f%% identical) shared with article %d", m.Words, 100*m.Similarity, o.ID)
+		p := Proposal{Kind: KindQuote, Start: m.Start, End: m.End, OtherArticleID: o.ID}
+		switch {
+		case here != 0 && there != 0:
+			p.OriginOutletID, p.Relation = here, RelationSibling
+			p.Reason = fmt.Sprintf("%s, which credits it to %s while this article credits it to %s: both copy a common source, neither copies the other",
+				shared, name(there), name(here))
+			if here == there {
+				p.Reason = fmt.Sprintf("%s; both articles credit it to %s: siblings copying a common source", shared, name(here))
+			}
+		case here != 0 && o.OutletID == here:
+			p.OriginOutletID, p.Relation = here, RelationReprint
+			p.Reason = fmt.Sprintf("%s, published by %s itself, which this article credits", shared, name(here))
+		case here != 0:
+			p.OriginOutletID, p.Relation = here, RelationSibling
+			p.Reason = fmt.Sprintf("%s, which carries it without credit; this article credits it to %s", shared, name(here))
+		case there != 0 && there != a.OutletID:
+			p.OriginOutletID, p.Relation = there, RelationSibling
+			p.Reason = fmt.Sprintf("%s, which credits it to %s; this article carries it without credit", shared, name(there))
+		case there != 0:
+			continue // the other article credits this article's publisher: this is the original
+		case later(a, o) && o.OutletID != a.OutletID:
+			p.OriginOutletID, p.Relation = o.OutletID, RelationReprint
+			p.Reason = fmt.Sprintf("%s, published earlier by %s", shared, name(o.OutletID))
+		default:
+			continue // this article is the earlier one, or both are the publisher's own
+		}
+		if p.OriginOutletID == a.OutletID || p.OriginOutletID == 0 {
+			continue
+		}
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(x, y Proposal) int {
+		return cmp.Or(cmp.Compare(x.Start, y.Start), cmp.Compare(x.End, y.End), cmp.Compare(x.Kind, y.Kind),
+			cmp.Compare(x.Relation, y.Relation), cmp.Compare(x.OtherArticleID, y.OtherArticleID))
+	})
+	return slices.CompactFunc(out, func(x, y Proposal) bool { return x == y })
+}
