@@ -77,9 +77,10 @@ func later(a, b Article) bool {
 //     2. only this article credits it, to X: when the other article is X's
 //     own, this is a reprint of it (RelationReprint); otherwise the
 //     attributed region already credits X and the match adds a sibling link;
-//     3. only the other article credits it, to X, and X is not this
-//     article's publisher: this article carries X's text without saying so
-//     (RelationSibling, credited to X);
+//     3. only the other article credits it, to X, X is not this article's
+//     publisher, and this article is the later one: this article carries
+//     X's text without saying so (RelationSibling, credited to X); when this
+//     article is the earlier one, nothing is proposed (it may be X's source);
 //     4. neither credits it: the later article (PublishedAt, then ID)
 //     reprints the earlier one's outlet (RelationReprint); the earlier
 //     article gets no proposal for it.
@@ -135,11 +136,14 @@ func Propose(a Article, outlets []Outlet, attributions []Attribution, matches []
 		case here != 0:
 			p.OriginOutletID, p.Relation = here, RelationSibling
 			p.Reason = fmt.Sprintf("%s, which carries it without credit; this article credits it to %s", shared, name(here))
-		case there != 0 && there != a.OutletID:
+		case there != 0 && there != a.OutletID && later(a, o):
 			p.OriginOutletID, p.Relation = there, RelationSibling
 			p.Reason = fmt.Sprintf("%s, which credits it to %s; this article carries it without credit", shared, name(there))
 		case there != 0:
-			continue // the other article credits this article's publisher: this is the original
+			// The other article credits this article's publisher (this is the original), or it
+			// is the later of the two: an earlier copy without credit is as likely the source
+			// as a copy, so nothing is proposed on the later article's word alone.
+			continue
 		case later(a, o) && o.OutletID != a.OutletID:
 			p.OriginOutletID, p.Relation = o.OutletID, RelationReprint
 			p.Reason = fmt.Sprintf("%s, published earlier by %s", shared, name(o.OutletID))
