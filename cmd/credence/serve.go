@@ -39,9 +39,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv := api.New(cfg.api, store, log, reg)
 
-	if err := srv.Reprints().Sync(ctx); err != nil {
-		return fmt.Errorf("build the reprint index: %w", err)
-	}
+	// The reprint index is derived from the database; build it in the background so that a
+	// large corpus does not delay start-up (look-ups wait for it to catch up).
+	go func() {
+		start := time.Now()
+		if err := srv.Reprints().Sync(ctx); err != nil {
+			log.Error("build the reprint index", "err", err)
+			return
+		}
+		log.Info("reprint index ready", "took", time.Since(start).Round(time.Millisecond))
+	}()
 	signIn, err := firstStart(ctx, srv, store, cfg, stdout)
 	if err != nil {
 		return err
