@@ -51,6 +51,12 @@ var expectedAccess = map[string]string{
 	"PATCH /api/v1/suggestions/rules/:rule":        "admin",
 	"GET /api/v1/queue":                            "reviewer",
 	"GET /api/v1/audit":                            "admin",
+	"GET /api/v1/scores/outlets":                   "researcher admin",
+	"GET /api/v1/scores/articles":                  "researcher admin",
+	"GET /api/v1/scores/reviewers":                 "researcher admin",
+	"GET /api/v1/scores/agreement":                 "researcher admin",
+	"GET /api/v1/exports/annotations":              "researcher admin",
+	"GET /api/v1/exports/datapackage.json":         "researcher admin",
 
 	"POST /api/v1/assignments":             "admin",
 	"POST /api/v1/assignments/remove":      "admin",

@@ -63,6 +63,12 @@ var routeDocs = map[string]routeDoc{
 	"PATCH /api/v1/suggestions/rules/{rule}":        {"Switch a suggestion rule on or off", "SuggestionRuleWrite", 200, "SuggestionRuleList", nil},
 	"GET /api/v1/queue":                             {"The signed-in reviewer's articles still to do, assigned first", "", 200, "Queue", nil},
 	"GET /api/v1/audit":                             {"Every change, newest first", "", 200, "AuditList", []string{"entity", "actor_id", "limit", "cursor"}},
+	"GET /api/v1/scores/outlets":                    {"Per-outlet label shares with 95% intervals, agreement and credibility (format=csv for CSV; by=month per month)", "", 200, "OutletScores", scoreParams},
+	"GET /api/v1/scores/articles":                   {"Per-article scores per credited outlet (format=csv for every row as CSV)", "", 200, "ArticleScores", articleScoreParams},
+	"GET /api/v1/scores/reviewers":                  {"Each reviewer's agreement with the others and shares beside the peers'", "", 200, "ReviewerScores", scoreParams},
+	"GET /api/v1/scores/agreement":                  {"Krippendorff's alpha over the whole corpus, overall and per label", "", 200, "CorpusAgreement", scoreParams},
+	"GET /api/v1/exports/annotations":               {"Every annotation, streamed: format=jsonl (default), csv or jsonld (W3C Web Annotation AnnotationCollection)", "", 200, "ExportRecord", exportParams},
+	"GET /api/v1/exports/datapackage.json":          {"Frictionless Data Package describing the CSV downloads", "", 200, "DataPackage", nil},
 
 	// Admin console: assignments, import preview, audit download.
 	"POST /api/v1/assignments":             {"Assign articles to per_article distinct reviewers each, balanced by open assignments, never twice to one", "AssignRequest", 200, "AssignResult", nil},
@@ -153,6 +159,13 @@ func schemas() map[string]any {
 		"AuditEntry": obj(map[string]any{"id": integer, "at": tstamp, "actor_id": nullInt, "action": str, "entity": str, "entity_id": integer, "before": map[string]any{}, "after": map[string]any{}}),
 		"AuditList":  listOf("AuditEntry"),
 
+		"OutletScores":    scoreSchemas()["OutletScores"],
+		"ArticleScores":   scoreSchemas()["ArticleScores"],
+		"ReviewerScores":  scoreSchemas()["ReviewerScores"],
+		"CorpusAgreement": scoreSchemas()["CorpusAgreement"],
+		"ExportRecord":    scoreSchemas()["ExportRecord"],
+		"DataPackage":     scoreSchemas()["DataPackage"],
+
 		"AssignRequest":   obj(map[string]any{"article_ids": map[string]any{"type": "array", "items": integer}, "reviewer_ids": map[string]any{"type": "array", "items": integer}, "per_article": integer}, "article_ids"),
 		"UnassignRequest": obj(map[string]any{"article_ids": map[string]any{"type": "array", "items": integer}, "reviewer_ids": map[string]any{"type": "array", "items": integer}}, "article_ids"),
 		"AssignResult": obj(map[string]any{"items": map[string]any{"type": "array", "items": obj(map[string]any{"article_id": integer, "reviewer_id": integer, "created": boolean}, "article_id", "reviewer_id")},
@@ -165,7 +178,7 @@ func schemas() map[string]any {
 					"status": map[string]any{"type": "string", "enum": []string{"todo", "in_progress", "completed"}}, "assigned_at": tstamp, "completed_at": tstamp, "annotations": integer})}})},
 			"next_cursor": str}, "reviewers", "articles", "next_cursor"),
 		"Reopen": obj(map[string]any{"reviewer_id": integer}, "reviewer_id"),
-		"ImportReport": obj(map[string]any{"created": integer, "skipped_duplicates": integer, "format": str, "dry_run": boolean,
+		"ImportReport": obj(map[string]any{"created": integer, "skipped_duplicates": integer, "error_count": integer, "truncated": boolean, "format": str, "dry_run": boolean,
 			"errors": map[string]any{"type": "array", "items": obj(map[string]any{"line": integer, "code": str, "message": str, "field": str})},
 			"items": map[string]any{"type": "array", "items": obj(map[string]any{"line": integer, "status": map[string]any{"type": "string", "enum": []string{"created", "duplicate", "error"}},
 				"title": str, "url": str, "outlet_id": integer, "outlet": str, "existing_id": integer, "duplicate_of_line": integer, "code": str, "message": str, "field": str})}},

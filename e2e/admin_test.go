@@ -60,7 +60,7 @@ func TestAdminMergeOutlets(t *testing.T) {
 	p.selectOption("#merge-into", a.ID.String())
 	p.waitFor("the merge preview", `!!document.getElementById('merge-moves') && !document.getElementById('merge-confirm').disabled`)
 	moves := eval[string](p, `document.getElementById('merge-moves').textContent`)
-	if !strings.Contains(moves, "1 article move") || !strings.Contains(moves, gone+" Online") {
+	if !strings.Contains(moves, "Moves 1 article") || !strings.Contains(moves, gone+" Online") {
 		t.Fatalf("the preview does not say what moves: %q", moves)
 	}
 	p.do(chromedp.Click(chromedp.CSS("#merge-confirm")))

@@ -5,6 +5,8 @@
 //	credence migrate [--db DSN]
 //	credence user add --email E --name N --role R --password P [--db DSN]
 //	credence import [--db DSN] FILE...
+//	credence assign [--db DSN] [--reviewers IDS] [--per-article N] [--remove] ARTICLE_ID...
+//	credence audit export [--db DSN] [--format csv|jsonl] [--entity E] [--actor-id N] [--out FILE]
 //	credence backup [--db DSN] FILE
 package main
 
@@ -26,6 +28,9 @@ Usage:
   credence migrate [--db DSN]
   credence user add --email E --name N --role admin|reviewer|researcher --password P [--db DSN]
   credence import  [--db DSN] FILE...     (newline-delimited JSON; - reads standard input)
+  credence assign  [--db DSN] [--reviewers IDS] [--per-article N] [--remove] ARTICLE_ID...
+  credence audit export [--db DSN] [--format csv|jsonl] [--entity E] [--actor-id N] [--out FILE]
+  credence backup  [--db DSN] FILE        (a consistent copy of a running SQLite database)
   credence bench   [--db DSN] [--articles N] [--clients N] [--duration D] [--replicas N]   (load harness)
 
 --db is a SQLite file path (or sqlite:PATH) or a postgres:// URL; env CREDENCE_DB.
@@ -61,6 +66,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return userAdd(ctx, args[2:], stdout, stderr)
 	case "import":
 		return importFiles(ctx, args[1:], stdout, stderr)
+	case "assign":
+		return assignCmd(ctx, args[1:], stdout, stderr)
+	case "audit":
+		return auditCmd(ctx, args[1:], stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":

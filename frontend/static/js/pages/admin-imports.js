@@ -99,7 +99,7 @@ export async function initImports(panel) {
     commitBtn.disabled = true;
     const me = await api.get('/me');
     const out = [];
-    const total = { created: 0, skipped_duplicates: 0, errors: 0 };
+    const total = { created: 0, skipped_duplicates: 0, errors: 0, truncated: false };
     try {
       for (const src of list) {
         box.hidden = false;
@@ -117,12 +117,14 @@ export async function initImports(panel) {
         });
         total.created += rep.created;
         total.skipped_duplicates += rep.skipped_duplicates;
-        total.errors += rep.errors.length;
+        total.errors += rep.error_count ?? rep.errors.length;
+        total.truncated ||= rep.truncated;
         const items = preview ? rep.items : rep.errors.map((e) => ({ ...e, status: 'error' }));
         for (const it of items) out.push({ file: src.name, ...it });
       }
       render(out);
-      const summary = `${plural(total.created, 'new article')}, ${plural(total.skipped_duplicates, 'duplicate')} skipped, ${plural(total.errors, 'line')} with errors`;
+      const summary = `${plural(total.created, 'new article')}, ${plural(total.skipped_duplicates, 'duplicate')} skipped, ${plural(total.errors, 'line')} with errors`
+        + (total.truncated ? ` (the table lists the first ${out.length})` : '');
       if (preview) {
         say(`Preview: ${summary}. Nothing is stored yet.`);
         commitBtn.disabled = total.created === 0;

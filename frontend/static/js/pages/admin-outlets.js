@@ -193,8 +193,8 @@ export async function initOutlets(panel) {
       preview.replaceChildren(
         h('h3', { text: 'What the merge does' }),
         h('ul', { id: 'merge-moves' },
-          h('li', { text: `${plural(p.moves.articles, 'article')} move to ${target}` }),
-          h('li', { text: `${plural(p.moves.regions, 'region')} credited to ${from.name} are credited to ${target}` }),
+          h('li', { text: `Moves ${plural(p.moves.articles, 'article')} to ${target}` }),
+          h('li', { text: `Credits ${plural(p.moves.regions, 'quoted region')} of ${from.name} to ${target}` }),
           h('li', { text: `Kept as aliases: ${p.aliases_kept.join(', ')}` }),
           h('li', { text: p.domains_moved.length ? `Domains moved: ${p.domains_moved.join(', ')}` : 'No domains to move' }),
           h('li', { text: `${from.name} is then removed` })));

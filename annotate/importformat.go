@@ -1,0 +1,317 @@
+package annotate
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"iter"
+	"mime"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Import formats. Newline-delimited JSON (one article a line) is the format of the public
+// contract; a JSON array holds the same objects; a plain-text or HTML file is one article.
+const (
+	FormatNDJSON = "ndjson"
+	FormatJSON   = "json"
+	FormatText   = "text"
+	FormatHTML   = "html"
+)
+
+// ImportItem is one article read from an import file, with the line it starts on, or the
+// error that stopped it from being read.
+type ImportItem struct {
+	Line  int
+	Input ArticleInput
+	Err   error
+}
+
+var formatNames = map[string]string{
+	"ndjson": FormatNDJSON, "jsonl": FormatNDJSON, "json": FormatJSON,
+	"text": FormatText, "txt": FormatText, "plain": FormatText, "html": FormatHTML, "htm": FormatHTML,
+}
+
+// DetectImportFormat chooses how to read an import: the explicit format if one is named,
+// else the file name's extension, else the media type, else the first bytes of the body.
+// A JSON body is an array when it starts with "[", and newline-delimited otherwise, so that
+// NDJSON sent as application/json keeps working.
+func DetectImportFormat(explicit, filename, contentType string, head []byte) (string, error) {
+	if explicit != "" {
+		if f, ok := formatNames[strings.ToLower(explicit)]; ok {
+			return f, nil
+		}
+		return "", Errorf(CodeInvalid, "format", "unknown import format %q: use ndjson, json, text or html", clip(explicit))
+	}
+	first := byte(0)
+	if t := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\uFEFF")), " \t\r\n"); len(t) > 0 {
+		first = t[0]
+	}
+	jsonKind := func() string {
+		if first == '[' {
+			return FormatJSON
+		}
+		return FormatNDJSON
+	}
+	if ext := strings.TrimPrefix(strings.ToLower(path.Ext(filename)), "."); ext != "" {
+		switch f := formatNames[ext]; f {
+		case FormatJSON:
+			return jsonKind(), nil
+		case "":
+		default:
+			return f, nil
+		}
+	}
+	if mt, _, err := mime.ParseMediaType(contentType); err == nil {
+		switch mt {
+		case "text/html", "application/xhtml+xml":
+			return FormatHTML, nil
+		case "text/plain":
+			return FormatText, nil
+		case "application/x-ndjson", "application/jsonl", "application/x-jsonlines":
+			return FormatNDJSON, nil
+		case "application/json":
+			return jsonKind(), nil
+		}
+	}
+	switch first {
+	case '[':
+		return FormatJSON, nil
+	case '{', 0:
+		return FormatNDJSON, nil
+	case '<':
+		return FormatHTML, nil
+	}
+	return FormatText, nil
+}
+
+// newlineIndex remembers where the lines of a stream start, so that a byte offset can be
+// told as a line number without keeping the stream.
+type newlineIndex struct {
+	r   io.Reader
+	n   int64
+	nls []int64
+}
+
+func (x *newlineIndex) Read(p []byte) (int, error) {
+	n, err := x.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\n' {
+			x.nls = append(x.nls, x.n+int64(i))
+		}
+	}
+	x.n += int64(n)
+	return n, err
+}
+
+// line is the 1-based line of byte offset off.
+func (x *newlineIndex) line(off int64) int {
+	i, _ := slices.BinarySearch(x.nls, off)
+	return i + 1
+}
+
+// JSONArrayItems reads a JSON array of article objects (the objects of newline-delimited
+// JSON), yielding each with the line its element starts on. A bad element is yielded with
+// its error and the others go on; a syntax error ends the array, since nothing after it can
+// be trusted.
+func JSONArrayItems(r io.Reader) iter.Seq[ImportItem] {
+	return func(yield func(ImportItem) bool) {
+		idx := &newlineIndex{r: r}
+		br := bufio.NewReader(idx)
+		dec := json.NewDecoder(br)
+		tok, err := dec.Token()
+		if err != nil || tok != json.Delim('[') {
+			msg := "the body is not a JSON array of articles"
+			if err != nil && !errors.Is(err, io.EOF) {
+				msg += ": " + jsonProblem(err)
+			}
+			yield(ImportItem{Line: idx.line(dec.InputOffset()), Err: Errorf(CodeBadRequest, "", "%s", msg)})
+			return
+		}
+		for dec.More() {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				off := dec.InputOffset()
+				var se *json.SyntaxError
+				if errors.As(err, &se) {
+					off = se.Offset
+				}
+				yield(ImportItem{Line: idx.line(off), Err: Errorf(CodeBadRequest, "", "the JSON array is malformed: %s", jsonProblem(err))})
+				return
+			}
+			// raw is the element's exact bytes, so it starts len(raw) before the decoder.
+			line := idx.line(dec.InputOffset() - int64(len(raw)))
+			in, err := ParseImportLine(raw)
+			if !yield(ImportItem{Line: line, Input: in, Err: err}) {
+				return
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			yield(ImportItem{Line: idx.line(dec.InputOffset()), Err: Errorf(CodeBadRequest, "", "the JSON array does not end with ]: %s", jsonProblem(err))})
+		}
+	}
+}
+
+// ParseTextArticle reads a plain-text file as one article: its first non-blank line is the
+// title, the lines after it the text.
+func ParseTextArticle(b []byte) (ArticleInput, error) {
+	s := NormaliseText(string(b))
+	s = strings.TrimLeft(s, " \t\n")
+	title, rest, _ := strings.Cut(s, "\n")
+	in := ArticleInput{Title: strings.TrimSpace(title), Text: strings.Trim(rest, "\n")}
+	if in.Title == "" {
+		return in, Errorf(CodeInvalid, "title", "the text is empty: its first line is taken as the title")
+	}
+	if strings.TrimSpace(in.Text) == "" {
+		return in, Errorf(CodeInvalid, "text", "the text has only a title line: the article text follows the first line")
+	}
+	return in, nil
+}
+
+// ParseHTMLArticle reads an HTML page as one article: the title from <title> (else the first
+// <h1>), the text from its <p> paragraphs (not those in navigation, footers, asides or forms),
+// one paragraph a block separated by a blank line, and, when the page says so, its canonical
+// URL, author and publication time.
+func ParseHTMLArticle(r io.Reader) (ArticleInput, error) {
+	doc, err := html.Parse(r)
+	if err != nil {
+		return ArticleInput{}, Errorf(CodeBadRequest, "", "the HTML cannot be read: %s", err.Error())
+	}
+	var in ArticleInput
+	var h1 string
+	var paras []string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Nav, atom.Footer, atom.Aside, atom.Form:
+				return // not the article's text
+			case atom.Title:
+				if in.Title == "" {
+					in.Title = collapse(textOf(n))
+				}
+				return
+			case atom.H1:
+				if h1 == "" {
+					h1 = collapse(textOf(n))
+				}
+			case atom.P:
+				if p := paragraphText(n); p != "" {
+					paras = append(paras, p)
+				}
+				return
+			case atom.Link:
+				if strings.EqualFold(attr(n, "rel"), "canonical") && in.URL == "" {
+					in.URL = absoluteURL(attr(n, "href"))
+				}
+			case atom.Meta:
+				key := strings.ToLower(attr(n, "property") + attr(n, "name"))
+				val := strings.TrimSpace(attr(n, "content"))
+				switch key {
+				case "og:url":
+					if in.URL == "" {
+						in.URL = absoluteURL(val)
+					}
+				case "author", "article:author":
+					if in.Author == "" && !strings.Contains(val, "://") {
+						in.Author = val
+					}
+				case "article:published_time", "date", "dc.date":
+					if t, err := time.Parse(time.RFC3339, val); err == nil && in.PublishedAt == nil {
+						in.PublishedAt = &t
+					}
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	if in.Title == "" {
+		in.Title = h1
+	}
+	in.Text = strings.Join(paras, "\n\n")
+	if in.Title == "" {
+		return in, Errorf(CodeInvalid, "title", "the HTML has no <title> or <h1> to take the title from")
+	}
+	if in.Text == "" {
+		return in, Errorf(CodeInvalid, "text", "the HTML has no <p> paragraphs to take the text from")
+	}
+	return in, nil
+}
+
+// paragraphText is the text of a <p> as a browser shows it: runs of white space collapsed to
+// one space, and a line break for each <br>.
+func paragraphText(p *html.Node) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch {
+		case n.Type == html.TextNode:
+			// Line breaks in the source are white space; only <br> breaks a line.
+			b.WriteString(strings.Map(func(r rune) rune {
+				if r == '\n' || r == '\r' || r == '\t' || r == '\f' {
+					return ' '
+				}
+				return r
+			}, n.Data))
+		case n.Type == html.ElementNode && n.DataAtom == atom.Br:
+			b.WriteString("\n")
+		case n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style):
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(p)
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = collapse(l)
+	}
+	return strings.Trim(strings.Join(lines, "\n"), "\n")
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if strings.EqualFold(a.Key, key) {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// absoluteURL keeps an http(s) URL with a host and drops anything else (relative links).
+func absoluteURL(s string) string {
+	s = strings.TrimSpace(s)
+	in := ArticleInput{URL: s, Title: "x", Text: "x"}
+	if s == "" || in.Normalise() != nil {
+		return ""
+	}
+	return s
+}
