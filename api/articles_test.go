@@ -182,3 +182,19 @@ func TestImport(t *testing.T) {
 		t.Fatalf("second import %+v", res)
 	}
 }
+
+func TestNULIsRefused(t *testing.T) {
+	e := newEnv(t)
+	o := e.outlet("NUL", nil, nil)
+	for _, body := range []string{
+		`{"outlet_id": ` + itoa(o) + `, "title": "T", "text": "a\u0000b"}`,
+		"{\"outlet_id\": " + itoa(o) + ", \"title\": \"T\x00\", \"text\": \"ab\"}",
+	} {
+		if r := e.do("admin", "POST", "/api/v1/articles", body); r.Status != 422 {
+			t.Errorf("%q: %d %s", body, r.Status, r.Body)
+		}
+	}
+	// An escaped backslash before u0000 is plain text, not a NUL.
+	e.must("admin", "POST", "/api/v1/articles", `{"outlet_id": `+itoa(o)+`, "title": "T", "text": "a\\u0000b"}`, 201, nil)
+	e.must("admin", "POST", "/api/v1/tokens", `{"name": "x\u0000"}`, 422, nil)
+}

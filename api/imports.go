@@ -7,9 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 
-	"github.com/gin-gonic/gin"
 
 	"github.com/credence-project/credence/annotate"
 	"github.com/credence-project/credence/models"
@@ -127,20 +125,4 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
-}
-
-func (s *Server) importArticles(c *gin.Context) {
-	res, err := s.Import(c.Request.Context(), c.Request.Body, currentUser(c).ID, nil)
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			e := errf(http.StatusRequestEntityTooLarge, "too_large", "the import is larger than %d bytes; split it (the first %d articles were stored)", mbe.Limit, res.Created)
-			e.Details = res
-			fail(c, e)
-			return
-		}
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, res)
 }

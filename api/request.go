@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -26,21 +27,48 @@ func bind(c *gin.Context, dst any) bool {
 			return false
 		}
 	}
-	dec := json.NewDecoder(c.Request.Body)
+	body, err := io.ReadAll(c.Request.Body) // bounded by limitBody
+	if err != nil {
+		fail(c, decodeError(err))
+		return false
+	}
+	if hasNUL(body) {
+		fail(c, errf(http.StatusUnprocessableEntity, "invalid", "the body contains a NUL character (\\u0000), which no text may hold"))
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(dst); err != nil {
 		fail(c, decodeError(err))
 		return false
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			fail(c, decodeError(err))
-			return false
-		}
 		fail(c, errf(http.StatusBadRequest, "bad_request", "the body must hold exactly one JSON object"))
 		return false
 	}
 	return true
+}
+
+// hasNUL tells whether a JSON body holds a NUL character, raw or escaped as \u0000 (an escape
+// not itself escaped). PostgreSQL cannot store NUL in text, and no article or note needs one.
+func hasNUL(b []byte) bool {
+	if bytes.IndexByte(b, 0) >= 0 {
+		return true
+	}
+	for i := bytes.Index(b, []byte(`\u0000`)); i >= 0; {
+		n := 0
+		for j := i - 1; j >= 0 && b[j] == '\\'; j-- {
+			n++
+		}
+		if n%2 == 0 {
+			return true
+		}
+		k := bytes.Index(b[i+1:], []byte(`\u0000`))
+		if k < 0 {
+			return false
+		}
+		i += 1 + k
+	}
+	return false
 }
 
 func decodeError(err error) *apiError {
