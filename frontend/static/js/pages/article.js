@@ -15,6 +15,8 @@ import { Outbox, applyPending, newLocalId } from '../outbox.js';
 import { History } from '../undo.js';
 import { LABELS, LABEL_BY_ID, LABEL_BY_KEY, labelName } from '../labels.js';
 import { holdTabId, outboxKey, adoptOrphans, articleChannel } from '../sync.js';
+import { suggestionKey, visibleSuggestions, nextSuggestion, nearestSuggestion, afterDecision, suggestionSpans, suggestionsOn, setSuggestionsOn } from '../suggestions.js';
+import { groupReprints, labelSummary, reprintCaption, totalAnnotations } from '../reprints.js';
 
 const S = {
   user: null,
@@ -38,6 +40,19 @@ const S = {
   compareWho: 'all',
   generation: 0,
   outlets: new Map(),
+  // Machine suggestions (never annotations until accepted): what the service proposed, the keys
+  // rejected here, what is shown now, and the one n/p last moved to.
+  sugServer: [],
+  sugLoaded: false,
+  sugWarning: '',
+  sugRejected: new Set(),
+  sugOn: suggestionsOn(localStorage),
+  sugVisible: [],
+  sugByKey: new Map(),
+  sugCurrent: null,
+  sugRefocus: false,
+  // Passages shared with other articles, grouped (reprints.js).
+  reprints: [],
 };
 
 const el = (id) => document.getElementById(id);
@@ -93,7 +108,8 @@ async function main() {
   S.channel = articleChannel(S.articleId, () => scheduleRefresh(200));
   adoptOrphans(S.user.id, tabId, (ops, idMap) => S.outbox.adopt(ops, idMap));
   S.outbox.kick();
-  loadExtras();
+  loadSuggestions();
+  loadReprints();
 }
 
 // wantsOthers: whether the page shows other reviewers' annotations (after completion, side by side).
@@ -198,6 +214,14 @@ function regionCaption(r) {
 function decorate(span, piece, k, chain) {
   const r = span.rec;
   const first = piece.start === span.start;
+  if (span.kind === 'sug') return decorateSuggestion(span, piece, first);
+  if (span.kind === 'reprint') {
+    const e = document.createElement('span');
+    e.className = `reprint${first ? ' first' : ''}`;
+    e.dataset.reprintIndex = String(r.index);
+    if (first) e.dataset.caption = reprintCaption(r);
+    return e;
+  }
   if (span.kind === 'region') {
     const e = document.createElement('span');
     e.className = `region region-${r.kind} region-${r.status}${first ? ' first' : ''}`;
@@ -230,14 +254,20 @@ function recompute() {
   const domSel = document.getSelection();
   const keepSel = domSel.rangeCount ? S.view.rangeOffsets(domSel.getRangeAt(0)) : null;
   const regions = regSpans();
-  S.view.render([...regions, ...annSpans(isMine)]);
+  const focusedSug = focusedSuggestionKey();
+  S.sugVisible = computeVisibleSuggestions();
+  S.sugByKey = new Map(S.sugVisible.map((s) => [suggestionKey(s), s]));
+  const sugs = S.sugOn ? suggestionSpans(S.sugVisible, (cp) => S.map.toUTF16(cp)) : [];
+  S.view.render([...reprintSpans(), ...regions, ...annSpans(isMine), ...sugs]);
   if (S.compareView) {
     const who = S.compareWho;
     S.compareView.render([...regions, ...annSpans((r) => !isMine(r) && (who === 'all' || String(r.user_id) === who))]);
   }
   if (keepSel) restoreSelection(keepSel);
+  syncSuggestionDom(focusedSug);
   renderAnnList();
   renderRegionList();
+  renderSuggestions();
   renderCompareChoices();
   updateUndoButtons();
 }
@@ -337,10 +367,12 @@ function fieldsOfRegion(r) {
 
 const CHANGES = {
   annotation: {
-    create(fields, { record = true } = {}) {
+    // suggestion: {rule, label, start, end} when the creation accepts a machine suggestion: it is
+    // sent to the accept route (so the rule's acceptance is counted), and so is its redo.
+    create(fields, { record = true, suggestion = null } = {}) {
       const localId = newLocalId();
-      S.outbox.enqueue({ kind: 'create', entity: 'annotation', articleId: S.articleId, target: localId, body: fields });
-      if (record) S.history.record({ type: 'create', entity: 'annotation', id: localId, snapshot: { ...fields, localId } });
+      S.outbox.enqueue({ kind: 'create', entity: 'annotation', articleId: S.articleId, target: localId, body: fields, ...(suggestion ? { suggestion } : {}) });
+      if (record) S.history.record({ type: 'create', entity: 'annotation', id: localId, snapshot: { ...fields, localId, ...(suggestion ? { suggestion } : {}) } });
       recompute();
       return localId;
     },
@@ -395,8 +427,8 @@ function pick(obj, keys) {
 function applyHistory(action) {
   const c = CHANGES[action.entity];
   if (action.type === 'create') {
-    const { localId, ...fields } = action.snapshot;
-    const id = c.create(fields, { record: false });
+    const { localId, suggestion, ...fields } = action.snapshot;
+    const id = c.create(fields, { record: false, suggestion });
     S.history.remap(action.id, id);
   } else if (action.type === 'delete') {
     c.remove(action.id, { record: false });
@@ -479,8 +511,41 @@ function markRegion(kind) {
 
 function articlePath(op) { return `/articles/${encodeURIComponent(op.articleId)}`; }
 
+// acceptSuggestion sends an accepted suggestion: the accept route creates the annotation and
+// counts the rule's acceptance. The route does not take Idempotency-Key, so a retry first looks
+// for the annotation an earlier attempt may have created (answer lost on the way back). Changes
+// made to the passage while the acceptance was queued follow as an edit.
+async function acceptSuggestion(op, box) {
+  const sg = op.suggestion;
+  const id = encodeURIComponent(op.articleId);
+  let created = null;
+  if (op.attempts > 0 || op.tried) {
+    // An annotation of the suggestion's label and span that no other change of ours created.
+    const mine = await allPages(`/articles/${id}/annotations?user_id=${encodeURIComponent(S.user.id)}`);
+    created = mine.find((a) => a.label === sg.label && a.start === sg.start && a.end === sg.end && box.localIdFor(a.id) === String(a.id)) ?? null;
+  }
+  if (!created) {
+    const body = { label: sg.label, start: sg.start, end: sg.end, rule: sg.rule };
+    if (op.body.note) body.note = op.body.note;
+    op.tried = true; // persisted: a replay after a reload checks first as well
+    box.persist();
+    created = await api.post(`/articles/${id}/suggestions/accept`, body, { headers: { 'Idempotency-Key': op.opId } });
+  }
+  const extra = {};
+  if (op.body.label && op.body.label !== created.label) extra.label = op.body.label;
+  if (op.body.source && op.body.source.text) extra.source = op.body.source;
+  if (op.body.note && op.body.note !== (created.note ?? '')) extra.note = op.body.note;
+  if (!Object.keys(extra).length) return created;
+  return api.patch(`/annotations/${encodeURIComponent(created.id)}`, { ...extra, version: created.version });
+}
+
 async function send(op, box) {
   const attempt = async () => {
+    if (op.entity === 'suggestion') {
+      if (op.kind !== 'reject') throw Object.assign(new Error(`unknown change ${op.kind}`), { disposition: 'reject' });
+      return api.post(`${articlePath(op)}/suggestions/reject`, op.body);
+    }
+    if (op.kind === 'create' && op.entity === 'annotation' && op.suggestion) return acceptSuggestion(op, box);
     const sid = op.kind === 'create' ? null : box.serverId(op.target);
     if (op.kind !== 'create' && (sid === undefined || sid === null)) {
       throw Object.assign(new Error('its creation was never saved'), { disposition: 'reject' });
@@ -533,6 +598,14 @@ async function send(op, box) {
 
 function onSettled(op, result, err) {
   S.generation++;
+  if (op.entity === 'suggestion') {
+    if (err) {
+      S.sugRejected.delete(String(op.target).replace(/^sug:/, ''));
+      toast(`A rejected suggestion could not be recorded: ${err.message}`);
+    }
+    if (S.view) recompute();
+    return;
+  }
   if (err) {
     toast(`A ${DESCRIBE[op.kind]} could not be saved: ${err.message}`);
     S.history.drop(op.target);
@@ -617,18 +690,34 @@ function renderRegionList() {
     frag.append(h('li', { class: `reg-item region-${r.kind} status-${r.status}` },
       h('p', { class: 'reg-caption', text: `${regionCaption(r)}${r.status === 'rejected' ? ' (rejected)' : ''}` }),
       h('p', { class: 'excerpt', text: excerpt(textOf(r), 80) }),
-      r.reason ? h('p', { class: 'muted small', text: `Detected: ${r.reason}` }) : null,
+      relationLine(r),
+      r.reason ? h('details', { class: 'why small' }, h('summary', { text: 'Why it was detected' }), h('p', { class: 'muted', text: r.reason })) : null,
       regionButtons(r)));
   }
   list.replaceChildren(frag);
 }
 
+// relationLine says how a detected quote relates to the other articles that carry it.
+function relationLine(r) {
+  if (r.origin !== 'detected' || !r.relation) return null;
+  const outlet = r.origin_outlet_name || S.outlets.get(String(r.origin_outlet_id)) || 'an unknown outlet';
+  const text = {
+    attributed: `Attributed: the text credits it to ${outlet}.`,
+    reprint: `Reprint: carried without credit; ${outlet} published it earlier.`,
+    sibling: `Sibling: another article carries it credited to ${outlet}; both copy a common source.`,
+  }[r.relation] ?? `Relation: ${r.relation}.`;
+  const other = r.other_article_id;
+  return h('p', { class: `relation small relation-${r.relation}` }, text,
+    other != null ? h('span', {}, ' ', h('a', { href: `/articles/${encodeURIComponent(other)}`, text: `Open article ${other}` })) : null);
+}
+
 function regionButtons(r) {
   const row = h('div', { class: 'row' });
-  row.append(h('button', { type: 'button', class: 'link', text: 'Show', onclick: () => jumpToRegion(r.localId) }));
+  const what = regionCaption(r);
+  row.append(h('button', { type: 'button', class: 'link', text: 'Show', 'aria-label': `Show ${what} in the text`, onclick: () => jumpToRegion(r.localId) }));
   if (S.canWrite) {
-    if (r.status !== 'accepted') row.append(h('button', { type: 'button', class: 'small-btn', text: 'Accept', onclick: () => { CHANGES.region.update(r.localId, { status: 'accepted' }); announce('Region accepted'); } }));
-    if (r.status !== 'rejected') row.append(h('button', { type: 'button', class: 'small-btn', text: 'Reject', onclick: () => { CHANGES.region.update(r.localId, { status: 'rejected' }); announce('Region rejected'); } }));
+    if (r.status !== 'accepted') row.append(h('button', { type: 'button', class: 'small-btn', text: 'Accept', dataset: { action: 'accept-region' }, 'aria-label': `Accept: ${what}`, onclick: () => { CHANGES.region.update(r.localId, { status: 'accepted' }); announce('Region accepted. Ctrl+Z undoes it.'); } }));
+    if (r.status !== 'rejected') row.append(h('button', { type: 'button', class: 'small-btn', text: 'Reject', dataset: { action: 'reject-region' }, 'aria-label': `Reject: ${what}`, onclick: () => { CHANGES.region.update(r.localId, { status: 'rejected' }); announce('Region rejected. Ctrl+Z undoes it.'); } }));
     if (r.origin === 'manual' || !r.id) row.append(h('button', { type: 'button', class: 'small-btn danger', text: 'Delete', onclick: () => { CHANGES.region.remove(r.localId); announce('Region deleted'); } }));
   }
   return row;
@@ -754,60 +843,397 @@ async function reopen() {
   }
 }
 
-// ---------- suggestions and reprints (hidden when the service has no such route) ----------
+// ---------- machine suggestions ----------
+//
+// Suggestions are drawn with a dashed outline and a "label?" glyph, never filled like the
+// reviewer's highlights, and carry data-suggestion-* attributes only (never data-annotation-id).
+// n / p (or Tab from one) move between them, a accepts the focused or nearest one, x rejects it,
+// s hides them all (remembered). Accepting goes through the outbox as an annotation creation
+// (undone with Ctrl+Z like any other), rejecting through the outbox too, so neither is lost.
 
-async function loadExtras() {
-  const id = encodeURIComponent(S.articleId);
+async function loadSuggestions() {
+  if (!S.canWrite) return;
   try {
-    const sug = await api.get(`/articles/${id}/suggestions`);
-    renderSuggestions(sug?.items ?? []);
-  } catch {
-    el('sug-section').hidden = true;
+    const res = await api.get(`/articles/${encodeURIComponent(S.articleId)}/suggestions`);
+    S.sugServer = Array.isArray(res?.items) ? res.items : [];
+    S.sugWarning = typeof res?.warning === 'string' ? res.warning : '';
+    S.sugLoaded = true;
+  } catch (e) {
+    S.sugServer = [];
+    S.sugLoaded = false;
+    S.sugWarning = e.status === 403 || e.status === 404 ? '' : `Suggestions could not be loaded: ${e.message}`;
   }
-  try {
-    const rep = await api.get(`/articles/${id}/reprints`);
-    renderReprints(rep?.items ?? []);
-  } catch {
-    el('rep-section').hidden = true;
+  el('sug-toggle').hidden = !S.sugLoaded;
+  recompute();
+}
+
+function pendingRejections() {
+  const keys = new Set(S.sugRejected);
+  for (const o of S.outbox.ops) {
+    if (o.entity === 'suggestion' && String(o.articleId) === String(S.articleId)) keys.add(String(o.target).replace(/^sug:/, ''));
+  }
+  return keys;
+}
+
+function computeVisibleSuggestions() {
+  if (!S.sugServer.length) return [];
+  return visibleSuggestions(S.sugServer, {
+    rejected: pendingRejections(),
+    annotations: [...S.ann.values()].filter(isMine),
+    textAt: (a, b) => S.text.slice(S.map.toUTF16(a), S.map.toUTF16(b)),
+    lengthCP: S.map.lengthCP,
+  });
+}
+
+function decorateSuggestion(span, piece, first) {
+  const s = span.rec;
+  const key = suggestionKey(s);
+  const e = document.createElement('span');
+  e.className = `sug sug-${s.label}${first ? ' first' : ''}${piece.end === span.end ? ' last' : ''}`;
+  e.dataset.suggestionRule = s.rule;
+  e.dataset.suggestionLabel = s.label;
+  e.dataset.suggestionKey = key;
+  if (first) {
+    // The first piece is what keyboard focus lands on; its description is the shared tooltip.
+    e.dataset.mark = `${LABEL_BY_ID[s.label]?.mark ?? '?'}?`;
+    e.setAttribute('tabindex', '-1');
+    e.setAttribute('role', 'mark');
+    e.setAttribute('aria-roledescription', 'suggestion');
+    e.setAttribute('aria-describedby', 'sug-tip');
+    e.setAttribute('aria-keyshortcuts', 'a x n p');
+  }
+  return e;
+}
+
+function focusedSuggestionKey() {
+  const a = document.activeElement;
+  return a && a.dataset?.suggestionKey && root().contains(a) ? a.dataset.suggestionKey : null;
+}
+
+function sugElement(key) {
+  return key ? root().querySelector(`[data-suggestion-key="${CSS.escape(key)}"].first`) : null;
+}
+
+// syncSuggestionDom marks the current suggestion (one tab stop, a stronger outline) and gives
+// focus back to a suggestion whose element a redraw replaced, or to the next one after a decision.
+function syncSuggestionDom(focusedBefore) {
+  if (S.sugCurrent && !S.sugByKey.has(S.sugCurrent)) S.sugCurrent = null;
+  for (const e of root().querySelectorAll('[data-suggestion-key]')) {
+    const cur = e.dataset.suggestionKey === S.sugCurrent;
+    e.classList.toggle('current', cur);
+    if (e.classList.contains('first')) e.setAttribute('tabindex', cur ? '0' : '-1');
+  }
+  const lost = !document.activeElement || document.activeElement === document.body || !document.contains(document.activeElement);
+  if (S.sugOn && (S.sugRefocus || (focusedBefore && lost))) {
+    const target = sugElement(S.sugRefocus ? S.sugCurrent : (S.sugByKey.has(focusedBefore) ? focusedBefore : S.sugCurrent));
+    if (target) focusSuggestionEl(target);
+    else if (lost || S.sugRefocus) root().focus({ preventScroll: true });
+  }
+  S.sugRefocus = false;
+  if (!S.sugOn || !focusedSuggestionKey()) {
+    if (tipFor && !S.sugByKey.has(tipFor)) hideTip();
   }
 }
 
-function renderSuggestions(items) {
-  const list = el('sug-list');
-  el('sug-section').hidden = items.length === 0;
-  list.replaceChildren(...items.map((s) => {
-    const li = h('li', { class: 'sug-item' },
-      h('span', { class: `badge badge-${s.label}`, text: labelName(s.label) }),
-      h('span', { class: 'excerpt', text: excerpt(s.exact) }),
-      s.reason ? h('span', { class: 'muted small', text: s.reason }) : null);
-    const span = spanOf(s);
-    const row = h('div', { class: 'row' });
-    if (span) row.append(h('button', { type: 'button', class: 'link', text: 'Show', onclick: () => { root().focus({ preventScroll: true }); selectRange(span); keys().setRange(span.start, span.end); } }));
-    if (S.canWrite && span) {
-      row.append(h('button', { type: 'button', class: 'small-btn', text: 'Accept', onclick: () => {
-        CHANGES.annotation.create({ label: s.label, start: s.start, end: s.end, exact: s.exact });
-        li.remove();
-        announce(`Suggestion accepted as ${labelName(s.label)}`);
-      } }));
+function focusSuggestionEl(e) {
+  e.focus({ preventScroll: true });
+  const rect = e.getBoundingClientRect();
+  if (rect.top < 90 || rect.bottom > window.innerHeight - 40) {
+    window.scrollBy({ top: rect.top - window.innerHeight / 3, behavior: 'instant' });
+  }
+  showTip(e);
+}
+
+function cursorCP() {
+  onSelectionChange();
+  if (!S.sel) return null;
+  const t = trimmed(S.sel) ?? S.sel;
+  return S.map.spanToCodePoints(t.start, t.end);
+}
+
+// moveSuggestion is n (dir 1) and p (dir -1): focus the next or previous suggestion.
+function moveSuggestion(dir) {
+  if (!suggestionsUsable()) return;
+  const list = S.sugVisible;
+  if (!list.length) { announce('No suggestions left'); return; }
+  // From the focused suggestion; else from the word cursor; else from the last one moved to.
+  const focused = focusedSuggestionKey();
+  const sel = focused ? null : cursorCP();
+  const current = focused ?? (sel ? null : S.sugCurrent);
+  const cur = current && S.sugByKey.has(current) ? current : null;
+  const s = nextSuggestion(list, { currentKey: cur, offset: sel ? sel.start : null, dir });
+  setCurrentSuggestion(s, { focus: true });
+}
+
+function setCurrentSuggestion(s, { focus = false } = {}) {
+  S.sugCurrent = s ? suggestionKey(s) : null;
+  syncSuggestionDom(null);
+  if (s && focus) {
+    const e = sugElement(S.sugCurrent);
+    if (e) focusSuggestionEl(e);
+  }
+}
+
+function suggestionsUsable() {
+  if (!S.canWrite || !S.sugLoaded) return false;
+  if (!S.sugOn) { announce('Suggestions are hidden: press s to show them'); return false; }
+  return true;
+}
+
+// targetSuggestion is the suggestion a and x act on: the focused one; else the one under the
+// cursor; else the current one (moved to with n / p); else the nearest in the cursor's paragraph.
+function targetSuggestion() {
+  const f = focusedSuggestionKey();
+  if (f && S.sugByKey.has(f)) return S.sugByKey.get(f);
+  const list = S.sugVisible;
+  const sel = cursorCP();
+  if (sel) {
+    const under = list.filter((s) => s.start <= sel.start && s.end >= sel.end);
+    if (under.length) return nearestSuggestion(under, sel.start, sel.end);
+  }
+  if (S.sugCurrent && S.sugByKey.has(S.sugCurrent)) return S.sugByKey.get(S.sugCurrent);
+  if (sel) {
+    const p = S.view.paras[keys().paraIndex(S.map.toUTF16(sel.start))];
+    if (p) {
+      const inPara = list.filter((s) => { const u = spanOf(s); return u && u.start < p.end && u.end > p.start; });
+      if (inPara.length) return nearestSuggestion(inPara, sel.start, sel.end);
     }
-    row.append(h('button', { type: 'button', class: 'small-btn', text: 'Dismiss', onclick: () => li.remove() }));
-    li.append(row);
-    return li;
-  }));
+  }
+  return null;
 }
 
-function renderReprints(items) {
-  const list = el('rep-list');
-  el('rep-section').hidden = items.length === 0;
-  list.replaceChildren(...items.map((p) => {
-    const span = spanOf(p);
-    return h('li', { class: 'rep-item' },
-      h('p', { class: 'excerpt', text: span ? excerpt(S.text.slice(span.start, span.end), 80) : '' }),
-      h('p', { class: 'muted small', text: `Also in article ${p.article_id} · similarity ${Math.round((p.similarity ?? 0) * 100)}%` }),
+function decideSuggestion(accept, s = targetSuggestion()) {
+  if (!suggestionsUsable()) return;
+  if (!s) {
+    toast('No suggestion at the cursor: press n to go to the next one.');
+    return;
+  }
+  const key = suggestionKey(s);
+  const hadFocus = focusedSuggestionKey() === key;
+  const next = afterDecision(S.sugVisible, key);
+  S.sugCurrent = next ? suggestionKey(next) : null;
+  S.sugRefocus = hadFocus;
+  hideTip();
+  if (accept) {
+    CHANGES.annotation.create({ label: s.label, start: s.start, end: s.end, exact: s.exact }, { suggestion: { rule: s.rule, label: s.label, start: s.start, end: s.end } });
+    announce(`Accepted as ${labelName(s.label)}: “${excerpt(s.exact, 60)}”. Ctrl+Z undoes it.${next ? '' : ' No suggestions left.'}`);
+  } else {
+    S.sugRejected.add(key);
+    S.outbox.enqueue({ kind: 'reject', entity: 'suggestion', articleId: S.articleId, target: 'sug:' + key, body: { label: s.label, start: s.start, end: s.end, rule: s.rule } });
+    recompute();
+    announce(`Suggestion rejected: “${excerpt(s.exact, 60)}”.${next ? '' : ' No suggestions left.'}`);
+  }
+}
+
+function toggleSuggestions(on = !S.sugOn) {
+  if (!S.canWrite) return;
+  S.sugOn = on;
+  setSuggestionsOn(localStorage, on);
+  if (!on) hideTip();
+  const hadFocus = !!focusedSuggestionKey();
+  recompute();
+  if (!on && hadFocus) root().focus({ preventScroll: true });
+  announce(on ? `Suggestions shown (${S.sugVisible.length})` : 'Suggestions hidden');
+}
+
+function renderSuggestions() {
+  const section = el('sug-section');
+  const btn = el('sug-toggle');
+  btn.setAttribute('aria-pressed', String(S.sugOn));
+  btn.classList.toggle('off', !S.sugOn);
+  el('sug-toggle-state').textContent = S.sugOn ? 'on' : 'off';
+  const warn = el('sug-warning');
+  if (warn.dataset.text !== S.sugWarning) {
+    // Unobtrusive: one line, the service's full message behind a disclosure.
+    warn.dataset.text = S.sugWarning;
+    warn.replaceChildren(S.sugWarning ? h('details', {},
+      h('summary', { text: S.sugLoaded ? 'Built-in rules only: the external suggestion model failed' : 'Suggestions are unavailable' }),
+      h('p', { text: S.sugWarning })) : '');
+  }
+  warn.hidden = !S.sugWarning;
+  section.hidden = !S.canWrite || (!S.sugLoaded && !S.sugWarning);
+  section.dataset.state = !S.sugLoaded ? 'unavailable' : S.sugOn ? 'on' : 'off';
+  const list = el('sug-list');
+  const items = S.sugVisible;
+  el('sug-count').textContent = S.sugLoaded ? `(${items.length})` : '';
+  el('sug-off').hidden = S.sugOn || !S.sugLoaded;
+  el('sug-empty').hidden = !S.sugOn || !S.sugLoaded || items.length > 0;
+  list.hidden = !S.sugOn;
+  const want = S.sugOn ? items.map(suggestionKey).join('\n') + `|${S.sugCurrent}` : '';
+  if (list.dataset.sig === want) return;
+  list.dataset.sig = want;
+  if (!S.sugOn) { list.replaceChildren(); return; }
+  // A decision made with the panel's buttons keeps focus in the panel, on the next suggestion.
+  const active = document.activeElement;
+  const hadFocus = list.contains(active) ? ['sug-accept', 'sug-reject', 'link'].find((c) => active.classList.contains(c)) ?? 'link' : null;
+  const frag = document.createDocumentFragment();
+  for (const s of items) {
+    const key = suggestionKey(s);
+    const name = labelName(s.label);
+    frag.append(h('li', { class: `sug-item sug-item-${s.label}${key === S.sugCurrent ? ' current' : ''}`, dataset: { suggestionKey: key } },
+      h('span', { class: `sug-badge sug-badge-${s.label}`, 'data-mark': `${LABEL_BY_ID[s.label]?.mark ?? '?'}?`, text: `Suggested: ${name}` }),
+      h('span', { class: 'excerpt', text: excerpt(s.exact) }),
+      s.reason ? h('span', { class: 'reason muted small', text: s.reason }) : null,
       h('div', { class: 'row' },
-        span ? h('button', { type: 'button', class: 'link', text: 'Show', onclick: () => { root().focus({ preventScroll: true }); selectRange(span); keys().setRange(span.start, span.end); } }) : null,
-        h('a', { href: `/articles/${encodeURIComponent(p.article_id)}`, text: 'Open the other article' })));
+        h('button', { type: 'button', class: 'link', text: 'Show', 'aria-label': `Show the suggestion “${excerpt(s.exact, 40)}” in the text`, onclick: () => setCurrentSuggestion(s, { focus: true }) }),
+        h('button', { type: 'button', class: 'small-btn sug-accept', text: 'Accept', 'aria-label': `Accept as ${name}: “${excerpt(s.exact, 40)}”`, onclick: () => decideSuggestion(true, S.sugByKey.get(key)) }),
+        h('button', { type: 'button', class: 'small-btn sug-reject', text: 'Reject', 'aria-label': `Reject the ${name} suggestion “${excerpt(s.exact, 40)}”`, onclick: () => decideSuggestion(false, S.sugByKey.get(key)) }))));
+  }
+  list.replaceChildren(frag);
+  if (hadFocus) {
+    const li = (S.sugCurrent && list.querySelector(`li[data-suggestion-key="${CSS.escape(S.sugCurrent)}"]`)) || list.querySelector('li');
+    (li?.querySelector(`.${hadFocus}`) ?? el('sug-section').querySelector('h2')).focus?.();
+    if (!li) root().focus({ preventScroll: true });
+  }
+}
+
+// The tooltip: the reason of the suggestion under the pointer or with keyboard focus, the
+// description (aria-describedby) of every suggestion's focusable piece. Esc hides it.
+let tipFor = null;
+let tipTimer = null;
+
+function showTip(e) {
+  const key = e?.dataset?.suggestionKey;
+  const s = key && S.sugByKey.get(key);
+  if (!s) return;
+  clearTimeout(tipTimer);
+  const tip = el('sug-tip');
+  if (tipFor !== key) {
+    tip.replaceChildren(
+      h('span', { class: `sug-badge sug-badge-${s.label}`, 'data-mark': `${LABEL_BY_ID[s.label]?.mark ?? '?'}?`, text: `Suggested: ${labelName(s.label)}` }),
+      h('span', { class: 'tip-reason', text: s.reason || 'No reason given.' }),
+      S.canWrite ? h('span', { class: 'tip-keys', text: 'a accept · x reject · n / p next, previous' }) : null);
+    tipFor = key;
+  }
+  tip.hidden = false;
+  const first = sugElement(key) ?? e;
+  const rects = first.getClientRects();
+  const r = rects.length ? rects[0] : first.getBoundingClientRect();
+  const width = tip.offsetWidth;
+  const left = Math.max(8, Math.min(r.left, document.documentElement.clientWidth - width - 8));
+  let top = r.bottom + 8;
+  if (top + tip.offsetHeight > window.innerHeight - 8) top = r.top - tip.offsetHeight - 8;
+  tip.style.left = `${Math.round(left + window.scrollX)}px`;
+  tip.style.top = `${Math.round(top + window.scrollY)}px`;
+}
+
+function hideTip() {
+  clearTimeout(tipTimer);
+  tipFor = null;
+  el('sug-tip').hidden = true;
+}
+
+function wireSuggestionEvents() {
+  const r = root();
+  r.addEventListener('mouseover', (ev) => {
+    const e = ev.target.closest?.('[data-suggestion-key]');
+    if (e) showTip(e);
+  });
+  r.addEventListener('mouseout', (ev) => {
+    const from = ev.target.closest?.('[data-suggestion-key]');
+    if (!from) return;
+    const to = ev.relatedTarget?.closest?.('[data-suggestion-key], #sug-tip');
+    if (to && (to.id === 'sug-tip' || to.dataset.suggestionKey === from.dataset.suggestionKey)) return;
+    clearTimeout(tipTimer);
+    tipTimer = setTimeout(() => {
+      const f = document.activeElement;
+      if (f?.dataset?.suggestionKey && r.contains(f)) showTip(f); else hideTip();
+    }, 250);
+  });
+  // The tooltip stays while the pointer is on it (it can be read and its text selected).
+  el('sug-tip').addEventListener('mouseenter', () => clearTimeout(tipTimer));
+  el('sug-tip').addEventListener('mouseleave', () => { tipTimer = setTimeout(hideTip, 250); });
+  r.addEventListener('focusin', (ev) => {
+    const e = ev.target.closest?.('[data-suggestion-key]');
+    if (!e) return;
+    if (S.sugCurrent !== e.dataset.suggestionKey) {
+      S.sugCurrent = e.dataset.suggestionKey;
+      syncSuggestionDom(null);
+      renderSuggestions();
+    }
+    showTip(e);
+  });
+  r.addEventListener('focusout', (ev) => {
+    if (ev.target.dataset?.suggestionKey && !ev.relatedTarget?.closest?.('#sug-tip')) hideTip();
+  });
+  document.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && !el('sug-tip').hidden) hideTip();
+  });
+  el('sug-toggle').addEventListener('click', () => toggleSuggestions());
+}
+
+// ---------- passages shared with other articles ----------
+
+async function loadReprints() {
+  let items = [];
+  try {
+    items = (await api.get(`/articles/${encodeURIComponent(S.articleId)}/reprints`))?.items ?? [];
+  } catch {
+    items = [];
+  }
+  S.reprints = groupReprints(items, S.map.lengthCP).map((g, index) => ({ ...g, index }));
+  recompute();
+  renderReprints();
+  // The list gives the other articles' outlets by id: fetch their names once, then show them.
+  const missing = new Set();
+  for (const g of S.reprints) for (const o of g.others) if (o.outlet_id != null && !S.outlets.has(String(o.outlet_id))) missing.add(String(o.outlet_id));
+  await Promise.all([...missing].map(async (id) => {
+    try {
+      const o = await api.get(`/outlets/${encodeURIComponent(id)}`);
+      if (o?.name) S.outlets.set(id, o.name);
+    } catch { /* shown without its outlet's name */ }
   }));
+  if (missing.size) renderReprints();
+}
+
+function reprintSpans() {
+  const out = [];
+  for (const g of S.reprints) {
+    const s = spanOf(g);
+    if (s) out.push({ key: `p:${g.index}`, start: s.start, end: s.end, layer: -1, kind: 'reprint', rec: g, look: `${g.others.length}` });
+  }
+  return out;
+}
+
+function outletName(id) { return id == null ? '' : S.outlets.get(String(id)) ?? ''; }
+
+function labelCountNodes(counts) {
+  const sum = labelSummary(counts, LABELS.map((l) => l.id));
+  if (!sum.length) return [h('span', { class: 'muted small', text: 'not annotated there yet' })];
+  return sum.map(({ label, count }) => h('span', { class: `badge badge-${label}`, 'data-mark': LABEL_BY_ID[label]?.mark ?? '?', text: `${count} × ${labelName(label)}` }));
+}
+
+// reprintBody is one shared passage: how many other articles carry it, a link to each, and how
+// reviewers annotated it there.
+function reprintBody(g, { showButton = true } = {}) {
+  const total = totalAnnotations(g);
+  return [
+    h('p', { class: 'excerpt', text: `“${excerpt(textOf(g), 110)}”` }),
+    h('p', { class: 'rep-summary', text: `${reprintCaption(g)}${total ? ` · annotated ${total} time${total === 1 ? '' : 's'} there` : ''}` }),
+    h('ul', { class: 'rep-others' }, ...g.others.map((o) => {
+      const outlet = outletName(o.outlet_id);
+      return h('li', { class: 'rep-other' },
+        h('a', { href: `/articles/${encodeURIComponent(o.article_id)}`, class: 'rep-link', dataset: { articleId: String(o.article_id) } }, o.title || `Article ${o.article_id}`),
+        h('span', { class: 'muted small', text: ` ${outlet ? `· ${outlet} ` : ''}· ${Math.round((o.similarity ?? 0) * 100)}% the same` }),
+        h('span', { class: 'rep-labels' }, ...labelCountNodes(o.annotations)));
+    })),
+    showButton ? h('div', { class: 'row' }, h('button', { type: 'button', class: 'link', text: 'Show in the text', onclick: () => jumpToSpan(g) })) : null,
+  ];
+}
+
+function renderReprints() {
+  const list = el('rep-list');
+  el('rep-section').hidden = S.reprints.length === 0;
+  el('rep-count').textContent = `(${S.reprints.length})`;
+  list.replaceChildren(...S.reprints.map((g) => h('li', { class: 'rep-item', dataset: { reprintIndex: String(g.index) } }, ...reprintBody(g))));
+}
+
+function jumpToSpan(r) {
+  const s = spanOf(r);
+  if (!s) return;
+  root().focus({ preventScroll: true });
+  selectRange(s);
+  keys().setRange(s.start, s.end);
 }
 
 // ---------- dialogs ----------
@@ -944,22 +1370,38 @@ function buildHelp() {
 function openHelp() { modal(el('help-dialog'), el('help-close')); }
 
 // openDetails shows every annotation and region under a point, editable when they are the reviewer's.
-function openDetails(annIds, regIds) {
+function openDetails(annIds, regIds, sugKeys = [], repIdx = []) {
   const d = el('details-dialog');
   const body = el('details-body');
   const sessions = new Map(); // localId → {before, timer}
   const items = annIds.map((id) => S.ann.get(id)).filter(Boolean).sort(byTextOrder);
   const regs = regIds.map((id) => S.reg.get(id)).filter(Boolean);
-  el('details-title').textContent = items.length + regs.length > 1 ? 'Passages here' : 'Passage';
+  const sugs = S.sugOn ? [...new Set(sugKeys)].map((k) => S.sugByKey.get(k)).filter(Boolean) : [];
+  const reps = [...new Set(repIdx)].map((i) => S.reprints[i]).filter(Boolean);
+  el('details-title').textContent = items.length + regs.length + sugs.length + reps.length > 1 ? 'Passages here' : 'Passage';
   const sections = [];
   for (const r of items) sections.push(isMine(r) && S.canWrite ? editableAnnotation(r, sessions, d) : readonlyAnnotation(r));
+  for (const s of sugs) {
+    const decide = (accept) => { d.close(); decideSuggestion(accept, S.sugByKey.get(suggestionKey(s))); };
+    sections.push(h('section', { class: 'detail sug-detail', dataset: { suggestionKey: suggestionKey(s) } },
+      h('h3', {}, h('span', { class: `sug-badge sug-badge-${s.label}`, 'data-mark': `${LABEL_BY_ID[s.label]?.mark ?? '?'}?`, text: `Suggested: ${labelName(s.label)}` })),
+      h('p', { class: 'quote-preview', text: `“${excerpt(s.exact, 300)}”` }),
+      h('p', { class: 'muted small', text: `Why: ${s.reason || 'no reason given'}` }),
+      S.canWrite ? h('div', { class: 'row' },
+        h('button', { type: 'button', class: 'primary sug-accept', text: `Accept as ${labelName(s.label)}`, onclick: () => decide(true) }),
+        h('button', { type: 'button', class: 'sug-reject', text: 'Reject', onclick: () => decide(false) })) : null));
+  }
   for (const r of regs) {
     sections.push(h('section', { class: `detail region-detail region-${r.kind}` },
       h('h3', { text: regionCaption(r) }),
       h('p', { class: 'quote-preview', text: `“${excerpt(textOf(r), 200)}”` }),
+      relationLine(r),
       r.reason ? h('p', { class: 'muted small', text: `Detected: ${r.reason}` }) : null,
       h('p', { class: 'muted small', text: `Status: ${r.status}` }),
       regionButtons(r)));
+  }
+  for (const g of reps) {
+    sections.push(h('section', { class: 'detail rep-detail' }, h('h3', { text: 'Also published in…' }), ...reprintBody(g, { showButton: false })));
   }
   body.replaceChildren(...sections);
   el('details-close').onclick = () => d.close();
@@ -1103,11 +1545,15 @@ function isTyping(t) { return !!(t && t.closest && t.closest('input, textarea, s
 function underPoint(target, container) {
   const anns = [];
   const regs = [];
+  const sugs = [];
+  const reps = [];
   for (let n = target; n && n !== container; n = n.parentElement) {
     if (n.dataset?.localId) anns.push(n.dataset.localId);
     if (n.dataset?.regionLocal) regs.push(n.dataset.regionLocal);
+    if (n.dataset?.suggestionKey) sugs.push(n.dataset.suggestionKey);
+    if (n.dataset?.reprintIndex) reps.push(Number(n.dataset.reprintIndex));
   }
-  return { anns, regs };
+  return { anns, regs, sugs, reps };
 }
 
 function wireEvents() {
@@ -1132,8 +1578,8 @@ function wireEvents() {
   r.addEventListener('click', (ev) => {
     const sel = document.getSelection();
     if (sel.rangeCount && !sel.isCollapsed && S.view.rangeOffsets(sel.getRangeAt(0))) return;
-    const { anns, regs } = underPoint(ev.target, r);
-    if (anns.length || regs.length) openDetails(anns, regs);
+    const { anns, regs, sugs, reps } = underPoint(ev.target, r);
+    if (anns.length || regs.length || sugs.length || reps.length) openDetails(anns, regs, sugs, reps);
   });
   el('compare-text').addEventListener('click', (ev) => {
     const { anns, regs } = underPoint(ev.target, el('compare-text'));
@@ -1142,6 +1588,30 @@ function wireEvents() {
 
   r.addEventListener('keydown', (ev) => {
     if (ev.ctrlKey || ev.metaKey) return;
+    const onSug = ev.target !== r && ev.target.dataset?.suggestionKey ? S.sugByKey.get(ev.target.dataset.suggestionKey) : null;
+    if (onSug && ev.key === 'Tab' && !ev.altKey) {
+      // Tab and Shift+Tab go from suggestion to suggestion, and on out past the last or first.
+      const i = S.sugVisible.indexOf(onSug);
+      const to = S.sugVisible[i + (ev.shiftKey ? -1 : 1)];
+      if (to) {
+        ev.preventDefault();
+        setCurrentSuggestion(to, { focus: true });
+      }
+      return;
+    }
+    if (onSug && ev.key === 'Enter') {
+      ev.preventDefault();
+      openDetails([], [], [suggestionKey(onSug)], []);
+      return;
+    }
+    if (onSug && !S.sel && ev.key.startsWith('Arrow')) {
+      // The arrow keys leave the suggestion for the word cursor, starting at its first word.
+      ev.preventDefault();
+      const span = spanOf(onSug);
+      r.focus({ preventScroll: true });
+      if (span) selectRange(keys().setWord(keys().wordAt(span.start)));
+      return;
+    }
     const K = keys();
     if (S.sel && (!K.range || K.range.start !== S.sel.start || K.range.end !== S.sel.end)) K.setRange(S.sel.start, S.sel.end);
     let next;
@@ -1152,10 +1622,13 @@ function wireEvents() {
       case 'ArrowUp': next = ev.shiftKey ? K.extendParagraph(-1) : K.moveParagraph(-1); break;
       case 'Enter': {
         ev.preventDefault();
+        onSelectionChange(); // a key pressed right after selecting can arrive before selectionchange
         if (!S.sel) return;
         const anns = [...S.ann.values()].filter((a) => isMine(a) && overlaps(a, S.sel)).map((a) => a.localId);
         const regs = [...S.reg.values()].filter((g) => g.status !== 'rejected' && overlaps(g, S.sel)).map((g) => g.localId);
-        if (anns.length || regs.length) openDetails(anns, regs);
+        const sugs = S.sugOn ? S.sugVisible.filter((s) => overlaps(s, S.sel)).map(suggestionKey) : [];
+        const reps = S.reprints.filter((g) => overlaps(g, S.sel)).map((g) => g.index);
+        if (anns.length || regs.length || sugs.length || reps.length) openDetails(anns, regs, sugs, reps);
         else announce('No annotation here');
         return;
       }
@@ -1180,7 +1653,16 @@ function wireEvents() {
     else if (ev.key === '?') { ev.preventDefault(); openHelp(); }
     else if (ev.key === 'q') { ev.preventDefault(); markRegion('quote'); }
     else if (ev.key === 'c') { ev.preventDefault(); markRegion('comments'); }
+    else if (S.canWrite && (ev.key === 'a' || ev.key === 'x')) { ev.preventDefault(); decideSuggestion(ev.key === 'a'); }
+    else if (S.canWrite && (ev.key === 'n' || ev.key === 'p')) { ev.preventDefault(); moveSuggestion(ev.key === 'n' ? 1 : -1); }
+    else if (S.canWrite && ev.key === 's' && S.sugLoaded) { ev.preventDefault(); toggleSuggestions(); }
   });
+  wireSuggestionEvents();
+  // The toolbar wraps on narrower screens: the sticky panel starts below it, whatever its height.
+  const bar = el('toolbar');
+  const setBar = () => document.documentElement.style.setProperty('--toolbar-h', `${bar.offsetHeight}px`);
+  setBar();
+  if (typeof ResizeObserver !== 'undefined') new ResizeObserver(setBar).observe(bar);
 
   el('undo').addEventListener('click', undo);
   el('redo').addEventListener('click', redo);
