@@ -222,6 +222,7 @@ func (s *Server) articleAdded(ctx context.Context, a *models.Article) {
 type reprintJSON struct {
 	ArticleID  int64   `json:"article_id"`
 	OutletID   int64   `json:"outlet_id"`
+	OutletName string  `json:"outlet_name"`
 	Title      string  `json:"title"`
 	Start      int     `json:"start"`
 	End        int     `json:"end"`
@@ -260,7 +261,7 @@ func (s *Server) reprints(c *gin.Context) {
 			fail(c, err)
 			return
 		}
-		out = append(out, reprintJSON{ArticleID: m.OtherArticleID, OutletID: other.OutletID, Title: other.Title, Start: m.Start, End: m.End,
+		out = append(out, reprintJSON{ArticleID: m.OtherArticleID, OutletID: other.OutletID, OutletName: other.OutletName, Title: other.Title, Start: m.Start, End: m.End,
 			OtherStart: m.OtherStart, OtherEnd: m.OtherEnd, Similarity: m.Similarity, Annotations: counts})
 	}
 	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": ""})

@@ -81,6 +81,7 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/v1/articles/:id/suggestions", writers, false, "article", s.suggestions},
 		{"POST", "/api/v1/articles/:id/suggestions/accept", writers, false, "article", s.decideSuggestion(true)},
 		{"POST", "/api/v1/articles/:id/suggestions/reject", writers, false, "article", s.decideSuggestion(false)},
+		{"DELETE", "/api/v1/articles/:id/suggestions/decisions", writers, false, "suggestion decision", s.forgetDecision},
 		{"GET", "/api/v1/suggestions/rules", admin, false, "suggestion rule", s.suggestionRules},
 		{"PATCH", "/api/v1/suggestions/rules/:rule", admin, false, "suggestion rule", s.updateSuggestionRule},
 

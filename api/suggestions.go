@@ -106,11 +106,12 @@ func firstLine(s string) string {
 }
 
 type decisionRequest struct {
-	Label *string `json:"label"`
-	Start *int    `json:"start"`
-	End   *int    `json:"end"`
-	Rule  string  `json:"rule"`
-	Note  string  `json:"note"`
+	Label  *string          `json:"label"`
+	Start  *int             `json:"start"`
+	End    *int             `json:"end"`
+	Rule   string           `json:"rule"`
+	Note   string           `json:"note"`
+	Source *annotate.Source `json:"source"`
 }
 
 // decideSuggestion records an accepted (it becomes the reviewer's annotation) or rejected
@@ -158,15 +159,22 @@ func (s *Server) decideSuggestion(accept bool) gin.HandlerFunc {
 			fail(c, err)
 			return
 		}
+		if err := annotate.CheckSource(req.Source); err != nil {
+			fail(c, err)
+			return
+		}
 		u := currentUser(c)
 		f := &models.SuggestionFeedback{ArticleID: id, UserID: u.ID, Rule: req.Rule, Label: string(label), Start: *req.Start, End: *req.End, Decision: "rejected"}
 		var a *models.Annotation
 		if accept {
 			f.Decision = "accepted"
 			a = &models.Annotation{ArticleID: id, UserID: u.ID, Label: string(label), Start: *req.Start, End: *req.End,
-				Exact: q.Exact, Prefix: q.Prefix, Suffix: q.Suffix, Note: req.Note, SuggestionRule: req.Rule}
+				Exact: q.Exact, Prefix: q.Prefix, Suffix: q.Suffix, Note: req.Note, SuggestionRule: req.Rule, IdempotencyKey: idempotencyKey(c)}
+			if req.Source != nil {
+				a.SourceText, a.SourceURL = req.Source.Text, req.Source.URL
+			}
 		}
-		if err := s.store.RecordSuggestion(ctx, f, a); err != nil {
+		if err := s.store.RecordSuggestion(ctx, f, a); err != nil && !errors.Is(err, models.ErrReplayed) {
 			fail(c, err)
 			return
 		}
@@ -177,6 +185,29 @@ func (s *Server) decideSuggestion(accept bool) gin.HandlerFunc {
 		}
 		c.Status(http.StatusNoContent)
 	}
+}
+
+// forgetDecision takes back the reviewer's decision on a suggestion (undo of a rejection; an
+// acceptance is taken back by deleting its annotation).
+func (s *Server) forgetDecision(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	var req decisionRequest
+	if !bind(c, &req) {
+		return
+	}
+	if req.Label == nil || req.Start == nil || req.End == nil || req.Rule == "" {
+		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "label", "label, start, end and rule name the decision to take back"))
+		return
+	}
+	f := &models.SuggestionFeedback{ArticleID: id, UserID: currentUser(c).ID, Rule: req.Rule, Label: *req.Label, Start: *req.Start, End: *req.End}
+	if err := s.store.ForgetSuggestion(c.Request.Context(), f); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }
 
 type ruleJSON struct {

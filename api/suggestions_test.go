@@ -129,3 +129,64 @@ func TestSuggestionsBackendDown(t *testing.T) {
 		t.Fatalf("%d %s", r.Status, r.Body)
 	}
 }
+
+// TestSuggestionDecisionsCanBeTakenBack: undoing an accept (deleting its annotation) or a
+// rejection brings the suggestion back and keeps the rule's counts honest.
+func TestSuggestionDecisionsCanBeTakenBack(t *testing.T) {
+	e := newEnv(t)
+	art := e.article(e.outlet("O", nil, nil), "T", suggestText)
+	path := "/api/v1/articles/" + itoa(art) + "/suggestions"
+	var l suggestionList
+	e.must("reviewer", "GET", path, nil, 200, &l)
+	if len(l.Items) < 2 {
+		t.Fatalf("need two suggestions, got %+v", l.Items)
+	}
+	s0, s1 := l.Items[0], l.Items[1]
+	body := func(s struct {
+		Label      string
+		Start, End int
+		Exact      string
+		Reason     string
+		Rule       string
+	}) map[string]any {
+		return map[string]any{"label": s.Label, "start": s.Start, "end": s.End, "rule": s.Rule}
+	}
+	accept := func() int64 {
+		req := newRequest(t, "POST", e.ts.URL+path+"/accept", body(s0))
+		req.Header.Set("Authorization", "Bearer "+e.tokens["reviewer"])
+		req.Header.Set("Idempotency-Key", "accept-1")
+		r := send(t, http.DefaultClient, req)
+		if r.Status != 201 {
+			t.Fatalf("accept: %d %s", r.Status, r.Body)
+		}
+		var a struct{ ID int64 }
+		r.json(t, &a)
+		return a.ID
+	}
+	id := accept()
+	if again := accept(); again != id {
+		t.Fatalf("a retried accept created another annotation: %d, %d", id, again)
+	}
+	e.must("reviewer", "POST", path+"/reject", body(s1), 204, nil)
+	e.must("reviewer", "GET", path, nil, 200, &l)
+	n := len(l.Items)
+	e.must("reviewer", "DELETE", "/api/v1/annotations/"+itoa(id), nil, 204, nil)
+	e.must("reviewer", "DELETE", path+"/decisions", body(s1), 204, nil)
+	e.must("reviewer", "DELETE", path+"/decisions", body(s1), 404, nil)
+	e.must("reviewer", "GET", path, nil, 200, &l)
+	if len(l.Items) != n+2 {
+		t.Fatalf("after taking both decisions back: %d suggestions, want %d", len(l.Items), n+2)
+	}
+	var rules struct {
+		Items []struct {
+			Rule               string
+			Accepted, Rejected int64
+		}
+	}
+	e.must("admin", "GET", "/api/v1/suggestions/rules", nil, 200, &rules)
+	for _, r := range rules.Items {
+		if r.Accepted != 0 || r.Rejected != 0 {
+			t.Errorf("rule %s still counts %d/%d", r.Rule, r.Accepted, r.Rejected)
+		}
+	}
+}

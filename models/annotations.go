@@ -142,6 +142,14 @@ func (s *Store) DeleteAnnotation(ctx context.Context, actor, id int64) error {
 		if err := tx.Delete(&Annotation{}, id).Error; err != nil {
 			return err
 		}
+		if a.SuggestionRule != "" {
+			// The annotation came from an accepted suggestion: deleting it takes the acceptance
+			// back, so the rule's acceptance rate stays honest and the suggestion can return.
+			if err := tx.Where("article_id = ? AND user_id = ? AND rule = ? AND label = ? AND start_cp = ? AND end_cp = ? AND decision = 'accepted'",
+				a.ArticleID, a.UserID, a.SuggestionRule, a.Label, a.Start, a.End).Delete(&SuggestionFeedback{}).Error; err != nil {
+				return err
+			}
+		}
 		if err := bumpArticle(tx, a.ArticleID); err != nil {
 			return err
 		}

@@ -36,6 +36,13 @@ type SuggestionRule struct {
 func (s *Store) RecordSuggestion(ctx context.Context, f *SuggestionFeedback, accepted *Annotation) error {
 	f.CreatedAt = nowUTC()
 	return s.inTx(ctx, func(tx *gorm.DB) error {
+		if accepted != nil && accepted.IdempotencyKey != "" {
+			var prev Annotation
+			if err := tx.Where("user_id = ? AND idempotency_key = ?", accepted.UserID, accepted.IdempotencyKey).Take(&prev).Error; err == nil {
+				*accepted = prev
+				return ErrReplayed
+			}
+		}
 		if accepted != nil {
 			accepted.Version, accepted.Status = 1, "anchored"
 			if err := tx.Omit("UserName").Create(accepted).Error; err != nil {
@@ -56,6 +63,19 @@ func (s *Store) RecordSuggestion(ctx context.Context, f *SuggestionFeedback, acc
 			DoUpdates: clause.AssignmentColumns([]string{"decision", "created_at"}),
 		}).Create(f).Error
 	})
+}
+
+// ForgetSuggestion takes back a reviewer's decision on a suggestion (an undone rejection).
+func (s *Store) ForgetSuggestion(ctx context.Context, f *SuggestionFeedback) error {
+	res := s.db.WithContext(ctx).Where("article_id = ? AND user_id = ? AND rule = ? AND label = ? AND start_cp = ? AND end_cp = ?",
+		f.ArticleID, f.UserID, f.Rule, f.Label, f.Start, f.End).Delete(&SuggestionFeedback{})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // SuggestionDecisions returns a reviewer's decisions on an article's suggestions.
