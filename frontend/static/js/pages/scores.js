@@ -1,0 +1,75 @@
+// The outlet scores page: a sortable table with intervals and sample sizes, and a chart per
+// label with a dot per outlet and its interval bar.
+
+import { api, me } from '../api.js';
+import { h, wireHeader, announce } from '../dom.js';
+import { LABELS, pct, fixed, interval, sortableTable, intervalChart, queryFrom } from './scorecommon.js';
+
+const charts = [];
+
+function columns() {
+  const cols = [
+    { key: 'outlet', title: 'Outlet', value: (r) => r.outlet.toLowerCase(), cell: (r) => h('a', { href: `/outlets/${encodeURIComponent(r.outlet_id)}`, text: r.outlet || `Outlet ${r.outlet_id}` }) },
+    { key: 'articles', title: 'Articles', numeric: true, value: (r) => r.articles, cell: (r) => String(r.articles) },
+    { key: 'reviewers', title: 'Reviewers', numeric: true, value: (r) => r.reviewers, cell: (r) => String(r.reviewers) },
+    { key: 'scored_chars', title: 'Characters', numeric: true, value: (r) => r.scored_chars, cell: (r) => r.scored_chars.toLocaleString() },
+  ];
+  for (const l of LABELS) {
+    cols.push({ key: `${l.key}_share`, title: l.name, numeric: true, value: (r) => r[`${l.key}_share`],
+      cell: (r) => h('span', {}, pct(r[`${l.key}_share`]), h('span', { class: 'ci', text: ` (${interval(r[`${l.key}_ci_low`], r[`${l.key}_ci_high`])})` })) });
+  }
+  cols.push(
+    { key: 'agreement_alpha', title: 'Agreement α', numeric: true, value: (r) => r.agreement_alpha, cell: (r) => fixed(r.agreement_alpha) },
+    { key: 'credibility', title: 'Credibility', numeric: true, value: (r) => r.credibility,
+      cell: (r) => h('span', {}, fixed(r.credibility), h('span', { class: 'ci', text: ` (${fixed(r.credibility_ci_low)} – ${fixed(r.credibility_ci_high)})` })) },
+    { key: 'low_sample', title: 'Sample', value: (r) => (r.low_sample ? 0 : 1),
+      cell: (r) => (r.low_sample ? h('span', { class: 'tag tag-low', title: 'fewer articles than the minimum: do not trust these figures', text: 'low sample' }) : h('span', { class: 'muted', text: 'ok' })) },
+  );
+  return cols;
+}
+
+function drawCharts(rows) {
+  while (charts.length) charts.pop().destroy();
+  const box = document.getElementById('charts');
+  box.replaceChildren();
+  const sorted = [...rows].sort((a, b) => a.outlet.localeCompare(b.outlet));
+  for (const l of LABELS) {
+    const canvas = h('canvas', { role: 'img', 'aria-label': `${l.name}: share per outlet with 95% intervals` });
+    const holder = h('div', { class: 'chart-box' }, canvas);
+    holder.style.height = `${Math.max(140, 60 + 28 * sorted.length)}px`;
+    box.append(h('figure', { class: 'chart', dataset: { label: l.key } }, h('figcaption', { text: l.name }), holder));
+    charts.push(intervalChart(canvas, l, sorted, (r) => r.outlet || `Outlet ${r.outlet_id}`));
+  }
+}
+
+async function load(form) {
+  const status = document.getElementById('status');
+  const err = document.getElementById('error');
+  err.hidden = true;
+  document.body.dataset.state = 'loading';
+  const q = queryFrom(form);
+  try {
+    const res = await api.get(`/scores/outlets?${q}`);
+    const rows = res.items ?? [];
+    sortableTable(document.getElementById('outlet-head'), document.getElementById('outlet-body'), columns(), rows);
+    drawCharts(rows);
+    const excl = res.excluded_reviewers?.length ? ` · excluding reviewers ${res.excluded_reviewers.join(', ')}` : '';
+    status.textContent = `${rows.length} outlets · ${res.methodology}${excl}`;
+    announce(`${rows.length} outlets loaded`);
+  } catch (e) {
+    err.textContent = `The scores could not be loaded: ${e.message}`;
+    err.hidden = false;
+    status.textContent = '';
+  }
+  document.body.dataset.state = 'ready';
+}
+
+async function main() {
+  const user = await me();
+  wireHeader(user, api);
+  const form = document.getElementById('filters');
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); load(form); });
+  await load(form);
+}
+
+main();

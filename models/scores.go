@@ -1,0 +1,377 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// ScoreArticle is what the scores need to know about an article besides its annotations:
+// its publisher, date, length and the version of its annotations, regions and reviews.
+type ScoreArticle struct {
+	ID          int64
+	OutletID    int64
+	PublishedAt *time.Time
+	DataVersion int64
+	TextLength  int
+	// Cached is the stored per-article result for the requested key, nil when there is none
+	// valid for the current data version and publisher.
+	Cached []byte `gorm:"column:result"`
+}
+
+// ScoreAnnotation is one annotation as the scores see it. Accepted machine suggestions are
+// ordinary annotations of the reviewer who accepted them.
+type ScoreAnnotation struct {
+	ArticleID int64
+	UserID    int64
+	Label     string
+	Start     int `gorm:"column:start_cp"`
+	End       int `gorm:"column:end_cp"`
+}
+
+// ScoreInput is everything the score of one article is computed from.
+type ScoreInput struct {
+	Article     ScoreArticle
+	Regions     []Region // accepted regions only
+	Reviewers   []int64  // reviewers whose review is completed
+	Annotations []ScoreAnnotation
+}
+
+// ScoreCacheKey names one family of cached per-article results.
+type ScoreCacheKey struct {
+	Excluded    string // sorted excluded reviewer ids, comma-separated
+	Methodology string
+}
+
+// ScoreCacheEntry is one computed per-article result to store.
+type ScoreCacheEntry struct {
+	ArticleID   int64
+	DataVersion int64
+	OutletID    int64
+	Result      []byte
+}
+
+const scoreBatch = 2000
+
+// ScoreCorpus calls fn, in article id order and in batches, with every article that has at
+// least one completed review, and with its cached result under key when one is valid.
+func (s *Store) ScoreCorpus(ctx context.Context, key ScoreCacheKey, fn func([]ScoreArticle) error) error {
+	after := int64(0)
+	for {
+		var batch []ScoreArticle
+		err := s.scoreArticles(ctx, key).
+			Where("a.id > ? AND EXISTS (SELECT 1 FROM reviews r WHERE r.article_id = a.id AND r.completed_at IS NOT NULL)", after).
+			Order("a.id").Limit(scoreBatch).Scan(&batch).Error
+		if err != nil {
+			return fmt.Errorf("score corpus after %d: %w", after, err)
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := fn(batch); err != nil {
+			return err
+		}
+		after = batch[len(batch)-1].ID
+	}
+}
+
+// ScoreArticlesByID returns the given articles (those that still exist), with their cached
+// results under key when valid, in id order.
+func (s *Store) ScoreArticlesByID(ctx context.Context, key ScoreCacheKey, ids []int64) ([]ScoreArticle, error) {
+	var out []ScoreArticle
+	for chunk := range batchesOf(ids, 500) {
+		var batch []ScoreArticle
+		if err := s.scoreArticles(ctx, key).Where("a.id IN ?", chunk).Order("a.id").Scan(&batch).Error; err != nil {
+			return nil, fmt.Errorf("score articles: %w", err)
+		}
+		out = append(out, batch...)
+	}
+	return out, nil
+}
+
+func (s *Store) scoreArticles(ctx context.Context, key ScoreCacheKey) *gorm.DB {
+	return s.db.WithContext(ctx).Table("articles AS a").
+		Select("a.id, a.outlet_id, a.published_at, a.data_version, a.text_length, c.result").
+		Joins(`LEFT JOIN article_score_cache c ON c.article_id = a.id AND c.excluded = ? AND c.methodology = ?
+			AND c.data_version = a.data_version AND c.outlet_id = a.outlet_id`, key.Excluded, key.Methodology)
+}
+
+// ScoreInputs loads what the scores of the given articles are computed from. Each article's
+// DataVersion is read before its annotations, regions and reviews, so a result computed from
+// these inputs and stored under that version is never served for a later version: a change
+// made while they are read bumps the version past it.
+func (s *Store) ScoreInputs(ctx context.Context, ids []int64) ([]ScoreInput, error) {
+	var out []ScoreInput
+	for chunk := range batchesOf(ids, 500) {
+		db := s.db.WithContext(ctx)
+		var arts []ScoreArticle
+		if err := db.Table("articles").Select("id, outlet_id, published_at, data_version, text_length").
+			Where("id IN ?", chunk).Order("id").Scan(&arts).Error; err != nil {
+			return nil, fmt.Errorf("score inputs: %w", err)
+		}
+		var regions []Region
+		if err := db.Where("article_id IN ? AND status = 'accepted'", chunk).Order("article_id, id").Find(&regions).Error; err != nil {
+			return nil, fmt.Errorf("score inputs: regions: %w", err)
+		}
+		var reviews []Review
+		if err := db.Where("article_id IN ? AND completed_at IS NOT NULL", chunk).Order("article_id, user_id").Find(&reviews).Error; err != nil {
+			return nil, fmt.Errorf("score inputs: reviews: %w", err)
+		}
+		var anns []ScoreAnnotation
+		if err := db.Table("annotations").Select("article_id, user_id, label, start_cp, end_cp").
+			Where("article_id IN ?", chunk).Order("article_id, id").Scan(&anns).Error; err != nil {
+			return nil, fmt.Errorf("score inputs: annotations: %w", err)
+		}
+		idx := make(map[int64]*ScoreInput, len(arts))
+		base := len(out)
+		for _, a := range arts {
+			out = append(out, ScoreInput{Article: a})
+		}
+		for i := base; i < len(out); i++ {
+			idx[out[i].Article.ID] = &out[i]
+		}
+		for _, r := range regions {
+			if in := idx[r.ArticleID]; in != nil {
+				in.Regions = append(in.Regions, r)
+			}
+		}
+		for _, r := range reviews {
+			if in := idx[r.ArticleID]; in != nil {
+				in.Reviewers = append(in.Reviewers, r.UserID)
+			}
+		}
+		for _, a := range anns {
+			if in := idx[a.ArticleID]; in != nil {
+				in.Annotations = append(in.Annotations, a)
+			}
+		}
+	}
+	return out, nil
+}
+
+// SaveScoreCache stores computed per-article results under key, replacing older ones.
+func (s *Store) SaveScoreCache(ctx context.Context, key ScoreCacheKey, entries []ScoreCacheEntry) error {
+	type row struct {
+		ArticleID   int64
+		Excluded    string
+		Methodology string
+		DataVersion int64
+		OutletID    int64
+		Result      string
+		ComputedAt  time.Time
+	}
+	now := nowUTC()
+	for chunk := range batchesOf(entries, 200) {
+		rows := make([]row, len(chunk))
+		for i, e := range chunk {
+			rows[i] = row{e.ArticleID, key.Excluded, key.Methodology, e.DataVersion, e.OutletID, string(e.Result), now}
+		}
+		err := s.db.WithContext(ctx).Table("article_score_cache").Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "article_id"}, {Name: "excluded"}, {Name: "methodology"}},
+			DoUpdates: clause.AssignmentColumns([]string{"data_version", "outlet_id", "result", "computed_at"}),
+		}).Create(&rows).Error
+		if err != nil {
+			// An article deleted meanwhile violates the foreign key; its result is moot.
+			if strings.Contains(strings.ToLower(err.Error()), "foreign key") {
+				continue
+			}
+			return fmt.Errorf("save score cache: %w", err)
+		}
+	}
+	return nil
+}
+
+// ScoreMark is a cheap fingerprint of the data behind the scores: the newest audit entry
+// (every change writes one, outlet renames included), and the newest score change with the
+// number of score changes above a floor. A change committed later with a lower id than one
+// already seen (possible on PostgreSQL, whose sequences do not follow commit order) still moves
+// the count, as long as it is above the floor.
+type ScoreMark struct {
+	AuditMax   int64
+	ChangesMax int64
+	Count      int64
+}
+
+// ScoreMark reads the fingerprint with changes counted above floor.
+func (s *Store) ScoreMark(ctx context.Context, floor int64) (ScoreMark, error) {
+	var m ScoreMark
+	err := s.db.WithContext(ctx).Raw(`SELECT
+		(SELECT COALESCE(MAX(id), 0) FROM audit_log) AS audit_max,
+		(SELECT COALESCE(MAX(id), 0) FROM score_changes) AS changes_max,
+		(SELECT COUNT(*) FROM score_changes WHERE id > ?) AS count`, floor).Scan(&m).Error
+	if err != nil {
+		return m, fmt.Errorf("score mark: %w", err)
+	}
+	return m, nil
+}
+
+// ScoreChange is one recorded change to an article's scoring inputs.
+type ScoreChange struct {
+	ID        int64
+	ArticleID int64
+}
+
+// ScoreChangesAbove returns the recorded changes with ids above floor, in id order.
+func (s *Store) ScoreChangesAbove(ctx context.Context, floor int64) ([]ScoreChange, error) {
+	var out []ScoreChange
+	err := s.db.WithContext(ctx).Table("score_changes").Select("id, article_id").
+		Where("id > ?", floor).Order("id").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("score changes: %w", err)
+	}
+	return out, nil
+}
+
+// OutletNames returns every outlet's name by id.
+func (s *Store) OutletNames(ctx context.Context) (map[int64]string, error) {
+	var rows []struct {
+		ID   int64
+		Name string
+	}
+	if err := s.db.WithContext(ctx).Table("outlets").Select("id, name").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("outlet names: %w", err)
+	}
+	out := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}
+
+// UserNames returns the names of the given users by id (deleted users included).
+func (s *Store) UserNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	for chunk := range batchesOf(ids, 500) {
+		var rows []struct {
+			ID   int64
+			Name string
+		}
+		if err := s.db.WithContext(ctx).Table("users").Select("id, name").Where("id IN ?", chunk).Scan(&rows).Error; err != nil {
+			return nil, fmt.Errorf("user names: %w", err)
+		}
+		for _, r := range rows {
+			out[r.ID] = r.Name
+		}
+	}
+	return out, nil
+}
+
+// ExportFilter narrows an annotation export. Zero fields do not filter.
+type ExportFilter struct {
+	OutletIDs []int64 // the article's publisher
+	From, To  *time.Time
+	Label     string
+	UserID    int64
+}
+
+// ExportRow is one annotation with what an export reports beside it.
+type ExportRow struct {
+	Annotation
+	ArticleOutletID int64
+	ArticleURL      string `gorm:"column:article_url"`
+	ArticleTitle    string
+	PublishedAt     *time.Time
+	CompletedAt     *time.Time
+}
+
+func (s *Store) exportQuery(ctx context.Context, f ExportFilter) *gorm.DB {
+	q := s.db.WithContext(ctx).Table("annotations AS n").
+		Joins("JOIN articles a ON a.id = n.article_id").
+		Joins("LEFT JOIN users u ON u.id = n.user_id").
+		Joins("LEFT JOIN reviews r ON r.article_id = n.article_id AND r.user_id = n.user_id")
+	if len(f.OutletIDs) > 0 {
+		q = q.Where("a.outlet_id IN ?", f.OutletIDs)
+	}
+	if f.From != nil {
+		q = q.Where("a.published_at >= ?", *f.From)
+	}
+	if f.To != nil {
+		q = q.Where("a.published_at < ?", *f.To)
+	}
+	if f.Label != "" {
+		q = q.Where("n.label = ?", f.Label)
+	}
+	if f.UserID != 0 {
+		q = q.Where("n.user_id = ?", f.UserID)
+	}
+	return q
+}
+
+// ExportAnnotations returns up to limit annotations with ids above after, in id order: one
+// keyset page of an export, so that an export of any size holds one page in memory. Rows are
+// scanned by hand: at hundreds of thousands of rows per export, reflection per row shows.
+func (s *Store) ExportAnnotations(ctx context.Context, f ExportFilter, after int64, limit int) ([]ExportRow, error) {
+	rows, err := s.exportQuery(ctx, f).
+		Select(`n.id, n.article_id, n.user_id, n.label, n.start_cp, n.end_cp, n.exact, n.prefix, n.suffix, n.note,
+			n.source_text, n.source_url, n.status, n.suggestion_rule, n.version, n.created_at, n.updated_at,
+			COALESCE(u.name, ''), a.outlet_id, a.url, a.title, a.published_at, r.completed_at`).
+		Where("n.id > ?", after).Order("n.id").Limit(limit).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("export annotations after %d: %w", after, err)
+	}
+	defer rows.Close()
+	out := make([]ExportRow, 0, limit)
+	for rows.Next() {
+		var r ExportRow
+		var published, completed sql.NullTime
+		if err := rows.Scan(&r.ID, &r.ArticleID, &r.UserID, &r.Label, &r.Start, &r.End, &r.Exact, &r.Prefix, &r.Suffix, &r.Note,
+			&r.SourceText, &r.SourceURL, &r.Status, &r.SuggestionRule, &r.Version, &r.CreatedAt, &r.UpdatedAt,
+			&r.UserName, &r.ArticleOutletID, &r.ArticleURL, &r.ArticleTitle, &published, &completed); err != nil {
+			return nil, fmt.Errorf("export annotations after %d: %w", after, err)
+		}
+		if published.Valid {
+			r.PublishedAt = &published.Time
+		}
+		if completed.Valid {
+			r.CompletedAt = &completed.Time
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("export annotations after %d: %w", after, err)
+	}
+	return out, nil
+}
+
+// CountExportAnnotations counts the annotations an export with this filter holds.
+func (s *Store) CountExportAnnotations(ctx context.Context, f ExportFilter) (int64, error) {
+	var n int64
+	if err := s.exportQuery(ctx, f).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count export: %w", err)
+	}
+	return n, nil
+}
+
+// AcceptedRegions returns the accepted regions of the given articles, by article.
+func (s *Store) AcceptedRegions(ctx context.Context, articleIDs []int64) (map[int64][]Region, error) {
+	out := map[int64][]Region{}
+	for chunk := range batchesOf(articleIDs, 500) {
+		var rows []Region
+		if err := s.db.WithContext(ctx).Where("article_id IN ? AND status = 'accepted'", chunk).
+			Order("article_id, id").Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("accepted regions: %w", err)
+		}
+		for _, r := range rows {
+			out[r.ArticleID] = append(out[r.ArticleID], r)
+		}
+	}
+	return out, nil
+}
+
+// batchesOf yields consecutive pieces of s of at most n elements.
+func batchesOf[T any](s []T, n int) func(yield func([]T) bool) {
+	return func(yield func([]T) bool) {
+		for len(s) > 0 {
+			k := min(n, len(s))
+			if !yield(s[:k]) {
+				return
+			}
+			s = s[k:]
+		}
+	}
+}
