@@ -301,6 +301,12 @@ func (s *Store) MergeOutlets(ctx context.Context, actor, from, into int64) (*Out
 		if err != nil {
 			return err
 		}
+		// The articles moved, and those whose regions credited the old outlet, change hands:
+		// bump their data versions so that derived scores are recomputed.
+		if err := tx.Model(&Article{}).Where("outlet_id = ? OR id IN (SELECT article_id FROM regions WHERE origin_outlet_id = ?)", from, from).
+			Update("data_version", gorm.Expr("data_version + 1")).Error; err != nil {
+			return err
+		}
 		res := tx.Model(&Article{}).Where("outlet_id = ?", from).Update("outlet_id", into)
 		if res.Error != nil {
 			return res.Error
