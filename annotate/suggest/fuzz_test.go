@@ -15,6 +15,7 @@ func FuzzSuggest(f *testing.F) {
 		"🙄 “Rumor has it” the jerk may go… and Mr. Smith said “no. never.” U.S. . . . ?!",
 		"  1. \n\n• x\n“unbalanced. said he",
 		"If he may, I think the SOB should — super-douche — allegedly?",
+		"The letter, dated March 3, says… the smug, spendthrift showboat’s money pit, a mess hall and-and , jerk",
 	} {
 		f.Add(seed)
 	}

@@ -19,22 +19,23 @@ var lexiconFS embed.FS
 
 // Kinds of lexicon entries. Which kinds a rule reads is stated in its description (RuleCatalog).
 const (
-	kindCue       = "cue"       // marks the sentence (or, for loaded language, itself)
-	kindBlock     = "block"     // cancels a cue or verb that it contains
-	kindVerb      = "verb"      // attribution verb
-	kindSource    = "source"    // common noun naming a source
-	kindPronoun   = "pronoun"   // pronoun standing for a source named elsewhere
-	kindNonSource = "nonsource" // capitalised word that is not a name
-	kindPhrase    = "phrase"    // "according to": the source follows
-	kindOpener    = "opener"    // first word of a speculative question or conditional
-	kindModal     = "modal"     // modal verb a conditional needs
-	kindAbbrev    = "abbrev"    // splitter: abbreviation before "."
-	kindName      = "name"      // splitter: name ending in "!" or "."
+	kindCue       = "cue"        // marks the sentence (or, for loaded language, itself)
+	kindBlock     = "block"      // cancels a cue or verb that it contains
+	kindVerb      = "verb"       // attribution verb
+	kindSource    = "source"     // common noun naming a source
+	kindPronoun   = "pronoun"    // pronoun standing for a source named elsewhere
+	kindNonSource = "nonsource"  // capitalised word that is not a name, or a date ("March", "Friday")
+	kindDet       = "determiner" // opens a source noun's phrase ("the" in "the letter")
+	kindPhrase    = "phrase"     // "according to": the source follows
+	kindOpener    = "opener"     // first word of a speculative question or conditional
+	kindModal     = "modal"      // modal verb a conditional needs
+	kindAbbrev    = "abbrev"     // splitter: abbreviation before "."
+	kindName      = "name"       // splitter: name ending in "!" or "."
 
 	splitterRule = "splitter"
 )
 
-var validKinds = []string{kindCue, kindBlock, kindVerb, kindSource, kindPronoun, kindNonSource,
+var validKinds = []string{kindCue, kindBlock, kindVerb, kindSource, kindPronoun, kindNonSource, kindDet,
 	kindPhrase, kindOpener, kindModal, kindAbbrev, kindName}
 
 // pword is one word of a pattern.

@@ -22,9 +22,10 @@ type RuleInfo struct {
 // earlier one is reported and the later one's reason is appended.
 var catalog = []RuleInfo{
 	{"attribution.named", LabelSourcedFact, "an attribution verb (said, told, claims, stated, wrote, reported…) " +
-		"or phrase (according to, citing, reported by) with a named source near it: a capitalised name, or a " +
-		"source noun such as \"the report\", \"officials\", \"the armorer\"; span: the sentence " +
-		"(lexicon kinds verb, phrase, source, nonsource, block)"},
+		"or phrase (according to, citing, reported by) with a named source near it: a capitalised name that is " +
+		"not a date, or a source noun for a person, document or organisation such as \"the report\", " +
+		"\"officials\", \"the armorer\", \"the letter\", \"the board\"; the reason names the source's noun " +
+		"phrase; span: the sentence (lexicon kinds verb, phrase, source, nonsource, determiner, block)"},
 	{"attribution.pronoun", LabelSourcedFact, "an attribution verb whose source is a pronoun (he said, she added) " +
 		"standing for a source named elsewhere; span: the sentence (kinds verb, pronoun, block)"},
 	{"speculation.hedge", LabelSpeculation, "a hedge or possibility word outside quotations (may, might, could, " +
@@ -40,11 +41,13 @@ var catalog = []RuleInfo{
 	{"opinion.evaluative", LabelOpinion, "a judgement word outside quotations (should, disgraceful, thankfully, " +
 		"clearly, ridiculous, no excuse); span: the sentence (kinds cue, block)"},
 	{"loaded.name_calling", LabelLoadedLanguage, "name-calling and insulting epithets (jerk, super-douche, " +
-		"narcissistic, dirtbag); span: the word or phrase (kind cue)"},
+		"narcissistic, dirtbag, smug, showboat); span: the word or phrase, or a chain of them joined by " +
+		"commas or \"and\" (\"smug, spendthrift showboat\") (kinds cue, block)"},
 	{"loaded.intensifier", LabelLoadedLanguage, "inflaming intensifiers (absolutely, over and over, nothing " +
-		"short of, far-fetched); span: the word or phrase (kind cue)"},
-	{"loaded.metaphor", LabelLoadedLanguage, "inflammatory metaphors and sensational phrases (shockwaves, " +
-		"bombshell, Hollywoodcide, startling turn of events); span: the word or phrase (kind cue)"},
+		"short of, far-fetched); span: the word or phrase, or a chain of them (kinds cue, block)"},
+	{"loaded.metaphor", LabelLoadedLanguage, "inflammatory metaphors, derisive idioms and sensational phrases " +
+		"(shockwaves, bombshell, Hollywoodcide, money pit, vanity project, fiasco, clown show); span: the word " +
+		"or phrase, or a chain of them (kinds cue, block)"},
 }
 
 // RuleIDs returns the ids of the built-in rules in priority order. RuleCatalog describes them.
@@ -275,7 +278,7 @@ func (run *ruleRun) attribution(s *sentence) {
 				if run.namedSource(k) {
 					cue := run.cueText(m)
 					run.addSentence("attribution.named", s, cue,
-						fmt.Sprintf("attribution phrase %q with a named source %q", cue, d.tokens[k].orig))
+						fmt.Sprintf("attribution phrase %q with a named source %q", cue, run.sourceText(k, m.last+1, s.endTok)))
 					return
 				}
 			}
@@ -305,7 +308,7 @@ func (run *ruleRun) source(s *sentence, m match) (src string, named, ok bool) {
 			continue
 		}
 		if run.namedSource(k) {
-			return run.sourceText(k), true, true
+			return run.sourceText(k, s.firstTok, m.first), true, true
 		}
 	}
 	if pronounAt >= 0 {
@@ -319,22 +322,43 @@ func (run *ruleRun) source(s *sentence, m match) (src string, named, ok bool) {
 			return d.tokens[k].orig, false, true
 		}
 		if run.namedSource(k) {
-			return run.sourceText(k), true, true
+			return run.sourceText(k, m.last+1, s.endTok), true, true
 		}
 	}
 	return "", false, false
 }
 
-// sourceText extends a name backwards over the capitalised words before it ("Mary Carmack-Altwies").
-func (run *ruleRun) sourceText(k int) string {
+// sourceText returns the words naming the source found at token k, for the reason, within tokens
+// [lo, hi) (the sentence on the source's side of the cue): a name with the capitalised words around
+// it ("Mary Carmack-Altwies", "said Ana Lima"), and for a source noun, its noun phrase from a
+// determiner up to three words back ("The letter", "the district attorney", "the FBI report").
+func (run *ruleRun) sourceText(k, lo, hi int) string {
 	d := run.d
-	first := k
-	for first > 0 && d.tokens[first-1].sent == d.tokens[k].sent && first > k-4 &&
-		unicode.IsUpper([]rune(d.tokens[first-1].orig)[0]) && !run.isNonSource(first-1) &&
-		d.gapIsJoin(d.tokens[first-1].end, d.tokens[first].start) {
+	joined := func(a int) bool { // tokens a and a+1 are adjacent words of one phrase
+		return d.tokens[a].sent == d.tokens[a+1].sent && d.gapIsJoin(d.tokens[a].end, d.tokens[a+1].start)
+	}
+	nameWord := func(j int) bool {
+		return unicode.IsUpper([]rune(d.tokens[j].orig)[0]) && !run.isNonSource(j) && !d.quoted[d.tokens[j].start]
+	}
+	first, last := k, k
+	for first > lo && first > k-4 && joined(first-1) && nameWord(first-1) {
 		first--
 	}
-	return d.slice(d.tokens[first].start, d.tokens[k].end)
+	for last+1 < hi && last < k+3 && joined(last) && nameWord(last+1) {
+		last++
+	}
+	if _, ok := run.lex.set("attribution.named", kindSource).at(d, k); ok {
+		for j := first - 1; j >= max(lo, k-3) && joined(j) && !d.quoted[d.tokens[j].start]; j-- {
+			if _, ok := run.lex.set("attribution.named", kindDet).at(d, j); ok {
+				first = j
+				break
+			}
+			if run.isNonSource(j) {
+				break
+			}
+		}
+	}
+	return d.slice(d.tokens[first].start, d.tokens[last].end)
 }
 
 func (run *ruleRun) isPronoun(k int) bool {
@@ -413,11 +437,13 @@ func (run *ruleRun) conditional(s *sentence) {
 var loadedReasons = map[string]string{
 	"loaded.name_calling": "name-calling %q labels a person instead of describing them",
 	"loaded.intensifier":  "intensifier %q inflates the claim",
-	"loaded.metaphor":     "inflammatory or sensational phrase %q",
+	"loaded.metaphor":     "inflammatory, derisive or sensational phrase %q",
 }
 
 // loaded marks loaded words and phrases anywhere in the text, quotations included: a quoted insult
-// is still an insult on the page. Where matches overlap, the longest wins.
+// is still an insult on the page. A cue inside a block phrase of its rule ("mess hall") is skipped.
+// Where matches overlap, the longest wins; cues of one rule that follow each other in a sentence,
+// joined by a space, hyphen, comma or "and", make one suggestion ("smug, spendthrift showboat").
 func (run *ruleRun) loaded() {
 	d := run.d
 	var found []match
@@ -426,8 +452,9 @@ func (run *ruleRun) loaded() {
 		if c.Label != LabelLoadedLanguage || !run.on[c.ID] {
 			continue
 		}
+		blocks := run.lex.set(c.ID, kindBlock)
 		for _, m := range run.lex.set(c.ID, kindCue).all(d, 0, len(d.tokens)) {
-			if d.tokens[m.first].sent < 0 {
+			if d.tokens[m.first].sent < 0 || blocks.covers(d, m.first, m.last) {
 				continue
 			}
 			found = append(found, m)
@@ -441,6 +468,11 @@ func (run *ruleRun) loaded() {
 	slices.SortStableFunc(idx, func(a, b int) int {
 		return cmp.Or(cmp.Compare(found[a].first, found[b].first), cmp.Compare(found[b].last, found[a].last))
 	})
+	type span struct {
+		first, last int
+		rule        string
+	}
+	var spans []span
 	lastEnd := -1
 	for _, i := range idx {
 		m := found[i]
@@ -448,9 +480,35 @@ func (run *ruleRun) loaded() {
 			continue
 		}
 		lastEnd = m.last
-		cue := run.cueText(m)
-		run.add(rules[i], d.tokens[m.first].start, d.tokens[m.last].end, cue, fmt.Sprintf(loadedReasons[rules[i]], cue))
+		if n := len(spans); n > 0 && spans[n-1].rule == rules[i] && d.chained(spans[n-1].last, m.first) {
+			spans[n-1].last = m.last
+			continue
+		}
+		spans = append(spans, span{m.first, m.last, rules[i]})
 	}
+	for _, sp := range spans {
+		cue := run.cueText(match{first: sp.first, last: sp.last})
+		run.add(sp.rule, d.tokens[sp.first].start, d.tokens[sp.last].end, cue, fmt.Sprintf(loadedReasons[sp.rule], cue))
+	}
+}
+
+// chained reports whether tokens a and b (a < b) lie in one sentence and are consecutive items of a
+// chain of epithets: adjacent words, or joined by one comma or by "and" ("smug, spendthrift",
+// "arrogant and sanctimonious").
+func (d *document) chained(a, b int) bool {
+	ta, tb := d.tokens[a], d.tokens[b]
+	if ta.sent != tb.sent {
+		return false
+	}
+	switch b - a {
+	case 1:
+		gap := strings.TrimSpace(string(d.norm[ta.end:tb.start]))
+		return (gap == "" || gap == "," || gap == "-") && tb.start-ta.end <= 3
+	case 2:
+		mid := d.tokens[a+1]
+		return mid.norm == "and" && d.gapIsJoin(ta.end, mid.start) && d.gapIsJoin(mid.end, tb.start)
+	}
+	return false
 }
 
 // mergeSameSpan keeps one suggestion per label and span: the one from the rule listed first in

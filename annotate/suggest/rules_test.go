@@ -2,7 +2,10 @@ package suggest
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -135,7 +138,17 @@ func TestRules(t *testing.T) {
 		{"possessive", "loaded.name_calling", "the narcissist’s behavior", []string{"narcissist’s"}, "narcissist’s"},
 		{"super-douche", "loaded.name_calling", "I hope super-douche Alec is tried.", []string{"super-douche"}, "super-douche"},
 		{"super douche spaced", "loaded.name_calling", "No, super douche Baldwin fired once.", []string{"super douche"}, "super douche"},
-		{"narcissistic", "loaded.name_calling", "the narcissistic, nasty actor", []string{"narcissistic", "nasty"}, "narcissistic"},
+		{"narcissistic, nasty is one chain", "loaded.name_calling", "the narcissistic, nasty actor",
+			[]string{"narcissistic, nasty"}, "narcissistic, nasty"},
+		{"smug chain", "loaded.name_calling", "The smug, spendthrift showboat may finally have to answer.",
+			[]string{"smug, spendthrift showboat"}, "smug, spendthrift showboat"},
+		{"chain with and", "loaded.name_calling", "Knowing his arrogant and sanctimonious asshole personality",
+			[]string{"arrogant and sanctimonious asshole"}, "arrogant and sanctimonious asshole"},
+		{"no chain across sentences", "loaded.name_calling", "The mayor looked smug. Pompous aides followed.",
+			[]string{"smug", "Pompous"}, "smug"},
+		{"no chain across other words", "loaded.name_calling", "a smug reply from a showboat", []string{"smug", "showboat"}, "smug"},
+		{"showboating", "loaded.name_calling", "Stop the showboating, councillor.", []string{"showboating"}, "showboating"},
+		{"cronies", "loaded.name_calling", "He gave the contracts to his cronies.", []string{"cronies"}, "cronies"},
 		{"SOB case", "loaded.name_calling", "Just charge the SOB. I sob at films.", []string{"SOB"}, "SOB"},
 		// loaded.intensifier
 		{"absolutely", "loaded.intensifier", "Alec absolutely pulled the trigger.", []string{"absolutely"}, "absolutely"},
@@ -148,6 +161,24 @@ func TestRules(t *testing.T) {
 			[]string{"startling turn of events"}, "startling turn of events"},
 		{"bombshell", "loaded.metaphor", "A BOMBSHELL report landed.", []string{"BOMBSHELL"}, "BOMBSHELL"},
 		{"turn alone", "loaded.metaphor", "In a turn of events, prosecutors acted.", nil, ""},
+		{"money pit", "loaded.metaphor", "He must answer for the money pit he calls a marina.", []string{"money pit"}, "money pit"},
+		{"money alone", "loaded.metaphor", "The money went into a pit fund.", nil, ""},
+		{"vanity project", "loaded.metaphor", "Could this be the end of the mayor’s vanity project?",
+			[]string{"vanity project"}, "vanity project"},
+		{"project alone", "loaded.metaphor", "The mayor’s marina project is late.", nil, ""},
+		{"fiasco", "loaded.metaphor", "Could the mayor's marina fiasco finally sink him?", []string{"fiasco"}, "fiasco"},
+		{"clown show", "loaded.metaphor", "What a total clown show 🙄", []string{"clown show"}, "clown show"},
+		{"clown alone", "loaded.metaphor", "A clown performed at the harbour fair.", nil, ""},
+		{"media circus", "loaded.metaphor", "The hearing became a media circus.", []string{"media circus"}, "media circus"},
+		{"circus alone", "loaded.metaphor", "The circus came to Port Aldine.", nil, ""},
+		{"disaster waiting to happen", "loaded.metaphor", "This project was a disaster waiting to happen.",
+			[]string{"disaster waiting to happen"}, "disaster waiting to happen"},
+		{"disaster alone", "loaded.metaphor", "The flood was a disaster for farmers.", nil, ""},
+		{"mess in a headline", "loaded.metaphor", "Marina mess: what the DA's letter says", []string{"mess"}, "mess"},
+		{"a mess", "loaded.metaphor", "The paperwork is a mess.", []string{"mess"}, "mess"},
+		{"mess hall", "loaded.metaphor", "Sailors ate in the mess hall.", nil, ""},
+		{"mess with", "loaded.metaphor", "Don't mess with the budget.", nil, ""},
+		{"messy is not mess", "loaded.metaphor", "The divorce was messy.", nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.rule+"/"+tt.name, func(t *testing.T) {
@@ -167,6 +198,54 @@ func TestRules(t *testing.T) {
 			}
 			if len(got) > 0 && tt.cue != "" && got[0].Cue != tt.cue {
 				t.Errorf("cue %q, want %q", got[0].Cue, tt.cue)
+			}
+		})
+	}
+}
+
+// The reason of attribution.named names the source's noun phrase, never a date: the bug was
+// "The letter, dated March 3, says…" credited to "March".
+func TestAttributionSourceInReason(t *testing.T) {
+	tests := []struct {
+		name, text string
+		source     string // "" when no attribution.named suggestion is wanted
+	}{
+		{"letter dated March", "The letter, dated March 3, says that two of the four contractors were paid.", "The letter"},
+		{"letter with straight quotes", `The letter, dated March 3, says that work "was never inspected."`, "The letter"},
+		{"document not a source noun", "The note, dated March 3, says the work never started.", ""},
+		{"only a month before the verb", "On March 3, says nobody.", ""},
+		{"weekday after the verb", "The shop said Friday that it would close.", ""},
+		{"weekday after an organisation", "The company said Friday that it would appeal.", "The company"},
+		{"date word at the start", "Yesterday the board said the review would start.", "the board"},
+		{"dates around a name", "On Tuesday, March 3, Mayor Tom Brandt said he would testify.", "Mayor Tom Brandt"},
+		{"abbreviated month", "In Sept. 2025 the audit found no errors.", "the audit"},
+		{"noun phrase with modifiers", "In a letter to the county finance board, the district attorney wrote that costs rose.",
+			"the district attorney"},
+		{"possessive in the phrase", "Late on Monday the county’s top prosecutor said she would act.", "the county’s top prosecutor"},
+		{"capitalised modifier", "The FBI report stated the gun worked.", "The FBI report"},
+		{"indefinite article", "A spokesman for the mayor said the office would cooperate.", "A spokesman"},
+		{"name after the verb", "“We just want boats,” said Ana Lima, who runs the café.", "Ana Lima"},
+		{"name before the verb in a headline", "Marina Project Ran Over Budget, DA Says", "DA"},
+		{"according to", "According to the report, the budget was $1.8 million.", "the report"},
+		{"according to records", "According to county records, the budget was $1.8 million.", "records"},
+		{"no determiner", "Investigators said the gun worked.", "Investigators"},
+	}
+	r := only(t, "attribution.named")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := mustSuggest(t, r, tt.text)
+			if tt.source == "" {
+				if len(got) != 0 {
+					t.Fatalf("want no suggestion, got %+v", got)
+				}
+				return
+			}
+			if len(got) != 1 {
+				t.Fatalf("want one suggestion, got %+v", got)
+			}
+			want := fmt.Sprintf("named source %q", tt.source)
+			if !strings.HasSuffix(got[0].Reason, want) {
+				t.Fatalf("reason %q, want it to end with %s", got[0].Reason, want)
 			}
 		})
 	}
@@ -374,4 +453,54 @@ func mapFS(files map[string]string) fs.FS {
 		m[name] = &fstest.MapFile{Data: []byte(content)}
 	}
 	return m
+}
+
+// The demo's "Harbor Gossip" article (cmd/credence/demo/articles.jsonl, body copied verbatim to
+// testdata) got no loaded-language suggestions at all; its source sentence was credited to "March".
+func TestDemoHarborGossip(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "demo_harbor_gossip.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := mustSuggest(t, NewRules(), string(b))
+	var loaded []string
+	for _, s := range got {
+		switch s.Label {
+		case LabelLoadedLanguage:
+			loaded = append(loaded, s.Rule+" "+s.Exact)
+		case LabelSourcedFact:
+			for _, date := range []string{`"March"`, `"Tuesday"`, `"March 3"`} {
+				if strings.Contains(s.Reason, date) {
+					t.Errorf("reason names a date: %q", s.Reason)
+				}
+			}
+			if strings.HasPrefix(s.Exact, "The letter, dated March 3") &&
+				s.Reason != `attribution verb "says" with a named source "The letter"` {
+				t.Errorf("letter sentence: reason %q", s.Reason)
+			}
+		}
+	}
+	want := []string{
+		"loaded.metaphor vanity project",
+		"loaded.name_calling smug, spendthrift showboat",
+		"loaded.metaphor money pit",
+		"loaded.metaphor disaster waiting to happen",
+		"loaded.metaphor clown show",
+	}
+	if !slices.Equal(loaded, want) {
+		t.Fatalf("loaded language:\n got %q\nwant %q", loaded, want)
+	}
+}
+
+// Chains join cues of one rule only, so each suggestion keeps one rule for the acceptance figures.
+func TestLoadedChainsKeepOneRule(t *testing.T) {
+	got := mustSuggest(t, NewRules(), "an absolutely nasty, smug jerk")
+	var spans []string
+	for _, s := range got {
+		spans = append(spans, s.Rule+" "+s.Exact)
+	}
+	want := []string{"loaded.intensifier absolutely", "loaded.name_calling nasty, smug jerk"}
+	if !slices.Equal(spans, want) {
+		t.Fatalf("got %q, want %q", spans, want)
+	}
 }
