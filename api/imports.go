@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 
-
 	"github.com/credence-project/credence/annotate"
 	"github.com/credence-project/credence/models"
 )

@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"encoding/hex"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -121,12 +122,17 @@ func limitBody(n int64) gin.HandlerFunc {
 	}
 }
 
-// isUnavailable tells a database that cannot be reached from other failures.
+// isUnavailable tells a database that cannot be reached from other failures. A pooled
+// PostgreSQL connection cut while a query is on it fails with a bare io.ErrUnexpectedEOF
+// (pgx cannot tell database/sql to retry once the query was sent). The only other source of
+// it that reaches here is an upload whose client vanished mid-body, for which "try again"
+// is the right advice too, and nobody is left to read it.
 func isUnavailable(err error) bool {
 	var ne net.Error
 	var oe *net.OpError
 	switch {
 	case errors.Is(err, driver.ErrBadConn), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.EPIPE), errors.Is(err, io.ErrUnexpectedEOF),
 		errors.As(err, &oe), errors.As(err, &ne):
 		return true
 	}

@@ -105,6 +105,13 @@ func (s *Server) Routes() []Route {
 func (s *Server) routes(reg *prometheus.Registry) *gin.Engine {
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
+	// Forwarding headers (X-Forwarded-For, X-Real-IP) are believed only from trusted proxies:
+	// gin trusts every peer by default, which would let a client pick its own address and
+	// dodge the per-address sign-in limit. The list is validated at start-up (cmd/credence).
+	if err := e.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
+		s.log.Error("trusted proxies", "err", err)
+		_ = e.SetTrustedProxies(nil)
+	}
 	e.ContextWithFallback = true
 	// Responses are compressed for clients that ask (an article with its annotations is most
 	// of a reviewer's wait). Exports are left alone: they stream large files, where

@@ -22,6 +22,7 @@ type Config struct {
 	LoginMaxFailures int           // failed sign-ins per account in LoginWindow before 429
 	LoginMaxPerIP    int           // failed sign-ins per address in LoginWindow before 429
 	LoginWindow      time.Duration
+	TrustedProxies   []string      // reverse proxies (IPs or CIDRs) whose X-Forwarded-For is believed; none by default
 	SuggestURL       string        // an external suggestion service (annotate/suggest/PROTOCOL.md); "" for none
 	SuggestTimeout   time.Duration // how long to wait for it
 }

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/credence-project/credence/api"
@@ -62,8 +64,21 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.IntVar(&c.api.BcryptCost, "bcrypt-cost", intEnv("CREDENCE_BCRYPT_COST", c.api.BcryptCost), "password hashing cost (env CREDENCE_BCRYPT_COST)")
 	fs.StringVar(&c.api.SuggestURL, "suggest-url", env("CREDENCE_SUGGEST_URL", ""), "an external suggestion service, beside the built-in rules (env CREDENCE_SUGGEST_URL)")
 	fs.DurationVar(&c.api.SuggestTimeout, "suggest-timeout", durationEnv("CREDENCE_SUGGEST_TIMEOUT", c.api.SuggestTimeout), "how long to wait for it (env CREDENCE_SUGGEST_TIMEOUT)")
+	proxies := fs.String("trusted-proxies", env("CREDENCE_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed (env CREDENCE_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	for _, p := range strings.Split(*proxies, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return nil, fmt.Errorf("--trusted-proxies: %q is neither an IP address nor a CIDR", p)
+			}
+		}
+		c.api.TrustedProxies = append(c.api.TrustedProxies, p)
 	}
 	c.adminPassword = os.Getenv("CREDENCE_ADMIN_PASSWORD")
 	if c.logFormat != "text" && c.logFormat != "json" {
