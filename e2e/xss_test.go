@@ -1,0 +1,76 @@
+package e2e
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestStoredScriptStaysInert stores script in an outlet name, an article title and text, a
+// note and a source, then opens every page that shows them: no script runs (the payloads would
+// set window.__xss) and the text reads literally.
+func TestStoredScriptStaysInert(t *testing.T) {
+	admin := adminClient(t)
+	payload := func(n string) string {
+		return `<img src=x onerror="window.__xss='` + n + `'"><script>window.__xss='` + n + `'</script>`
+	}
+	var o outlet
+	admin.must(t, "POST", "/api/v1/outlets", map[string]any{"name": "Evil " + payload("outlet")}, &o)
+	var a article
+	text := "Plain words first. " + payload("text") + " and the rest of the article, which a reviewer annotates."
+	admin.must(t, "POST", "/api/v1/articles", map[string]any{"outlet_id": o.ID, "title": "Title " + payload("title"), "text": text}, &a)
+	email, pw := newReviewer(t, "Xena Xss")
+	rev := signIn(t, email, pw)
+	start := cpIndex(text, "<img", 0)
+	rev.must(t, "POST", "/api/v1/articles/"+a.ID.String()+"/annotations", map[string]any{
+		"label": "sourced_fact", "start": start, "end": start + 20, "note": "Note " + payload("note"),
+		"source": map[string]any{"text": "Source " + payload("source"), "url": "https://example.org/s"},
+	}, nil)
+	rev.must(t, "POST", "/api/v1/articles/"+a.ID.String()+"/regions", map[string]any{"kind": "quote", "start": 0, "end": 18, "origin_outlet_id": json.Number(o.ID)}, nil)
+
+	p := newPage(t)
+	p.signInPage(email, pw)
+	check := func(where string, mustShow ...string) {
+		t.Helper()
+		if v := eval[string](p, `String(window.__xss ?? '')`); v != "" {
+			t.Fatalf("%s: stored script ran (window.__xss = %q)", where, v)
+		}
+		if n := eval[int](p, `document.querySelectorAll('img[src="x"], body script:not([src])').length`); n != 0 {
+			t.Fatalf("%s: %d elements were parsed from stored text", where, n)
+		}
+		body := eval[string](p, `document.body.innerText`)
+		for _, s := range mustShow {
+			if !strings.Contains(body, s) {
+				t.Errorf("%s: the page does not show %q literally", where, s)
+			}
+		}
+	}
+	check("queue")
+	p.openArticle(a.ID)
+	check("article", "<script>window.__xss='title'</script>", "<img src=x onerror=")
+	p.screenshot("xss-article", false)
+
+	ap := newPage(t)
+	ap.do(
+		chromedp.Navigate(env.base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), adminEmail),
+		chromedp.SendKeys(chromedp.CSS("#password"), env.adminPass),
+		chromedp.Click(chromedp.CSS("#login-submit")),
+	)
+	ap.waitFor("sign-in", `location.pathname !== '/login'`)
+	for _, path := range []string{"/admin", "/admin/outlets", "/scores", "/outlets/" + o.ID.String()} {
+		ap.do(chromedp.Navigate(env.base + path))
+		ap.waitFor("the page to settle", `document.readyState === 'complete'`)
+		time.Sleep(500 * time.Millisecond) // let the page's fetches render
+		if path == "/admin/outlets" && !strings.Contains(eval[string](ap, `document.body.innerText`), "<img src=x") {
+			t.Errorf("%s does not show the outlet's name literally", path)
+		}
+		if v := eval[string](ap, `String(window.__xss ?? '')`); v != "" {
+			t.Fatalf("%s: stored script ran (window.__xss = %q)", path, v)
+		}
+	}
+}
