@@ -2,25 +2,22 @@ package api
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/credence-project/credence/annotate/score"
 	"github.com/credence-project/credence/models"
 )
-
-// exportBatch is how many annotations an export reads, writes and flushes at a time: the
-// export holds one batch in memory whatever its size.
-var exportBatch = 1000
 
 // webAnnoContext is the JSON-LD context of the W3C Web Annotation Data Model.
 const webAnnoContext = "http://www.w3.org/ns/anno.jsonld"
@@ -107,68 +104,105 @@ type exportRecord struct {
 // exportColumn is one CSV column of the annotation export with its Data Package type.
 type exportColumn struct {
 	name, kind, doc string
-	value           func(*exportRecord) string
+	// csv appends the column's CSV field, quoted where encoding/csv would quote it.
+	csv func(b []byte, r *exportRecord) []byte
 }
 
-func optTime(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
+func csvInt(b []byte, v int64) []byte { return strconv.AppendInt(b, v, 10) }
 
-func optID(id *int64) string {
+func csvOptID(b []byte, id *int64) []byte {
 	if id == nil {
-		return ""
+		return b
 	}
-	return i64s(*id)
+	return strconv.AppendInt(b, *id, 10)
 }
 
-// formatCredits writes pieces as "start-end:owner" joined by ";", owner an outlet id,
-// "comments" or "unattributed_quote".
-func formatCredits(ps []creditPiece) string {
-	parts := make([]string, len(ps))
-	for i, p := range ps {
-		owner := p.Excluded
-		if p.OutletID != nil {
-			owner = i64s(*p.OutletID)
-		}
-		parts[i] = fmt.Sprintf("%d-%d:%s", p.Start, p.End, owner)
+// csvTime appends t in UTC as RFC 3339 (whole seconds); nothing for nil.
+func csvTime(b []byte, t *time.Time) []byte {
+	if t == nil {
+		return b
 	}
-	return strings.Join(parts, ";")
+	return t.UTC().AppendFormat(b, time.RFC3339)
+}
+
+// csvCredits appends pieces as "start-end:owner" joined by ";", owner an outlet id,
+// "comments" or "unattributed_quote": never a character CSV quotes.
+func csvCredits(b []byte, ps []creditPiece) []byte {
+	for i, p := range ps {
+		if i > 0 {
+			b = append(b, ';')
+		}
+		b = strconv.AppendInt(b, int64(p.Start), 10)
+		b = append(b, '-')
+		b = strconv.AppendInt(b, int64(p.End), 10)
+		b = append(b, ':')
+		if p.OutletID != nil {
+			b = strconv.AppendInt(b, *p.OutletID, 10)
+		} else {
+			b = append(b, p.Excluded...)
+		}
+	}
+	return b
 }
 
 var exportColumns = []exportColumn{
-	{"id", "integer", "annotation id", func(r *exportRecord) string { return i64s(r.ID) }},
-	{"article_id", "integer", "article id", func(r *exportRecord) string { return i64s(r.ArticleID) }},
-	{"outlet_id", "integer", "the article's publisher", func(r *exportRecord) string { return i64s(r.OutletID) }},
-	{"credited_outlet_id", "integer", "outlet credited with most of the passage after quote and comments regions; empty for none", func(r *exportRecord) string { return optID(r.CreditedOutletID) }},
-	{"credits", "string", "pieces of the passage by owner: start-end:outlet_id|comments|unattributed_quote, separated by ;", func(r *exportRecord) string { return formatCredits(r.Credits) }},
-	{"user_id", "integer", "the reviewer", func(r *exportRecord) string { return i64s(r.UserID) }},
-	{"user", "string", "the reviewer's name", func(r *exportRecord) string { return r.User }},
-	{"reviewer_completed", "boolean", "the reviewer completed the article (only completed reviews count in scores)", func(r *exportRecord) string { return strconv.FormatBool(r.ReviewerCompleted) }},
-	{"label", "string", "sourced_fact, speculation, opinion or loaded_language", func(r *exportRecord) string { return r.Label }},
-	{"start", "integer", "first code point of the passage", func(r *exportRecord) string { return strconv.Itoa(r.Start) }},
-	{"end", "integer", "code point after the passage", func(r *exportRecord) string { return strconv.Itoa(r.End) }},
-	{"exact", "string", "the passage", func(r *exportRecord) string { return r.Exact }},
-	{"prefix", "string", "text before the passage", func(r *exportRecord) string { return r.Prefix }},
-	{"suffix", "string", "text after the passage", func(r *exportRecord) string { return r.Suffix }},
-	{"note", "string", "the reviewer's note", func(r *exportRecord) string { return r.Note }},
-	{"source_text", "string", "the source the reviewer named", func(r *exportRecord) string { return r.SourceText }},
-	{"source_url", "string", "the source's address", func(r *exportRecord) string { return r.SourceURL }},
-	{"status", "string", "anchored or orphaned", func(r *exportRecord) string { return r.Status }},
-	{"suggestion_rule", "string", "the machine suggestion the reviewer accepted, if any", func(r *exportRecord) string { return r.SuggestionRule }},
-	{"article_url", "string", "the article's address", func(r *exportRecord) string { return r.ArticleURL }},
-	{"article_title", "string", "the article's title", func(r *exportRecord) string { return r.ArticleTitle }},
-	{"published_at", "datetime", "when the article was published", func(r *exportRecord) string { return optTime(r.PublishedAt) }},
-	{"created_at", "datetime", "when the annotation was made", func(r *exportRecord) string { return r.CreatedAt.UTC().Format(time.RFC3339) }},
-	{"updated_at", "datetime", "when the annotation was last changed", func(r *exportRecord) string { return r.UpdatedAt.UTC().Format(time.RFC3339) }},
+	{"id", "integer", "annotation id", func(b []byte, r *exportRecord) []byte { return csvInt(b, r.ID) }},
+	{"article_id", "integer", "article id", func(b []byte, r *exportRecord) []byte { return csvInt(b, r.ArticleID) }},
+	{"outlet_id", "integer", "the article's publisher", func(b []byte, r *exportRecord) []byte { return csvInt(b, r.OutletID) }},
+	{"credited_outlet_id", "integer", "outlet credited with most of the passage after quote and comments regions; empty for none", func(b []byte, r *exportRecord) []byte { return csvOptID(b, r.CreditedOutletID) }},
+	{"credits", "string", "pieces of the passage by owner: start-end:outlet_id|comments|unattributed_quote, separated by ;", func(b []byte, r *exportRecord) []byte { return csvCredits(b, r.Credits) }},
+	{"user_id", "integer", "the reviewer", func(b []byte, r *exportRecord) []byte { return csvInt(b, r.UserID) }},
+	{"user", "string", "the reviewer's name", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.User) }},
+	{"reviewer_completed", "boolean", "the reviewer completed the article (only completed reviews count in scores)", func(b []byte, r *exportRecord) []byte { return strconv.AppendBool(b, r.ReviewerCompleted) }},
+	{"label", "string", "sourced_fact, speculation, opinion or loaded_language", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Label) }},
+	{"start", "integer", "first code point of the passage", func(b []byte, r *exportRecord) []byte { return csvInt(b, int64(r.Start)) }},
+	{"end", "integer", "code point after the passage", func(b []byte, r *exportRecord) []byte { return csvInt(b, int64(r.End)) }},
+	{"exact", "string", "the passage", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Exact) }},
+	{"prefix", "string", "text before the passage", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Prefix) }},
+	{"suffix", "string", "text after the passage", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Suffix) }},
+	{"note", "string", "the reviewer's note", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Note) }},
+	{"source_text", "string", "the source the reviewer named", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.SourceText) }},
+	{"source_url", "string", "the source's address", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.SourceURL) }},
+	{"status", "string", "anchored or orphaned", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Status) }},
+	{"suggestion_rule", "string", "the machine suggestion the reviewer accepted, if any", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.SuggestionRule) }},
+	{"article_url", "string", "the article's address", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.ArticleURL) }},
+	{"article_title", "string", "the article's title", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.ArticleTitle) }},
+	{"published_at", "datetime", "when the article was published", func(b []byte, r *exportRecord) []byte { return csvTime(b, r.PublishedAt) }},
+	{"created_at", "datetime", "when the annotation was made", func(b []byte, r *exportRecord) []byte { return csvTime(b, &r.CreatedAt) }},
+	{"updated_at", "datetime", "when the annotation was last changed", func(b []byte, r *exportRecord) []byte { return csvTime(b, &r.UpdatedAt) }},
 }
 
-// credits splits the passage [start, end) of an article by owner (score.CreditText: the
-// crediting rule the scores use) and names the owner of its largest piece.
-func credits(publisher int64, regions []models.Region, start, end int) ([]creditPiece, *int64) {
-	a := score.Article{OutletID: publisher, Length: end}
+// crediting turns export rows into records, crediting each passage (score.CreditText: the
+// crediting rule the scores use) from the article's segments, computed once per article and
+// page. Its record, pieces and caches are reused from row to row: a record is valid until the
+// next call of fill.
+type crediting struct {
+	rec      exportRecord
+	pieces   []creditPiece
+	credited int64
+	segments map[int64][]score.CreditSegment // by article, for the current page
+	scratch  []score.Region
+}
+
+// page starts a new page: segments are cached for one page, whose regions they come from.
+func (x *crediting) page() {
+	if x.segments == nil {
+		x.segments = map[int64][]score.CreditSegment{}
+	}
+	clear(x.segments)
+}
+
+// creditEverything stands for an article's length when crediting: segments are computed
+// once per article over [0, creditEverything) and clipped to each passage, which splits a
+// passage exactly as crediting an article that ends where the passage ends would (a region is
+// clamped to the text either way and owners are decided point by point).
+const creditEverything = math.MaxInt
+
+func (x *crediting) segmentsOf(articleID, publisher int64, regions []models.Region) []score.CreditSegment {
+	if segs, ok := x.segments[articleID]; ok {
+		return segs
+	}
+	a := score.Article{OutletID: publisher, Length: creditEverything, Regions: x.scratch[:0]}
 	for _, r := range regions {
 		reg := score.Region{Kind: score.RegionKind(r.Kind), Start: r.Start, End: r.End}
 		if r.OriginOutletID != nil {
@@ -176,42 +210,58 @@ func credits(publisher int64, regions []models.Region, start, end int) ([]credit
 		}
 		a.Regions = append(a.Regions, reg)
 	}
-	var out []creditPiece
+	x.scratch = a.Regions
+	segs := score.CreditText(a)
+	x.segments[articleID] = segs
+	return segs
+}
+
+// fill makes x.rec the record of r: its passage split by owner and the owner of its largest
+// piece.
+func (x *crediting) fill(r *models.ExportRow, regions []models.Region) *exportRecord {
+	x.pieces = x.pieces[:0]
 	var main *int64
 	largest := 0
-	for _, seg := range score.CreditText(a) {
-		lo, hi := max(seg.Start, start), min(seg.End, end)
+	segs := x.segmentsOf(r.ArticleID, r.ArticleOutletID, regions)
+	for i := range segs {
+		seg := &segs[i]
+		lo, hi := max(seg.Start, r.Start), min(seg.End, r.End)
 		if lo >= hi {
 			continue
 		}
 		p := creditPiece{Start: lo, End: hi}
 		switch {
 		case seg.OutletID > 0:
-			id := seg.OutletID
-			p.OutletID = &id
+			p.OutletID = &seg.OutletID // the cached segments outlive the record
 		case seg.OutletID == 0:
 			p.Excluded = "unattributed_quote"
 		default:
 			p.Excluded = "comments"
 		}
 		if hi-lo > largest {
-			largest, main = hi-lo, p.OutletID
+			largest = hi - lo
+			main = p.OutletID
 		}
-		out = append(out, p)
+		x.pieces = append(x.pieces, p)
 	}
-	return out, main
-}
-
-func toExportRecord(r *models.ExportRow, regions []models.Region) exportRecord {
-	pieces, main := credits(r.ArticleOutletID, regions, r.Start, r.End)
-	return exportRecord{
-		ID: r.ID, ArticleID: r.ArticleID, OutletID: r.ArticleOutletID, CreditedOutletID: main, Credits: pieces,
+	var credits []creditPiece // nil for an empty passage, as the JSON has always had it
+	if len(x.pieces) > 0 {
+		credits = x.pieces
+	}
+	var credited *int64
+	if main != nil {
+		x.credited = *main
+		credited = &x.credited
+	}
+	x.rec = exportRecord{
+		ID: r.ID, ArticleID: r.ArticleID, OutletID: r.ArticleOutletID, CreditedOutletID: credited, Credits: credits,
 		UserID: r.UserID, User: r.UserName, ReviewerCompleted: r.CompletedAt != nil,
 		Label: r.Label, Start: r.Start, End: r.End, Exact: r.Exact, Prefix: r.Prefix, Suffix: r.Suffix,
 		Note: r.Note, SourceText: r.SourceText, SourceURL: r.SourceURL, Status: r.Status, SuggestionRule: r.SuggestionRule,
 		ArticleURL: r.ArticleURL, ArticleTitle: r.ArticleTitle, PublishedAt: r.PublishedAt,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
+	return &x.rec
 }
 
 // baseURL is the service's own address as the client reached it.
@@ -230,9 +280,18 @@ type exportWriter interface {
 	end() error
 }
 
+// exportBatch is how many annotations an export reads with one query; exportFlushRows how
+// many it writes between flushes to the client. The export holds one batch in memory
+// whatever its size.
+var (
+	exportBatch     = 5000
+	exportFlushRows = 1000
+)
+
 // exportAnnotations answers GET /api/v1/exports/annotations. It pages through the
-// annotations by id, exportBatch at a time, and writes and flushes each page before reading
-// the next, so memory stays constant whatever the size of the export.
+// annotations by id, exportBatch at a time (models.Store.StreamExport), and writes each page
+// before reading the next, flushing every exportFlushRows rows, so memory stays constant
+// whatever the size of the export and the download starts at once.
 func (s *Server) exportAnnotations(c *gin.Context) {
 	q, ok := parseExportQuery(c)
 	if !ok {
@@ -247,28 +306,27 @@ func (s *Server) exportAnnotations(c *gin.Context) {
 			return
 		}
 	}
-	batch, err := s.store.ExportAnnotations(ctx, q.filter, 0, exportBatch)
-	if err != nil {
-		fail(c, err)
-		return
-	}
 
 	bw := bufio.NewWriterSize(c.Writer, 64<<10)
 	var w exportWriter
-	switch q.format {
-	case "csv":
-		startCSV(c, "annotations.csv")
-		w = &csvExport{w: csv.NewWriter(bw)}
-	case "jsonld":
-		c.Header("Content-Type", `application/ld+json; profile="`+webAnnoContext+`"`)
-		c.Header("Content-Disposition", `attachment; filename="annotations.jsonld"`)
-		c.Status(http.StatusOK)
-		w = &jsonldExport{w: bw, base: baseURL(c), self: baseURL(c) + c.Request.URL.RequestURI()}
-	default:
-		c.Header("Content-Type", "application/x-ndjson; charset=utf-8")
-		c.Header("Content-Disposition", `attachment; filename="annotations.jsonl"`)
-		c.Status(http.StatusOK)
-		w = &jsonlExport{enc: json.NewEncoder(bw)}
+	started := false
+	start := func() {
+		started = true
+		switch q.format {
+		case "csv":
+			startCSV(c, "annotations.csv")
+			w = &csvExport{w: bw}
+		case "jsonld":
+			c.Header("Content-Type", `application/ld+json; profile="`+webAnnoContext+`"`)
+			c.Header("Content-Disposition", `attachment; filename="annotations.jsonld"`)
+			c.Status(http.StatusOK)
+			w = &jsonldExport{w: bw, base: baseURL(c), self: baseURL(c) + c.Request.URL.RequestURI()}
+		default:
+			c.Header("Content-Type", "application/x-ndjson; charset=utf-8")
+			c.Header("Content-Disposition", `attachment; filename="annotations.jsonl"`)
+			c.Status(http.StatusOK)
+			w = &jsonlExport{w: bw}
+		}
 	}
 	// Once the status is out, a failure can only cut the response short: the client sees an
 	// incomplete transfer rather than a complete-looking file.
@@ -276,74 +334,298 @@ func (s *Server) exportAnnotations(c *gin.Context) {
 		s.log.Error("export failed", "err", err, "request_id", c.GetString(ctxRequestID))
 		panic(http.ErrAbortHandler)
 	}
-	if err := w.begin(total); err != nil {
-		abort(err)
-	}
-	for {
-		articleIDs := make([]int64, 0, len(batch))
-		for i := range batch {
-			articleIDs = append(articleIDs, batch[i].ArticleID)
-		}
-		slices.Sort(articleIDs)
-		regions, err := s.store.AcceptedRegions(ctx, slices.Compact(articleIDs))
-		if err != nil {
-			abort(err)
-		}
-		for i := range batch {
-			rec := toExportRecord(&batch[i], regions[batch[i].ArticleID])
-			if err := w.write(&rec); err != nil {
-				abort(err)
-			}
-		}
+	flush := func() error {
 		if err := bw.Flush(); err != nil {
-			abort(err)
+			return err
 		}
 		c.Writer.Flush()
-		if len(batch) < exportBatch {
-			break
+		return nil
+	}
+	var cr crediting
+	err := s.store.StreamExport(ctx, q.filter, exportBatch, func(b *models.ExportBatch) error {
+		if !started {
+			// The status waits for the first page: a failing first query is still an error
+			// response.
+			start()
+			if err := w.begin(total); err != nil {
+				return err
+			}
 		}
-		if batch, err = s.store.ExportAnnotations(ctx, q.filter, batch[len(batch)-1].ID, exportBatch); err != nil {
+		cr.page()
+		for i := range b.Rows {
+			r := &b.Rows[i]
+			if err := w.write(cr.fill(r, b.Regions[r.ArticleID])); err != nil {
+				return err
+			}
+			if (i+1)%exportFlushRows == 0 {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		return flush()
+	})
+	if err != nil {
+		if !started {
+			fail(c, err)
+			return
+		}
+		abort(err)
+	}
+	if !started {
+		start()
+		if err := w.begin(total); err != nil {
 			abort(err)
 		}
 	}
 	if err := w.end(); err != nil {
 		abort(err)
 	}
-	if err := bw.Flush(); err != nil {
+	if err := flush(); err != nil {
 		abort(err)
 	}
-	c.Writer.Flush()
 }
 
-type jsonlExport struct{ enc *json.Encoder }
+// jsonlExport writes one JSON object per line, byte for byte what encoding/json's Encoder
+// writes for an exportRecord (appendJSONL), without its reflection and allocations.
+type jsonlExport struct {
+	w   *bufio.Writer
+	buf []byte
+}
 
-func (e *jsonlExport) begin(int64) error           { return nil }
-func (e *jsonlExport) write(r *exportRecord) error { return e.enc.Encode(r) }
-func (e *jsonlExport) end() error                  { return nil }
+func (e *jsonlExport) begin(int64) error { return nil }
 
-type csvExport struct{ w *csv.Writer }
+func (e *jsonlExport) write(r *exportRecord) error {
+	var err error
+	if e.buf, err = appendJSONL(e.buf[:0], r); err != nil {
+		return err
+	}
+	_, err = e.w.Write(e.buf)
+	return err
+}
+
+func (e *jsonlExport) end() error { return nil }
+
+// csvExport writes the exportColumns as encoding/csv would (comma-separated, "\n" line
+// ends, a field quoted when it holds a comma, quote or line break, starts with a space or
+// is `\.`).
+type csvExport struct {
+	w   *bufio.Writer
+	buf []byte
+}
 
 func (e *csvExport) begin(int64) error {
-	names := make([]string, len(exportColumns))
+	b := e.buf[:0]
 	for i, col := range exportColumns {
-		names[i] = col.name
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendCSVField(b, col.name)
 	}
-	return e.w.Write(names)
+	e.buf = append(b, '\n')
+	_, err := e.w.Write(e.buf)
+	return err
 }
 
 func (e *csvExport) write(r *exportRecord) error {
-	rec := make([]string, len(exportColumns))
+	b := e.buf[:0]
 	for i, col := range exportColumns {
-		rec[i] = col.value(r)
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = col.csv(b, r)
 	}
-	if err := e.w.Write(rec); err != nil {
-		return err
-	}
-	e.w.Flush() // into the bufio.Writer, which the handler flushes per batch
-	return e.w.Error()
+	e.buf = append(b, '\n')
+	_, err := e.w.Write(e.buf)
+	return err
 }
 
-func (e *csvExport) end() error { e.w.Flush(); return e.w.Error() }
+func (e *csvExport) end() error { return nil }
+
+// appendCSVField appends one CSV field, quoted as encoding/csv's Writer quotes it.
+func appendCSVField(b []byte, field string) []byte {
+	if !csvNeedsQuotes(field) {
+		return append(b, field...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(field); i++ {
+		if field[i] == '"' {
+			b = append(b, field[:i+1]...)
+			b = append(b, '"')
+			field = field[i+1:]
+			i = -1
+		}
+	}
+	b = append(b, field...)
+	return append(b, '"')
+}
+
+// csvNeedsQuotes is encoding/csv's Writer.fieldNeedsQuotes for a comma separator.
+func csvNeedsQuotes(field string) bool {
+	if field == "" {
+		return false
+	}
+	if field == `\.` {
+		return true
+	}
+	for i := 0; i < len(field); i++ {
+		switch field[i] {
+		case '\n', '\r', '"', ',':
+			return true
+		}
+	}
+	r1, _ := utf8.DecodeRuneInString(field)
+	return unicode.IsSpace(r1)
+}
+
+// appendJSONL appends r as one line of JSON, exactly as json.NewEncoder(w).Encode(r) writes
+// it (field order, null for nil pointers and slices, omitempty excluded, HTML-safe string
+// escaping, RFC 3339 times with nanoseconds).
+func appendJSONL(b []byte, r *exportRecord) ([]byte, error) {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, r.ID, 10)
+	b = append(b, `,"article_id":`...)
+	b = strconv.AppendInt(b, r.ArticleID, 10)
+	b = append(b, `,"outlet_id":`...)
+	b = strconv.AppendInt(b, r.OutletID, 10)
+	b = append(b, `,"credited_outlet_id":`...)
+	b = appendJSONOptID(b, r.CreditedOutletID)
+	b = append(b, `,"credits":`...)
+	if r.Credits == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, p := range r.Credits {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"start":`...)
+			b = strconv.AppendInt(b, int64(p.Start), 10)
+			b = append(b, `,"end":`...)
+			b = strconv.AppendInt(b, int64(p.End), 10)
+			b = append(b, `,"outlet_id":`...)
+			b = appendJSONOptID(b, p.OutletID)
+			if p.Excluded != "" {
+				b = append(b, `,"excluded":`...)
+				b = appendJSONString(b, p.Excluded)
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"user_id":`...)
+	b = strconv.AppendInt(b, r.UserID, 10)
+	b = append(b, `,"user":`...)
+	b = appendJSONString(b, r.User)
+	b = append(b, `,"reviewer_completed":`...)
+	b = strconv.AppendBool(b, r.ReviewerCompleted)
+	b = append(b, `,"label":`...)
+	b = appendJSONString(b, r.Label)
+	b = append(b, `,"start":`...)
+	b = strconv.AppendInt(b, int64(r.Start), 10)
+	b = append(b, `,"end":`...)
+	b = strconv.AppendInt(b, int64(r.End), 10)
+	for _, f := range [...]struct {
+		key string
+		v   string
+	}{
+		{`,"exact":`, r.Exact}, {`,"prefix":`, r.Prefix}, {`,"suffix":`, r.Suffix}, {`,"note":`, r.Note},
+		{`,"source_text":`, r.SourceText}, {`,"source_url":`, r.SourceURL}, {`,"status":`, r.Status},
+		{`,"suggestion_rule":`, r.SuggestionRule}, {`,"article_url":`, r.ArticleURL}, {`,"article_title":`, r.ArticleTitle},
+	} {
+		b = append(b, f.key...)
+		b = appendJSONString(b, f.v)
+	}
+	var err error
+	b = append(b, `,"published_at":`...)
+	if r.PublishedAt == nil {
+		b = append(b, "null"...)
+	} else if b, err = appendJSONTime(b, *r.PublishedAt); err != nil {
+		return b, err
+	}
+	b = append(b, `,"created_at":`...)
+	if b, err = appendJSONTime(b, r.CreatedAt); err != nil {
+		return b, err
+	}
+	b = append(b, `,"updated_at":`...)
+	if b, err = appendJSONTime(b, r.UpdatedAt); err != nil {
+		return b, err
+	}
+	return append(b, "}\n"...), nil
+}
+
+func appendJSONOptID(b []byte, id *int64) []byte {
+	if id == nil {
+		return append(b, "null"...)
+	}
+	return strconv.AppendInt(b, *id, 10)
+}
+
+// appendJSONTime appends t as time.Time's MarshalJSON does, failing where it fails.
+func appendJSONTime(b []byte, t time.Time) ([]byte, error) {
+	if y := t.Year(); y < 0 || y > 9999 {
+		return b, fmt.Errorf("json: time %v: year outside of range [0,9999]", t)
+	}
+	b = append(b, '"')
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	return append(b, '"'), nil
+}
+
+const jsonHex = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string as encoding/json does with HTML escaping on
+// (its default): ", \\ and control characters escaped, <, > and & as \u003c, \u003e and
+// \u0026, U+2028 and U+2029 escaped, invalid UTF-8 replaced by \ufffd.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', jsonHex[c>>4], jsonHex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if c == '\u2028' || c == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', jsonHex[c&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
 
 // jsonldExport writes a W3C Web Annotation AnnotationCollection whose first (and only)
 // AnnotationPage is embedded and holds every annotation, streamed item by item.

@@ -1,0 +1,77 @@
+package models_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/credence-project/credence/models"
+)
+
+// TestStreamExport: the export pages through every selected annotation in id order, a page
+// at a time, with each row's article, reviewer, review and the accepted regions of the page's
+// articles, and stops at the callback's error.
+func TestStreamExport(t *testing.T) {
+	s, a, r, u, o := scoreFixture(t)
+	b := mustArticle(t, s, o[1].ID, "https://x.example/2", "Another text for the export to page through.")
+	var want []int64
+	for i := range 7 {
+		art := a.ID
+		if i%3 == 2 {
+			art = b.ID
+		}
+		n := annotate(t, s, art, u[i%2].ID, "opinion", i, i+4)
+		want = append(want, n.ID)
+	}
+	if _, err := s.CompleteReview(ctx, a.ID, u[0].ID, true); err != nil {
+		t.Fatal(err)
+	}
+
+	var got, sizes []int64
+	err := s.StreamExport(ctx, models.ExportFilter{}, 3, func(p *models.ExportBatch) error {
+		sizes = append(sizes, int64(len(p.Rows)))
+		for _, row := range p.Rows {
+			got = append(got, row.ID)
+			wantOutlet, wantURL, regions := o[0].ID, a.URL, 1
+			if row.ArticleID == b.ID {
+				wantOutlet, wantURL, regions = o[1].ID, b.URL, 0
+			}
+			if row.ArticleOutletID != wantOutlet || row.ArticleURL != wantURL || row.ArticleTitle == "" || row.UserName == "" ||
+				row.CreatedAt.IsZero() || row.UpdatedAt.Before(row.CreatedAt) || time.Since(row.CreatedAt) > time.Hour {
+				t.Errorf("row %+v", row)
+			}
+			if (row.CompletedAt != nil) != (row.ArticleID == a.ID && row.UserID == u[0].ID) {
+				t.Errorf("row %d of user %d on article %d: completed %v", row.ID, row.UserID, row.ArticleID, row.CompletedAt)
+			}
+			if rs := p.Regions[row.ArticleID]; len(rs) != regions || (regions == 1 && (rs[0].Start != r.Start || *rs[0].OriginOutletID != *r.OriginOutletID)) {
+				t.Errorf("article %d regions %+v", row.ArticleID, rs)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) || !slices.Equal(sizes, []int64{3, 3, 1}) {
+		t.Fatalf("ids %v in pages of %v, want %v in 3, 3, 1", got, sizes, want)
+	}
+
+	// A filter (article a by reviewer 0: annotations 0, 4 and 6), and a page size that divides
+	// the rows: the last page is full and the next one empty.
+	got, sizes = got[:0], sizes[:0]
+	err = s.StreamExport(ctx, models.ExportFilter{OutletIDs: []int64{o[0].ID}, UserID: u[0].ID}, 3, func(p *models.ExportBatch) error {
+		sizes = append(sizes, int64(len(p.Rows)))
+		for _, row := range p.Rows {
+			got = append(got, row.ID)
+		}
+		return nil
+	})
+	if err != nil || !slices.Equal(got, []int64{want[0], want[4], want[6]}) || !slices.Equal(sizes, []int64{3}) {
+		t.Fatalf("filtered: %v in pages of %v, %v", got, sizes, err)
+	}
+	var calls int
+	stop := models.ErrNotFound
+	if err := s.StreamExport(ctx, models.ExportFilter{}, 2, func(*models.ExportBatch) error { calls++; return stop }); err != stop || calls != 1 {
+		t.Fatalf("the callback's error: %v after %d calls", err, calls)
+	}
+}
