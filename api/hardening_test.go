@@ -265,7 +265,9 @@ func TestImportErrorsDoNotGrowWithTheBody(t *testing.T) {
 			if status != http.StatusRequestEntityTooLarge {
 				t.Fatalf("status %d, want 413: %.300s", status, body)
 			}
-			if peak > 16<<20 {
+			// Capped, the peak measures 3–17 MiB (the process's whole heap, with the test's
+			// own buffers); uncapped it was 94 MiB for 1 MiB of lines, 350 MiB here.
+			if peak > 40<<20 {
 				t.Errorf("the heap grew by %d MiB for an import of 256 KiB of bad lines: the report keeps every line's error", peak>>20)
 			}
 			if len(body) >= 256<<10 {
