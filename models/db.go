@@ -25,7 +25,8 @@ var migrations embed.FS
 // connection pool, so several service processes can share one PostgreSQL database.
 type Store struct {
 	db      *gorm.DB
-	dialect string // "sqlite" or "postgres"
+	write   *gorm.DB // SQLite: the single-connection pool for writes (see writer); nil on PostgreSQL
+	dialect string   // "sqlite" or "postgres"
 }
 
 // Dialect names the engine: "sqlite" or "postgres".
@@ -61,11 +62,7 @@ func Open(dsn string) (*Store, error) {
 	case "postgres":
 		db, err = gorm.Open(postgres.Open(path), cfg)
 	default:
-		sep := "?"
-		if strings.Contains(path, "?") {
-			sep = "&"
-		}
-		db, err = gorm.Open(sqlite.Open(path+sep+"_journal_mode=WAL&_foreign_keys=1&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"), cfg)
+		db, err = gorm.Open(sqlite.Open(sqliteDSN(path)), cfg)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
@@ -82,7 +79,29 @@ func Open(dsn string) (*Store, error) {
 		sqlDB.SetMaxOpenConns(32)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{db: db, dialect: dialect}, nil
+	st := &Store{db: db, dialect: dialect}
+	if dialect == "sqlite" {
+		w, err := gorm.Open(sqlite.Open(sqliteDSN(path)), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite database for writing: %w", err)
+		}
+		wdb, err := w.DB()
+		if err != nil {
+			return nil, err
+		}
+		wdb.SetMaxOpenConns(1)
+		wdb.SetConnMaxIdleTime(5 * time.Minute)
+		st.write = w
+	}
+	return st, nil
+}
+
+func sqliteDSN(path string) string {
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + "_journal_mode=WAL&_foreign_keys=1&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
 }
 
 // Migrate applies the embedded migrations of the store's dialect that have not run yet,
@@ -123,8 +142,13 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// Close closes the connection pool.
+// Close closes the connection pools.
 func (s *Store) Close() error {
+	if s.write != nil {
+		if w, err := s.write.DB(); err == nil {
+			w.Close()
+		}
+	}
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err

@@ -171,7 +171,7 @@ func (s *Store) SaveScoreCache(ctx context.Context, key ScoreCacheKey, entries [
 		for i, e := range chunk {
 			rows[i] = row{e.ArticleID, key.Excluded, key.Methodology, e.DataVersion, e.OutletID, string(e.Result), now}
 		}
-		err := s.db.WithContext(ctx).Table("article_score_cache").Clauses(clause.OnConflict{
+		err := s.writer().WithContext(ctx).Table("article_score_cache").Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "article_id"}, {Name: "excluded"}, {Name: "methodology"}},
 			DoUpdates: clause.AssignmentColumns([]string{"data_version", "outlet_id", "result", "computed_at"}),
 		}).Create(&rows).Error

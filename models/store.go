@@ -10,7 +10,18 @@ import (
 
 // inTx runs fn in one transaction.
 func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(fn)
+	return s.writer().WithContext(ctx).Transaction(fn)
+}
+
+// writer is where transactions that change data run. On SQLite it is a pool of one
+// connection: SQLite allows one writer at a time anyway, and queueing writers here, in order,
+// is far faster than letting them contend for the file lock, where each loser sleeps in the
+// busy handler's growing back-off.
+func (s *Store) writer() *gorm.DB {
+	if s.write != nil {
+		return s.write
+	}
+	return s.db
 }
 
 // audit records a change in the same transaction as the change itself.

@@ -126,7 +126,7 @@ func (s *Store) DeleteUser(ctx context.Context, actor, id int64) error {
 
 // CreateSession stores a browser session.
 func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
-	return s.db.WithContext(ctx).Create(sess).Error
+	return s.writer().WithContext(ctx).Create(sess).Error
 }
 
 // SessionUser returns a live session and its enabled user.
@@ -147,7 +147,7 @@ func (s *Store) SessionUser(ctx context.Context, id string) (*Session, *User, er
 
 // DeleteSession ends one session.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
-	return s.db.WithContext(ctx).Where("id = ?", id).Delete(&Session{}).Error
+	return s.writer().WithContext(ctx).Where("id = ?", id).Delete(&Session{}).Error
 }
 
 // CreateToken stores an API token by its hash.
@@ -230,5 +230,5 @@ func (s *Store) LoginFailed(ctx context.Context, key string, window time.Duratio
 
 // LoginSucceeded clears the failures of a key.
 func (s *Store) LoginSucceeded(ctx context.Context, key string) error {
-	return s.db.WithContext(ctx).Where("key = ?", key).Delete(&LoginAttempt{}).Error
+	return s.writer().WithContext(ctx).Where("key = ?", key).Delete(&LoginAttempt{}).Error
 }
