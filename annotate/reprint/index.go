@@ -105,26 +105,26 @@ func (c Config) withDefaults() Config {
 //
 // An Index is safe for concurrent use. Hashing happens outside the lock, so
 // Adds from several goroutines use several cores; the lock is held only to
-// insert keys or to read candidates.
+// append keys, to read candidates, or to swap in a sorted or merged segment
+// (the sorting and merging themselves run outside it, see maintain).
 type Index struct {
 	cfg Config
 	sk  *sketcher
 
+	// maint is held by the one goroutine doing postings maintenance
+	// (sorting full buffers, merging segments) outside mu.
+	maint sync.Mutex
+
 	mu   sync.RWMutex
 	docs []docSlot
 	byID map[int64]uint32
-	// buckets maps an LSH key to its postings. Almost every key belongs to
-	// one article only, so the value is that article's slot; when a key is
-	// shared, the value has its top bit set and the rest indexes lists.
-	// One 12-byte map slot per key keeps the index small, and lists is the
-	// only part the garbage collector scans.
-	buckets map[uint64]uint32
-	lists   [][]uint32
-	live    int
-	dead    int
+	// post maps each LSH key to the slots of the articles holding it, in
+	// sorted segments (see postings): about 12.5 bytes a key, no pointers
+	// for the garbage collector to scan.
+	post postings
+	live int
+	dead int
 }
-
-const sharedBucket = 1 << 31
 
 type docSlot struct {
 	a     Article
@@ -135,35 +135,79 @@ type docSlot struct {
 func NewIndex(cfg Config) *Index {
 	cfg = cfg.withDefaults()
 	return &Index{
-		cfg:     cfg,
-		sk:      newSketcher(cfg),
-		byID:    make(map[int64]uint32),
-		buckets: make(map[uint64]uint32),
+		cfg:  cfg,
+		sk:   newSketcher(cfg),
+		byID: make(map[int64]uint32),
 	}
 }
 
 // Config returns the configuration in force, defaults filled in.
 func (ix *Index) Config() Config { return ix.cfg }
 
+// sketch returns the LSH keys of a text in a new slice.
 func (ix *Index) sketch(text string) []uint64 {
 	sc := scratchPool.Get().(*sketchScratch)
-	sc.toks = appendTokens(sc.toks[:0], text)
-	keys := ix.sk.keys(sc.toks, ix.cfg.MinPassageWords, sc)
+	keys := slices.Clone(ix.sketchInto(text, sc))
 	scratchPool.Put(sc)
 	return keys
+}
+
+// sketchInto returns the LSH keys of a text in sc's memory, valid until sc is
+// reused.
+func (ix *Index) sketchInto(text string, sc *sketchScratch) []uint64 {
+	sc.toks = appendTokens(sc.toks[:0], text)
+	return ix.sk.keys(sc.toks, ix.cfg.MinPassageWords, sc)
 }
 
 // Add indexes an article. Adding an ID that is already indexed replaces the
 // stored version (its old keys are dropped), so re-importing an edited
 // article needs no Remove first.
 func (ix *Index) Add(a Article) {
-	keys := ix.sketch(a.Text)
+	sc := scratchPool.Get().(*sketchScratch)
+	keys := ix.sketchInto(a.Text, sc)
 	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	ix.insert(a, keys)
+	work := ix.insert(a, keys) // copies keys
+	backlog := len(ix.post.pending)
+	ix.mu.Unlock()
+	scratchPool.Put(sc)
+	if work {
+		ix.maintain(backlog > maxPending)
+	}
 }
 
-func (ix *Index) insert(a Article, keys []uint64) {
+// maxPending is how many full buffers may wait for sorting before Add waits
+// for maintenance instead of leaving it to the goroutine already doing it.
+const maxPending = 4
+
+// maintain runs postings maintenance jobs until none is left. The jobs sort
+// and merge immutable arrays without the lock, so look-ups and other Adds go
+// on meanwhile; only installing a result takes the write lock. One goroutine
+// maintains at a time: unless wait is set, a caller that finds another one
+// at work leaves the jobs to it.
+func (ix *Index) maintain(wait bool) {
+	if wait {
+		ix.maint.Lock()
+	} else if !ix.maint.TryLock() {
+		return
+	}
+	defer ix.maint.Unlock()
+	for {
+		ix.mu.RLock()
+		j, ok := ix.post.nextJob()
+		ix.mu.RUnlock()
+		if !ok {
+			return
+		}
+		s := j.run()
+		ix.mu.Lock()
+		ix.post.install(j, s)
+		ix.mu.Unlock()
+	}
+}
+
+// insert adds a with its keys and reports whether postings maintenance is
+// waiting (see maintain). The caller holds the write lock.
+func (ix *Index) insert(a Article, keys []uint64) bool {
 	if old, ok := ix.byID[a.ID]; ok {
 		ix.kill(old)
 	}
@@ -171,20 +215,11 @@ func (ix *Index) insert(a Article, keys []uint64) {
 	ix.docs = append(ix.docs, docSlot{a: a, alive: true})
 	ix.byID[a.ID] = slot
 	ix.live++
-	for _, k := range keys {
-		v, ok := ix.buckets[k]
-		switch {
-		case !ok:
-			ix.buckets[k] = slot
-		case v&sharedBucket == 0:
-			ix.buckets[k] = sharedBucket | uint32(len(ix.lists))
-			ix.lists = append(ix.lists, []uint32{v, slot})
-		default:
-			l := v &^ sharedBucket
-			ix.lists[l] = append(ix.lists[l], slot)
-		}
+	work := ix.post.add(keys, slot)
+	if ix.maybeCompact() {
+		work = false
 	}
-	ix.maybeCompact()
+	return work
 }
 
 // kill marks a slot dead. Its postings stay until compaction and are skipped
@@ -208,10 +243,11 @@ func (ix *Index) Remove(id int64) {
 }
 
 // maybeCompact rebuilds the postings once dead slots outnumber live ones, so
-// memory stays within twice the live size under any churn.
-func (ix *Index) maybeCompact() {
+// memory stays within twice the live size under any churn. It reports
+// whether it did; the rebuilt postings need no maintenance.
+func (ix *Index) maybeCompact() bool {
 	if ix.dead < 1024 || ix.dead < ix.live {
-		return
+		return false
 	}
 	var live []Article
 	for _, d := range ix.docs {
@@ -220,13 +256,14 @@ func (ix *Index) maybeCompact() {
 		}
 	}
 	keys := ix.sketchAll(live)
-	ix.docs, ix.lists = nil, nil
+	ix.docs, ix.post = nil, postings{}
 	ix.byID = make(map[int64]uint32, len(live))
-	ix.buckets = make(map[uint64]uint32)
 	ix.live, ix.dead = 0, 0
 	for i, a := range live {
 		ix.insert(a, keys[i])
 	}
+	ix.post.settle()
+	return true
 }
 
 // sketchAll hashes many articles on all cores.
@@ -263,23 +300,6 @@ func (ix *Index) Get(id int64) (Article, bool) {
 	return ix.docs[slot].a, true
 }
 
-// postingsOf returns the slots under an LSH key, or nil for keys shared by
-// more than MaxBucket articles. The caller holds the read lock.
-func (ix *Index) postingsOf(k uint64) []uint32 {
-	v, ok := ix.buckets[k]
-	if !ok {
-		return nil
-	}
-	if v&sharedBucket == 0 {
-		return []uint32{v}
-	}
-	l := ix.lists[v&^sharedBucket]
-	if len(l) > ix.cfg.MaxBucket {
-		return nil
-	}
-	return l
-}
-
 // Matches returns the passages a shares with indexed articles other than
 // itself (same ID), sorted by position in a, then by other article.
 //
@@ -291,18 +311,22 @@ func (ix *Index) Matches(a Article) []Match {
 	toks := tokenize(a.Text)
 	sc := scratchPool.Get().(*sketchScratch)
 	keys := ix.sk.keys(toks, ix.cfg.MinPassageWords, sc)
-	scratchPool.Put(sc)
 	if len(keys) == 0 {
+		scratchPool.Put(sc)
 		return nil
 	}
 
 	ix.mu.RLock()
 	hits := make(map[uint32]int)
-	for _, k := range keys {
-		for _, slot := range ix.postingsOf(k) {
+	ix.post.lookup(keys, func(_ uint64, slots []uint32) {
+		if len(slots) > ix.cfg.MaxBucket {
+			return // boilerplate: see Config.MaxBucket
+		}
+		for _, slot := range slots {
 			hits[slot]++
 		}
-	}
+	})
+	scratchPool.Put(sc)
 	var cands []Article
 	for slot, n := range hits {
 		d := &ix.docs[slot]

@@ -66,12 +66,14 @@ type sketchScratch struct {
 	vals  []uint64
 	deque []int32
 	mins  []uint64 // rows of window minima, bands*rows × windows
+	keys  []uint64 // the result of keys
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(sketchScratch) }}
 
-// keys returns the sorted, de-duplicated LSH keys of a token sequence. It
-// returns nil when the text is too short to hold a reportable passage.
+// keys returns the sorted, de-duplicated LSH keys of a token sequence, in
+// sc.keys (valid until sc is reused). It returns nil when the text is too
+// short to hold a reportable passage.
 func (s *sketcher) keys(toks []token, minWords int, sc *sketchScratch) []uint64 {
 	if len(toks) < minWords || len(toks) < s.k {
 		return nil
@@ -107,7 +109,7 @@ func (s *sketcher) keys(toks []token, minWords int, sc *sketchScratch) []uint64 
 		}
 		sc.deque = dq[:0]
 	}
-	keys := make([]uint64, 0, windows/2+8)
+	keys := sc.keys[:0]
 	for band := range s.bands {
 		prev, have := uint64(0), false
 		for t := range windows {
@@ -123,5 +125,6 @@ func (s *sketcher) keys(toks []token, minWords int, sc *sketchScratch) []uint64 
 		}
 	}
 	slices.Sort(keys)
+	sc.keys = keys
 	return slices.Compact(keys)
 }

@@ -16,6 +16,7 @@ type token struct {
 const (
 	fnvOffset = 14695981039346656037
 	fnvPrime  = 1099511628211
+	fnvPrime4 = fnvPrime * fnvPrime * fnvPrime * fnvPrime & (1<<64 - 1)
 )
 
 // isApostrophe reports runes that join the two halves of a contraction or a
@@ -64,17 +65,32 @@ func appendTokens(dst []token, text string) []token {
 		}
 	}
 	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if isWordRune(r) {
+		r, size := rune(text[i]), 1
+		var word bool
+		if r < utf8.RuneSelf { // ASCII fast path, same results as below
+			word = 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		} else {
+			r, size = utf8.DecodeRuneInString(text[i:])
+			word = isWordRune(r)
+		}
+		if word {
 			if !inWord {
 				inWord, h, start = true, fnvOffset, cp
 			}
-			lr := unicode.ToLower(r)
 			// Four bytes per rune keeps the hash a function of the folded runes
 			// alone, independent of their UTF-8 encoding length.
-			for s := 0; s < 32; s += 8 {
-				h ^= uint64(byte(uint32(lr) >> s))
-				h *= fnvPrime
+			if r < utf8.RuneSelf {
+				if 'A' <= r && r <= 'Z' {
+					r += 'a' - 'A'
+				}
+				// The three high bytes are zero: XOR-ing them is a no-op.
+				h = (h ^ uint64(r)) * fnvPrime4
+			} else {
+				lr := unicode.ToLower(r)
+				for s := 0; s < 32; s += 8 {
+					h ^= uint64(byte(uint32(lr) >> s))
+					h *= fnvPrime
+				}
 			}
 			last = r
 			i += size

@@ -1,7 +1,11 @@
 package reprint
 
 import (
+	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -72,4 +76,89 @@ func FuzzTokenize(f *testing.F) {
 			prev = tk.end
 		}
 	})
+}
+
+// tokenizeGeneric is appendTokens without its ASCII fast path: every rune
+// decoded and classified through package unicode, and hashed byte by byte.
+func tokenizeGeneric(text string) []token {
+	var (
+		dst    []token
+		inWord bool
+		h      uint64
+		start  int32
+		cp     int32
+		last   rune
+	)
+	flush := func(end int32) {
+		if inWord {
+			dst = append(dst, token{hash: h, start: start, end: end})
+			inWord = false
+		}
+	}
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if isWordRune(r) {
+			if !inWord {
+				inWord, h, start = true, fnvOffset, cp
+			}
+			lr := unicode.ToLower(r)
+			for s := 0; s < 32; s += 8 {
+				h ^= uint64(byte(uint32(lr) >> s))
+				h *= fnvPrime
+			}
+			last = r
+			i += size
+			cp++
+			continue
+		}
+		if inWord {
+			next, nsize := utf8.DecodeRuneInString(text[i+size:])
+			if nsize > 0 && ((isApostrophe(r) && unicode.IsLetter(last) && unicode.IsLetter(next)) ||
+				((r == ',' || r == '.') && unicode.IsDigit(last) && unicode.IsDigit(next))) {
+				i += size
+				cp++
+				continue
+			}
+		}
+		flush(cp)
+		i += size
+		cp++
+	}
+	flush(cp)
+	return dst
+}
+
+// TestTokenizeFastPathAgrees checks the ASCII fast path of appendTokens
+// against the generic rune-by-rune rules on the seed articles and on random
+// mixtures of ASCII, accented and other scripts, digits and punctuation.
+func TestTokenizeFastPathAgrees(t *testing.T) {
+	texts := []string{"", "A", "Zz9", "ÉCOLE école Ecole", "STATE’S state's 635,000 3.14 a.b", "İstanbul ΣΟΦΙΑ straße"}
+	files, _ := filepath.Glob("testdata/seeds/*.txt")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
+	}
+	alphabet := []rune("aZm09 ,.'’-—“”\"\nÉéßΣσ日本\u0301İ@[`{/:")
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		rs := make([]rune, rng.IntN(40))
+		for i := range rs {
+			rs[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		texts = append(texts, string(rs))
+	}
+	for _, s := range texts {
+		got, want := tokenize(s), tokenizeGeneric(s)
+		if len(got) != len(want) {
+			t.Fatalf("%.60q: %d tokens, generic rules give %d", s, len(got), len(want))
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("%.60q: token %d is %+v, generic rules give %+v", s, i, got[i], want[i])
+			}
+		}
+	}
 }

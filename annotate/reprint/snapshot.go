@@ -151,10 +151,11 @@ func (ix *Index) UnmarshalBinary(data []byte) error {
 	for i, a := range arts {
 		fresh.insert(a, keys[i])
 	}
+	fresh.post.settle()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.cfg, ix.sk = fresh.cfg, fresh.sk
-	ix.docs, ix.byID, ix.buckets, ix.lists = fresh.docs, fresh.byID, fresh.buckets, fresh.lists
+	ix.docs, ix.byID, ix.post = fresh.docs, fresh.byID, fresh.post
 	ix.live, ix.dead = fresh.live, fresh.dead
 	return nil
 }
