@@ -54,6 +54,7 @@ func methodologyPage() string {
 		return body
 	}
 	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-		`<title>Methodology · Credence</title><link rel="stylesheet" href="/static/css/app.css"></head><body><main class="methodology">` +
+		`<title>Methodology · Credence</title><link rel="stylesheet" href="/static/css/app.css"></head><body>` +
+		`<nav class="methodology-nav"><a href="/">Credence</a> · <a href="/scores">Scores</a> · <a href="/downloads">Downloads</a></nav><main class="methodology">` +
 		body + `</main></body></html>`
 }
