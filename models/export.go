@@ -176,7 +176,7 @@ func (s *Store) exportPage(ctx context.Context, f ExportFilter, after int64, siz
 	if sqlite {
 		cols = exportPackedSQLite
 	}
-	rows, err := s.exportQuery(ctx, f).Select(cols).
+	rows, err := s.streamQuery(ctx, f).Select(cols).
 		Where("n.id > ?", after).Order("n.id").Limit(size).Rows()
 	if err != nil {
 		return fmt.Errorf("export annotations after %d: %w", after, err)

@@ -284,6 +284,22 @@ func (s *Store) exportQuery(ctx context.Context, f ExportFilter) *gorm.DB {
 		Joins("JOIN articles a ON a.id = n.article_id").
 		Joins("LEFT JOIN users u ON u.id = n.user_id").
 		Joins("LEFT JOIN reviews r ON r.article_id = n.article_id AND r.user_id = n.user_id")
+	return exportFilters(q, f)
+}
+
+// streamQuery is exportQuery without the joins the streamed export does not read: the
+// article is joined only when a filter needs it (every annotation has its article, so the
+// inner join never drops a row), and names are read once per page instead.
+func (s *Store) streamQuery(ctx context.Context, f ExportFilter) *gorm.DB {
+	q := s.db.WithContext(ctx).Table("annotations AS n").
+		Joins("LEFT JOIN reviews r ON r.article_id = n.article_id AND r.user_id = n.user_id")
+	if len(f.OutletIDs) > 0 || f.From != nil || f.To != nil {
+		q = q.Joins("JOIN articles a ON a.id = n.article_id")
+	}
+	return exportFilters(q, f)
+}
+
+func exportFilters(q *gorm.DB, f ExportFilter) *gorm.DB {
 	if len(f.OutletIDs) > 0 {
 		q = q.Where("a.outlet_id IN ?", f.OutletIDs)
 	}
