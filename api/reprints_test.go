@@ -15,7 +15,7 @@ func TestReprintsOnSeeds(t *testing.T) {
 	read := func(name string) string {
 		b, err := os.ReadFile(filepath.Join("..", "annotate", "reprint", "testdata", "seeds", name))
 		if err != nil {
-			t.Skipf("seed fixtures not present: %v", err)
+			t.Fatalf("seed fixtures: %v", err)
 		}
 		return string(b)
 	}
