@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/chromedp/chromedp"
@@ -201,8 +202,16 @@ func TestOverlapEditDeleteUndo(t *testing.T) {
 	)
 	p.key(kb.Escape)
 	p.waitFor("the dialog to close", `!document.getElementById('details-dialog').open`)
-	p.waitSaved()
-	edited := findID(t, me.annotations(t, art.ID), loaded.ID)
+	// The dialog's close event, which hands the typed note to the outbox, fires a moment after
+	// the dialog closes: wait for the service to have it rather than for one status check.
+	var edited annotation
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		p.waitSaved()
+		edited = findID(t, me.annotations(t, art.ID), loaded.ID)
+		if edited.Note != "" || time.Now().After(deadline) {
+			break
+		}
+	}
 	if edited.Label != "opinion" || edited.Note != "inflames <script>alert(1)</script>" {
 		t.Fatalf("after the edit the service has %s %q", edited.Label, edited.Note)
 	}
