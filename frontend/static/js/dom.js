@@ -41,6 +41,15 @@ export function formatDate(iso) {
 export function wireHeader(user, api) {
   const who = document.getElementById('who');
   if (who && user) who.textContent = `${user.name || user.email} · ${user.role}`;
+  // Each role's own pages, beside the ones the page's header already lists.
+  const nav = document.querySelector('header nav[aria-label="Main"]');
+  const links = { admin: [['/admin', 'Admin'], ['/scores', 'Scores']], researcher: [['/scores', 'Scores'], ['/downloads', 'Downloads']] }[user?.role] ?? [];
+  if (nav) {
+    for (const [href, text] of links) {
+      if (nav.querySelector(`a[href="${href}"]`)) continue;
+      nav.append(' ', h('a', { href, text }));
+    }
+  }
   const out = document.getElementById('sign-out');
   if (out) {
     out.hidden = !user;

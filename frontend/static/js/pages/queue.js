@@ -10,6 +10,19 @@ async function main() {
   wireHeader(user, api);
   const list = document.getElementById('queue-list');
   const err = document.getElementById('queue-error');
+  if (user.role !== 'reviewer') {
+    // The queue is a reviewer's; point admins and researchers to their own pages instead of an error.
+    const home = user.role === 'admin'
+      ? [['/admin', 'the admin console'], ['/scores', 'the scores']]
+      : [['/scores', 'the scores'], ['/downloads', 'the downloads']];
+    document.getElementById('progress-text').textContent = `The queue is for reviewers; you are signed in as ${user.role === 'admin' ? 'an admin' : 'a researcher'}.`;
+    document.getElementById('queue-empty').hidden = true;
+    document.getElementById('next-article').disabled = true;
+    list.append(h('li', { class: 'queue-item' }, h('span', { text: 'Go to ' }),
+      ...home.flatMap(([href, text], i) => [i ? h('span', { text: ' or ' }) : null, h('a', { href, text })]).filter(Boolean),
+      h('span', { text: '.' })));
+    return;
+  }
   let items = [];
   try {
     items = (await api.get('/queue'))?.items ?? [];
