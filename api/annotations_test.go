@@ -145,6 +145,17 @@ func TestQueue(t *testing.T) {
 	if len(q.Items) != 2 || q.Items[0].ArticleID != a2 || q.Items[0].Status != "in_progress" || q.Items[1].Status != "completed" || q.Items[0].Outlet != "O" {
 		t.Fatalf("queue %+v", q)
 	}
+	// The article's own review status follows the same rule as the queue.
+	var art struct{ Review struct{ Status string } }
+	e.must("reviewer", "GET", "/api/v1/articles/"+itoa(a2), nil, 200, &art)
+	if art.Review.Status != "in_progress" {
+		t.Fatalf("article %d review status %q, the queue says in_progress", a2, art.Review.Status)
+	}
+	var reopened struct{ Status string }
+	e.must("reviewer", "DELETE", "/api/v1/articles/"+itoa(a1)+"/complete", nil, 200, &reopened)
+	if reopened.Status != "todo" {
+		t.Fatalf("a reopened article without annotations is %q, want todo", reopened.Status)
+	}
 }
 
 func TestRegions(t *testing.T) {

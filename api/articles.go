@@ -43,15 +43,26 @@ func toArticleJSON(a *models.Article, withText bool) articleJSON {
 	return out
 }
 
-func reviewStatus(r *models.Review) reviewJSON {
-	st := "todo"
+// reviewState is the one rule for a reviewer's progress on an article, shared by the article,
+// the queue and the completion routes (and by the admin's progress counts, in SQL): completed
+// once marked done, in progress once they have an annotation on it, else to do.
+func reviewState(completed bool, annotations int64) string {
 	switch {
-	case r.CompletedAt != nil:
-		st = "completed"
-	case !r.UpdatedAt.IsZero() && (r.AssignedAt == nil || r.UpdatedAt.After(*r.AssignedAt)):
-		st = "in_progress"
+	case completed:
+		return "completed"
+	case annotations > 0:
+		return "in_progress"
 	}
-	return reviewJSON{Status: st, Assigned: r.Assigned, CompletedAt: r.CompletedAt}
+	return "todo"
+}
+
+// reviewStatus describes a reviewer's review of an article for the API.
+func (s *Server) reviewStatus(ctx context.Context, r *models.Review) (reviewJSON, error) {
+	n, err := s.store.CountAnnotations(ctx, r.ArticleID, r.UserID)
+	if err != nil {
+		return reviewJSON{}, err
+	}
+	return reviewJSON{Status: reviewState(r.CompletedAt != nil, n), Assigned: r.Assigned, CompletedAt: r.CompletedAt}, nil
 }
 
 func (s *Server) listArticles(c *gin.Context) {
@@ -91,7 +102,11 @@ func (s *Server) getArticle(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	rs := reviewStatus(r)
+	rs, err := s.reviewStatus(c.Request.Context(), r)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	out.Review = &rs
 	c.JSON(http.StatusOK, out)
 }

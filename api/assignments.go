@@ -227,6 +227,11 @@ func (s *Server) reopenFor(c *gin.Context) {
 		fail(c, assignmentError(err))
 		return
 	}
+	rs, err := s.reviewStatus(ctx, r)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	c.JSON(http.StatusOK, gin.H{"article_id": r.ArticleID, "user_id": r.UserID, "reviewer_id": r.UserID, "assigned": r.Assigned,
-		"completed_at": r.CompletedAt, "status": reviewStatus(r).Status})
+		"completed_at": r.CompletedAt, "status": rs.Status})
 }

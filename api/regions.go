@@ -56,7 +56,7 @@ func (s *Server) listRegions(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	art, err := s.store.Article(ctx, articleID)
+	text, err := s.articleText(ctx, articleID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -66,7 +66,6 @@ func (s *Server) listRegions(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	text := annotate.NewText(art.Text)
 	out := make([]regionJSON, len(rs))
 	for i := range rs {
 		out[i] = toRegionJSON(&rs[i], text)
@@ -101,7 +100,7 @@ func (s *Server) createRegion(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	art, err := s.store.Article(ctx, articleID)
+	text, err := s.articleText(ctx, articleID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -118,7 +117,6 @@ func (s *Server) createRegion(c *gin.Context) {
 		fail(c, annotate.Errorf(annotate.CodeInvalidSpan, "start", "start and end are required"))
 		return
 	}
-	text := annotate.NewText(art.Text)
 	if _, err := text.Anchor(*req.Start, *req.End, req.Exact); err != nil {
 		fail(c, err)
 		return

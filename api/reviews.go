@@ -32,7 +32,12 @@ func (s *Server) setComplete(c *gin.Context, done bool) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"article_id": r.ArticleID, "user_id": r.UserID, "completed_at": r.CompletedAt, "status": reviewStatus(r).Status})
+	rs, err := s.reviewStatus(ctx, r)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"article_id": r.ArticleID, "user_id": r.UserID, "completed_at": r.CompletedAt, "status": rs.Status})
 }
 
 type queueItemJSON struct {
@@ -56,14 +61,8 @@ func (s *Server) queue(c *gin.Context) {
 	}
 	out := make([]queueItemJSON, len(items))
 	for i, it := range items {
-		st := "todo"
-		switch {
-		case it.CompletedAt != nil:
-			st = "completed"
-		case it.Annotations > 0:
-			st = "in_progress"
-		}
-		out[i] = queueItemJSON{ArticleID: it.ArticleID, Title: it.Title, Outlet: it.Outlet, Assigned: it.Assigned, Status: st, Annotations: it.Annotations}
+		out[i] = queueItemJSON{ArticleID: it.ArticleID, Title: it.Title, Outlet: it.Outlet, Assigned: it.Assigned,
+			Status: reviewState(it.CompletedAt != nil, it.Annotations), Annotations: it.Annotations}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": ""})
 }

@@ -50,7 +50,7 @@ func (s *Server) suggestions(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	art, err := s.store.Article(ctx, id)
+	text, err := s.articleText(ctx, id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -60,7 +60,7 @@ func (s *Server) suggestions(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	items, err := sg.Suggest(ctx, art.Text)
+	items, err := sg.Suggest(ctx, text.String())
 	var warning string
 	if err != nil {
 		if len(items) == 0 && !errors.Is(err, suggest.ErrBackendUnavailable) && !errors.Is(err, suggest.ErrBackendInvalid) {
@@ -127,7 +127,7 @@ func (s *Server) decideSuggestion(accept bool) gin.HandlerFunc {
 			return
 		}
 		ctx := c.Request.Context()
-		art, err := s.store.Article(ctx, id)
+		text, err := s.articleText(ctx, id)
 		if err != nil {
 			fail(c, err)
 			return
@@ -145,7 +145,7 @@ func (s *Server) decideSuggestion(accept bool) gin.HandlerFunc {
 			fail(c, annotate.Errorf(annotate.CodeInvalidSpan, "start", "start and end are required"))
 			return
 		}
-		q, err := annotate.NewText(art.Text).Anchor(*req.Start, *req.End, nil)
+		q, err := text.Anchor(*req.Start, *req.End, nil)
 		if err != nil {
 			fail(c, err)
 			return

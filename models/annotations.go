@@ -44,6 +44,13 @@ func touchReview(tx *gorm.DB, articleID, userID int64) error {
 	}).Create(&Review{ArticleID: articleID, UserID: userID, UpdatedAt: now}).Error
 }
 
+// CountAnnotations counts a reviewer's annotations on an article.
+func (s *Store) CountAnnotations(ctx context.Context, articleID, userID int64) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&Annotation{}).Where("article_id = ? AND user_id = ?", articleID, userID).Count(&n).Error
+	return n, err
+}
+
 // Annotation returns one annotation.
 func (s *Store) Annotation(ctx context.Context, id int64) (*Annotation, error) {
 	var a Annotation
