@@ -71,9 +71,7 @@ func userAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	srv := api.New(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	u, err := srv.CreateUser(ctx, 0, email, name, role, password)
 	if err != nil {
-		var de interface{ Error() string }
-		de = err
-		return fmt.Errorf("user not created: %s", cleanError(de.Error()))
+		return fmt.Errorf("user not created: %s", cleanError(err.Error()))
 	}
 	fmt.Fprintf(stdout, "created %s %s (id %d)\n", u.Role, u.Email, u.ID)
 	return nil
