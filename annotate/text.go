@@ -27,31 +27,75 @@ func TextSHA256(s string) string {
 }
 
 // Text is a stored article text with a code point index, so that spans given in code
-// points (the unit of the API and of the W3C TextPositionSelector) slice it in O(1).
+// points (the unit of the API and of the W3C TextPositionSelector) slice it quickly. The
+// index is sparse, one byte offset per textStride code points (an eighth of the text's size
+// for mostly-ASCII text, where a full index would take eight times it), and absent for
+// pure-ASCII text, where code points and bytes coincide. Texts are cached in every replica,
+// so their size is what the cache can hold.
 type Text struct {
-	s       string
-	offsets []int // byte offset of each code point, plus len(s) at the end
+	s     string
+	n     int     // code points
+	marks []int32 // byte offset of code point k*textStride, for k = 0 .. n/textStride; nil if s is ASCII
 }
+
+const textStride = 32
 
 // NewText indexes s by code point.
 func NewText(s string) *Text {
-	offs := make([]int, 0, len(s)+1)
-	for i := range s {
-		offs = append(offs, i)
+	t := &Text{s: s}
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
 	}
-	offs = append(offs, len(s))
-	return &Text{s: s, offsets: offs}
+	if ascii {
+		t.n = len(s)
+		return t
+	}
+	t.marks = make([]int32, 0, len(s)/textStride+1)
+	for i := range s {
+		if t.n%textStride == 0 {
+			t.marks = append(t.marks, int32(i))
+		}
+		t.n++
+	}
+	if t.n%textStride == 0 {
+		t.marks = append(t.marks, int32(len(s)))
+	}
+	return t
+}
+
+// byteAt is the byte offset of code point cp, for 0 <= cp <= Len().
+func (t *Text) byteAt(cp int) int {
+	if t.marks == nil {
+		return cp
+	}
+	i := int(t.marks[cp/textStride])
+	for k := cp % textStride; k > 0; k-- {
+		if t.s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(t.s[i:])
+		i += size
+	}
+	return i
 }
 
 // Len is the length of the text in code points.
-func (t *Text) Len() int { return len(t.offsets) - 1 }
+func (t *Text) Len() int { return t.n }
 
 // String returns the whole text.
 func (t *Text) String() string { return t.s }
 
+// Size is about how many bytes the text and its index hold.
+func (t *Text) Size() int { return len(t.s) + 4*len(t.marks) }
+
 // Slice returns the code points [start, end). The caller checks the span first.
 func (t *Text) Slice(start, end int) string {
-	return t.s[t.offsets[start]:t.offsets[end]]
+	return t.s[t.byteAt(start):t.byteAt(end)]
 }
 
 // CodePoints counts the code points of s.

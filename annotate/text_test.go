@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -159,4 +160,37 @@ func FuzzParseImportLine(f *testing.F) {
 			t.Fatalf("accepted an invalid article %+v", a)
 		}
 	})
+}
+
+// TestTextSliceMatchesRunes checks the sparse code point index against plain rune slicing
+// for every span of texts that are ASCII, mixed, all multi-byte, and exactly on and around
+// the index's stride.
+func TestTextSliceMatchesRunes(t *testing.T) {
+	texts := []string{
+		"",
+		"plain ASCII only",
+		strings.Repeat("a", textStride),
+		strings.Repeat("é", textStride),
+		strings.Repeat("é", textStride-1) + "x",
+		strings.Repeat("“quoted” 🙄 ", 9),
+		strings.Repeat("x", 2*textStride+1) + "🙄",
+		"🙄" + strings.Repeat("b", 3*textStride),
+	}
+	for _, s := range texts {
+		tx := NewText(s)
+		rs := []rune(s)
+		if tx.Len() != len(rs) {
+			t.Fatalf("%q: Len %d, want %d", s, tx.Len(), len(rs))
+		}
+		for i := 0; i <= len(rs); i++ {
+			for j := i; j <= len(rs); j++ {
+				if got, want := tx.Slice(i, j), string(rs[i:j]); got != want {
+					t.Fatalf("%q: Slice(%d, %d) = %q, want %q", s, i, j, got, want)
+				}
+			}
+		}
+		if (tx.marks == nil) != (len(rs) == len(s)) {
+			t.Errorf("%q: index kept = %v for an ASCII text = %v", s, tx.marks != nil, len(rs) == len(s))
+		}
+	}
 }

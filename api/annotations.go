@@ -126,24 +126,15 @@ func (s *Server) listAnnotations(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if _, err := s.store.Article(ctx, articleID); err != nil {
+	u := currentUser(c)
+	v, err := s.store.ArticleForReader(ctx, articleID, u.ID)
+	if err != nil {
 		fail(c, err)
 		return
 	}
-	u := currentUser(c)
-	if u.Role == annotate.RoleReviewer && userID != u.ID {
-		r, err := s.store.Review(ctx, articleID, u.ID)
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		if r.CompletedAt == nil {
-			if userID != 0 {
-				fail(c, errf(http.StatusForbidden, "blind_review", "other reviewers' annotations are hidden until you mark the article done"))
-				return
-			}
-			userID = u.ID
-		}
+	if userID, err = annotationScope(u, v.Review.CompletedAt != nil, userID); err != nil {
+		fail(c, err)
+		return
 	}
 	as, more, err := s.store.ListAnnotations(ctx, models.AnnotationFilter{ArticleID: articleID, UserID: userID, Page: p})
 	if err != nil {
@@ -155,6 +146,19 @@ func (s *Server) listAnnotations(c *gin.Context) {
 		out[i] = toAnnotationJSON(&as[i])
 	}
 	list(c, out, more, func(a annotationJSON) int64 { return a.ID })
+}
+
+// annotationScope is the blind-review rule: whose annotations u may see on an article, given
+// whether u has marked it done and the user_id asked for (0: everyone's). A reviewer sees only
+// their own until done; asking for another reviewer's before then is refused.
+func annotationScope(u *models.User, completed bool, userID int64) (int64, error) {
+	if u.Role != annotate.RoleReviewer || userID == u.ID || completed {
+		return userID, nil
+	}
+	if userID != 0 {
+		return 0, errf(http.StatusForbidden, "blind_review", "other reviewers' annotations are hidden until you mark the article done")
+	}
+	return u.ID, nil
 }
 
 // ownAnnotation loads an annotation the current user may change: their own, or any for an admin.

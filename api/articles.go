@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"time"
 
@@ -86,28 +87,75 @@ func (s *Server) listArticles(c *gin.Context) {
 	list(c, out, more, func(a articleJSON) int64 { return a.ID })
 }
 
+// articleWithJSON is an article as the workspace opens it: with what ?include= asked for.
+type articleWithJSON struct {
+	articleJSON
+	Annotations *[]annotationJSON `json:"annotations,omitempty"`
+	Regions     *[]regionJSON     `json:"regions,omitempty"`
+}
+
+// getArticle answers one article with its text and the reader's review. With
+// ?include=annotations,regions it also carries every annotation the reader may see (the same
+// set as GET /articles/{id}/annotations, narrowed by ?user_id=) and the article's regions,
+// so the workspace opens an article in one request.
 func (s *Server) getArticle(c *gin.Context) {
 	id, ok := pathID(c)
 	if !ok {
 		return
 	}
-	a, err := s.store.Article(c.Request.Context(), id)
+	inc, ok := includes(c, "annotations", "regions")
+	if !ok {
+		return
+	}
+	userID, ok := queryID(c, "user_id")
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	u := currentUser(c)
+	v, err := s.store.ArticleForReader(ctx, id, u.ID)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	out := toArticleJSON(a, true)
-	r, err := s.store.Review(c.Request.Context(), id, currentUser(c).ID)
+	text, err := s.articleText(ctx, id)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	rs, err := s.reviewStatus(c.Request.Context(), r)
-	if err != nil {
-		fail(c, err)
-		return
+	out := articleWithJSON{articleJSON: toArticleJSON(&v.Article, false)}
+	t := text.String()
+	out.Text = &t
+	out.Review = &reviewJSON{Status: reviewState(v.Review.CompletedAt != nil, v.Annotations), Assigned: v.Review.Assigned, CompletedAt: v.Review.CompletedAt}
+	if inc["annotations"] {
+		scope, err := annotationScope(u, v.Review.CompletedAt != nil, userID)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		as, _, err := s.store.ListAnnotations(ctx, models.AnnotationFilter{ArticleID: id, UserID: scope, Page: models.Page{Limit: math.MaxInt32}})
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		list := make([]annotationJSON, len(as))
+		for i := range as {
+			list[i] = toAnnotationJSON(&as[i])
+		}
+		out.Annotations = &list
 	}
-	out.Review = &rs
+	if inc["regions"] {
+		rs, err := s.store.ListRegions(ctx, id)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		list := make([]regionJSON, len(rs))
+		for i := range rs {
+			list[i] = toRegionJSON(&rs[i], text)
+		}
+		out.Regions = &list
+	}
 	c.JSON(http.StatusOK, out)
 }
 

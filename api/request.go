@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -142,6 +143,24 @@ func queryID(c *gin.Context, name string) (int64, bool) {
 		return 0, false
 	}
 	return id, true
+}
+
+// includes reads ?include=a,b: the optional parts a route may add to its answer.
+func includes(c *gin.Context, allowed ...string) (map[string]bool, bool) {
+	out := map[string]bool{}
+	v := c.Query("include")
+	if v == "" {
+		return out, true
+	}
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if !slices.Contains(allowed, part) {
+			fail(c, fieldErr(http.StatusBadRequest, "bad_request", "include", "include takes a comma-separated list of: %s", strings.Join(allowed, ", ")))
+			return nil, false
+		}
+		out[part] = true
+	}
+	return out, true
 }
 
 const (

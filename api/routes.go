@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/gin-contrib/gzip"
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -113,10 +112,7 @@ func (s *Server) routes(reg *prometheus.Registry) *gin.Engine {
 		_ = e.SetTrustedProxies(nil)
 	}
 	e.ContextWithFallback = true
-	// Responses are compressed for clients that ask (an article with its annotations is most
-	// of a reviewer's wait). Exports are left alone: they stream large files, where
-	// compression costs a third of the rows per second; a proxy may compress them.
-	e.Use(s.observe(), s.recoverer(), securityHeaders, gzip.Gzip(gzip.DefaultCompression, gzip.WithExcludedPaths([]string{"/metrics", "/api/v1/exports/"})))
+	e.Use(s.observe(), s.recoverer(), securityHeaders) // compression wraps the engine: see compressResponses
 	e.NoRoute(func(c *gin.Context) {
 		fail(c, errf(http.StatusNotFound, "not_found", "no route %s %s", c.Request.Method, c.Request.URL.Path))
 	})

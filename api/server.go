@@ -25,6 +25,7 @@ type Config struct {
 	TrustedProxies   []string      // reverse proxies (IPs or CIDRs) whose X-Forwarded-For is believed; none by default
 	SuggestURL       string        // an external suggestion service (annotate/suggest/PROTOCOL.md); "" for none
 	SuggestTimeout   time.Duration // how long to wait for it
+	TextCacheBytes   int           // article texts kept in memory, with their code point index
 }
 
 // DefaultConfig is the configuration of a production service.
@@ -38,6 +39,7 @@ func DefaultConfig() Config {
 		LoginMaxPerIP:    100,
 		LoginWindow:      15 * time.Minute,
 		SuggestTimeout:   5 * time.Second,
+		TextCacheBytes:   64 << 20,
 	}
 }
 
@@ -50,6 +52,7 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics
 	engine  *gin.Engine
+	handler http.Handler // the engine behind response compression
 	reprint *ReprintService
 	texts   *textCache
 }
@@ -63,8 +66,9 @@ func New(cfg Config, store *models.Store, log *slog.Logger, reg *prometheus.Regi
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, store: store, log: log, metrics: newMetrics(reg)}
 	s.reprint = NewReprintService(store, log)
-	s.texts = newTextCache(1024)
+	s.texts = newTextCache(max(cfg.TextCacheBytes, 1<<20))
 	s.engine = s.routes(reg)
+	s.handler = compressResponses(s.engine)
 	return s
 }
 
@@ -72,4 +76,4 @@ func New(cfg Config, store *models.Store, log *slog.Logger, reg *prometheus.Regi
 func (s *Server) Reprints() *ReprintService { return s.reprint }
 
 // Handler is the whole service as an http.Handler.
-func (s *Server) Handler() http.Handler { return s.engine }
+func (s *Server) Handler() http.Handler { return s.handler }

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -30,7 +31,9 @@ type Config struct {
 	Replicas   int           // service processes behind the harness's round-robin
 	Binary     string        // run replicas as `Binary serve` subprocesses (measures their memory); "" in-process
 	Seed       uint64
-	Log        io.Writer // progress lines; nil for none
+	Log        io.Writer       // progress lines; nil for none
+	Skip       map[string]bool // load phases to leave out: "realistic", "create", "read"
+	CPUProfile io.Writer       // if set, a CPU profile of the load phases (not the corpus or the floors)
 }
 
 // Report is the outcome of a harness run.
@@ -41,6 +44,7 @@ type Report struct {
 	Replicas     int       `json:"replicas"`
 	Realistic    Load      `json:"realistic"`
 	CreateOnly   Load      `json:"create_only"`
+	ReadOnly     Load      `json:"read_only"`
 	InsertFloor  OpStats   `json:"insert_floor"`
 	HandlerFloor OpStats   `json:"handler_floor"`
 	PeakRSSBytes int64     `json:"server_peak_rss_bytes"`
@@ -58,8 +62,8 @@ type Ratios struct {
 	CreateOverEmptyHander float64 `json:"annotation_create_over_empty_handler"`
 }
 
-// Errors counts failed requests over both load phases.
-func (r Report) Errors() int { return r.Realistic.Errors + r.CreateOnly.Errors }
+// Errors counts failed requests over every load phase.
+func (r Report) Errors() int { return r.Realistic.Errors + r.CreateOnly.Errors + r.ReadOnly.Errors }
 
 func (c Config) logf(format string, args ...any) {
 	if c.Log != nil {
@@ -102,11 +106,29 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	defer stop()
 	opt := Options{Targets: targets, Clients: cfg.Clients, Researchers: cfg.Researcher, Duration: cfg.Duration, Seed: cfg.Seed}
-	cfg.logf("realistic mix: %d reviewers and %d researchers for %s", cfg.Clients, cfg.Researcher, cfg.Duration)
-	rep.Realistic = Drive(ctx, corpus, opt)
-	opt.Mix, opt.Researchers = "create", 0
-	cfg.logf("annotation creates only: %d clients for %s", cfg.Clients, cfg.Duration)
-	rep.CreateOnly = Drive(ctx, corpus, opt)
+	if cfg.CPUProfile != nil {
+		if err := pprof.StartCPUProfile(cfg.CPUProfile); err != nil {
+			return nil, err
+		}
+	}
+	if !cfg.Skip["realistic"] {
+		cfg.logf("realistic mix: %d reviewers and %d researchers for %s", cfg.Clients, cfg.Researcher, cfg.Duration)
+		rep.Realistic = Drive(ctx, corpus, opt)
+	}
+	opt.Researchers = 0
+	if !cfg.Skip["create"] {
+		opt.Mix = "create"
+		cfg.logf("annotation creates only: %d clients for %s", cfg.Clients, cfg.Duration)
+		rep.CreateOnly = Drive(ctx, corpus, opt)
+	}
+	if !cfg.Skip["read"] {
+		opt.Mix = "read"
+		cfg.logf("article reads only: %d clients for %s", cfg.Clients, cfg.Duration)
+		rep.ReadOnly = Drive(ctx, corpus, opt)
+	}
+	if cfg.CPUProfile != nil {
+		pprof.StopCPUProfile()
+	}
 	rep.PeakRSSBytes, rep.PeakNote = peak()
 
 	cfg.logf("floors: raw inserts and an empty handler, %d clients for %s each", cfg.Clients, cfg.Duration)
@@ -127,7 +149,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	create := rep.CreateOnly.Op("annotation_create").PerSecond
 	rep.Ratios = Ratios{
 		CreateOverRawInsert:   ratio(create, rep.InsertFloor.PerSecond),
-		ReadOverEmptyHandler:  ratio(rep.Realistic.Op("article_read").PerSecond, rep.HandlerFloor.PerSecond),
+		ReadOverEmptyHandler:  ratio(rep.ReadOnly.Op("article_read").PerSecond, rep.HandlerFloor.PerSecond),
 		CreateOverEmptyHander: ratio(create, rep.HandlerFloor.PerSecond),
 	}
 	return rep, nil
@@ -253,6 +275,10 @@ func (r *Report) Text() string {
 	}
 	fmt.Fprintf(&b, "\nannotation creates only (%s):\n", r.CreateOnly.Elapsed.Round(time.Millisecond))
 	for _, o := range r.CreateOnly.Ops {
+		fmt.Fprintln(&b, "  "+o.String())
+	}
+	fmt.Fprintf(&b, "\narticle reads only (%s):\n", r.ReadOnly.Elapsed.Round(time.Millisecond))
+	for _, o := range r.ReadOnly.Ops {
 		fmt.Fprintln(&b, "  "+o.String())
 	}
 	fmt.Fprintf(&b, "\nfloors:\n  %s\n  %s\n", r.InsertFloor, r.HandlerFloor)

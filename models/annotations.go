@@ -66,19 +66,6 @@ type AnnotationFilter struct {
 	Page      Page
 }
 
-// ListAnnotations pages through an article's annotations by id.
-func (s *Store) ListAnnotations(ctx context.Context, f AnnotationFilter) ([]Annotation, bool, error) {
-	q := s.db.WithContext(ctx).Model(&Annotation{}).Select("annotations.*, users.name AS user_name").
-		Joins("JOIN users ON users.id = annotations.user_id").
-		Where("annotations.article_id = ?", f.ArticleID)
-	if f.UserID != 0 {
-		q = q.Where("annotations.user_id = ?", f.UserID)
-	}
-	var out []Annotation
-	err := paginate(q, "annotations.id", f.Page).Find(&out).Error
-	return trim(out, f.Page.Limit, err)
-}
-
 // AnnotationPatch lists the fields of an annotation to change; nil leaves a field alone.
 type AnnotationPatch struct {
 	Version               int64

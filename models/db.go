@@ -25,8 +25,9 @@ var migrations embed.FS
 // connection pool, so several service processes can share one PostgreSQL database.
 type Store struct {
 	db      *gorm.DB
-	write   *gorm.DB // SQLite: the single-connection pool for writes (see writer); nil on PostgreSQL
-	dialect string   // "sqlite" or "postgres"
+	write   *gorm.DB  // SQLite: the single-connection pool for writes (see writer); nil on PostgreSQL
+	dialect string    // "sqlite" or "postgres"
+	hot     *hotStmts // the hot read paths' prepared statements, on the reader pool (hot.go)
 }
 
 // Dialect names the engine: "sqlite" or "postgres".
@@ -71,15 +72,19 @@ func Open(dsn string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Idle connections are kept up to the pool's size: database/sql keeps only two by default,
+	// so under concurrent load every request past the second opened a new connection (on
+	// SQLite, the file and its pragmas) and prepared its statements again.
+	poolSize := 32
 	if dialect == "sqlite" {
-		// One writer at a time is all SQLite allows; a small pool keeps readers concurrent
-		// under WAL while the busy timeout queues writers.
-		sqlDB.SetMaxOpenConns(8)
-	} else {
-		sqlDB.SetMaxOpenConns(32)
+		// Readers only: writes go through the single writer connection below. Under WAL,
+		// readers never wait for the writer.
+		poolSize = 8
 	}
+	sqlDB.SetMaxOpenConns(poolSize)
+	sqlDB.SetMaxIdleConns(poolSize)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	st := &Store{db: db, dialect: dialect}
+	st := &Store{db: db, dialect: dialect, hot: &hotStmts{db: sqlDB, dialect: dialect}}
 	if dialect == "sqlite" {
 		w, err := gorm.Open(sqlite.Open(sqliteDSN(path)), cfg)
 		if err != nil {
@@ -144,6 +149,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the connection pools.
 func (s *Store) Close() error {
+	s.hot.close()
 	if s.write != nil {
 		if w, err := s.write.DB(); err == nil {
 			w.Close()

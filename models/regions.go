@@ -38,15 +38,6 @@ func (s *Store) Region(ctx context.Context, id int64) (*Region, error) {
 	return &r, notFound(err)
 }
 
-// ListRegions returns every region of an article, manual and detected, in text order.
-func (s *Store) ListRegions(ctx context.Context, articleID int64) ([]Region, error) {
-	var out []Region
-	err := s.db.WithContext(ctx).Model(&Region{}).Select(regionColumns).
-		Joins("LEFT JOIN outlets ON outlets.id = regions.origin_outlet_id").
-		Where("regions.article_id = ?", articleID).Order("regions.start_cp, regions.id").Find(&out).Error
-	return out, err
-}
-
 // RegionPatch lists the fields of a region to change.
 type RegionPatch struct {
 	Version        int64 // 0: no check

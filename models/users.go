@@ -129,22 +129,6 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 	return s.writer().WithContext(ctx).Create(sess).Error
 }
 
-// SessionUser returns a live session and its enabled user.
-func (s *Store) SessionUser(ctx context.Context, id string) (*Session, *User, error) {
-	var sess Session
-	if err := s.db.WithContext(ctx).Where("id = ? AND expires_at > ?", id, time.Now().UTC()).Take(&sess).Error; err != nil {
-		return nil, nil, notFound(err)
-	}
-	u, err := s.User(ctx, sess.UserID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if u.Disabled {
-		return nil, nil, ErrNotFound
-	}
-	return &sess, u, nil
-}
-
 // DeleteSession ends one session.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
 	return s.writer().WithContext(ctx).Where("id = ?", id).Delete(&Session{}).Error
@@ -158,15 +142,6 @@ func (s *Store) CreateToken(ctx context.Context, t *APIToken) error {
 		}
 		return audit(tx, t.UserID, "create", "token", t.ID, nil, map[string]any{"id": t.ID, "name": t.Name, "user_id": t.UserID})
 	})
-}
-
-// TokenUser returns the enabled, live user behind a token hash, in one query.
-func (s *Store) TokenUser(ctx context.Context, hash string) (*User, error) {
-	var u User
-	err := s.db.WithContext(ctx).Model(&User{}).Select("users.*").
-		Joins("JOIN api_tokens ON api_tokens.user_id = users.id").
-		Where("api_tokens.token_hash = ? AND users.deleted_at IS NULL AND NOT users.disabled", hash).Take(&u).Error
-	return &u, notFound(err)
 }
 
 // ListTokens lists a user's tokens (never the token itself).

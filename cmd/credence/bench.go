@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/credence-project/credence/bench"
@@ -26,6 +27,8 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&cfg.Replicas, "replicas", 1, "service processes, balanced round-robin by the harness")
 	inProcess := fs.Bool("in-process", false, "run the service inside the harness instead of as subprocesses")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	skip := fs.String("skip", "", "comma-separated load phases to leave out: realistic, create, read")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the load phases to this file (with --in-process it includes the service)")
 	fs.Lookup("db").DefValue = ""
 	c.db = os.Getenv("CREDENCE_BENCH_DB")
 	if err := fs.Parse(args); err != nil {
@@ -41,6 +44,24 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cfg.Binary = exe
 	}
 	cfg.Log = stderr
+	cfg.Skip = map[string]bool{}
+	for _, p := range strings.Split(*skip, ",") {
+		switch p = strings.TrimSpace(p); p {
+		case "":
+		case "realistic", "create", "read":
+			cfg.Skip[p] = true
+		default:
+			return fmt.Errorf("--skip: unknown phase %q (realistic, create, read)", p)
+		}
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		cfg.CPUProfile = f
+	}
 	rep, err := bench.Run(ctx, cfg)
 	if err != nil {
 		return err

@@ -62,6 +62,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.BoolVar(&c.api.SecureCookies, "secure-cookies", envBool("CREDENCE_SECURE_COOKIES"), "mark cookies Secure; on by itself for TLS requests (env CREDENCE_SECURE_COOKIES)")
 	fs.DurationVar(&c.api.SessionTTL, "session-ttl", durationEnv("CREDENCE_SESSION_TTL", c.api.SessionTTL), "how long a sign-in lasts (env CREDENCE_SESSION_TTL)")
 	fs.IntVar(&c.api.BcryptCost, "bcrypt-cost", intEnv("CREDENCE_BCRYPT_COST", c.api.BcryptCost), "password hashing cost (env CREDENCE_BCRYPT_COST)")
+	fs.IntVar(&c.api.TextCacheBytes, "text-cache-bytes", intEnv("CREDENCE_TEXT_CACHE_BYTES", c.api.TextCacheBytes), "bytes of article text kept in memory for reads and annotation writes (env CREDENCE_TEXT_CACHE_BYTES)")
 	fs.StringVar(&c.api.SuggestURL, "suggest-url", env("CREDENCE_SUGGEST_URL", ""), "an external suggestion service, beside the built-in rules (env CREDENCE_SUGGEST_URL)")
 	fs.DurationVar(&c.api.SuggestTimeout, "suggest-timeout", durationEnv("CREDENCE_SUGGEST_TIMEOUT", c.api.SuggestTimeout), "how long to wait for it (env CREDENCE_SUGGEST_TIMEOUT)")
 	proxies := fs.String("trusted-proxies", env("CREDENCE_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed (env CREDENCE_TRUSTED_PROXIES)")
