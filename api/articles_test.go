@@ -198,3 +198,70 @@ func TestNULIsRefused(t *testing.T) {
 	e.must("admin", "POST", "/api/v1/articles", `{"outlet_id": `+itoa(o)+`, "title": "T", "text": "a\\u0000b"}`, 201, nil)
 	e.must("admin", "POST", "/api/v1/tokens", `{"name": "x\u0000"}`, 422, nil)
 }
+
+// TestArticleInclude: the workspace opens an article in one request. The included
+// annotations follow the same blind-review rule as the annotations route, and the included
+// regions are the regions route's list.
+func TestArticleInclude(t *testing.T) {
+	e := newEnv(t)
+	text := "“Quoted” 🙄 one two three four five six seven."
+	art := e.article(e.outlet("O", nil, nil), "T", text)
+	base := "/api/v1/articles/" + itoa(art)
+	e.must("reviewer", "POST", base+"/annotations", map[string]any{"label": "opinion", "start": 11, "end": 14}, 201, nil)
+	e.must("reviewer2", "POST", base+"/annotations", map[string]any{"label": "speculation", "start": 15, "end": 18}, 201, nil)
+	e.must("reviewer", "POST", base+"/regions", map[string]any{"kind": "comments", "start": 20, "end": 30}, 201, nil)
+
+	type view struct {
+		Text        *string
+		Review      struct{ Status string }
+		Annotations *[]struct {
+			UserID int64  `json:"user_id"`
+			Exact  string `json:"exact"`
+		}
+		Regions *[]struct {
+			Kind  string `json:"kind"`
+			Start int    `json:"start"`
+			Exact string `json:"exact"`
+		}
+	}
+	var plain view
+	e.must("reviewer2", "GET", base, nil, 200, &plain)
+	if plain.Annotations != nil || plain.Regions != nil || plain.Text == nil || *plain.Text != text {
+		t.Fatalf("without include the article carries only its own fields: %+v", plain)
+	}
+
+	var v view
+	e.must("reviewer2", "GET", base+"?include=annotations,regions", nil, 200, &v)
+	if v.Text == nil || *v.Text != text || v.Review.Status != "in_progress" {
+		t.Fatalf("article fields: %+v", v)
+	}
+	if v.Annotations == nil || len(*v.Annotations) != 1 || (*v.Annotations)[0].UserID != e.ids["reviewer2"] || (*v.Annotations)[0].Exact != "two" {
+		t.Fatalf("before marking done, reviewer2 must see only their own annotation: %+v", v.Annotations)
+	}
+	var regions struct{ Items []map[string]any }
+	e.must("reviewer2", "GET", base+"/regions", nil, 200, &regions)
+	if v.Regions == nil || len(*v.Regions) != len(regions.Items) || (*v.Regions)[0].Kind != "comments" || (*v.Regions)[0].Start != 20 {
+		t.Fatalf("included regions %+v, regions route %+v", v.Regions, regions.Items)
+	}
+	e.must("reviewer2", "GET", base+"?include=annotations&user_id="+itoa(e.ids["reviewer"]), nil, 403, nil)
+
+	var onlyAnn view
+	e.must("researcher", "GET", base+"?include=annotations", nil, 200, &onlyAnn)
+	if onlyAnn.Annotations == nil || len(*onlyAnn.Annotations) != 2 || onlyAnn.Regions != nil {
+		t.Fatalf("a researcher sees every annotation, and only what was included: %+v", onlyAnn)
+	}
+	e.must("reviewer2", "POST", base+"/complete", nil, 200, nil)
+	var mine view
+	e.must("reviewer2", "GET", base+"?include=annotations&user_id="+itoa(e.ids["reviewer"]), nil, 200, &mine)
+	if mine.Annotations == nil || len(*mine.Annotations) != 1 || (*mine.Annotations)[0].UserID != e.ids["reviewer"] {
+		t.Fatalf("after marking done, user_id narrows to that reviewer: %+v", mine.Annotations)
+	}
+
+	r := e.do("reviewer2", "GET", base+"?include=everything", nil)
+	if r.Status != 400 || r.errCode() != "bad_request" {
+		t.Fatalf("unknown include: %d %s", r.Status, r.errCode())
+	}
+	if r := e.do("reviewer2", "GET", "/api/v1/articles/999999?include=annotations", nil); r.Status != 404 {
+		t.Fatalf("missing article: %d", r.Status)
+	}
+}

@@ -76,12 +76,11 @@ async function main() {
     onState: showSaveState,
   });
 
-  // The article and its annotations are fetched together; the service filters the
-  // annotations to the reviewer's own unless the side-by-side view wants everyone's.
-  const lists = loadLists({ others: !S.canWrite });
-  lists.catch(() => {});
+  // The article, its annotations and its regions come in one request; the service filters
+  // the annotations to the reviewer's own unless the side-by-side view wants everyone's.
   try {
-    S.article = await api.get(`/articles/${encodeURIComponent(S.articleId)}`);
+    const who = S.canWrite ? `&user_id=${encodeURIComponent(S.user.id)}` : '';
+    S.article = await api.get(`/articles/${encodeURIComponent(S.articleId)}?include=annotations,regions${who}`);
   } catch (e) {
     el('article-title').textContent = 'Article not available';
     el('load-error').textContent = e.status === 404 ? 'There is no article with this id.' : `The article could not be loaded: ${e.message}`;
@@ -95,7 +94,9 @@ async function main() {
   S.view = new TextView(root(), S.text, { decorate });
   S.keys = null;
 
-  applyLists(await lists);
+  applyLists([S.article.annotations ?? [], S.article.regions ?? []]);
+  delete S.article.annotations; // from here on the page keeps them in S.ann and S.reg
+  delete S.article.regions;
   recompute();
   wireEvents();
   showReview({ deferCompare: true });
