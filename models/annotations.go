@@ -7,34 +7,6 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// CreateAnnotation stores a reviewer's annotation and starts their review of the article.
-func (s *Store) CreateAnnotation(ctx context.Context, a *Annotation) error {
-	a.Version = 1
-	if a.Status == "" {
-		a.Status = "anchored"
-	}
-	return s.inTx(ctx, func(tx *gorm.DB) error {
-		if a.IdempotencyKey != "" {
-			var prev Annotation
-			err := tx.Where("user_id = ? AND idempotency_key = ?", a.UserID, a.IdempotencyKey).Take(&prev).Error
-			if err == nil {
-				*a = prev
-				return ErrReplayed
-			}
-		}
-		if err := tx.Omit("UserName").Create(a).Error; err != nil {
-			return err
-		}
-		if err := touchReview(tx, a.ArticleID, a.UserID); err != nil {
-			return err
-		}
-		if err := bumpArticle(tx, a.ArticleID); err != nil {
-			return err
-		}
-		return audit(tx, a.UserID, "create", "annotation", a.ID, nil, a)
-	})
-}
-
 // touchReview records that a reviewer has started an article.
 func touchReview(tx *gorm.DB, articleID, userID int64) error {
 	now := nowUTC()

@@ -25,9 +25,11 @@ var migrations embed.FS
 // connection pool, so several service processes can share one PostgreSQL database.
 type Store struct {
 	db      *gorm.DB
-	write   *gorm.DB  // SQLite: the single-connection pool for writes (see writer); nil on PostgreSQL
-	dialect string    // "sqlite" or "postgres"
-	hot     *hotStmts // the hot read paths' prepared statements, on the reader pool (hot.go)
+	write   *gorm.DB        // SQLite: the single-connection pool for writes (see writer); nil on PostgreSQL
+	dialect string          // "sqlite" or "postgres"
+	hot     *hotStmts       // the hot read paths' prepared statements, on the reader pool (hot.go)
+	writes  *hotWrites      // the hot write path's prepared statements, on the writer pool (hotwrite.go)
+	commits *groupCommitter // SQLite: every transaction, batched on the writer (commit.go); nil on PostgreSQL
 }
 
 // Dialect names the engine: "sqlite" or "postgres".
@@ -84,7 +86,7 @@ func Open(dsn string) (*Store, error) {
 	sqlDB.SetMaxOpenConns(poolSize)
 	sqlDB.SetMaxIdleConns(poolSize)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	st := &Store{db: db, dialect: dialect, hot: &hotStmts{db: sqlDB, dialect: dialect}}
+	st := &Store{db: db, dialect: dialect, hot: &hotStmts{db: sqlDB, dialect: dialect}, writes: &hotWrites{db: sqlDB, dialect: dialect}}
 	if dialect == "sqlite" {
 		w, err := gorm.Open(sqlite.Open(sqliteDSN(path)), cfg)
 		if err != nil {
@@ -97,6 +99,8 @@ func Open(dsn string) (*Store, error) {
 		wdb.SetMaxOpenConns(1)
 		wdb.SetConnMaxIdleTime(5 * time.Minute)
 		st.write = w
+		st.commits = newGroupCommitter(w)
+		st.writes.db = wdb
 	}
 	return st, nil
 }
@@ -149,7 +153,11 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the connection pools.
 func (s *Store) Close() error {
+	if s.commits != nil {
+		s.commits.close()
+	}
 	s.hot.close()
+	s.writes.close()
 	if s.write != nil {
 		if w, err := s.write.DB(); err == nil {
 			w.Close()

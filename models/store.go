@@ -8,8 +8,13 @@ import (
 	"gorm.io/gorm"
 )
 
-// inTx runs fn in one transaction.
+// inTx runs fn in one transaction: on SQLite through the group committer (commit.go), so
+// concurrent writers share commits; on PostgreSQL directly, where transactions run side by
+// side. Either way fn's changes are committed when inTx returns nil, and absent otherwise.
 func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.commits != nil {
+		return s.commits.do(ctx, fn)
+	}
 	return s.writer().WithContext(ctx).Transaction(fn)
 }
 

@@ -1,0 +1,184 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"gorm.io/gorm"
+)
+
+// Group commit. SQLite runs one write transaction at a time, so on SQLite every transaction
+// of the store goes through one goroutine that owns the writer connection. Whatever arrived
+// while the previous transaction was committing is run together in one transaction, each
+// caller's work in its own savepoint: a caller whose work fails is rolled back to its
+// savepoint alone, and the others go on. Every caller waits for the shared commit, so nothing
+// is acknowledged before it is durable, and a failed commit fails every caller in the batch
+// (none of whose work then exists). Batching pays for one BEGIN and COMMIT, and writes shared
+// pages (the article's row, index pages) to the log once, for the whole batch.
+//
+// A caller's work runs detached from its request's cancellation: cancelling a statement
+// interrupts the connection, and SQLite answers an interrupted write by rolling back the whole
+// transaction, other callers' work included. Work whose request was cancelled before its turn
+// is not started.
+
+// maxBatch bounds the work in one transaction, so one commit's latency stays bounded.
+const maxBatch = 128
+
+// ErrClosed is returned for work submitted after the store was closed.
+var ErrClosed = errors.New("models: the store is closed")
+
+type writeJob struct {
+	ctx  context.Context
+	fn   func(tx *gorm.DB) error
+	done chan error
+}
+
+type groupCommitter struct {
+	db     *gorm.DB // the single-connection writer pool
+	jobs   chan *writeJob
+	mu     sync.RWMutex // held for reading while submitting; for writing to close
+	closed bool
+	exited chan struct{}
+
+	transactions, works atomic.Int64 // committed or rolled back transactions, and the work they ran
+}
+
+func newGroupCommitter(db *gorm.DB) *groupCommitter {
+	g := &groupCommitter{db: db, jobs: make(chan *writeJob, 4*maxBatch), exited: make(chan struct{})}
+	go g.run()
+	return g
+}
+
+// do runs fn in a transaction shared with other callers' work and returns once that
+// transaction has committed (nil) or fn's work has been rolled back (the error).
+func (g *groupCommitter) do(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	j := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	g.mu.RLock()
+	if g.closed {
+		g.mu.RUnlock()
+		return ErrClosed
+	}
+	g.jobs <- j
+	g.mu.RUnlock()
+	return <-j.done // always answered: the committer drains the queue before it exits
+}
+
+// close stops taking work, finishes what was queued and waits for the last commit.
+func (g *groupCommitter) close() {
+	g.mu.Lock()
+	if !g.closed {
+		g.closed = true
+		close(g.jobs)
+	}
+	g.mu.Unlock()
+	<-g.exited
+}
+
+func (g *groupCommitter) run() {
+	defer close(g.exited)
+	batch := make([]*writeJob, 0, maxBatch)
+	for j := range g.jobs {
+		batch = append(batch[:0], j)
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case j, ok := <-g.jobs:
+				if !ok {
+					break more
+				}
+				batch = append(batch, j)
+			default:
+				break more
+			}
+		}
+		g.commit(batch)
+	}
+}
+
+// commit runs one batch in one transaction and answers every job in it.
+func (g *groupCommitter) commit(batch []*writeJob) {
+	live := batch[:0:0]
+	for _, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			j.done <- err
+			continue
+		}
+		live = append(live, j)
+	}
+	if len(live) == 0 {
+		return
+	}
+	g.transactions.Add(1)
+	g.works.Add(int64(len(live)))
+	tx := g.db.WithContext(context.Background()).Begin()
+	if tx.Error != nil {
+		for _, j := range live {
+			j.done <- tx.Error
+		}
+		return
+	}
+	results := make([]error, len(live))
+	if len(live) == 1 {
+		results[0] = runJob(tx, live[0])
+	} else {
+		for i, j := range live {
+			if err := tx.SavePoint("job").Error; err != nil {
+				abort(tx, live, fmt.Errorf("savepoint: %w", err))
+				return
+			}
+			results[i] = runJob(tx, j)
+			if results[i] != nil {
+				if err := tx.RollbackTo("job").Error; err != nil {
+					// The transaction itself is gone (SQLite rolls back on some errors): none
+					// of this batch's work exists, so every caller hears so.
+					abort(tx, live, fmt.Errorf("rollback to savepoint after %v: %w", results[i], err))
+					return
+				}
+			}
+			if err := tx.Exec("RELEASE SAVEPOINT job").Error; err != nil {
+				abort(tx, live, fmt.Errorf("release savepoint: %w", err))
+				return
+			}
+		}
+	}
+	ok := false
+	for _, err := range results {
+		ok = ok || err == nil
+	}
+	var end error
+	if ok {
+		end = tx.Commit().Error
+	} else {
+		end = tx.Rollback().Error
+	}
+	for i, j := range live {
+		err := results[i]
+		if err == nil && end != nil {
+			err = fmt.Errorf("commit: %w", end)
+		}
+		j.done <- err
+	}
+}
+
+// runJob runs one caller's work with its request's values but not its cancellation.
+func runJob(tx *gorm.DB, j *writeJob) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in a write transaction: %v", p)
+		}
+	}()
+	return j.fn(tx.WithContext(context.WithoutCancel(j.ctx)))
+}
+
+func abort(tx *gorm.DB, jobs []*writeJob, err error) {
+	tx.Rollback()
+	for _, j := range jobs {
+		j.done <- err
+	}
+}

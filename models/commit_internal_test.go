@@ -1,0 +1,158 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+
+	"gorm.io/gorm"
+)
+
+func openCommitTest(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if s.commits == nil {
+		t.Fatal("SQLite store without a group committer")
+	}
+	if err := s.writer().Exec("CREATE TABLE items (name TEXT PRIMARY KEY)").Error; err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func itemNames(t *testing.T, s *Store) map[string]bool {
+	t.Helper()
+	var names []string
+	if err := s.db.Table("items").Pluck("name", &names).Error; err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, n := range names {
+		out[n] = true
+	}
+	return out
+}
+
+// TestGroupCommitIsolatesFailures: many writers at once share transactions; each writer's
+// work is kept exactly when it succeeded, whatever its batch-mates did (a returned error, a
+// constraint violation after a successful statement, a panic).
+func TestGroupCommitIsolatesFailures(t *testing.T) {
+	s := openCommitTest(t)
+	const writers = 400
+	var wg sync.WaitGroup
+	errs := make([]error, writers)
+	release := make(chan struct{})
+	for i := 0; i < writers; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-release
+			errs[i] = s.inTx(context.Background(), func(tx *gorm.DB) error {
+				name := fmt.Sprint("item", i)
+				if err := tx.Exec("INSERT INTO items (name) VALUES (?)", name).Error; err != nil {
+					return err
+				}
+				switch i % 4 {
+				case 1:
+					return errors.New("the caller changed its mind")
+				case 2: // a second statement fails after the first succeeded
+					return tx.Exec("INSERT INTO items (name) VALUES (?)", name).Error
+				case 3:
+					if i%8 == 3 {
+						panic("boom")
+					}
+				}
+				return nil
+			})
+		}(i)
+	}
+	close(release)
+	wg.Wait()
+	if tx, works := s.commits.transactions.Load(), s.commits.works.Load(); works != writers || tx >= works {
+		t.Errorf("%d writers ran as %d pieces of work in %d transactions: no transaction was shared", writers, works, tx)
+	} else {
+		t.Logf("%d writers in %d transactions", writers, tx)
+	}
+	names := itemNames(t, s)
+	for i := 0; i < writers; i++ {
+		kept := names[fmt.Sprint("item", i)]
+		wantOK := i%4 == 0 || (i%4 == 3 && i%8 != 3)
+		if (errs[i] == nil) != wantOK {
+			t.Errorf("writer %d: err %v, want success %v", i, errs[i], wantOK)
+		}
+		if kept != (errs[i] == nil) {
+			t.Errorf("writer %d: err %v but its row kept = %v", i, errs[i], kept)
+		}
+	}
+}
+
+// TestGroupCommitCancelledBeforeItsTurn: work whose request was cancelled before it ran is
+// not started, and the caller hears the context's error.
+func TestGroupCommitCancelledBeforeItsTurn(t *testing.T) {
+	s := openCommitTest(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	hold := make(chan struct{})
+	go s.inTx(context.Background(), func(tx *gorm.DB) error { // occupies the committer
+		close(started)
+		<-hold
+		return nil
+	})
+	<-started
+	done := make(chan error, 1)
+	ran := false
+	go func() {
+		done <- s.inTx(ctx, func(tx *gorm.DB) error {
+			ran = true
+			return tx.Exec("INSERT INTO items (name) VALUES ('late')").Error
+		})
+	}()
+	for len(s.commits.jobs) == 0 { // queued behind the first
+		runtime.Gosched()
+	}
+	cancel()
+	close(hold)
+	if err := <-done; !errors.Is(err, context.Canceled) || ran {
+		t.Fatalf("cancelled work: err %v, ran %v", err, ran)
+	}
+	if itemNames(t, s)["late"] {
+		t.Fatal("cancelled work was stored")
+	}
+}
+
+// TestGroupCommitCloseDrains: closing the store finishes the work already queued, and work
+// submitted afterwards is refused.
+func TestGroupCommitCloseDrains(t *testing.T) {
+	s := openCommitTest(t)
+	const writers = 50
+	var wg sync.WaitGroup
+	errs := make([]error, writers)
+	for i := 0; i < writers; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			errs[i] = s.inTx(context.Background(), func(tx *gorm.DB) error {
+				return tx.Exec("INSERT INTO items (name) VALUES (?)", fmt.Sprint("item", i)).Error
+			})
+		}(i)
+	}
+	wg.Wait()
+	s.commits.close()
+	if err := s.inTx(context.Background(), func(tx *gorm.DB) error { return nil }); !errors.Is(err, ErrClosed) {
+		t.Fatalf("after close: %v", err)
+	}
+	names := itemNames(t, s)
+	for i, err := range errs {
+		if err != nil || !names[fmt.Sprint("item", i)] {
+			t.Errorf("writer %d: err %v, stored %v", i, err, names[fmt.Sprint("item", i)])
+		}
+	}
+}
