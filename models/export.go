@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -127,10 +128,10 @@ type exportArticle struct {
 }
 
 // StreamExport reads the annotations the filter selects in id order, size at a time by keyset
-// pagination on the id, and calls fn with each page (the last one may be short, never empty).
-// The page and its rows are reused for the next page: fn must not keep them. Memory is
-// therefore one page whatever the size of the export, and each page is one short query, so no
-// read transaction or snapshot stays open for the whole export.
+// pagination on the id, and calls fn with each page (the last one may be short, never empty),
+// in order, from the calling goroutine. Pages and their rows are reused: fn must not keep them
+// after it returns. Memory is therefore a few pages whatever the size of the export, and each page is one short query, so no read transaction or
+// snapshot stays open for the whole export.
 //
 // On SQLite the queries run without ctx's cancellation: github.com/mattn/go-sqlite3 starts a
 // goroutine for every row it returns under a cancellable context, which cost the export more
@@ -144,40 +145,133 @@ func (s *Store) StreamExport(ctx context.Context, f ExportFilter, size int, fn f
 	if s.dialect == "sqlite" {
 		qctx = context.WithoutCancel(ctx)
 	}
-	b := &ExportBatch{Rows: make([]ExportRow, 0, size), Regions: map[int64][]Region{}}
-	var after int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := s.exportPage(qctx, f, after, size, b); err != nil {
-			return err
-		}
-		if len(b.Rows) == 0 {
-			return nil
-		}
-		if err := s.acceptedRegionsInto(qctx, b.Rows, b.Regions); err != nil {
-			return err
-		}
-		if err := fn(b); err != nil {
-			return err
-		}
-		if len(b.Rows) < size {
-			return nil
-		}
-		after = b.Rows[len(b.Rows)-1].ID
+	// Pages are read ahead by exportReaders goroutines while fn writes the current one: a
+	// planner finds each page's last id in order (an id-only query, cheap beside reading the
+	// rows) and hands the page to a free reader, so the row queries (most of the work) and the
+	// encoding share the cores. Memory is exportReaders+1 pages.
+	type page struct {
+		b   *ExportBatch
+		err error
 	}
+	type job struct {
+		after, upTo int64 // the page is (after, upTo]; upTo 0 for the last page
+		b           *ExportBatch
+		out         chan page
+	}
+	jobs := make(chan job)
+	order := make(chan chan page, exportReaders) // the pages' answers, in page order
+	free := make(chan *ExportBatch, exportReaders+1)
+	for range exportReaders + 1 {
+		free <- &ExportBatch{Rows: make([]ExportRow, 0, size), Regions: map[int64][]Region{}}
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range exportReaders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				err := s.exportPage(qctx, f, j.after, j.upTo, size, j.b)
+				if err == nil && len(j.b.Rows) > 0 {
+					err = s.acceptedRegionsInto(qctx, j.b.Rows, j.b.Regions)
+				}
+				j.out <- page{b: j.b, err: err} // buffered: never waits
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() { // the planner
+		defer wg.Done()
+		defer close(order)
+		defer close(jobs)
+		var after int64
+		for {
+			var b *ExportBatch
+			select {
+			case b = <-free:
+			case <-stop:
+				return
+			}
+			out := make(chan page, 1)
+			select {
+			case order <- out:
+			case <-stop:
+				return
+			}
+			last, err := int64(0), ctx.Err()
+			if err == nil {
+				last, err = s.exportBoundary(qctx, f, after, size)
+			}
+			if err != nil {
+				out <- page{err: err}
+				return
+			}
+			select {
+			case jobs <- job{after: after, upTo: last, b: b, out: out}:
+			case <-stop:
+				return
+			}
+			if last == 0 {
+				return
+			}
+			after = last
+		}
+	}()
+	// Every goroutine has stopped touching the database and the pages when this returns.
+	defer func() {
+		close(stop)
+		for range order {
+		}
+		wg.Wait()
+	}()
+	for out := range order {
+		p := <-out
+		if p.err != nil {
+			return p.err
+		}
+		if len(p.b.Rows) > 0 {
+			if err := fn(p.b); err != nil {
+				return err
+			}
+		}
+		free <- p.b
+	}
+	return nil
 }
 
-// exportPage reads the page after the given id into b.Rows.
-func (s *Store) exportPage(ctx context.Context, f ExportFilter, after int64, size int, b *ExportBatch) error {
+// exportReaders is how many pages of an export are read at once.
+const exportReaders = 2
+
+// exportBoundary returns the id of the size-th row after the given id, or 0 if fewer rows
+// are left (the next page is the last).
+func (s *Store) exportBoundary(ctx context.Context, f ExportFilter, after int64, size int) (int64, error) {
+	q := s.db.WithContext(ctx).Table("annotations AS n")
+	if len(f.OutletIDs) > 0 || f.From != nil || f.To != nil {
+		q = q.Joins("JOIN articles a ON a.id = n.article_id")
+	}
+	var ids []int64
+	err := exportFilters(q, f).Where("n.id > ?", after).Order("n.id").Offset(size-1).Limit(1).Pluck("n.id", &ids).Error
+	if err != nil {
+		return 0, fmt.Errorf("export annotations after %d: %w", after, err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return ids[0], nil
+}
+
+// exportPage reads the page after the given id (up to upTo, if not 0) into b.Rows.
+func (s *Store) exportPage(ctx context.Context, f ExportFilter, after, upTo int64, size int, b *ExportBatch) error {
 	sqlite := s.dialect == "sqlite" && s.sqlitePacks(ctx)
 	cols := exportColumns
 	if sqlite {
 		cols = exportPackedSQLite
 	}
-	rows, err := s.streamQuery(ctx, f).Select(cols).
-		Where("n.id > ?", after).Order("n.id").Limit(size).Rows()
+	q := s.streamQuery(ctx, f).Select(cols).Where("n.id > ?", after)
+	if upTo > 0 {
+		q = q.Where("n.id <= ?", upTo)
+	}
+	rows, err := q.Order("n.id").Limit(size).Rows()
 	if err != nil {
 		return fmt.Errorf("export annotations after %d: %w", after, err)
 	}

@@ -1,6 +1,9 @@
 package models_test
 
 import (
+	"context"
+	"errors"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -73,5 +76,50 @@ func TestStreamExport(t *testing.T) {
 	stop := models.ErrNotFound
 	if err := s.StreamExport(ctx, models.ExportFilter{}, 2, func(*models.ExportBatch) error { calls++; return stop }); err != stop || calls != 1 {
 		t.Fatalf("the callback's error: %v after %d calls", err, calls)
+	}
+}
+
+// TestStreamExportReadAhead: pages are read ahead by several readers but reach the callback
+// in id order, whole; cancelling the request stops the export with the context's error, and
+// no reader is left running after StreamExport returns.
+func TestStreamExportReadAhead(t *testing.T) {
+	s, a, _, u, _ := scoreFixture(t)
+	var want []int64
+	for i := range 41 {
+		want = append(want, annotate(t, s, a.ID, u[i%2].ID, "speculation", i%20, i%20+3).ID)
+	}
+	before := runtime.NumGoroutine()
+	for _, size := range []int{1, 4, 41, 50} {
+		var got []int64
+		err := s.StreamExport(ctx, models.ExportFilter{}, size, func(p *models.ExportBatch) error {
+			if len(p.Rows) == 0 || len(p.Rows) > size {
+				t.Errorf("size %d: a page of %d rows", size, len(p.Rows))
+			}
+			for _, r := range p.Rows {
+				got = append(got, r.ID)
+			}
+			return nil
+		})
+		if err != nil || !slices.Equal(got, want) {
+			t.Fatalf("size %d: %v, ids %v, want %v", size, err, got, want)
+		}
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	pages := 0
+	err := s.StreamExport(cctx, models.ExportFilter{}, 4, func(p *models.ExportBatch) error {
+		if pages++; pages == 2 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) || pages > 2+3 { // at most the pages already read ahead
+		t.Fatalf("cancelled export: %v after %d pages", err, pages)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Fatalf("%d goroutines after the exports, %d before", n, before)
 	}
 }
