@@ -38,6 +38,7 @@ type writeJob struct {
 
 type groupCommitter struct {
 	db     *gorm.DB // the single-connection writer pool
+	ckpt   *walCheckpointer
 	jobs   chan *writeJob
 	mu     sync.RWMutex // held for reading while submitting; for writing to close
 	closed bool
@@ -46,8 +47,8 @@ type groupCommitter struct {
 	transactions, works atomic.Int64 // committed or rolled back transactions, and the work they ran
 }
 
-func newGroupCommitter(db *gorm.DB) *groupCommitter {
-	g := &groupCommitter{db: db, jobs: make(chan *writeJob, 4*maxBatch), exited: make(chan struct{})}
+func newGroupCommitter(db *gorm.DB, ckpt *walCheckpointer) *groupCommitter {
+	g := &groupCommitter{db: db, ckpt: ckpt, jobs: make(chan *writeJob, 4*maxBatch), exited: make(chan struct{})}
 	go g.run()
 	return g
 }
@@ -123,6 +124,12 @@ func (g *groupCommitter) commit(batch []*writeJob) {
 		}
 		return
 	}
+	// Checkpoints run beside the writer (checkpoint.go). Set on every transaction, so a
+	// connection the pool replaced after an error gets it too.
+	if err := tx.Exec("PRAGMA wal_autocheckpoint = 0").Error; err != nil {
+		abort(tx, live, fmt.Errorf("wal_autocheckpoint: %w", err))
+		return
+	}
 	results := make([]error, len(live))
 	if len(live) == 1 {
 		results[0] = runJob(tx, live[0])
@@ -154,6 +161,7 @@ func (g *groupCommitter) commit(batch []*writeJob) {
 	var end error
 	if ok {
 		end = tx.Commit().Error
+		g.ckpt.touch()
 	} else {
 		end = tx.Rollback().Error
 	}

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -155,4 +158,48 @@ func TestGroupCommitCloseDrains(t *testing.T) {
 			t.Errorf("writer %d: err %v, stored %v", i, err, names[fmt.Sprint("item", i)])
 		}
 	}
+}
+
+// TestWALCheckpointsBesideTheWriter: with automatic checkpoints off on the writer, the
+// background checkpointer still copies committed pages into the database file, and the log
+// is reused rather than growing with everything ever written.
+func TestWALCheckpointsBesideTheWriter(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(filepath.Join(dir, "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.writer().Exec("CREATE TABLE blobs (id INTEGER PRIMARY KEY, data TEXT)").Error; err != nil {
+		t.Fatal(err)
+	}
+	row := strings.Repeat("x", 4000)
+	size := func(name string) int64 {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			return 0
+		}
+		return fi.Size()
+	}
+	const rounds, perRound = 8, 500 // about 16 MB in all, 2 MB a round
+	var maxWAL int64
+	for r := 0; r < rounds; r++ {
+		for i := 0; i < perRound; i++ {
+			if err := s.inTx(context.Background(), func(tx *gorm.DB) error {
+				return tx.Exec("INSERT INTO blobs (data) VALUES (?)", row).Error
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(3 * checkpointEvery)
+		maxWAL = max(maxWAL, size("w.db-wal"))
+	}
+	written := int64(rounds * perRound * len(row))
+	if db := size("w.db"); db < written*9/10 {
+		t.Errorf("database file %d bytes after %d bytes written: the pages stayed in the log", db, written)
+	}
+	if maxWAL > written/2 {
+		t.Errorf("the log grew to %d bytes for %d bytes written: it is not being reused", maxWAL, written)
+	}
+	t.Logf("%d bytes written; database file %d bytes, largest log %d bytes", written, size("w.db"), maxWAL)
 }

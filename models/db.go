@@ -24,12 +24,13 @@ var migrations embed.FS
 // Store is the database behind the service. It holds no state of its own beyond the
 // connection pool, so several service processes can share one PostgreSQL database.
 type Store struct {
-	db      *gorm.DB
-	write   *gorm.DB        // SQLite: the single-connection pool for writes (see writer); nil on PostgreSQL
-	dialect string          // "sqlite" or "postgres"
-	hot     *hotStmts       // the hot read paths' prepared statements, on the reader pool (hot.go)
-	writes  *hotWrites      // the hot write path's prepared statements, on the writer pool (hotwrite.go)
-	commits *groupCommitter // SQLite: every transaction, batched on the writer (commit.go); nil on PostgreSQL
+	db          *gorm.DB
+	write       *gorm.DB         // SQLite: the single-connection pool for writes (see writer); nil on PostgreSQL
+	dialect     string           // "sqlite" or "postgres"
+	hot         *hotStmts        // the hot read paths' prepared statements, on the reader pool (hot.go)
+	writes      *hotWrites       // the hot write path's prepared statements, on the writer pool (hotwrite.go)
+	checkpoints *walCheckpointer // SQLite: WAL checkpoints beside the writer (checkpoint.go)
+	commits     *groupCommitter  // SQLite: every transaction, batched on the writer (commit.go); nil on PostgreSQL
 }
 
 // Dialect names the engine: "sqlite" or "postgres".
@@ -99,7 +100,8 @@ func Open(dsn string) (*Store, error) {
 		wdb.SetMaxOpenConns(1)
 		wdb.SetConnMaxIdleTime(5 * time.Minute)
 		st.write = w
-		st.commits = newGroupCommitter(w)
+		st.checkpoints = newWALCheckpointer(sqlDB)
+		st.commits = newGroupCommitter(w, st.checkpoints)
 		st.writes.db = wdb
 	}
 	return st, nil
@@ -155,6 +157,7 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	if s.commits != nil {
 		s.commits.close()
+		s.checkpoints.close()
 	}
 	s.hot.close()
 	s.writes.close()
