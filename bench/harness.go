@@ -269,17 +269,17 @@ func (r *Report) Text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "engine %s, %d CPUs, %s; %d outlets, %d articles, %d annotations, %d reviewers; %d clients, %d replicas\n",
 		r.Engine, r.CPUs, r.GoVersion, r.Scale.Outlets, r.Scale.Articles, r.Scale.Annotations, r.Scale.Reviewers, r.Clients, r.Replicas)
-	fmt.Fprintf(&b, "\nrealistic mix (%s):\n", r.Realistic.Elapsed.Round(time.Millisecond))
-	for _, o := range r.Realistic.Ops {
-		fmt.Fprintln(&b, "  "+o.String())
-	}
-	fmt.Fprintf(&b, "\nannotation creates only (%s):\n", r.CreateOnly.Elapsed.Round(time.Millisecond))
-	for _, o := range r.CreateOnly.Ops {
-		fmt.Fprintln(&b, "  "+o.String())
-	}
-	fmt.Fprintf(&b, "\narticle reads only (%s):\n", r.ReadOnly.Elapsed.Round(time.Millisecond))
-	for _, o := range r.ReadOnly.Ops {
-		fmt.Fprintln(&b, "  "+o.String())
+	for _, phase := range []struct {
+		title string
+		load  Load
+	}{{"realistic mix", r.Realistic}, {"annotation creates only", r.CreateOnly}, {"article reads only (each one request: text, annotations, regions)", r.ReadOnly}} {
+		if phase.load.Elapsed == 0 {
+			continue // skipped
+		}
+		fmt.Fprintf(&b, "\n%s (%s):\n", phase.title, phase.load.Elapsed.Round(time.Millisecond))
+		for _, o := range phase.load.Ops {
+			fmt.Fprintln(&b, "  "+o.String())
+		}
 	}
 	fmt.Fprintf(&b, "\nfloors:\n  %s\n  %s\n", r.InsertFloor, r.HandlerFloor)
 	fmt.Fprintf(&b, "\nratios: create/raw-insert %.2f, article-read/empty-handler %.3f, create/empty-handler %.3f\n",

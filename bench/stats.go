@@ -67,6 +67,10 @@ func Percentile(sorted []time.Duration, p float64) time.Duration {
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func (s OpStats) String() string {
-	return fmt.Sprintf("%-22s %8d ops %9.1f/s  p50 %7.2f ms  p95 %7.2f ms  p99 %7.2f ms  errors %d",
+	out := fmt.Sprintf("%-22s %8d ops %9.1f/s  p50 %7.2f ms  p95 %7.2f ms  p99 %7.2f ms  errors %d",
 		s.Name, s.Count, s.PerSecond, s.P50ms, s.P95ms, s.P99ms, s.Errors)
+	if s.FirstError != "" {
+		out += "\n      first error: " + s.FirstError
+	}
+	return out
 }
