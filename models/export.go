@@ -239,8 +239,9 @@ func (s *Store) StreamExport(ctx context.Context, f ExportFilter, size int, fn f
 	return nil
 }
 
-// exportReaders is how many pages of an export are read at once.
-const exportReaders = 2
+// exportReaders is how many pages of an export are read at once: on two cores, 3 readers
+// gave 242–245k rows/s against 195–210k for 2 and no more for 4 (20,000 articles).
+const exportReaders = 3
 
 // exportBoundary returns the id of the size-th row after the given id, or 0 if fewer rows
 // are left (the next page is the last).
