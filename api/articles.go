@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"net/http"
@@ -118,14 +119,13 @@ func (s *Server) getArticle(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	text, err := s.articleText(ctx, id)
+	cached, err := s.cachedArticleText(ctx, id)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	out := articleWithJSON{articleJSON: toArticleJSON(&v.Article, false)}
-	t := text.String()
-	out.Text = &t
+	text := cached.text
+	out := articleWithJSON{articleJSON: toArticleJSON(&v.Article, false)} // the text goes first, from the cache
 	out.Review = &reviewJSON{Status: reviewState(v.Review.CompletedAt != nil, v.Annotations), Assigned: v.Review.Assigned, CompletedAt: v.Review.CompletedAt}
 	if inc["annotations"] {
 		scope, err := annotationScope(u, v.Review.CompletedAt != nil, userID)
@@ -156,7 +156,12 @@ func (s *Server) getArticle(c *gin.Context) {
 		}
 		out.Regions = &list
 	}
-	c.JSON(http.StatusOK, out)
+	rest, err := json.Marshal(out)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	writeArticleJSON(c, cached.segment(), rest)
 }
 
 func (s *Server) createArticle(c *gin.Context) {

@@ -15,14 +15,26 @@ import (
 // article read and annotation write.
 type textCache struct {
 	mu     sync.Mutex
-	lru    *lru.LRU[int64, *annotate.Text]
+	lru    *lru.LRU[int64, *cachedText]
 	bytes  int
 	budget int
 }
 
+// cachedText is an article's text with, once an article read asked for it, the start of the
+// article's JSON answer, ready-compressed (articlegz.go).
+type cachedText struct {
+	text    *annotate.Text
+	segOnce sync.Once
+	seg     *textSegment
+}
+
+// size counts the text, its index and room for the JSON segment (the text escaped, and
+// compressed).
+func (t *cachedText) size() int { return t.text.Size() + 2*len(t.text.String()) }
+
 func newTextCache(budget int) *textCache {
 	c := &textCache{budget: budget}
-	l, err := lru.NewLRU[int64, *annotate.Text](1<<20, func(_ int64, t *annotate.Text) { c.bytes -= t.Size() })
+	l, err := lru.NewLRU[int64, *cachedText](1<<20, func(_ int64, t *cachedText) { c.bytes -= t.size() })
 	if err != nil {
 		panic(err) // only for a size <= 0
 	}
@@ -30,32 +42,34 @@ func newTextCache(budget int) *textCache {
 	return c
 }
 
-func (c *textCache) get(id int64) (*annotate.Text, bool) {
+func (c *textCache) get(id int64) (*cachedText, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.lru.Get(id)
 }
 
 // add keeps t, evicting the least recently used texts beyond the budget (a text larger than
-// the whole budget is not kept).
-func (c *textCache) add(id int64, t *annotate.Text) {
-	if t.Size() > c.budget {
-		return
+// the whole budget is not kept), and returns the entry now cached for id.
+func (c *textCache) add(id int64, t *cachedText) *cachedText {
+	if t.size() > c.budget {
+		return t
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.lru.Contains(id) {
-		return
+	if prev, ok := c.lru.Get(id); ok {
+		return prev
 	}
 	c.lru.Add(id, t)
-	c.bytes += t.Size()
+	c.bytes += t.size()
 	for c.bytes > c.budget {
 		c.lru.RemoveOldest()
 	}
+	return t
 }
 
-// articleText returns an article's indexed text, or models.ErrNotFound.
-func (s *Server) articleText(ctx context.Context, id int64) (*annotate.Text, error) {
+// cachedArticleText returns an article's cache entry, loading it on a miss, or
+// models.ErrNotFound.
+func (s *Server) cachedArticleText(ctx context.Context, id int64) (*cachedText, error) {
 	if t, ok := s.texts.get(id); ok {
 		return t, nil
 	}
@@ -63,7 +77,14 @@ func (s *Server) articleText(ctx context.Context, id int64) (*annotate.Text, err
 	if err != nil {
 		return nil, err
 	}
-	t := annotate.NewText(raw)
-	s.texts.add(id, t)
-	return t, nil
+	return s.texts.add(id, &cachedText{text: annotate.NewText(raw)}), nil
+}
+
+// articleText returns an article's indexed text, or models.ErrNotFound.
+func (s *Server) articleText(ctx context.Context, id int64) (*annotate.Text, error) {
+	t, err := s.cachedArticleText(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return t.text, nil
 }
