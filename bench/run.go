@@ -116,10 +116,10 @@ func Drive(ctx context.Context, corpus *Corpus, opt Options) Load {
 	for _, n := range opNames {
 		d.recs[n] = &Recorder{}
 	}
+	start := time.Now() // the phase's length: from here to the deadline, and past it for requests in flight
 	ctx, cancel := context.WithTimeout(ctx, opt.Duration)
 	defer cancel()
 	var wg sync.WaitGroup
-	start := time.Now()
 	for i := 0; i < opt.Clients; i++ {
 		wg.Add(1)
 		go func(i int) {
