@@ -65,6 +65,14 @@ type Ratios struct {
 // Errors counts failed requests over every load phase.
 func (r Report) Errors() int { return r.Realistic.Errors + r.CreateOnly.Errors + r.ReadOnly.Errors }
 
+// logWAL reports the size of SQLite's write-ahead log between phases: readers slow down as
+// it grows, and it grows when checkpoints cannot keep up.
+func (c Config) logWAL() {
+	if fi, err := os.Stat(c.DSN + "-wal"); err == nil {
+		c.logf("SQLite write-ahead log: %.1f MiB", float64(fi.Size())/(1<<20))
+	}
+}
+
 func (c Config) logf(format string, args ...any) {
 	if c.Log != nil {
 		fmt.Fprintf(c.Log, format+"\n", args...)
@@ -116,11 +124,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Realistic = Drive(ctx, corpus, opt)
 	}
 	opt.Researchers = 0
+	cfg.logWAL()
 	if !cfg.Skip["create"] {
 		opt.Mix = "create"
 		cfg.logf("annotation creates only: %d clients for %s", cfg.Clients, cfg.Duration)
 		rep.CreateOnly = Drive(ctx, corpus, opt)
 	}
+	cfg.logWAL()
 	if !cfg.Skip["read"] {
 		opt.Mix = "read"
 		cfg.logf("article reads only: %d clients for %s", cfg.Clients, cfg.Duration)

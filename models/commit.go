@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 
@@ -115,6 +116,9 @@ func (g *groupCommitter) commit(batch []*writeJob) {
 	if len(live) == 0 {
 		return
 	}
+	if g.ckpt.due() {
+		g.restartLog()
+	}
 	g.transactions.Add(1)
 	g.works.Add(int64(len(live)))
 	tx := g.db.WithContext(context.Background()).Begin()
@@ -172,6 +176,25 @@ func (g *groupCommitter) commit(batch []*writeJob) {
 		}
 		j.done <- err
 	}
+}
+
+// restartLog finishes a checkpoint on the writer between two transactions and waits, briefly,
+// for the readers of older snapshots to finish, so that the log starts over from its
+// beginning (see resetFrames). Readers are never blocked; writers wait in the queue, for as
+// long as the oldest reader's query at most, and never more than restartWait: a checkpoint
+// that cannot finish in time is left to the next one.
+func (g *groupCommitter) restartLog() {
+	var v, busy, frames, copied int64
+	// Pragmas are read as rows, not run with Exec: they answer a row, and a statement left
+	// stepped on a row stays in progress and keeps the next COMMIT from completing.
+	pragma := func(q string, dst ...any) {
+		if err := g.db.Raw(q).Row().Scan(dst...); err != nil {
+			slog.Warn("WAL checkpoint on the writer", "pragma", q, "err", err)
+		}
+	}
+	pragma(fmt.Sprintf("PRAGMA busy_timeout = %d", restartWait.Milliseconds()), &v)
+	pragma("PRAGMA wal_checkpoint(RESTART)", &busy, &frames, &copied)
+	pragma(fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeout.Milliseconds()), &v)
 }
 
 // runJob runs one caller's work with its request's values but not its cancellation.

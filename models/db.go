@@ -107,12 +107,15 @@ func Open(dsn string) (*Store, error) {
 	return st, nil
 }
 
+// busyTimeout is how long a SQLite connection waits for a lock before giving up.
+const busyTimeout = 10 * time.Second
+
 func sqliteDSN(path string) string {
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	return path + sep + "_journal_mode=WAL&_foreign_keys=1&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
+	return path + sep + fmt.Sprintf("_journal_mode=WAL&_foreign_keys=1&_busy_timeout=%d&_txlock=immediate&_synchronous=NORMAL", busyTimeout.Milliseconds())
 }
 
 // Migrate applies the embedded migrations of the store's dialect that have not run yet,
