@@ -17,6 +17,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/credence-project/credence/models"
 )
 
 // Keys of values the middleware puts on the gin context.
@@ -30,6 +32,20 @@ const (
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+}
+
+// storeMetrics exports the store's write counters (SQLite's group commit).
+func storeMetrics(reg *prometheus.Registry, store *models.Store) {
+	for _, c := range []struct {
+		name, help string
+		get        func(models.WriteStats) int64
+	}{
+		{"credence_sqlite_write_transactions_total", "SQLite write transactions run by the group committer.", func(w models.WriteStats) int64 { return w.Transactions }},
+		{"credence_sqlite_writes_total", "Callers' writes run in those transactions (writes per transaction is the mean batch).", func(w models.WriteStats) int64 { return w.Works }},
+		{"credence_sqlite_wal_restarts_total", "Times the writer started the write-ahead log over.", func(w models.WriteStats) int64 { return w.LogRestarts }},
+	} {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help}, func() float64 { return float64(c.get(store.WriteStats())) }))
+	}
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {

@@ -65,6 +65,7 @@ func New(cfg Config, store *models.Store, log *slog.Logger, reg *prometheus.Regi
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, store: store, log: log, metrics: newMetrics(reg)}
+	storeMetrics(reg, store)
 	s.reprint = NewReprintService(store, log)
 	s.texts = newTextCache(max(cfg.TextCacheBytes, 1<<20))
 	s.engine = s.routes(reg)

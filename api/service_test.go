@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -27,6 +28,40 @@ func TestMetricsCountRequests(t *testing.T) {
 	if !strings.Contains(string(r.Body), `credence_http_requests_total{method="GET",route="/api/v1/me",status="200"}`) {
 		t.Fatalf("metrics lack the request: %.500s", r.Body)
 	}
+}
+
+// TestMetricsCountWrites: on SQLite the group committer's transactions and the writes they
+// ran are exported, and an annotation create counts in both; on PostgreSQL, which runs
+// transactions side by side, the counters are there and stay at zero.
+func TestMetricsCountWrites(t *testing.T) {
+	e := newEnv(t)
+	value := func(name string) float64 {
+		t.Helper()
+		r := e.must("", "GET", "/metrics", nil, 200, nil)
+		for _, line := range strings.Split(string(r.Body), "\n") {
+			if v, ok := strings.CutPrefix(line, name+" "); ok {
+				f, err := strconv.ParseFloat(v, 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return f
+			}
+		}
+		t.Fatalf("no %s in the metrics", name)
+		return 0
+	}
+	art := e.article(e.outlet("O", nil, nil), "T", "Some words to annotate here.")
+	tx, writes := value("credence_sqlite_write_transactions_total"), value("credence_sqlite_writes_total")
+	e.must("reviewer", "POST", "/api/v1/articles/"+itoa(art)+"/annotations", map[string]any{"label": "opinion", "start": 0, "end": 4}, 201, nil)
+	after, afterWrites := value("credence_sqlite_write_transactions_total"), value("credence_sqlite_writes_total")
+	if e.store.Dialect() != "sqlite" {
+		if after != 0 || afterWrites != 0 {
+			t.Fatalf("PostgreSQL counted %v transactions and %v writes", after, afterWrites)
+		}
+	} else if after < tx+1 || afterWrites < writes+1 {
+		t.Fatal("the create was not counted")
+	}
+	value("credence_sqlite_wal_restarts_total")
 }
 
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {

@@ -46,6 +46,7 @@ type groupCommitter struct {
 	exited chan struct{}
 
 	transactions, works atomic.Int64 // committed or rolled back transactions, and the work they ran
+	restarts            atomic.Int64 // write-ahead log restarts (restartLog)
 }
 
 func newGroupCommitter(db *gorm.DB, ckpt *walCheckpointer) *groupCommitter {
@@ -194,7 +195,25 @@ func (g *groupCommitter) restartLog() {
 	}
 	pragma(fmt.Sprintf("PRAGMA busy_timeout = %d", restartWait.Milliseconds()), &v)
 	pragma("PRAGMA wal_checkpoint(RESTART)", &busy, &frames, &copied)
+	if busy == 0 {
+		g.restarts.Add(1)
+	}
 	pragma(fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeout.Milliseconds()), &v)
+}
+
+// WriteStats counts the store's write transactions on SQLite: Transactions committed or
+// rolled back by the group committer, the callers' Works they ran (Works/Transactions is the
+// mean batch), and LogRestarts, the times the writer started the write-ahead log over.
+type WriteStats struct {
+	Transactions, Works, LogRestarts int64
+}
+
+// WriteStats reports the group committer's counters; all zero on PostgreSQL.
+func (s *Store) WriteStats() WriteStats {
+	if s.commits == nil {
+		return WriteStats{}
+	}
+	return WriteStats{Transactions: s.commits.transactions.Load(), Works: s.commits.works.Load(), LogRestarts: s.commits.restarts.Load()}
 }
 
 // runJob runs one caller's work with its request's values but not its cancellation.
