@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -125,27 +126,36 @@ func (s *Server) listAnnotations(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
 	u := currentUser(c)
-	v, err := s.store.ArticleForReader(ctx, articleID, u.ID)
+	v, err := s.store.ArticleForReader(c.Request.Context(), articleID, u.ID)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if userID, err = annotationScope(u, v.Review.CompletedAt != nil, userID); err != nil {
-		fail(c, err)
-		return
-	}
-	as, more, err := s.store.ListAnnotations(ctx, models.AnnotationFilter{ArticleID: articleID, UserID: userID, Page: p})
+	out, more, err := s.visibleAnnotations(c.Request.Context(), u, v, userID, p)
 	if err != nil {
 		fail(c, err)
 		return
+	}
+	list(c, out, more, func(a annotationJSON) int64 { return a.ID })
+}
+
+// visibleAnnotations lists a page of the annotations u may see on the article of v (the
+// reader's view of it), narrowed to one reviewer's if userID is not 0.
+func (s *Server) visibleAnnotations(ctx context.Context, u *models.User, v *models.ReaderView, userID int64, p models.Page) ([]annotationJSON, bool, error) {
+	scope, err := annotationScope(u, v.Review.CompletedAt != nil, userID)
+	if err != nil {
+		return nil, false, err
+	}
+	as, more, err := s.store.ListAnnotations(ctx, models.AnnotationFilter{ArticleID: v.Article.ID, UserID: scope, Page: p})
+	if err != nil {
+		return nil, false, err
 	}
 	out := make([]annotationJSON, len(as))
 	for i := range as {
 		out[i] = toAnnotationJSON(&as[i])
 	}
-	list(c, out, more, func(a annotationJSON) int64 { return a.ID })
+	return out, more, nil
 }
 
 // annotationScope is the blind-review rule: whose annotations u may see on an article, given

@@ -124,35 +124,21 @@ func (s *Server) getArticle(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	text := cached.text
 	out := articleWithJSON{articleJSON: toArticleJSON(&v.Article, false)} // the text goes first, from the cache
 	out.Review = &reviewJSON{Status: reviewState(v.Review.CompletedAt != nil, v.Annotations), Assigned: v.Review.Assigned, CompletedAt: v.Review.CompletedAt}
 	if inc["annotations"] {
-		scope, err := annotationScope(u, v.Review.CompletedAt != nil, userID)
+		list, _, err := s.visibleAnnotations(ctx, u, v, userID, models.Page{Limit: math.MaxInt32})
 		if err != nil {
 			fail(c, err)
 			return
-		}
-		as, _, err := s.store.ListAnnotations(ctx, models.AnnotationFilter{ArticleID: id, UserID: scope, Page: models.Page{Limit: math.MaxInt32}})
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		list := make([]annotationJSON, len(as))
-		for i := range as {
-			list[i] = toAnnotationJSON(&as[i])
 		}
 		out.Annotations = &list
 	}
 	if inc["regions"] {
-		rs, err := s.store.ListRegions(ctx, id)
+		list, err := s.regionsJSON(ctx, id, cached.text)
 		if err != nil {
 			fail(c, err)
 			return
-		}
-		list := make([]regionJSON, len(rs))
-		for i := range rs {
-			list[i] = toRegionJSON(&rs[i], text)
 		}
 		out.Regions = &list
 	}

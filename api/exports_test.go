@@ -21,6 +21,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/credence-project/credence/annotate/score"
+	"github.com/credence-project/credence/models"
 )
 
 // webAnnotationSchema compiles testdata/web-annotation-collection.schema.json, written from
@@ -449,22 +450,7 @@ func TestExportEncoding(t *testing.T) {
 }
 
 // rebind turns ? placeholders into $n for PostgreSQL.
-func rebind(e *env, q string) string {
-	if e.store.Dialect() != "postgres" {
-		return q
-	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			fmt.Fprintf(&b, "$%d", n)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func rebind(e *env, q string) string { return models.Rebind(e.store.Dialect(), q) }
 
 // BenchmarkExportRows streams the whole annotation export of the generated corpus (see
 // benchCorpus) as JSONL and CSV and reports rows per second and the peak heap growth while it

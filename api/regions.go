@@ -61,16 +61,25 @@ func (s *Server) listRegions(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	rs, err := s.store.ListRegions(ctx, articleID)
+	out, err := s.regionsJSON(ctx, articleID, text)
 	if err != nil {
 		fail(c, err)
 		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": ""})
+}
+
+// regionsJSON lists an article's regions for the API.
+func (s *Server) regionsJSON(ctx context.Context, articleID int64, text *annotate.Text) ([]regionJSON, error) {
+	rs, err := s.store.ListRegions(ctx, articleID)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]regionJSON, len(rs))
 	for i := range rs {
 		out[i] = toRegionJSON(&rs[i], text)
 	}
-	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": ""})
+	return out, nil
 }
 
 // checkOrigin validates the credited outlet of a region of the given kind.

@@ -34,7 +34,7 @@ func (h *hotStmts) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st, ok := h.m.Load(q); ok {
 		return st.(*sql.Stmt), nil
 	}
-	st, err := h.db.PrepareContext(ctx, rebind(h.dialect, q))
+	st, err := h.db.PrepareContext(ctx, Rebind(h.dialect, q))
 	if err != nil {
 		return nil, err
 	}
@@ -49,9 +49,9 @@ func (h *hotStmts) close() {
 	})
 }
 
-// rebind turns ? placeholders into PostgreSQL's $1, $2, ... (the hot queries hold no
-// literal question marks).
-func rebind(dialect, q string) string {
+// Rebind turns the ? placeholders of q into PostgreSQL's $1, $2, ... for that dialect, and
+// leaves q alone for SQLite. q must hold no literal question marks.
+func Rebind(dialect, q string) string {
 	if dialect != "postgres" {
 		return q
 	}

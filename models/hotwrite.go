@@ -52,7 +52,7 @@ func (h *hotWrites) stmts(ctx context.Context) (*writeStmts, error) {
 		{&st.bump, "UPDATE articles SET data_version = data_version + 1 WHERE id = ?"},
 		{&st.audit, "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)"},
 	} {
-		s, err := h.db.PrepareContext(ctx, rebind(h.dialect, p.q))
+		s, err := h.db.PrepareContext(ctx, Rebind(h.dialect, p.q))
 		if err != nil {
 			for _, done := range []*sql.Stmt{st.replay, st.insert, st.review, st.bump, st.audit} {
 				if done != nil {
