@@ -116,13 +116,13 @@ async function main() {
 // wantsOthers: whether the page shows other reviewers' annotations (after completion, side by side).
 function wantsOthers() { return S.compareOn || !S.canWrite; }
 
-function loadLists({ others = wantsOthers() } = {}) {
-  const id = encodeURIComponent(S.articleId);
-  const who = others ? '' : `?user_id=${encodeURIComponent(S.user.id)}`;
-  return Promise.all([
-    allPages(`/articles/${id}/annotations${who}`),
-    allPages(`/articles/${id}/regions`).catch(() => []),
-  ]);
+// loadLists fetches the article again with its annotations and regions, in one request, and
+// keeps the reviewer's review status it carries.
+async function loadLists({ others = wantsOthers() } = {}) {
+  const who = others ? '' : `&user_id=${encodeURIComponent(S.user.id)}`;
+  const art = await api.get(`/articles/${encodeURIComponent(S.articleId)}?include=annotations,regions${who}`);
+  if (art.review) S.article.review = art.review;
+  return [art.annotations ?? [], art.regions ?? []];
 }
 
 async function loadAnnotationsAndRegions() {
@@ -149,8 +149,6 @@ function scheduleRefresh(ms) {
 async function refresh() {
   lastRefresh = Date.now();
   try {
-    const art = await api.get(`/articles/${encodeURIComponent(S.articleId)}`);
-    if (art.review) S.article.review = art.review;
     for (let i = 0; i < 3; i++) if (await loadAnnotationsAndRegions()) break;
     recompute();
     showReview();
