@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -24,6 +25,10 @@ import (
 // interrupts the connection, and SQLite answers an interrupted write by rolling back the whole
 // transaction, other callers' work included. Work whose request was cancelled before its turn
 // is not started.
+
+// maxRestartBackoff bounds the wait between attempts to start the log over while a reader
+// holds an old snapshot.
+const maxRestartBackoff = 30 * time.Second
 
 // maxBatch bounds the work in one transaction, so one commit's latency stays bounded.
 const maxBatch = 128
@@ -47,6 +52,11 @@ type groupCommitter struct {
 
 	transactions, works atomic.Int64 // committed or rolled back transactions, and the work they ran
 	restarts            atomic.Int64 // write-ahead log restarts (restartLog)
+	restartTries        atomic.Int64 // and attempts, including those readers held off
+
+	// Only the committer's goroutine touches these.
+	nextRestart time.Time     // no restart attempt before this
+	backoff     time.Duration // after a failed attempt: the wait before the next, doubling
 }
 
 func newGroupCommitter(db *gorm.DB, ckpt *walCheckpointer) *groupCommitter {
@@ -117,7 +127,7 @@ func (g *groupCommitter) commit(batch []*writeJob) {
 	if len(live) == 0 {
 		return
 	}
-	if g.ckpt.due() {
+	if time.Now().After(g.nextRestart) && g.ckpt.due() {
 		g.restartLog()
 	}
 	g.transactions.Add(1)
@@ -182,8 +192,10 @@ func (g *groupCommitter) commit(batch []*writeJob) {
 // restartLog finishes a checkpoint on the writer between two transactions and waits, briefly,
 // for the readers of older snapshots to finish, so that the log starts over from its
 // beginning (see resetFrames). Readers are never blocked; writers wait in the queue, for as
-// long as the oldest reader's query at most, and never more than restartWait: a checkpoint
-// that cannot finish in time is left to the next one.
+// long as the oldest reader's query at most, and never more than restartWait. A reader that
+// keeps its snapshot longer (a backup, a long scoring run) makes the attempt fail; the next
+// one then waits a second, then two, up to maxRestartBackoff, so that such a reader costs the
+// writers one short wait now and then instead of one on every transaction.
 func (g *groupCommitter) restartLog() {
 	var v, busy, frames, copied int64
 	// Pragmas are read as rows, not run with Exec: they answer a row, and a statement left
@@ -194,9 +206,15 @@ func (g *groupCommitter) restartLog() {
 		}
 	}
 	pragma(fmt.Sprintf("PRAGMA busy_timeout = %d", restartWait.Milliseconds()), &v)
+	g.restartTries.Add(1)
+	busy = 1
 	pragma("PRAGMA wal_checkpoint(RESTART)", &busy, &frames, &copied)
 	if busy == 0 {
 		g.restarts.Add(1)
+		g.backoff = 0
+	} else {
+		g.backoff = min(max(2*g.backoff, time.Second), maxRestartBackoff)
+		g.nextRestart = time.Now().Add(g.backoff)
 	}
 	pragma(fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeout.Milliseconds()), &v)
 }

@@ -239,3 +239,66 @@ func TestWALCheckpointsBesideTheWriter(t *testing.T) {
 	}
 	t.Logf("%d bytes written; database file %d bytes, largest log seen %d bytes", written, size("w.db"), maxWAL.Load())
 }
+
+// TestWALRestartBacksOffForALongReader: a reader that keeps an old snapshot (a backup, say)
+// holds the log; the writer's attempts to start it over then back off instead of costing
+// every transaction a wait, and resume once the reader is gone.
+func TestWALRestartBacksOffForALongReader(t *testing.T) {
+	defer func(n int64) { resetFrames = n }(resetFrames)
+	resetFrames = 64
+	s, err := Open(filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.writer().Exec("CREATE TABLE blobs (id INTEGER PRIMARY KEY, data TEXT)").Error; err != nil {
+		t.Fatal(err)
+	}
+	row := strings.Repeat("y", 400)
+	write := func(d time.Duration) (n int, slowest time.Duration) {
+		for end := time.Now().Add(d); time.Now().Before(end); n++ {
+			start := time.Now()
+			if err := s.inTx(ctx, func(tx *gorm.DB) error { return tx.Exec("INSERT INTO blobs (data) VALUES (?)", row).Error }); err != nil {
+				t.Fatal(err)
+			}
+			slowest = max(slowest, time.Since(start))
+		}
+		return n, slowest
+	}
+	write(200 * time.Millisecond)
+
+	sqlDB, err := s.SQLDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader, err := sqlDB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var count int64
+	if _, err := reader.ExecContext(ctx, "BEGIN DEFERRED"); err != nil {
+		t.Fatal(err)
+	}
+	if err := reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM blobs").Scan(&count); err != nil {
+		t.Fatal(err)
+	}
+	triesBefore := s.commits.restartTries.Load()
+	n, slowest := write(2500 * time.Millisecond)
+	tries := s.commits.restartTries.Load() - triesBefore
+	t.Logf("%d writes beside the long reader, slowest %s, %d restart attempts", n, slowest, tries)
+	if tries > 3 {
+		t.Errorf("%d restart attempts in 2.5 s beside a reader that holds the log: no back-off", tries)
+	}
+	if _, err := reader.ExecContext(ctx, "COMMIT"); err != nil {
+		t.Fatal(err)
+	}
+	reader.Close()
+	restarts := s.commits.restarts.Load()
+	for deadline := time.Now().Add(5 * time.Second); s.commits.restarts.Load() == restarts && time.Now().Before(deadline); {
+		write(50 * time.Millisecond)
+	}
+	if s.commits.restarts.Load() == restarts {
+		t.Error("the log was not started over after the reader finished")
+	}
+}
