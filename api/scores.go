@@ -654,18 +654,28 @@ type periodRow struct {
 	score.OutletRow
 }
 
+// lockedCorpus returns the scored corpus for q, locked: the caller unlocks it. On an error it
+// has answered the request and returns false.
+func (s *Server) lockedCorpus(c *gin.Context, q scoreQuery) (*scoreCorpus, bool) {
+	corpus, err := s.scores().corpus(c.Request.Context(), q.excluded)
+	if err != nil {
+		fail(c, err)
+		return nil, false
+	}
+	corpus.mu.Lock()
+	return corpus, true
+}
+
 // outletScores answers GET /api/v1/scores/outlets.
 func (s *Server) outletScores(c *gin.Context) {
 	q, ok := parseScoreQuery(c)
 	if !ok {
 		return
 	}
-	corpus, err := s.scores().corpus(c.Request.Context(), q.excluded)
-	if err != nil {
-		fail(c, err)
+	corpus, ok := s.lockedCorpus(c, q)
+	if !ok {
 		return
 	}
-	corpus.mu.Lock()
 	var rows []periodRow
 	if q.byMonth {
 		rows = corpus.monthRows(q)
@@ -758,12 +768,10 @@ func (s *Server) articleScores(c *gin.Context) {
 	if !ok {
 		return
 	}
-	corpus, err := s.scores().corpus(c.Request.Context(), q.excluded)
-	if err != nil {
-		fail(c, err)
+	corpus, ok := s.lockedCorpus(c, q)
+	if !ok {
 		return
 	}
-	corpus.mu.Lock()
 	var picked []*scoreEntry
 	more := false
 	for _, id := range corpus.ids {
@@ -831,12 +839,10 @@ func (s *Server) reviewerScores(c *gin.Context) {
 	if !ok {
 		return
 	}
-	corpus, err := s.scores().corpus(c.Request.Context(), q.excluded)
-	if err != nil {
-		fail(c, err)
+	corpus, ok := s.lockedCorpus(c, q)
+	if !ok {
 		return
 	}
-	corpus.mu.Lock()
 	key := fmt.Sprintf("reviewers|%v|%v", q.dates.from, q.dates.to)
 	rows := corpus.derive(key, func() any { return score.ReviewerRollUp(corpus.results(q.dates)) }).([]score.ReviewerRow)
 	meta := scoreMeta(corpus, q)
@@ -888,12 +894,10 @@ func (s *Server) agreementScores(c *gin.Context) {
 		fail(c, fieldErr(http.StatusBadRequest, "bad_format", "format", "the agreement is one object; format must be json"))
 		return
 	}
-	corpus, err := s.scores().corpus(c.Request.Context(), q.excluded)
-	if err != nil {
-		fail(c, err)
+	corpus, ok := s.lockedCorpus(c, q)
+	if !ok {
 		return
 	}
-	corpus.mu.Lock()
 	key := fmt.Sprintf("agreement|%v|%v", q.dates.from, q.dates.to)
 	out := corpus.derive(key, func() any {
 		results := corpus.results(q.dates)
