@@ -1,0 +1,147 @@
+// The reviewer's review of the article: its status, marking it done and reopening it, the
+// side-by-side view of other reviewers' annotations (blind review: only once done), and
+// fetching the article's lists again when something may have changed.
+
+import { api } from '../api.js';
+import { h, announce, formatDate } from '../dom.js';
+import { TextView } from '../textview.js';
+import {
+  S, el, redraw, isMine, setLists, setReview, setCompare, reviewStatus,
+} from './state.js';
+import { toast, signedOut } from './ui.js';
+import { decorate } from './decorate.js';
+
+/** wantsOthers: whether the page shows other reviewers' annotations (after completion, side by side). */
+function wantsOthers() { return S.compareOn || !S.canWrite; }
+
+/**
+ * loadLists fetches the article again with its annotations and regions, in one request, and
+ * keeps the reviewer's review status it carries.
+ */
+async function loadLists({ others = wantsOthers() } = {}) {
+  const who = others ? '' : `&user_id=${encodeURIComponent(S.user.id)}`;
+  const art = await api.get(`/articles/${encodeURIComponent(S.articleId)}?include=annotations,regions${who}`);
+  if (art.review) setReview(art.review);
+  return [art.annotations ?? [], art.regions ?? []];
+}
+
+async function loadAnnotationsAndRegions() {
+  const gen = S.generation;
+  const lists = await loadLists();
+  if (gen !== S.generation) return false; // a save landed meanwhile: this answer may be stale
+  setLists(lists);
+  return true;
+}
+
+let refreshTimer = null;
+let lastRefresh = 0;
+
+export function scheduleRefresh(ms) {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(refresh, ms);
+}
+
+/** sinceRefresh is how long ago the lists were last fetched, in milliseconds. */
+export function sinceRefresh() { return Date.now() - lastRefresh; }
+
+export async function refresh() {
+  lastRefresh = Date.now();
+  try {
+    for (let i = 0; i < 3; i++) if (await loadAnnotationsAndRegions()) break;
+    redraw();
+    showReview();
+  } catch (e) {
+    if (e.status === 401) signedOut(e);
+  }
+}
+
+export function showReview({ deferCompare = false } = {}) {
+  const st = reviewStatus();
+  const done = st === 'completed';
+  el('review-status').textContent = done
+    ? `Done${S.article.review?.completed_at ? ` on ${formatDate(S.article.review.completed_at)}` : ''}.`
+    : st === 'in_progress' ? 'In progress. Other reviewers’ annotations stay hidden until you mark it done.' : 'Not started. Other reviewers’ annotations stay hidden until you mark it done.';
+  el('mark-done').hidden = done || !S.canWrite;
+  el('reopen').hidden = !done || !S.canWrite;
+  const canCompare = done || !S.canWrite;
+  el('compare-toggle').disabled = !canCompare;
+  el('compare-hint').hidden = canCompare;
+  el('compare-toggle').checked = canCompare && S.compareOn;
+  if (deferCompare && canCompare && S.compareOn) {
+    // Drawn right after the reviewer's own pane is ready for selection.
+    el('compare').hidden = false;
+    el('panes').classList.add('side-by-side');
+    return;
+  }
+  showCompare(canCompare && S.compareOn);
+}
+
+export function showCompare(on) {
+  el('compare').hidden = !on;
+  el('panes').classList.toggle('side-by-side', on);
+  if (on && !S.compareView) {
+    S.compareView = new TextView(el('compare-text'), S.text, { decorate });
+    redraw();
+    performance.mark('credence-compare-drawn');
+  } else if (!on && S.compareView) {
+    S.compareView = null;
+    el('compare-text').replaceChildren();
+  }
+}
+
+/** toggleCompare is the side-by-side checkbox: fetch the other reviewers' annotations when on. */
+export async function toggleCompare(on) {
+  setCompare(on);
+  showCompare(on);
+  if (on) await refresh();
+}
+
+export function renderCompareChoices() {
+  const sel = el('compare-who');
+  const others = new Map();
+  for (const r of S.ann.values()) if (!isMine(r)) others.set(String(r.user_id), r.user_name || `Reviewer ${r.user_id}`);
+  const want = ['all', ...others.keys()].join('|');
+  if (sel.dataset.options === want) return;
+  sel.dataset.options = want;
+  sel.replaceChildren(h('option', { value: 'all', text: `All other reviewers (${others.size})` }),
+    ...[...others].map(([id, name]) => h('option', { value: id, text: name })));
+  sel.value = others.has(S.compareWho) ? S.compareWho : 'all';
+}
+
+async function waitForSaves(ms) {
+  const until = Date.now() + ms;
+  while (S.outbox.ops.length && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  return S.outbox.ops.length === 0;
+}
+
+export async function markDone() {
+  const btn = el('mark-done');
+  btn.disabled = true;
+  try {
+    if (!(await waitForSaves(10000))) {
+      toast('Some changes are not saved yet; the article can be marked done once they are.');
+      return;
+    }
+    const res = await api.post(`/articles/${encodeURIComponent(S.articleId)}/complete`);
+    setReview({ status: 'completed', completed_at: res?.completed_at });
+    announce('Marked done. Other reviewers’ annotations can now be shown.');
+    await refresh();
+    el('compare-toggle').focus();
+  } catch (e) {
+    toast(`Could not mark the article done: ${e.message}`);
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+export async function reopen() {
+  try {
+    await api.del(`/articles/${encodeURIComponent(S.articleId)}/complete`);
+    setReview({ status: 'in_progress' });
+    setCompare(false, { remember: false });
+    await refresh();
+    announce('Reopened');
+  } catch (e) {
+    toast(`Could not reopen: ${e.message}`);
+  }
+}
