@@ -27,6 +27,8 @@ const (
 	CodeInvalidSpan   = "invalid_span"   // start/end outside the text or empty (422)
 	CodeQuoteMismatch = "quote_mismatch" // exact differs from text[start:end] (422)
 	CodeBadRequest    = "bad_request"    // malformed input (400)
+	CodeUnknownOutlet = "unknown_outlet" // an outlet id, name, alias or domain that names none (422)
+	CodeTooLarge      = "too_large"      // an input over its size limit (413; per line in an import report)
 )
 
 // Errorf builds an *Error with a formatted message.

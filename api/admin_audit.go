@@ -67,15 +67,14 @@ func (s *Server) ExportAudit(ctx context.Context, w io.Writer, format string, f 
 }
 
 // exportAudit downloads the audit trail (GET /api/v1/exports/audit?format=csv|jsonl).
-func (s *Server) exportAudit(c *gin.Context) {
+func (s *Server) exportAudit(c *gin.Context) error {
 	format := c.DefaultQuery("format", "jsonl")
 	if format != "csv" && format != "jsonl" {
-		fail(c, fieldErr(http.StatusBadRequest, "bad_request", "format", "format must be csv or jsonl"))
-		return
+		return fieldErr(CodeBadRequest, "format", "format must be csv or jsonl")
 	}
-	actor, ok := queryID(c, "actor_id")
-	if !ok {
-		return
+	actor, err := queryID(c, "actor_id")
+	if err != nil {
+		return err
 	}
 	ct, ext := "application/x-ndjson", "jsonl"
 	if format == "csv" {
@@ -87,10 +86,10 @@ func (s *Server) exportAudit(c *gin.Context) {
 	if err := s.ExportAudit(c.Request.Context(), c.Writer, format, models.AuditFilter{Entity: c.Query("entity"), ActorID: actor}); err != nil {
 		if !c.Writer.Written() {
 			c.Header("Content-Disposition", "")
-			fail(c, err)
-			return
+			return err
 		}
 		// The status is sent; the download ends short and the log says why.
 		s.log.ErrorContext(c.Request.Context(), "audit export failed", "err", err, "request_id", c.GetString(ctxRequestID))
 	}
+	return nil
 }

@@ -200,7 +200,7 @@ func (s *Server) importItem(ctx context.Context, actor int64, it annotate.Import
 		case errors.As(err, &de):
 			res.Code, res.Message, res.Field = de.Code, de.Message, de.Field
 		case errors.As(err, &ae):
-			res.Code, res.Message, res.Field = ae.Code, ae.Message, ae.Field
+			res.Code, res.Message, res.Field = string(ae.Code), ae.Message, ae.Field
 		default:
 			return res, fmt.Errorf("import line %d: %w", it.Line, err)
 		}
@@ -283,7 +283,7 @@ func ndjsonItems(br *bufio.Reader, readErr *error) iter.Seq[annotate.ImportItem]
 			line, err := readLine(br, MaxImportLine)
 			switch {
 			case errors.Is(err, errLineTooLong):
-				if !yield(annotate.ImportItem{Line: n, Err: annotate.Errorf("too_large", "", "line is longer than %d bytes", MaxImportLine)}) {
+				if !yield(annotate.ImportItem{Line: n, Err: annotate.Errorf(annotate.CodeTooLarge, "", "line is longer than %d bytes", MaxImportLine)}) {
 					return
 				}
 			case err != nil && !errors.Is(err, io.EOF):
@@ -329,33 +329,31 @@ func importOptions(c *gin.Context, dryRun bool) ImportOptions {
 }
 
 // importUpload stores the articles of an upload (POST /api/v1/articles/import).
-func (s *Server) importUpload(c *gin.Context) { s.runImport(c, false) }
+func (s *Server) importUpload(c *gin.Context) error { return s.runImport(c, false) }
 
 // importPreview says per article what importing the upload would do, storing nothing.
-func (s *Server) importPreview(c *gin.Context) { s.runImport(c, true) }
+func (s *Server) importPreview(c *gin.Context) error { return s.runImport(c, true) }
 
 // runImport answers with the report as JSON, or, when the client accepts
 // application/x-ndjson, streams progress lines ({"progress": …}) while it works and ends with
 // {"result": …} or {"error": …}, so a page can show how far a large import has got.
-func (s *Server) runImport(c *gin.Context, dryRun bool) {
+func (s *Server) runImport(c *gin.Context, dryRun bool) error {
 	opt := importOptions(c, dryRun)
 	ctx := c.Request.Context()
 	if !strings.Contains(c.GetHeader("Accept"), "application/x-ndjson") {
 		rep, err := s.ImportFile(ctx, c.Request.Body, opt, currentUser(c).ID, nil)
 		if err != nil {
-			fail(c, importFailure(err, rep))
-			return
+			return importFailure(err, rep)
 		}
 		c.JSON(http.StatusOK, rep)
-		return
+		return nil
 	}
 	// HTTP/1.1 servers (and the compressing writer) cannot answer while the body is still
 	// arriving, so the body is spooled to a file first; the browser shows the upload's own
 	// progress meanwhile, and this response the progress of the work.
 	spool, err := os.CreateTemp("", "credence-import-*")
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	defer os.Remove(spool.Name())
 	defer spool.Close()
@@ -364,8 +362,7 @@ func (s *Server) runImport(c *gin.Context, dryRun bool) {
 		_, err = spool.Seek(0, io.SeekStart)
 	}
 	if err != nil {
-		fail(c, importFailure(err, ImportReport{DryRun: dryRun}))
-		return
+		return importFailure(err, ImportReport{DryRun: dryRun})
 	}
 	c.Header("Content-Type", "application/x-ndjson")
 	c.Header("Cache-Control", "no-store")
@@ -385,16 +382,17 @@ func (s *Server) runImport(c *gin.Context, dryRun bool) {
 	})
 	if err != nil {
 		emit(gin.H{"error": toAPIError(c, importFailure(err, rep))})
-		return
+		return nil
 	}
 	emit(gin.H{"result": rep})
+	return nil
 }
 
 // importFailure explains an import that stopped: a body over the limit says how much was stored.
 func importFailure(err error, rep ImportReport) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		e := errf(http.StatusRequestEntityTooLarge, "too_large", "the import is larger than %d bytes; split it (the first %d articles were stored)", mbe.Limit, rep.Created)
+		e := errf(CodeTooLarge, "the import is larger than %d bytes; split it (the first %d articles were stored)", mbe.Limit, rep.Created)
 		if rep.DryRun || rep.Created == 0 {
 			e.Message = fmt.Sprintf("the import is larger than %d bytes; split it (nothing was stored)", mbe.Limit)
 		}

@@ -51,50 +51,43 @@ type annotationRequest struct {
 	Source  *annotate.Source `json:"source"`
 }
 
-func (s *Server) createAnnotation(c *gin.Context) {
-	articleID, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) createAnnotation(c *gin.Context) error {
+	articleID, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	var req annotationRequest
-	if !bind(c, &req) {
-		return
+	if err := bind(c, &req); err != nil {
+		return err
 	}
 	ctx := c.Request.Context()
 	text, err := s.articleText(ctx, articleID)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if req.Label == nil {
-		fail(c, annotate.Errorf(annotate.CodeInvalidLabel, "label", "label is required"))
-		return
+		return annotate.Errorf(annotate.CodeInvalidLabel, "label", "label is required")
 	}
 	if req.Start == nil || req.End == nil {
-		fail(c, annotate.Errorf(annotate.CodeInvalidSpan, "start", "start and end are required"))
-		return
+		return annotate.Errorf(annotate.CodeInvalidSpan, "start", "start and end are required")
 	}
 	label, err := annotate.ParseLabel(*req.Label)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	q, err := text.Anchor(*req.Start, *req.End, req.Exact)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	note := ""
 	if req.Note != nil {
 		note = *req.Note
 	}
 	if err := annotate.CheckNote(note); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if err := annotate.CheckSource(req.Source); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	u := currentUser(c)
 	a := &models.Annotation{ArticleID: articleID, UserID: u.ID, Label: string(label), Start: *req.Start, End: *req.End,
@@ -104,40 +97,39 @@ func (s *Server) createAnnotation(c *gin.Context) {
 	}
 	a.IdempotencyKey = idempotencyKey(c)
 	if err := s.store.CreateAnnotation(ctx, a); err != nil && !errors.Is(err, models.ErrReplayed) {
-		fail(c, err)
-		return
+		return err
 	}
 	a.UserName = u.Name
 	c.JSON(http.StatusCreated, toAnnotationJSON(a))
+	return nil
 }
 
 // listAnnotations returns an article's annotations. Review is blind: a reviewer who has not
 // finished the article sees only their own.
-func (s *Server) listAnnotations(c *gin.Context) {
-	articleID, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) listAnnotations(c *gin.Context) error {
+	articleID, err := pathID(c)
+	if err != nil {
+		return err
 	}
-	p, ok := page(c)
-	if !ok {
-		return
+	p, err := page(c)
+	if err != nil {
+		return err
 	}
-	userID, ok := queryID(c, "user_id")
-	if !ok {
-		return
+	userID, err := queryID(c, "user_id")
+	if err != nil {
+		return err
 	}
 	u := currentUser(c)
 	v, err := s.store.ArticleForReader(c.Request.Context(), articleID, u.ID)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	out, more, err := s.visibleAnnotations(c.Request.Context(), u, v, userID, p)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	list(c, out, more, func(a annotationJSON) int64 { return a.ID })
+	return nil
 }
 
 // visibleAnnotations lists a page of the annotations u may see on the article of v (the
@@ -166,65 +158,59 @@ func annotationScope(u *models.User, completed bool, userID int64) (int64, error
 		return userID, nil
 	}
 	if userID != 0 {
-		return 0, errf(http.StatusForbidden, "blind_review", "other reviewers' annotations are hidden until you mark the article done")
+		return 0, errf(CodeBlindReview, "other reviewers' annotations are hidden until you mark the article done")
 	}
 	return u.ID, nil
 }
 
 // ownAnnotation loads an annotation the current user may change: their own, or any for an admin.
-func (s *Server) ownAnnotation(c *gin.Context) (*models.Annotation, bool) {
-	id, ok := pathID(c)
-	if !ok {
-		return nil, false
+func (s *Server) ownAnnotation(c *gin.Context) (*models.Annotation, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, err
 	}
 	a, err := s.store.Annotation(c.Request.Context(), id)
 	if err != nil {
-		fail(c, err)
-		return nil, false
+		return nil, err
 	}
 	u := currentUser(c)
 	if a.UserID != u.ID && u.Role != annotate.RoleAdmin {
-		fail(c, errf(http.StatusForbidden, "forbidden", "only the annotation's author or an admin may change it"))
-		return nil, false
+		return nil, errf(CodeForbidden, "only the annotation's author or an admin may change it")
 	}
-	return a, true
+	return a, nil
 }
 
-func (s *Server) updateAnnotation(c *gin.Context) {
-	a, ok := s.ownAnnotation(c)
-	if !ok {
-		return
+func (s *Server) updateAnnotation(c *gin.Context) error {
+	a, err := s.ownAnnotation(c)
+	if err != nil {
+		return err
 	}
 	var req annotationRequest
-	if !bind(c, &req) {
-		return
+	if err := bind(c, &req); err != nil {
+		return err
 	}
 	if req.Version == nil {
-		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "version", "version is required: send the version you read"))
-		return
+		return fieldErr(CodeInvalid, "version", "version is required: send the version you read")
 	}
 	p := models.AnnotationPatch{Version: *req.Version, Note: req.Note}
 	if req.Label != nil {
 		l, err := annotate.ParseLabel(*req.Label)
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		ls := string(l)
 		p.Label = &ls
 	}
 	if req.Note != nil {
 		if err := annotate.CheckNote(*req.Note); err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 	}
 	if req.Source != nil {
 		empty := *req.Source == annotate.Source{}
 		if !empty {
 			if err := annotate.CheckSource(req.Source); err != nil {
-				fail(c, err)
-				return
+				return err
 			}
 		}
 		p.SourceText, p.SourceURL = &req.Source.Text, &req.Source.URL
@@ -239,37 +225,35 @@ func (s *Server) updateAnnotation(c *gin.Context) {
 		}
 		text, err := s.articleText(c.Request.Context(), a.ArticleID)
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		q, err := text.Anchor(start, end, req.Exact)
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		p.Start, p.End, p.Exact, p.Prefix, p.Suffix = &start, &end, &q.Exact, &q.Prefix, &q.Suffix
 	}
 	out, err := s.store.UpdateAnnotation(c.Request.Context(), currentUser(c).ID, a.ID, p)
 	if err != nil {
-		if e := toAPIError(c, err); e.Code == "version_conflict" {
-			cur, _ := s.store.Annotation(c.Request.Context(), a.ID)
-			c.AbortWithStatusJSON(e.Status, gin.H{"error": e, "current": toAnnotationJSON(cur)})
-			return
+		if errors.Is(err, models.ErrVersionConflict) {
+			if cur, cerr := s.store.Annotation(c.Request.Context(), a.ID); cerr == nil {
+				return versionConflict(resourceName(c), toAnnotationJSON(cur))
+			}
 		}
-		fail(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, toAnnotationJSON(out))
+	return nil
 }
 
-func (s *Server) deleteAnnotation(c *gin.Context) {
-	a, ok := s.ownAnnotation(c)
-	if !ok {
-		return
+func (s *Server) deleteAnnotation(c *gin.Context) error {
+	a, err := s.ownAnnotation(c)
+	if err != nil {
+		return err
 	}
 	if err := s.store.DeleteAnnotation(c.Request.Context(), currentUser(c).ID, a.ID); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }

@@ -67,25 +67,25 @@ func (s *Server) reviewStatus(ctx context.Context, r *models.Review) (reviewJSON
 	return reviewJSON{Status: reviewState(r.CompletedAt != nil, n), Assigned: r.Assigned, CompletedAt: r.CompletedAt}, nil
 }
 
-func (s *Server) listArticles(c *gin.Context) {
-	p, ok := page(c)
-	if !ok {
-		return
+func (s *Server) listArticles(c *gin.Context) error {
+	p, err := page(c)
+	if err != nil {
+		return err
 	}
-	outlet, ok := queryID(c, "outlet_id")
-	if !ok {
-		return
+	outlet, err := queryID(c, "outlet_id")
+	if err != nil {
+		return err
 	}
 	as, more, err := s.store.ListArticles(c.Request.Context(), models.ArticleFilter{OutletID: outlet, Page: p})
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	out := make([]articleJSON, len(as))
 	for i := range as {
 		out[i] = toArticleJSON(&as[i], false)
 	}
 	list(c, out, more, func(a articleJSON) int64 { return a.ID })
+	return nil
 }
 
 // articleWithJSON is an article as the workspace opens it: with what ?include= asked for.
@@ -99,68 +99,64 @@ type articleWithJSON struct {
 // ?include=annotations,regions it also carries every annotation the reader may see (the same
 // set as GET /articles/{id}/annotations, narrowed by ?user_id=) and the article's regions,
 // so the workspace opens an article in one request.
-func (s *Server) getArticle(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) getArticle(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
-	inc, ok := includes(c, "annotations", "regions")
-	if !ok {
-		return
+	inc, err := includes(c, "annotations", "regions")
+	if err != nil {
+		return err
 	}
-	userID, ok := queryID(c, "user_id")
-	if !ok {
-		return
+	userID, err := queryID(c, "user_id")
+	if err != nil {
+		return err
 	}
 	ctx := c.Request.Context()
 	u := currentUser(c)
 	v, err := s.store.ArticleForReader(ctx, id, u.ID)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	cached, err := s.cachedArticleText(ctx, id)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	out := articleWithJSON{articleJSON: toArticleJSON(&v.Article, false)} // the text goes first, from the cache
 	out.Review = &reviewJSON{Status: reviewState(v.Review.CompletedAt != nil, v.Annotations), Assigned: v.Review.Assigned, CompletedAt: v.Review.CompletedAt}
 	if inc["annotations"] {
 		list, _, err := s.visibleAnnotations(ctx, u, v, userID, models.Page{Limit: math.MaxInt32})
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		out.Annotations = &list
 	}
 	if inc["regions"] {
 		list, err := s.regionsJSON(ctx, id, cached.text)
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		out.Regions = &list
 	}
 	rest, err := json.Marshal(out)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	writeArticleJSON(c, cached.segment(), rest)
+	return nil
 }
 
-func (s *Server) createArticle(c *gin.Context) {
+func (s *Server) createArticle(c *gin.Context) error {
 	var in annotate.ArticleInput
-	if !bind(c, &in) {
-		return
+	if err := bind(c, &in); err != nil {
+		return err
 	}
 	a, err := s.CreateArticle(c.Request.Context(), currentUser(c).ID, in)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusCreated, toArticleJSON(a, true))
+	return nil
 }
 
 // CreateArticle validates, normalises and stores one article, resolving its outlet by id,
@@ -191,7 +187,7 @@ func (s *Server) resolveOutlet(ctx context.Context, in *annotate.ArticleInput) (
 	case in.OutletID > 0:
 		if _, err := s.store.Outlet(ctx, in.OutletID); err != nil {
 			if errors.Is(err, models.ErrNotFound) {
-				return 0, annotate.Errorf("unknown_outlet", "outlet_id", "no outlet with id %d", in.OutletID)
+				return 0, annotate.Errorf(annotate.CodeUnknownOutlet, "outlet_id", "no outlet with id %d", in.OutletID)
 			}
 			return 0, err
 		}
@@ -199,15 +195,15 @@ func (s *Server) resolveOutlet(ctx context.Context, in *annotate.ArticleInput) (
 	case in.Outlet != "":
 		id, err := s.store.ResolveOutlet(ctx, in.Outlet)
 		if errors.Is(err, models.ErrNotFound) {
-			return 0, annotate.Errorf("unknown_outlet", "outlet", "no outlet has the name, alias or domain %q", in.Outlet)
+			return 0, annotate.Errorf(annotate.CodeUnknownOutlet, "outlet", "no outlet has the name, alias or domain %q", in.Outlet)
 		}
 		return id, err
 	case in.URL != "":
 		id, err := s.store.ResolveDomain(ctx, in.URLHost())
 		if errors.Is(err, models.ErrNotFound) {
-			return 0, annotate.Errorf("unknown_outlet", "outlet", "no outlet given, and no outlet has the domain %q of the url", in.URLHost())
+			return 0, annotate.Errorf(annotate.CodeUnknownOutlet, "outlet", "no outlet given, and no outlet has the domain %q of the url", in.URLHost())
 		}
 		return id, err
 	}
-	return 0, annotate.Errorf("unknown_outlet", "outlet_id", "outlet_id (or outlet: a name, alias or domain) is required")
+	return 0, annotate.Errorf(annotate.CodeUnknownOutlet, "outlet_id", "outlet_id (or outlet: a name, alias or domain) is required")
 }

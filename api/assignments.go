@@ -21,31 +21,15 @@ const maxAssignIDs = 10000
 
 func (r *assignRequest) validate() error {
 	if len(r.ArticleIDs) == 0 {
-		return fieldErr(http.StatusUnprocessableEntity, "invalid", "article_ids", "article_ids is required: a non-empty list of article ids")
+		return fieldErr(CodeInvalid, "article_ids", "article_ids is required: a non-empty list of article ids")
 	}
 	if len(r.ArticleIDs) > maxAssignIDs || len(r.ReviewerIDs) > maxAssignIDs {
-		return fieldErr(http.StatusUnprocessableEntity, "invalid", "article_ids", "at most %d ids per request; split the batch", maxAssignIDs)
+		return fieldErr(CodeInvalid, "article_ids", "at most %d ids per request; split the batch", maxAssignIDs)
 	}
 	if r.PerArticle != nil && *r.PerArticle < 1 {
-		return fieldErr(http.StatusUnprocessableEntity, "invalid", "per_article", "per_article must be at least 1")
+		return fieldErr(CodeInvalid, "per_article", "per_article must be at least 1")
 	}
 	return nil
-}
-
-// assignmentError turns the store's refusal into a 422 (or 409) that names the bad ids.
-func assignmentError(err error) error {
-	var ae *models.AssignmentError
-	switch {
-	case errors.As(err, &ae):
-		e := fieldErr(http.StatusUnprocessableEntity, ae.Code, ae.Field, "%s", ae.Message)
-		if len(ae.IDs) > 0 {
-			e.Details = gin.H{"ids": ae.IDs}
-		}
-		return e
-	case errors.Is(err, models.ErrNotCompleted):
-		return errf(http.StatusConflict, "not_completed", "the reviewer has not finished this article, so there is nothing to reopen")
-	}
-	return err
 }
 
 func assignmentsJSON(as []models.Assignment) []models.Assignment {
@@ -56,14 +40,13 @@ func assignmentsJSON(as []models.Assignment) []models.Assignment {
 }
 
 // assign gives each article to per_article reviewers, balanced and never twice to one.
-func (s *Server) assign(c *gin.Context) {
+func (s *Server) assign(c *gin.Context) error {
 	var req assignRequest
-	if !bind(c, &req) {
-		return
+	if err := bind(c, &req); err != nil {
+		return err
 	}
 	if err := req.validate(); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	per := 1
 	if req.PerArticle != nil {
@@ -71,8 +54,7 @@ func (s *Server) assign(c *gin.Context) {
 	}
 	out, err := s.store.AssignArticles(c.Request.Context(), currentUser(c).ID, models.AssignRequest{ArticleIDs: req.ArticleIDs, ReviewerIDs: req.ReviewerIDs, PerArticle: per})
 	if err != nil {
-		fail(c, assignmentError(err))
-		return
+		return err
 	}
 	created := 0
 	for _, a := range out {
@@ -81,6 +63,7 @@ func (s *Server) assign(c *gin.Context) {
 		}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": assignmentsJSON(out), "created": created})
+	return nil
 }
 
 type unassignRequest struct {
@@ -89,25 +72,23 @@ type unassignRequest struct {
 }
 
 // unassign takes articles away from reviewers (from all of them when reviewer_ids is absent).
-func (s *Server) unassign(c *gin.Context) {
+func (s *Server) unassign(c *gin.Context) error {
 	var req unassignRequest
-	if !bind(c, &req) {
-		return
+	if err := bind(c, &req); err != nil {
+		return err
 	}
 	if len(req.ArticleIDs) == 0 {
-		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "article_ids", "article_ids is required: a non-empty list of article ids"))
-		return
+		return fieldErr(CodeInvalid, "article_ids", "article_ids is required: a non-empty list of article ids")
 	}
 	if len(req.ArticleIDs) > maxAssignIDs || len(req.ReviewerIDs) > maxAssignIDs {
-		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "article_ids", "at most %d ids per request; split the batch", maxAssignIDs))
-		return
+		return fieldErr(CodeInvalid, "article_ids", "at most %d ids per request; split the batch", maxAssignIDs)
 	}
 	out, err := s.store.UnassignArticles(c.Request.Context(), currentUser(c).ID, req.ArticleIDs, req.ReviewerIDs)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"items": assignmentsJSON(out)})
+	return nil
 }
 
 type reviewerProgressJSON struct {
@@ -142,21 +123,19 @@ type articleProgressJSON struct {
 
 // progress reports, per reviewer, their assigned articles by state, and per article (a page
 // of those assigned or finished) who has it and who finished it.
-func (s *Server) assignmentProgress(c *gin.Context) {
-	p, ok := page(c)
-	if !ok {
-		return
+func (s *Server) assignmentProgress(c *gin.Context) error {
+	p, err := page(c)
+	if err != nil {
+		return err
 	}
 	ctx := c.Request.Context()
 	rs, err := s.store.ReviewerProgressAll(ctx)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	as, more, err := s.store.ArticleProgressPage(ctx, p)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	reviewers := make([]reviewerProgressJSON, len(rs))
 	for i, r := range rs {
@@ -188,6 +167,7 @@ func (s *Server) assignmentProgress(c *gin.Context) {
 		next = encodeCursor(articles[len(articles)-1].ArticleID)
 	}
 	c.JSON(http.StatusOK, gin.H{"reviewers": reviewers, "articles": articles, "next_cursor": next})
+	return nil
 }
 
 type reopenRequest struct {
@@ -196,42 +176,37 @@ type reopenRequest struct {
 
 // reopenFor lets an admin send a finished article back to its reviewer: the review is no
 // longer complete and heads the reviewer's queue as assigned.
-func (s *Server) reopenFor(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) reopenFor(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	var req reopenRequest
-	if !bind(c, &req) {
-		return
+	if err := bind(c, &req); err != nil {
+		return err
 	}
 	if req.ReviewerID <= 0 {
-		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "reviewer_id", "reviewer_id is required"))
-		return
+		return fieldErr(CodeInvalid, "reviewer_id", "reviewer_id is required")
 	}
 	ctx := c.Request.Context()
 	if _, err := s.store.Article(ctx, id); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.store.User(ctx, req.ReviewerID); err != nil {
 		if errors.Is(err, models.ErrNotFound) {
-			fail(c, fieldErr(http.StatusUnprocessableEntity, "unknown_reviewer", "reviewer_id", "no user with id %d", req.ReviewerID))
-			return
+			return fieldErr(CodeUnknownReviewer, "reviewer_id", "no user with id %d", req.ReviewerID)
 		}
-		fail(c, err)
-		return
+		return err
 	}
 	r, err := s.store.ReopenReview(ctx, currentUser(c).ID, id, req.ReviewerID)
 	if err != nil {
-		fail(c, assignmentError(err))
-		return
+		return err
 	}
 	rs, err := s.reviewStatus(ctx, r)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"article_id": r.ArticleID, "user_id": r.UserID, "reviewer_id": r.UserID, "assigned": r.Assigned,
 		"completed_at": r.CompletedAt, "status": rs.Status})
+	return nil
 }

@@ -28,23 +28,23 @@ func raw(s *string) json.RawMessage {
 }
 
 // listAudit returns every change newest first, filterable by entity and actor.
-func (s *Server) listAudit(c *gin.Context) {
-	p, ok := page(c)
-	if !ok {
-		return
+func (s *Server) listAudit(c *gin.Context) error {
+	p, err := page(c)
+	if err != nil {
+		return err
 	}
-	actor, ok := queryID(c, "actor_id")
-	if !ok {
-		return
+	actor, err := queryID(c, "actor_id")
+	if err != nil {
+		return err
 	}
 	es, more, err := s.store.ListAudit(c.Request.Context(), models.AuditFilter{Entity: c.Query("entity"), ActorID: actor, Before: p.After, Limit: p.Limit})
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	out := make([]auditJSON, len(es))
 	for i, e := range es {
 		out[i] = auditJSON{ID: e.ID, At: e.At, ActorID: e.ActorID, Action: e.Action, Entity: e.Entity, EntityID: e.EntityID, Before: raw(e.Before), After: raw(e.After)}
 	}
 	list(c, out, more, func(a auditJSON) int64 { return a.ID })
+	return nil
 }

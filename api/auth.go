@@ -28,10 +28,10 @@ const (
 // HashPassword hashes a password with bcrypt at the given cost.
 func HashPassword(pw string, cost int) (string, error) {
 	if len(pw) < 8 {
-		return "", fieldErr(http.StatusUnprocessableEntity, "invalid", "password", "password must have at least 8 characters")
+		return "", fieldErr(CodeInvalid, "password", "password must have at least 8 characters")
 	}
 	if len(pw) > 72 {
-		return "", fieldErr(http.StatusUnprocessableEntity, "invalid", "password", "password must have at most 72 bytes")
+		return "", fieldErr(CodeInvalid, "password", "password must have at most 72 bytes")
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), cost)
 	return string(h), err
@@ -61,12 +61,12 @@ func (s *Server) authenticate(c *gin.Context) {
 	if h := c.GetHeader("Authorization"); h != "" {
 		tok, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || tok == "" {
-			fail(c, errf(http.StatusUnauthorized, "unauthorized", "the Authorization header must be \"Bearer <token>\""))
+			fail(c, errf(CodeUnauthorized, "the Authorization header must be \"Bearer <token>\""))
 			return
 		}
 		u, err := s.store.TokenUser(ctx, sha256Hex(strings.TrimSpace(tok)))
 		if errors.Is(err, models.ErrNotFound) {
-			fail(c, errf(http.StatusUnauthorized, "unauthorized", "the API token is not valid (revoked, or its account disabled)"))
+			fail(c, errf(CodeUnauthorized, "the API token is not valid (revoked, or its account disabled)"))
 			return
 		}
 		if err != nil {
@@ -134,7 +134,7 @@ func requireRole(roles ...string) gin.HandlerFunc {
 				ok = ok || r == u.Role
 			}
 			if !ok {
-				fail(c, errf(http.StatusForbidden, "forbidden", "the %s role may not do this; it needs %s", u.Role, strings.Join(roles, " or ")))
+				fail(c, errf(CodeForbidden, "the %s role may not do this; it needs %s", u.Role, strings.Join(roles, " or ")))
 				return
 			}
 		}
@@ -161,14 +161,13 @@ func toUserJSON(u *models.User) userJSON {
 
 // login checks a password, rate limited per account and per address, and starts a new
 // session (a fresh id at every sign-in, so a planted cookie is worthless).
-func (s *Server) login(c *gin.Context) {
+func (s *Server) login(c *gin.Context) error {
 	var req loginRequest
-	if !bind(c, &req) {
-		return
+	if err := bind(c, &req); err != nil {
+		return err
 	}
 	if req.Email == "" || req.Password == "" {
-		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "email", "email and password are required"))
-		return
+		return fieldErr(CodeInvalid, "email", "email and password are required")
 	}
 	ctx := c.Request.Context()
 	keys := []struct {
@@ -178,13 +177,11 @@ func (s *Server) login(c *gin.Context) {
 	for _, k := range keys {
 		ok, wait, err := s.store.LoginAllowed(ctx, k.key, k.max, s.cfg.LoginWindow)
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		if !ok {
 			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			fail(c, errf(http.StatusTooManyRequests, "rate_limited", "too many failed sign-ins; try again in %s", wait.Round(time.Second)))
-			return
+			return errf(CodeRateLimited, "too many failed sign-ins; try again in %s", wait.Round(time.Second))
 		}
 	}
 	u, err := s.store.UserByEmail(ctx, req.Email)
@@ -192,19 +189,16 @@ func (s *Server) login(c *gin.Context) {
 	if err == nil {
 		hash = []byte(u.PasswordHash)
 	} else if !errors.Is(err, models.ErrNotFound) {
-		fail(c, err)
-		return
+		return err
 	}
 	pwErr := bcrypt.CompareHashAndPassword(hash, []byte(req.Password))
 	if err != nil || pwErr != nil || u.Disabled {
 		for _, k := range keys {
 			if err := s.store.LoginFailed(ctx, k.key, s.cfg.LoginWindow); err != nil {
-				fail(c, err)
-				return
+				return err
 			}
 		}
-		fail(c, errf(http.StatusUnauthorized, "invalid_credentials", "wrong email or password, or the account is disabled"))
-		return
+		return errf(CodeInvalidLogin, "wrong email or password, or the account is disabled")
 	}
 	_ = s.store.LoginSucceeded(ctx, keys[0].key)
 	if v, err := c.Cookie(sessionCookie); err == nil {
@@ -213,11 +207,11 @@ func (s *Server) login(c *gin.Context) {
 	raw := randomToken(32)
 	sess := &models.Session{ID: sha256Hex(raw), UserID: u.ID, CSRFToken: randomToken(32), CreatedAt: time.Now().UTC(), ExpiresAt: time.Now().UTC().Add(s.cfg.SessionTTL)}
 	if err := s.store.CreateSession(ctx, sess); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	s.setSessionCookie(c, raw, int(s.cfg.SessionTTL.Seconds()))
 	c.JSON(http.StatusOK, gin.H{"user": toUserJSON(u), "csrf_token": sess.CSRFToken})
+	return nil
 }
 
 func (s *Server) setSessionCookie(c *gin.Context, value string, maxAge int) {
@@ -228,70 +222,70 @@ func (s *Server) setSessionCookie(c *gin.Context, value string, maxAge int) {
 	})
 }
 
-func (s *Server) logout(c *gin.Context) {
+func (s *Server) logout(c *gin.Context) error {
 	if v, ok := c.Get(ctxSession); ok {
 		if err := s.store.DeleteSession(c.Request.Context(), v.(*models.Session).ID); err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 	}
 	s.setSessionCookie(c, "", -1)
 	c.Status(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) me(c *gin.Context) {
+func (s *Server) me(c *gin.Context) error {
 	u := toUserJSON(currentUser(c))
 	out := gin.H{"id": u.ID, "email": u.Email, "name": u.Name, "role": u.Role, "disabled": u.Disabled, "user": u}
 	if v, ok := c.Get(ctxSession); ok {
 		out["csrf_token"] = v.(*models.Session).CSRFToken
 	}
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 type tokenRequest struct {
 	Name string `json:"name"`
 }
 
-func (s *Server) createToken(c *gin.Context) {
+func (s *Server) createToken(c *gin.Context) error {
 	var req tokenRequest
-	if !bind(c, &req) {
-		return
+	if err := bind(c, &req); err != nil {
+		return err
 	}
 	req.Name = strings.TrimSpace(req.Name)
 	if req.Name == "" || len(req.Name) > 200 {
-		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "name", "name is required (at most 200 characters)"))
-		return
+		return fieldErr(CodeInvalid, "name", "name is required (at most 200 characters)")
 	}
 	raw := tokenPrefix + randomToken(32)
 	t := &models.APIToken{UserID: currentUser(c).ID, Name: req.Name, TokenHash: sha256Hex(raw), CreatedAt: time.Now().UTC()}
 	if err := s.store.CreateToken(c.Request.Context(), t); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusCreated, gin.H{"id": t.ID, "name": t.Name, "token": raw, "created_at": t.CreatedAt})
+	return nil
 }
 
-func (s *Server) listTokens(c *gin.Context) {
+func (s *Server) listTokens(c *gin.Context) error {
 	ts, err := s.store.ListTokens(c.Request.Context(), currentUser(c).ID)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	items := make([]gin.H, len(ts))
 	for i, t := range ts {
 		items[i] = gin.H{"id": t.ID, "name": t.Name, "created_at": t.CreatedAt, "last_used_at": t.LastUsedAt}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": ""})
+	return nil
 }
 
-func (s *Server) deleteToken(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) deleteToken(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	if err := s.store.DeleteToken(c.Request.Context(), currentUser(c).ID, id); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }

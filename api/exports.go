@@ -28,18 +28,18 @@ type exportQuery struct {
 	filter models.ExportFilter
 }
 
-func parseExportQuery(c *gin.Context) (exportQuery, bool) {
+func parseExportQuery(c *gin.Context) (exportQuery, error) {
 	var q exportQuery
-	var ok bool
-	if q.format, ok = parseFormat(c, "jsonl", "jsonl", "csv", "jsonld"); !ok {
-		return q, false
+	var err error
+	if q.format, err = parseFormat(c, "jsonl", "jsonl", "csv", "jsonld"); err != nil {
+		return q, err
 	}
-	if q.filter.OutletIDs, ok = parseIDList(c, "outlet_id"); !ok {
-		return q, false
+	if q.filter.OutletIDs, err = parseIDList(c, "outlet_id"); err != nil {
+		return q, err
 	}
-	d, ok := parseDates(c)
-	if !ok {
-		return q, false
+	d, err := parseDates(c)
+	if err != nil {
+		return q, err
 	}
 	if !d.from.IsZero() {
 		q.filter.From = &d.from
@@ -49,15 +49,14 @@ func parseExportQuery(c *gin.Context) (exportQuery, bool) {
 	}
 	if l := c.Query("label"); l != "" {
 		if !score.Label(l).Valid() {
-			fail(c, fieldErr(http.StatusBadRequest, "invalid_label", "label", "label must be one of sourced_fact, speculation, opinion, loaded_language, not %q", l))
-			return q, false
+			return q, fieldErr(CodeBadRequest, "label", "label must be one of sourced_fact, speculation, opinion, loaded_language, not %q", l)
 		}
 		q.filter.Label = l
 	}
-	if q.filter.UserID, ok = queryID(c, "user_id"); !ok {
-		return q, false
+	if q.filter.UserID, err = queryID(c, "user_id"); err != nil {
+		return q, err
 	}
-	return q, true
+	return q, nil
 }
 
 // creditPiece is a part of an annotated passage credited to one owner.
@@ -292,18 +291,16 @@ var (
 // annotations by id, exportBatch at a time (models.Store.StreamExport), and writes each page
 // before reading the next, flushing every exportFlushRows rows, so memory stays constant
 // whatever the size of the export and the download starts at once.
-func (s *Server) exportAnnotations(c *gin.Context) {
-	q, ok := parseExportQuery(c)
-	if !ok {
-		return
+func (s *Server) exportAnnotations(c *gin.Context) error {
+	q, err := parseExportQuery(c)
+	if err != nil {
+		return err
 	}
 	ctx := c.Request.Context()
 	var total int64
 	if q.format == "jsonld" {
-		var err error
 		if total, err = s.store.CountExportAnnotations(ctx, q.filter); err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 	}
 
@@ -342,7 +339,7 @@ func (s *Server) exportAnnotations(c *gin.Context) {
 		return nil
 	}
 	var cr crediting
-	err := s.store.StreamExport(ctx, q.filter, exportBatch, func(b *models.ExportBatch) error {
+	err = s.store.StreamExport(ctx, q.filter, exportBatch, func(b *models.ExportBatch) error {
 		if !started {
 			// The status waits for the first page: a failing first query is still an error
 			// response.
@@ -367,8 +364,7 @@ func (s *Server) exportAnnotations(c *gin.Context) {
 	})
 	if err != nil {
 		if !started {
-			fail(c, err)
-			return
+			return err
 		}
 		abort(err)
 	}
@@ -384,6 +380,7 @@ func (s *Server) exportAnnotations(c *gin.Context) {
 	if err := flush(); err != nil {
 		abort(err)
 	}
+	return nil
 }
 
 // jsonlExport writes one JSON object per line, byte for byte what encoding/json's Encoder
@@ -746,7 +743,7 @@ func (e *jsonldExport) end() error {
 
 // dataPackage answers GET /api/v1/exports/datapackage.json: a Frictionless Tabular Data
 // Package describing the CSV downloads, with every field's name and type.
-func (s *Server) dataPackage(c *gin.Context) {
+func (s *Server) dataPackage(c *gin.Context) error {
 	base := baseURL(c) + "/api/v1"
 	scoreField := func(name string) map[string]any {
 		kind := "number"
@@ -797,4 +794,5 @@ func (s *Server) dataPackage(c *gin.Context) {
 				map[string]any{"fields": annFields, "primaryKey": []string{"id"}, "missingValues": []string{""}}),
 		},
 	})
+	return nil
 }

@@ -56,8 +56,8 @@ func FuzzQuery(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, q string) {
 		c, w := queryContext(q)
-		p, ok := page(c)
-		if ok {
+		p, err := page(c)
+		if answered(c, err) {
 			if p.Limit < 1 || p.Limit > maxLimit || p.After < 0 {
 				t.Fatalf("page(%q) = %+v: outside the bounds", q, p)
 			}
@@ -65,8 +65,8 @@ func FuzzQuery(f *testing.F) {
 			checkEnvelope(t, w, "page", q)
 		}
 		c, w = queryContext(q)
-		id, ok := queryID(c, "outlet_id")
-		if ok {
+		id, err := queryID(c, "outlet_id")
+		if answered(c, err) {
 			if id < 0 || (id == 0 && c.Query("outlet_id") != "") {
 				t.Fatalf("queryID(%q) = %d", q, id)
 			}
@@ -74,6 +74,14 @@ func FuzzQuery(f *testing.F) {
 			checkEnvelope(t, w, "queryID", q)
 		}
 	})
+}
+
+// answered writes err as a handler's error is written (handle) and tells whether there was none.
+func answered(c *gin.Context, err error) bool {
+	if err != nil {
+		fail(c, err)
+	}
+	return err == nil
 }
 
 func checkEnvelope(t *testing.T, w *httptest.ResponseRecorder, what, input string) {
@@ -133,7 +141,7 @@ func FuzzBind(f *testing.F) {
 			req.Body = http.MaxBytesReader(w, req.Body, limit)
 			c.Request = req
 			v := dst()
-			if bind(c, v) {
+			if answered(c, bind(c, v)) {
 				if w.Code != http.StatusOK || c.IsAborted() {
 					t.Fatalf("bind accepted %q but wrote %d", body, w.Code)
 				}
@@ -182,7 +190,7 @@ func FuzzDecodeError(f *testing.F) {
 			return
 		}
 		e := decodeError(err)
-		if (e.Status != http.StatusBadRequest && e.Status != http.StatusRequestEntityTooLarge) || e.Code == "" || e.Message == "" {
+		if (e.Status() != http.StatusBadRequest && e.Status() != http.StatusRequestEntityTooLarge) || e.Code == "" || e.Message == "" {
 			t.Fatalf("decodeError(%v) = %+v", err, e)
 		}
 	})

@@ -42,7 +42,7 @@ func (s *Server) Import(ctx context.Context, r io.Reader, actor int64, progress 
 	for n := 1; ; n++ {
 		line, err := readLine(br, MaxImportLine)
 		if errors.Is(err, errLineTooLong) {
-			res.Errors = append(res.Errors, ImportError{Line: n, Code: "too_large", Message: fmt.Sprintf("line is longer than %d bytes", MaxImportLine)})
+			res.Errors = append(res.Errors, ImportError{Line: n, Code: annotate.CodeTooLarge, Message: fmt.Sprintf("line is longer than %d bytes", MaxImportLine)})
 		} else if err != nil && !errors.Is(err, io.EOF) {
 			return res, err
 		}
@@ -54,7 +54,7 @@ func (s *Server) Import(ctx context.Context, r io.Reader, actor int64, progress 
 				case errors.As(lerr, &de):
 					res.Errors = append(res.Errors, ImportError{Line: n, Code: de.Code, Message: de.Message, Field: de.Field})
 				case errors.As(lerr, &ae):
-					res.Errors = append(res.Errors, ImportError{Line: n, Code: ae.Code, Message: ae.Message, Field: ae.Field})
+					res.Errors = append(res.Errors, ImportError{Line: n, Code: string(ae.Code), Message: ae.Message, Field: ae.Field})
 				default:
 					return res, fmt.Errorf("import line %d: %w", n, lerr)
 				}

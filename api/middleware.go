@@ -108,7 +108,7 @@ func (s *Server) recoverer() gin.HandlerFunc {
 					panic(r)
 				}
 				s.log.Error("panic", "request_id", c.GetString(ctxRequestID), "panic", r, "stack", string(debug.Stack()))
-				c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": errf(500, "internal", "internal error (request %s)", c.GetString(ctxRequestID))})
+				fail(c, errf(CodeInternal, "internal error (request %s)", c.GetString(ctxRequestID)))
 			}
 		}()
 		c.Next()
@@ -130,7 +130,7 @@ func securityHeaders(c *gin.Context) {
 func limitBody(n int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.ContentLength > n {
-			fail(c, errf(http.StatusRequestEntityTooLarge, "too_large", "the request body is larger than %d bytes", n))
+			fail(c, errf(CodeTooLarge, "the request body is larger than %d bytes", n))
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)

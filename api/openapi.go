@@ -114,7 +114,9 @@ func schemas() map[string]any {
 	outlet := map[string]any{"id": integer, "name": str, "slug": str, "homepage": str, "domains": strs, "aliases": strs, "country": str, "notes": str, "article_count": integer, "version": integer}
 	source := obj(map[string]any{"text": str, "url": str})
 	return map[string]any{
-		"Error":        obj(map[string]any{"error": obj(map[string]any{"code": str, "message": str, "field": str, "details": map[string]any{}}, "code", "message")}, "error"),
+		"Error": obj(map[string]any{"error": obj(map[string]any{"code": str, "message": str, "field": str, "details": map[string]any{}}, "code", "message"),
+			// A version_conflict carries the resource as it is now, in error.details.current and here.
+			"current": map[string]any{"type": "object", "description": "on version_conflict: the resource as it is now"}}, "error"),
 		"Login":        obj(map[string]any{"email": str, "password": str}, "email", "password"),
 		"LoginResult":  obj(map[string]any{"user": ref("User"), "csrf_token": str}, "user", "csrf_token"),
 		"User":         obj(user, "id", "email", "name", "role", "disabled"),
@@ -263,4 +265,4 @@ func (s *Server) OpenAPI() map[string]any {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-func (s *Server) openapi(c *gin.Context) { c.JSON(http.StatusOK, s.OpenAPI()) }
+func (s *Server) openapi(c *gin.Context) error { c.JSON(http.StatusOK, s.OpenAPI()); return nil }

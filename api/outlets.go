@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -48,7 +49,7 @@ type outletRequest struct {
 
 func (r *outletRequest) validate(create bool) error {
 	if create && (r.Name == nil || strings.TrimSpace(*r.Name) == "") {
-		return fieldErr(http.StatusUnprocessableEntity, "invalid", "name", "name is required")
+		return fieldErr(CodeInvalid, "name", "name is required")
 	}
 	trim := func(p *string, field string, max int) error {
 		if p == nil {
@@ -56,7 +57,7 @@ func (r *outletRequest) validate(create bool) error {
 		}
 		*p = strings.TrimSpace(*p)
 		if len(*p) > max {
-			return fieldErr(http.StatusUnprocessableEntity, "invalid", field, "%s is longer than %d characters", field, max)
+			return fieldErr(CodeInvalid, field, "%s is longer than %d characters", field, max)
 		}
 		return nil
 	}
@@ -70,15 +71,15 @@ func (r *outletRequest) validate(create bool) error {
 		}
 	}
 	if r.Name != nil && *r.Name == "" {
-		return fieldErr(http.StatusUnprocessableEntity, "invalid", "name", "name cannot be empty")
+		return fieldErr(CodeInvalid, "name", "name cannot be empty")
 	}
 	if r.Slug != nil && (*r.Slug == "" || models.Slugify(*r.Slug) != *r.Slug) {
-		return fieldErr(http.StatusUnprocessableEntity, "invalid", "slug", "slug must be lower-case letters, digits and dashes")
+		return fieldErr(CodeInvalid, "slug", "slug must be lower-case letters, digits and dashes")
 	}
 	if r.Homepage != nil && *r.Homepage != "" {
 		in := annotate.ArticleInput{URL: *r.Homepage, Title: "x", Text: "x"}
 		if err := in.Normalise(); err != nil {
-			return fieldErr(http.StatusUnprocessableEntity, "invalid", "homepage", "homepage must be an absolute http(s) URL")
+			return fieldErr(CodeInvalid, "homepage", "homepage must be an absolute http(s) URL")
 		}
 	}
 	if r.Aliases != nil {
@@ -86,7 +87,7 @@ func (r *outletRequest) validate(create bool) error {
 		for _, a := range *r.Aliases {
 			a = strings.TrimSpace(a)
 			if a == "" || len(a) > 200 {
-				return fieldErr(http.StatusUnprocessableEntity, "invalid", "aliases", "aliases must be non-empty names of at most 200 characters")
+				return fieldErr(CodeInvalid, "aliases", "aliases must be non-empty names of at most 200 characters")
 			}
 			out = append(out, a)
 		}
@@ -97,7 +98,7 @@ func (r *outletRequest) validate(create bool) error {
 		for _, d := range *r.Domains {
 			n := annotate.NormaliseDomain(d)
 			if n == "" || !strings.Contains(n, ".") || strings.ContainsAny(n, " @:") || len(n) > 253 {
-				return fieldErr(http.StatusUnprocessableEntity, "invalid", "domains", "%q is not a domain such as example.com", d)
+				return fieldErr(CodeInvalid, "domains", "%q is not a domain such as example.com", d)
 			}
 			out = append(out, n)
 		}
@@ -106,44 +107,43 @@ func (r *outletRequest) validate(create bool) error {
 	return nil
 }
 
-func (s *Server) listOutlets(c *gin.Context) {
-	p, ok := page(c)
-	if !ok {
-		return
+func (s *Server) listOutlets(c *gin.Context) error {
+	p, err := page(c)
+	if err != nil {
+		return err
 	}
 	os, more, err := s.store.ListOutlets(c.Request.Context(), models.OutletFilter{Query: strings.TrimSpace(c.Query("q")), Page: p})
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	out := make([]outletJSON, len(os))
 	for i := range os {
 		out[i] = toOutletJSON(&os[i])
 	}
 	list(c, out, more, func(o outletJSON) int64 { return o.ID })
+	return nil
 }
 
-func (s *Server) getOutlet(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) getOutlet(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	o, err := s.store.Outlet(c.Request.Context(), id)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, toOutletJSON(o))
+	return nil
 }
 
-func (s *Server) createOutlet(c *gin.Context) {
+func (s *Server) createOutlet(c *gin.Context) error {
 	var req outletRequest
-	if !bind(c, &req) {
-		return
+	if err := bind(c, &req); err != nil {
+		return err
 	}
 	if err := req.validate(true); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	o := &models.Outlet{Name: *req.Name}
 	for dst, src := range map[*string]*string{&o.Slug: req.Slug, &o.Homepage: req.Homepage, &o.Country: req.Country, &o.Notes: req.Notes} {
@@ -158,114 +158,105 @@ func (s *Server) createOutlet(c *gin.Context) {
 		o.Domains = *req.Domains
 	}
 	if err := s.store.CreateOutlet(c.Request.Context(), currentUser(c).ID, o); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	s.outletsChanged()
 	c.JSON(http.StatusCreated, toOutletJSON(o))
+	return nil
 }
 
-func (s *Server) updateOutlet(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) updateOutlet(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	var req outletRequest
-	if !bind(c, &req) {
-		return
+	if err := bind(c, &req); err != nil {
+		return err
 	}
 	if req.Version == nil {
-		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "version", "version is required: send the version you read, so no one else's change is overwritten"))
-		return
+		return fieldErr(CodeInvalid, "version", "version is required: send the version you read, so no one else's change is overwritten")
 	}
 	if err := req.validate(false); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	o, err := s.store.UpdateOutlet(c.Request.Context(), currentUser(c).ID, id, models.OutletPatch{
 		Version: *req.Version, Name: req.Name, Slug: req.Slug, Homepage: req.Homepage, Country: req.Country,
 		Notes: req.Notes, Aliases: req.Aliases, Domains: req.Domains,
 	})
 	if err != nil {
-		if e := toAPIError(c, err); e.Code == "version_conflict" && o != nil {
-			e.Details = gin.H{"current": toOutletJSON(o)}
-			fail(c, e)
-			return
+		if errors.Is(err, models.ErrVersionConflict) && o != nil {
+			return versionConflict(resourceName(c), toOutletJSON(o))
 		}
-		fail(c, err)
-		return
+		return err
 	}
 	s.outletsChanged()
 	c.JSON(http.StatusOK, toOutletJSON(o))
+	return nil
 }
 
-func (s *Server) deleteOutlet(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) deleteOutlet(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	if err := s.store.DeleteOutlet(c.Request.Context(), currentUser(c).ID, id); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	s.outletsChanged()
 	c.Status(http.StatusNoContent)
+	return nil
 }
 
 type mergeRequest struct {
 	IntoID int64 `json:"into_id"`
 }
 
-func (s *Server) mergeOutlet(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) mergeOutlet(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	var req mergeRequest
-	if !bind(c, &req) {
-		return
+	if err := bind(c, &req); err != nil {
+		return err
 	}
 	if req.IntoID <= 0 {
-		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "into_id", "into_id is required"))
-		return
+		return fieldErr(CodeInvalid, "into_id", "into_id is required")
 	}
 	if req.IntoID == id {
-		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "into_id", "an outlet cannot be merged into itself"))
-		return
+		return fieldErr(CodeInvalid, "into_id", "an outlet cannot be merged into itself")
 	}
 	if _, err := s.store.Outlet(c.Request.Context(), req.IntoID); err != nil {
-		if e := toAPIError(c, err); e.Code == "not_found" {
-			fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "into_id", "no outlet %d to merge into", req.IntoID))
-			return
+		if errors.Is(err, models.ErrNotFound) {
+			return fieldErr(CodeInvalid, "into_id", "no outlet %d to merge into", req.IntoID)
 		}
-		fail(c, err)
-		return
+		return err
 	}
 	o, moved, err := s.store.MergeOutlets(c.Request.Context(), currentUser(c).ID, id, req.IntoID)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	s.outletsChanged()
 	out := toOutletJSON(o)
 	c.JSON(http.StatusOK, gin.H{"outlet": out, "moved": moved, "id": out.ID, "name": out.Name, "aliases": out.Aliases, "domains": out.Domains, "article_count": out.ArticleCount})
+	return nil
 }
 
 // mergePreview says what a merge would move, without moving it.
-func (s *Server) mergePreview(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) mergePreview(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	o, err := s.store.Outlet(c.Request.Context(), id)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	refs, err := s.store.OutletRefs(c.Request.Context(), id)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"outlet": toOutletJSON(o), "moves": refs, "aliases_kept": append([]string{o.Name}, o.Aliases...), "domains_moved": nonNil(o.Domains)})
+	return nil
 }

@@ -23,7 +23,7 @@ func (s *Server) pages(e *gin.Engine) {
 		return func(c *gin.Context) {
 			b, err := fs.ReadFile(frontend.Files, "pages/"+name)
 			if err != nil {
-				fail(c, errf(http.StatusNotFound, "not_found", "no page %s", name))
+				fail(c, errf(CodeNotFound, "no page %s", name))
 				return
 			}
 			c.Header("Cache-Control", "no-cache")

@@ -50,23 +50,22 @@ type regionRequest struct {
 	Status         *string `json:"status"`
 }
 
-func (s *Server) listRegions(c *gin.Context) {
-	articleID, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) listRegions(c *gin.Context) error {
+	articleID, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	ctx := c.Request.Context()
 	text, err := s.articleText(ctx, articleID)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	out, err := s.regionsJSON(ctx, articleID, text)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": ""})
+	return nil
 }
 
 // regionsJSON lists an article's regions for the API.
@@ -92,47 +91,41 @@ func (s *Server) checkOrigin(ctx context.Context, kind string, origin *int64) er
 	}
 	if _, err := s.store.Outlet(ctx, *origin); err != nil {
 		if errors.Is(err, models.ErrNotFound) {
-			return annotate.Errorf("unknown_outlet", "origin_outlet_id", "no outlet with id %d", *origin)
+			return annotate.Errorf(annotate.CodeUnknownOutlet, "origin_outlet_id", "no outlet with id %d", *origin)
 		}
 		return err
 	}
 	return nil
 }
 
-func (s *Server) createRegion(c *gin.Context) {
-	articleID, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) createRegion(c *gin.Context) error {
+	articleID, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	var req regionRequest
-	if !bind(c, &req) {
-		return
+	if err := bind(c, &req); err != nil {
+		return err
 	}
 	ctx := c.Request.Context()
 	text, err := s.articleText(ctx, articleID)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if req.Kind == nil {
-		fail(c, annotate.Errorf(annotate.CodeInvalid, "kind", "kind is required: quote or comments"))
-		return
+		return annotate.Errorf(annotate.CodeInvalid, "kind", "kind is required: quote or comments")
 	}
 	if err := annotate.CheckRegionKind(*req.Kind); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if req.Start == nil || req.End == nil {
-		fail(c, annotate.Errorf(annotate.CodeInvalidSpan, "start", "start and end are required"))
-		return
+		return annotate.Errorf(annotate.CodeInvalidSpan, "start", "start and end are required")
 	}
 	if _, err := text.Anchor(*req.Start, *req.End, req.Exact); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if err := s.checkOrigin(ctx, *req.Kind, req.OriginOutletID); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	u := currentUser(c)
 	r := &models.Region{ArticleID: articleID, Kind: *req.Kind, Start: *req.Start, End: *req.End, Origin: annotate.OriginManual,
@@ -142,57 +135,51 @@ func (s *Server) createRegion(c *gin.Context) {
 	}
 	r.IdempotencyKey = idempotencyKey(c)
 	if err := s.store.CreateRegion(ctx, u.ID, r); err != nil && !errors.Is(err, models.ErrReplayed) {
-		fail(c, err)
-		return
+		return err
 	}
 	full, err := s.store.Region(ctx, r.ID)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusCreated, toRegionJSON(full, text))
+	return nil
 }
 
 // updateRegion accepts or rejects a proposed region, or re-credits one.
-func (s *Server) updateRegion(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) updateRegion(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	var req regionRequest
-	if !bind(c, &req) {
-		return
+	if err := bind(c, &req); err != nil {
+		return err
 	}
 	ctx := c.Request.Context()
 	r, err := s.store.Region(ctx, id)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if req.Start != nil || req.End != nil {
-		fail(c, annotate.Errorf(annotate.CodeInvalid, "start", "a region's span cannot change; delete it and mark the passage again"))
-		return
+		return annotate.Errorf(annotate.CodeInvalid, "start", "a region's span cannot change; delete it and mark the passage again")
 	}
 	p := models.RegionPatch{Status: req.Status, Kind: req.Kind}
 	if req.Version != nil {
 		p.Version = *req.Version
 	}
 	if req.Status != nil && *req.Status != annotate.StatusAccepted && *req.Status != annotate.StatusRejected && *req.Status != annotate.StatusProposed {
-		fail(c, annotate.Errorf(annotate.CodeInvalid, "status", "status %q is not accepted, rejected or proposed", *req.Status))
-		return
+		return annotate.Errorf(annotate.CodeInvalid, "status", "status %q is not accepted, rejected or proposed", *req.Status)
 	}
 	kind := r.Kind
 	if req.Kind != nil {
 		if err := annotate.CheckRegionKind(*req.Kind); err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		kind = *req.Kind
 	}
 	if req.OriginOutletID != nil {
 		if err := s.checkOrigin(ctx, kind, req.OriginOutletID); err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		origin := req.OriginOutletID
 		if *origin == 0 {
@@ -204,21 +191,26 @@ func (s *Server) updateRegion(c *gin.Context) {
 		p.OriginOutletID = &none
 	}
 	out, err := s.store.UpdateRegion(ctx, currentUser(c).ID, id, p)
+	if errors.Is(err, models.ErrVersionConflict) {
+		if cur, cerr := s.store.Region(ctx, id); cerr == nil {
+			return versionConflict(resourceName(c), toRegionJSON(cur, nil))
+		}
+	}
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, toRegionJSON(out, nil))
+	return nil
 }
 
-func (s *Server) deleteRegion(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) deleteRegion(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	if err := s.store.DeleteRegion(c.Request.Context(), currentUser(c).ID, id); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }

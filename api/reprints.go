@@ -235,20 +235,18 @@ type reprintJSON struct {
 }
 
 // reprints lists the passages this article shares with other articles.
-func (s *Server) reprints(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) reprints(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	ctx := c.Request.Context()
 	if _, err := s.store.Article(ctx, id); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	ms, err := s.reprint.Matches(ctx, id)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	out := make([]reprintJSON, 0, len(ms))
 	for _, m := range ms {
@@ -258,13 +256,13 @@ func (s *Server) reprints(c *gin.Context) {
 		}
 		counts, err := s.labelCounts(c, m.OtherArticleID, m.OtherStart, m.OtherEnd)
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		out = append(out, reprintJSON{ArticleID: m.OtherArticleID, OutletID: other.OutletID, OutletName: other.OutletName, Title: other.Title, Start: m.Start, End: m.End,
 			OtherStart: m.OtherStart, OtherEnd: m.OtherEnd, Similarity: m.Similarity, Annotations: counts})
 	}
 	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": ""})
+	return nil
 }
 
 // labelCounts counts an article's annotations, by label, that overlap [start, end).
@@ -289,29 +287,28 @@ func (s *Server) labelCounts(c *gin.Context, articleID int64, start, end int) (m
 }
 
 // rescan re-runs detection for one article (admin).
-func (s *Server) rescan(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) rescan(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	if _, err := s.store.Article(c.Request.Context(), id); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if err := s.reprint.Scan(c.Request.Context(), id); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	s.listRegions(c)
+	return nil
 }
 
 // rebuildReprints rebuilds the whole index from the database (admin).
-func (s *Server) rebuildReprints(c *gin.Context) {
+func (s *Server) rebuildReprints(c *gin.Context) error {
 	start := time.Now()
 	n, err := s.reprint.Rebuild(c.Request.Context())
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"indexed": n, "took_ms": time.Since(start).Milliseconds()})
+	return nil
 }

@@ -19,34 +19,29 @@ import (
 )
 
 // bind decodes a JSON body into dst. Malformed JSON is 400, a body over the limit 413, a
-// field of the wrong type 400 naming the field. It writes the error and returns false.
-func bind(c *gin.Context, dst any) bool {
+// field of the wrong type 400 naming the field.
+func bind(c *gin.Context, dst any) error {
 	if ct := c.GetHeader("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			fail(c, errf(http.StatusUnsupportedMediaType, "unsupported_media_type", "send the body as application/json"))
-			return false
+			return errf(CodeUnsupportedMedia, "send the body as application/json")
 		}
 	}
 	body, err := io.ReadAll(c.Request.Body) // bounded by limitBody
 	if err != nil {
-		fail(c, decodeError(err))
-		return false
+		return decodeError(err)
 	}
 	if hasNUL(body) {
-		fail(c, errf(http.StatusUnprocessableEntity, "invalid", "the body contains a NUL character (\\u0000), which no text may hold"))
-		return false
+		return errf(CodeInvalid, "the body contains a NUL character (\\u0000), which no text may hold")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(dst); err != nil {
-		fail(c, decodeError(err))
-		return false
+		return decodeError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		fail(c, errf(http.StatusBadRequest, "bad_request", "the body must hold exactly one JSON object"))
-		return false
+		return errf(CodeBadRequest, "the body must hold exactly one JSON object")
 	}
-	return true
+	return nil
 }
 
 // hasNUL tells whether a JSON body holds a NUL character, raw or escaped as \u0000 (an escape
@@ -78,21 +73,21 @@ func decodeError(err error) *apiError {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &mbe):
-		return errf(http.StatusRequestEntityTooLarge, "too_large", "the request body is larger than %d bytes", mbe.Limit)
+		return errf(CodeTooLarge, "the request body is larger than %d bytes", mbe.Limit)
 	case errors.Is(err, io.EOF):
-		return errf(http.StatusBadRequest, "bad_request", "the request body is empty; send a JSON object")
+		return errf(CodeBadRequest, "the request body is empty; send a JSON object")
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errf(http.StatusBadRequest, "bad_request", "the JSON body ends too early")
+		return errf(CodeBadRequest, "the JSON body ends too early")
 	case errors.As(err, &se):
-		return errf(http.StatusBadRequest, "bad_request", "malformed JSON at byte %d: %s", se.Offset, se.Error())
+		return errf(CodeBadRequest, "malformed JSON at byte %d: %s", se.Offset, se.Error())
 	case errors.As(err, &te):
 		f := te.Field
 		if f == "" {
-			return errf(http.StatusBadRequest, "bad_request", "the body must be a JSON object")
+			return errf(CodeBadRequest, "the body must be a JSON object")
 		}
-		return fieldErr(http.StatusBadRequest, "bad_request", f, "field %q must be a %s, not a JSON %s", f, jsonKind(te.Type.Kind().String()), te.Value)
+		return fieldErr(CodeBadRequest, f, "field %q must be a %s, not a JSON %s", f, jsonKind(te.Type.Kind().String()), te.Value)
 	}
-	return errf(http.StatusBadRequest, "bad_request", "malformed JSON: %s", err.Error())
+	return errf(CodeBadRequest, "malformed JSON: %s", err.Error())
 }
 
 func jsonKind(goKind string) string {
@@ -118,49 +113,46 @@ func idempotencyKey(c *gin.Context) string {
 }
 
 // pathID parses the {id} path parameter.
-func pathID(c *gin.Context) (int64, bool) {
+func pathID(c *gin.Context) (int64, error) {
 	return idParam(c, "id")
 }
 
-func idParam(c *gin.Context, name string) (int64, bool) {
+func idParam(c *gin.Context, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || id <= 0 {
-		fail(c, errf(http.StatusNotFound, "not_found", "no such %s: %q is not an id", resourceName(c), c.Param(name)))
-		return 0, false
+		return 0, errf(CodeNotFound, "no such %s: %q is not an id", resourceName(c), c.Param(name))
 	}
-	return id, true
+	return id, nil
 }
 
 // queryID parses an optional positive integer query parameter; 0 when absent.
-func queryID(c *gin.Context, name string) (int64, bool) {
+func queryID(c *gin.Context, name string) (int64, error) {
 	v := c.Query(name)
 	if v == "" {
-		return 0, true
+		return 0, nil
 	}
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
-		fail(c, fieldErr(http.StatusBadRequest, "bad_request", name, "%s must be a positive integer id", name))
-		return 0, false
+		return 0, fieldErr(CodeBadRequest, name, "%s must be a positive integer id", name)
 	}
-	return id, true
+	return id, nil
 }
 
 // includes reads ?include=a,b: the optional parts a route may add to its answer.
-func includes(c *gin.Context, allowed ...string) (map[string]bool, bool) {
+func includes(c *gin.Context, allowed ...string) (map[string]bool, error) {
 	out := map[string]bool{}
 	v := c.Query("include")
 	if v == "" {
-		return out, true
+		return out, nil
 	}
 	for _, part := range strings.Split(v, ",") {
 		part = strings.TrimSpace(part)
 		if !slices.Contains(allowed, part) {
-			fail(c, fieldErr(http.StatusBadRequest, "bad_request", "include", "include takes a comma-separated list of: %s", strings.Join(allowed, ", ")))
-			return nil, false
+			return nil, fieldErr(CodeBadRequest, "include", "include takes a comma-separated list of: %s", strings.Join(allowed, ", "))
 		}
 		out[part] = true
 	}
-	return out, true
+	return out, nil
 }
 
 const (
@@ -169,25 +161,23 @@ const (
 )
 
 // page reads ?limit= and ?cursor=. The cursor is opaque to clients: the last id seen.
-func page(c *gin.Context) (models.Page, bool) {
+func page(c *gin.Context) (models.Page, error) {
 	p := models.Page{Limit: defaultLimit}
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxLimit {
-			fail(c, fieldErr(http.StatusBadRequest, "bad_request", "limit", "limit must be a whole number from 1 to %d", maxLimit))
-			return p, false
+			return p, fieldErr(CodeBadRequest, "limit", "limit must be a whole number from 1 to %d", maxLimit)
 		}
 		p.Limit = n
 	}
 	if v := c.Query("cursor"); v != "" {
 		id, err := decodeCursor(v)
 		if err != nil {
-			fail(c, fieldErr(http.StatusBadRequest, "invalid_cursor", "cursor", "cursor is not one this service gave out"))
-			return p, false
+			return p, fieldErr(CodeInvalidCursor, "cursor", "cursor is not one this service gave out")
 		}
 		p.After = id
 	}
-	return p, true
+	return p, nil
 }
 
 func encodeCursor(id int64) string {

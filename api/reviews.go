@@ -8,36 +8,36 @@ import (
 
 // complete records that the signed-in reviewer has finished an article; scores count only
 // finished reviews, and blind review lifts for them.
-func (s *Server) complete(c *gin.Context) {
+func (s *Server) complete(c *gin.Context) error {
 	s.setComplete(c, true)
+	return nil
 }
 
 // reopen undoes complete, so the reviewer can go on annotating.
-func (s *Server) reopen(c *gin.Context) {
+func (s *Server) reopen(c *gin.Context) error {
 	s.setComplete(c, false)
+	return nil
 }
 
-func (s *Server) setComplete(c *gin.Context, done bool) {
-	id, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) setComplete(c *gin.Context, done bool) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	ctx := c.Request.Context()
 	if _, err := s.store.Article(ctx, id); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	r, err := s.store.CompleteReview(ctx, id, currentUser(c).ID, done)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	rs, err := s.reviewStatus(ctx, r)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"article_id": r.ArticleID, "user_id": r.UserID, "completed_at": r.CompletedAt, "status": rs.Status})
+	return nil
 }
 
 type queueItemJSON struct {
@@ -49,15 +49,14 @@ type queueItemJSON struct {
 	Annotations int64  `json:"annotations"`
 }
 
-func (s *Server) queue(c *gin.Context) {
-	p, ok := page(c)
-	if !ok {
-		return
+func (s *Server) queue(c *gin.Context) error {
+	p, err := page(c)
+	if err != nil {
+		return err
 	}
 	items, err := s.store.Queue(c.Request.Context(), currentUser(c).ID, p.Limit)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	out := make([]queueItemJSON, len(items))
 	for i, it := range items {
@@ -65,4 +64,5 @@ func (s *Server) queue(c *gin.Context) {
 			Status: reviewState(it.CompletedAt != nil, it.Annotations), Annotations: it.Annotations}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": ""})
+	return nil
 }

@@ -19,7 +19,7 @@ type Route struct {
 	Roles    []string // nil: any signed-in user
 	Public   bool     // no sign-in needed
 	Resource string   // what "no such …" names
-	handler  gin.HandlerFunc
+	handler  Handler
 }
 
 var (
@@ -114,10 +114,10 @@ func (s *Server) routes(reg *prometheus.Registry) *gin.Engine {
 	e.ContextWithFallback = true
 	e.Use(s.observe(), s.recoverer(), securityHeaders) // compression wraps the engine: see compressResponses
 	e.NoRoute(func(c *gin.Context) {
-		fail(c, errf(http.StatusNotFound, "not_found", "no route %s %s", c.Request.Method, c.Request.URL.Path))
+		fail(c, errf(CodeNotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
 	})
 	e.NoMethod(func(c *gin.Context) {
-		fail(c, errf(http.StatusMethodNotAllowed, "method_not_allowed", "%s is not allowed on %s", c.Request.Method, c.Request.URL.Path))
+		fail(c, errf(CodeMethodNotAllowed, "%s is not allowed on %s", c.Request.Method, c.Request.URL.Path))
 	})
 
 	e.GET("/healthz", s.healthz)
@@ -133,7 +133,7 @@ func (s *Server) routes(reg *prometheus.Registry) *gin.Engine {
 		if !r.Public {
 			chain = append(chain, requireRole(r.Roles...))
 		}
-		v1.Handle(r.Method, r.Path, append(chain, r.handler)...)
+		v1.Handle(r.Method, r.Path, append(chain, handle(r.handler))...)
 	}
 	s.pages(e)
 	return e
@@ -146,7 +146,7 @@ func resource(name string) gin.HandlerFunc {
 func (s *Server) healthz(c *gin.Context) {
 	if err := s.store.Ping(c.Request.Context()); err != nil {
 		s.log.Warn("health check failed", "err", err)
-		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "error": gin.H{"code": "unavailable", "message": "the database does not answer"}})
+		c.JSON(CodeUnavailable.status(), gin.H{"status": "unavailable", "error": errf(CodeUnavailable, "the database does not answer")})
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})

@@ -502,70 +502,66 @@ func (q scoreQuery) filters() gin.H {
 }
 
 // parseScoreQuery reads the query parameters shared by the score routes; bad values are 400.
-func parseScoreQuery(c *gin.Context) (scoreQuery, bool) {
+func parseScoreQuery(c *gin.Context) (scoreQuery, error) {
 	q := scoreQuery{minArticles: score.DefaultMinArticles}
-	var ok bool
-	if q.format, ok = parseFormat(c, "json", "json", "csv"); !ok {
-		return q, false
+	var err error
+	if q.format, err = parseFormat(c, "json", "json", "csv"); err != nil {
+		return q, err
 	}
-	if q.excluded, ok = parseIDList(c, "exclude_reviewers"); !ok {
-		return q, false
+	if q.excluded, err = parseIDList(c, "exclude_reviewers"); err != nil {
+		return q, err
 	}
-	if q.outlets, ok = parseIDList(c, "outlet_id"); !ok {
-		return q, false
+	if q.outlets, err = parseIDList(c, "outlet_id"); err != nil {
+		return q, err
 	}
-	if q.dates, ok = parseDates(c); !ok {
-		return q, false
+	if q.dates, err = parseDates(c); err != nil {
+		return q, err
 	}
 	if v := c.Query("min_articles"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1_000_000 {
-			fail(c, fieldErr(http.StatusBadRequest, "bad_request", "min_articles", "min_articles must be a whole number from 1 to 1000000"))
-			return q, false
+			return q, fieldErr(CodeBadRequest, "min_articles", "min_articles must be a whole number from 1 to 1000000")
 		}
 		q.minArticles = n
 	}
-	if q.hideLow, ok = parseBool(c, "hide_low_sample"); !ok {
-		return q, false
+	if q.hideLow, err = parseBool(c, "hide_low_sample"); err != nil {
+		return q, err
 	}
 	switch v := c.Query("by"); v {
 	case "":
 	case "month":
 		q.byMonth = true
 	default:
-		fail(c, fieldErr(http.StatusBadRequest, "bad_request", "by", "by must be \"month\" or absent, not %q", v))
-		return q, false
+		return q, fieldErr(CodeBadRequest, "by", "by must be \"month\" or absent, not %q", v)
 	}
-	return q, true
+	return q, nil
 }
 
-func parseFormat(c *gin.Context, def string, allowed ...string) (string, bool) {
+func parseFormat(c *gin.Context, def string, allowed ...string) (string, error) {
 	v := c.DefaultQuery("format", def)
 	if !slices.Contains(allowed, v) {
-		fail(c, fieldErr(http.StatusBadRequest, "bad_format", "format", "format must be one of %s, not %q", strings.Join(allowed, ", "), v))
-		return "", false
+		return "", fieldErr(CodeBadFormat, "format", "format must be one of %s, not %q", strings.Join(allowed, ", "), v)
 	}
-	return v, true
+	return v, nil
 }
 
-func parseBool(c *gin.Context, name string) (bool, bool) {
+func parseBool(c *gin.Context, name string) (bool, error) {
 	v := c.Query(name)
 	if v == "" {
-		return false, true
+		return false, nil
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		fail(c, fieldErr(http.StatusBadRequest, "bad_request", name, "%s must be true or false", name))
-		return false, false
+		return false, fieldErr(CodeBadRequest, name, "%s must be true or false", name)
 	}
-	return b, true
+	return b, nil
 }
 
 const maxIDList = 1000
 
 // parseIDList reads a comma-separated list of positive ids (repeated parameters add up),
 // sorted and without duplicates; nil when absent.
-func parseIDList(c *gin.Context, name string) ([]int64, bool) {
+func parseIDList(c *gin.Context, name string) ([]int64, error) {
 	var out []int64
 	for _, v := range c.QueryArray(name) {
 		for part := range strings.SplitSeq(v, ",") {
@@ -575,53 +571,49 @@ func parseIDList(c *gin.Context, name string) ([]int64, bool) {
 			}
 			id, err := strconv.ParseInt(part, 10, 64)
 			if err != nil || id <= 0 {
-				fail(c, fieldErr(http.StatusBadRequest, "bad_request", name, "%s must be comma-separated positive integer ids; %q is not one", name, part))
-				return nil, false
+				return nil, fieldErr(CodeBadRequest, name, "%s must be comma-separated positive integer ids; %q is not one", name, part)
 			}
 			out = append(out, id)
 		}
 	}
 	if len(out) > maxIDList {
-		fail(c, fieldErr(http.StatusBadRequest, "bad_request", name, "%s may list at most %d ids", name, maxIDList))
-		return nil, false
+		return nil, fieldErr(CodeBadRequest, name, "%s may list at most %d ids", name, maxIDList)
 	}
 	slices.Sort(out)
-	return slices.Compact(out), true
+	return slices.Compact(out), nil
 }
 
 // parseDates reads ?from= and ?to= (RFC 3339, or a date YYYY-MM-DD). from is inclusive; to is
 // exclusive for a time and includes the whole day for a date.
-func parseDates(c *gin.Context) (dateRange, bool) {
+func parseDates(c *gin.Context) (dateRange, error) {
 	var d dateRange
-	parse := func(name string, endOfDay bool) (time.Time, bool) {
+	parse := func(name string, endOfDay bool) (time.Time, error) {
 		v := c.Query(name)
 		if v == "" {
-			return time.Time{}, true
+			return time.Time{}, nil
 		}
 		if t, err := time.Parse(time.RFC3339, v); err == nil {
-			return t.UTC(), true
+			return t.UTC(), nil
 		}
 		if t, err := time.Parse(time.DateOnly, v); err == nil {
 			if endOfDay {
 				t = t.AddDate(0, 0, 1)
 			}
-			return t, true
+			return t, nil
 		}
-		fail(c, fieldErr(http.StatusBadRequest, "bad_request", name, "%s must be a date (2024-05-31) or an RFC 3339 time, not %q", name, v))
-		return time.Time{}, false
+		return time.Time{}, fieldErr(CodeBadRequest, name, "%s must be a date (2024-05-31) or an RFC 3339 time, not %q", name, v)
 	}
-	var ok bool
-	if d.from, ok = parse("from", false); !ok {
-		return d, false
+	var err error
+	if d.from, err = parse("from", false); err != nil {
+		return d, err
 	}
-	if d.to, ok = parse("to", true); !ok {
-		return d, false
+	if d.to, err = parse("to", true); err != nil {
+		return d, err
 	}
 	if !d.from.IsZero() && !d.to.IsZero() && !d.from.Before(d.to) {
-		fail(c, fieldErr(http.StatusBadRequest, "bad_request", "to", "to must be after from"))
-		return d, false
+		return d, fieldErr(CodeBadRequest, "to", "to must be after from")
 	}
-	return d, true
+	return d, nil
 }
 
 func joinIDs(ids []int64) string {
@@ -654,27 +646,25 @@ type periodRow struct {
 	score.OutletRow
 }
 
-// lockedCorpus returns the scored corpus for q, locked: the caller unlocks it. On an error it
-// has answered the request and returns false.
-func (s *Server) lockedCorpus(c *gin.Context, q scoreQuery) (*scoreCorpus, bool) {
+// lockedCorpus returns the scored corpus for q, locked: the caller unlocks it.
+func (s *Server) lockedCorpus(c *gin.Context, q scoreQuery) (*scoreCorpus, error) {
 	corpus, err := s.scores().corpus(c.Request.Context(), q.excluded)
 	if err != nil {
-		fail(c, err)
-		return nil, false
+		return nil, err
 	}
 	corpus.mu.Lock()
-	return corpus, true
+	return corpus, nil
 }
 
 // outletScores answers GET /api/v1/scores/outlets.
-func (s *Server) outletScores(c *gin.Context) {
-	q, ok := parseScoreQuery(c)
-	if !ok {
-		return
+func (s *Server) outletScores(c *gin.Context) error {
+	q, err := parseScoreQuery(c)
+	if err != nil {
+		return err
 	}
-	corpus, ok := s.lockedCorpus(c, q)
-	if !ok {
-		return
+	corpus, err := s.lockedCorpus(c, q)
+	if err != nil {
+		return err
 	}
 	var rows []periodRow
 	if q.byMonth {
@@ -711,11 +701,12 @@ func (s *Server) outletScores(c *gin.Context) {
 			}
 			return rec
 		})
-		return
+		return nil
 	}
 	meta["items"] = items
 	meta["next_cursor"] = ""
 	c.JSON(http.StatusOK, meta)
+	return nil
 }
 
 // monthRows rolls up each month of the selected outlets (all when none is selected).
@@ -759,18 +750,18 @@ func (c *scoreCorpus) monthRows(q scoreQuery) []periodRow {
 
 // articleScores answers GET /api/v1/scores/articles: JSON pages by article id, or every row
 // as CSV.
-func (s *Server) articleScores(c *gin.Context) {
-	q, ok := parseScoreQuery(c)
-	if !ok {
-		return
+func (s *Server) articleScores(c *gin.Context) error {
+	q, err := parseScoreQuery(c)
+	if err != nil {
+		return err
 	}
-	p, ok := page(c)
-	if !ok {
-		return
+	p, err := page(c)
+	if err != nil {
+		return err
 	}
-	corpus, ok := s.lockedCorpus(c, q)
-	if !ok {
-		return
+	corpus, err := s.lockedCorpus(c, q)
+	if err != nil {
+		return err
 	}
 	var picked []*scoreEntry
 	more := false
@@ -818,7 +809,7 @@ func (s *Server) articleScores(c *gin.Context) {
 			}
 		}
 		w.Flush()
-		return
+		return nil
 	}
 	items := []score.ArticleRow{}
 	for _, e := range picked {
@@ -830,18 +821,19 @@ func (s *Server) articleScores(c *gin.Context) {
 		meta["next_cursor"] = encodeCursor(picked[len(picked)-1].id)
 	}
 	c.JSON(http.StatusOK, meta)
+	return nil
 }
 
 // reviewerScores answers GET /api/v1/scores/reviewers: each counted reviewer's agreement with
 // the others and shares beside the peers' on the same articles.
-func (s *Server) reviewerScores(c *gin.Context) {
-	q, ok := parseScoreQuery(c)
-	if !ok {
-		return
+func (s *Server) reviewerScores(c *gin.Context) error {
+	q, err := parseScoreQuery(c)
+	if err != nil {
+		return err
 	}
-	corpus, ok := s.lockedCorpus(c, q)
-	if !ok {
-		return
+	corpus, err := s.lockedCorpus(c, q)
+	if err != nil {
+		return err
 	}
 	key := fmt.Sprintf("reviewers|%v|%v", q.dates.from, q.dates.to)
 	rows := corpus.derive(key, func() any { return score.ReviewerRollUp(corpus.results(q.dates)) }).([]score.ReviewerRow)
@@ -854,8 +846,7 @@ func (s *Server) reviewerScores(c *gin.Context) {
 	}
 	names, err := s.store.UserNames(c.Request.Context(), ids)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	items := make([]score.ReviewerRow, len(rows))
 	for i, r := range rows {
@@ -876,27 +867,27 @@ func (s *Server) reviewerScores(c *gin.Context) {
 			}
 			return rec
 		})
-		return
+		return nil
 	}
 	meta["items"] = items
 	meta["next_cursor"] = ""
 	c.JSON(http.StatusOK, meta)
+	return nil
 }
 
 // agreementScores answers GET /api/v1/scores/agreement: Krippendorff's alpha over the whole
 // corpus, overall and per label.
-func (s *Server) agreementScores(c *gin.Context) {
-	q, ok := parseScoreQuery(c)
-	if !ok {
-		return
+func (s *Server) agreementScores(c *gin.Context) error {
+	q, err := parseScoreQuery(c)
+	if err != nil {
+		return err
 	}
 	if q.format != "json" {
-		fail(c, fieldErr(http.StatusBadRequest, "bad_format", "format", "the agreement is one object; format must be json"))
-		return
+		return fieldErr(CodeBadFormat, "format", "the agreement is one object; format must be json")
 	}
-	corpus, ok := s.lockedCorpus(c, q)
-	if !ok {
-		return
+	corpus, err := s.lockedCorpus(c, q)
+	if err != nil {
+		return err
 	}
 	key := fmt.Sprintf("agreement|%v|%v", q.dates.from, q.dates.to)
 	out := corpus.derive(key, func() any {
@@ -924,6 +915,7 @@ func (s *Server) agreementScores(c *gin.Context) {
 	meta["reviewers"] = out["reviewers"]
 	meta["scored_chars"] = out["scored_chars"]
 	c.JSON(http.StatusOK, meta)
+	return nil
 }
 
 // startCSV sets the headers of a CSV download.

@@ -44,28 +44,25 @@ func (s *Server) suggester(ctx context.Context) (suggest.Suggester, error) {
 // suggestions proposes passages for the signed-in reviewer to confirm. They are never
 // counted in scores: only an accepted suggestion, which becomes the reviewer's annotation,
 // is. Suggestions the reviewer already decided are left out.
-func (s *Server) suggestions(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) suggestions(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	ctx := c.Request.Context()
 	text, err := s.articleText(ctx, id)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	sg, err := s.suggester(ctx)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	items, err := sg.Suggest(ctx, text.String())
 	var warning string
 	if err != nil {
 		if len(items) == 0 && !errors.Is(err, suggest.ErrBackendUnavailable) && !errors.Is(err, suggest.ErrBackendInvalid) {
-			fail(c, err)
-			return
+			return err
 		}
 		// The external model is down or answered garbage: the built-in rules still answer.
 		s.log.Warn("suggestion backend failed", "err", err, "request_id", c.GetString(ctxRequestID))
@@ -73,8 +70,7 @@ func (s *Server) suggestions(c *gin.Context) {
 	}
 	decided, err := s.store.SuggestionDecisions(ctx, id, currentUser(c).ID)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	type key struct {
 		rule, label string
@@ -96,6 +92,7 @@ func (s *Server) suggestions(c *gin.Context) {
 		res["warning"] = warning
 	}
 	c.JSON(http.StatusOK, res)
+	return nil
 }
 
 func firstLine(s string) string {
@@ -116,52 +113,44 @@ type decisionRequest struct {
 
 // decideSuggestion records an accepted (it becomes the reviewer's annotation) or rejected
 // suggestion, counted per rule.
-func (s *Server) decideSuggestion(accept bool) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		id, ok := pathID(c)
-		if !ok {
-			return
+func (s *Server) decideSuggestion(accept bool) Handler {
+	return func(c *gin.Context) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
 		}
 		var req decisionRequest
-		if !bind(c, &req) {
-			return
+		if err := bind(c, &req); err != nil {
+			return err
 		}
 		ctx := c.Request.Context()
 		text, err := s.articleText(ctx, id)
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		if req.Label == nil {
-			fail(c, annotate.Errorf(annotate.CodeInvalidLabel, "label", "label is required"))
-			return
+			return annotate.Errorf(annotate.CodeInvalidLabel, "label", "label is required")
 		}
 		label, err := annotate.ParseLabel(*req.Label)
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		if req.Start == nil || req.End == nil {
-			fail(c, annotate.Errorf(annotate.CodeInvalidSpan, "start", "start and end are required"))
-			return
+			return annotate.Errorf(annotate.CodeInvalidSpan, "start", "start and end are required")
 		}
 		q, err := text.Anchor(*req.Start, *req.End, nil)
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		req.Rule = strings.TrimSpace(req.Rule)
 		if req.Rule == "" || len(req.Rule) > 100 {
-			fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "rule", "rule is required: the rule of the suggestion"))
-			return
+			return fieldErr(CodeInvalid, "rule", "rule is required: the rule of the suggestion")
 		}
 		if err := annotate.CheckNote(req.Note); err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		if err := annotate.CheckSource(req.Source); err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		u := currentUser(c)
 		f := &models.SuggestionFeedback{ArticleID: id, UserID: u.ID, Rule: req.Rule, Label: string(label), Start: *req.Start, End: *req.End, Decision: "rejected"}
@@ -175,39 +164,38 @@ func (s *Server) decideSuggestion(accept bool) gin.HandlerFunc {
 			}
 		}
 		if err := s.store.RecordSuggestion(ctx, f, a); err != nil && !errors.Is(err, models.ErrReplayed) {
-			fail(c, err)
-			return
+			return err
 		}
 		if a != nil {
 			a.UserName = u.Name
 			c.JSON(http.StatusCreated, toAnnotationJSON(a))
-			return
+			return nil
 		}
 		c.Status(http.StatusNoContent)
+		return nil
 	}
 }
 
 // forgetDecision takes back the reviewer's decision on a suggestion (undo of a rejection; an
 // acceptance is taken back by deleting its annotation).
-func (s *Server) forgetDecision(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) forgetDecision(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	var req decisionRequest
-	if !bind(c, &req) {
-		return
+	if err := bind(c, &req); err != nil {
+		return err
 	}
 	if req.Label == nil || req.Start == nil || req.End == nil || req.Rule == "" {
-		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "label", "label, start, end and rule name the decision to take back"))
-		return
+		return fieldErr(CodeInvalid, "label", "label, start, end and rule name the decision to take back")
 	}
 	f := &models.SuggestionFeedback{ArticleID: id, UserID: currentUser(c).ID, Rule: req.Rule, Label: *req.Label, Start: *req.Start, End: *req.End}
 	if err := s.store.ForgetSuggestion(c.Request.Context(), f); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }
 
 type ruleJSON struct {
@@ -221,17 +209,15 @@ type ruleJSON struct {
 }
 
 // suggestionRules shows each rule's acceptance rate, so weak rules can be pruned.
-func (s *Server) suggestionRules(c *gin.Context) {
+func (s *Server) suggestionRules(c *gin.Context) error {
 	ctx := c.Request.Context()
 	stats, err := s.store.SuggestionRuleStats(ctx)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	off, err := s.store.DisabledRules(ctx)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	byRule := map[string]models.RuleStats{}
 	for _, st := range stats {
@@ -252,33 +238,32 @@ func (s *Server) suggestionRules(c *gin.Context) {
 		out = append(out, row)
 	}
 	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": ""})
+	return nil
 }
 
 type ruleRequest struct {
 	Enabled *bool `json:"enabled"`
 }
 
-func (s *Server) updateSuggestionRule(c *gin.Context) {
+func (s *Server) updateSuggestionRule(c *gin.Context) error {
 	rule := c.Param("rule")
 	known := false
 	for _, r := range suggest.RuleCatalog() {
 		known = known || r.ID == rule
 	}
 	if !known {
-		fail(c, errf(http.StatusNotFound, "not_found", "no suggestion rule %q", rule))
-		return
+		return errf(CodeNotFound, "no suggestion rule %q", rule)
 	}
 	var req ruleRequest
-	if !bind(c, &req) {
-		return
+	if err := bind(c, &req); err != nil {
+		return err
 	}
 	if req.Enabled == nil {
-		fail(c, fieldErr(http.StatusUnprocessableEntity, "invalid", "enabled", "enabled (true or false) is required"))
-		return
+		return fieldErr(CodeInvalid, "enabled", "enabled (true or false) is required")
 	}
 	if err := s.store.SetRuleDisabled(c.Request.Context(), currentUser(c).ID, rule, !*req.Enabled); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	s.suggestionRules(c)
+	return nil
 }

@@ -29,18 +29,18 @@ func (r *userRequest) validate(create bool) error {
 				missing = append(missing, f)
 			}
 		}
-		return fieldErr(http.StatusUnprocessableEntity, "invalid", missing[0], "%s is required", strings.Join(sortedStrings(missing), ", "))
+		return fieldErr(CodeInvalid, missing[0], "%s is required", strings.Join(sortedStrings(missing), ", "))
 	}
 	if r.Email != nil {
 		e := strings.TrimSpace(*r.Email)
 		if a, err := mail.ParseAddress(e); err != nil || a.Address != e || len(e) > 254 {
-			return fieldErr(http.StatusUnprocessableEntity, "invalid", "email", "%q is not an email address", e)
+			return fieldErr(CodeInvalid, "email", "%q is not an email address", e)
 		}
 	}
 	if r.Name != nil {
 		n := strings.TrimSpace(*r.Name)
 		if n == "" || len(n) > 200 {
-			return fieldErr(http.StatusUnprocessableEntity, "invalid", "name", "name is required (at most 200 characters)")
+			return fieldErr(CodeInvalid, "name", "name is required (at most 200 characters)")
 		}
 		r.Name = &n
 	}
@@ -52,44 +52,42 @@ func (r *userRequest) validate(create bool) error {
 	return nil
 }
 
-func (s *Server) listUsers(c *gin.Context) {
-	p, ok := page(c)
-	if !ok {
-		return
+func (s *Server) listUsers(c *gin.Context) error {
+	p, err := page(c)
+	if err != nil {
+		return err
 	}
 	us, more, err := s.store.ListUsers(c.Request.Context(), p)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	out := make([]userJSON, len(us))
 	for i := range us {
 		out[i] = toUserJSON(&us[i])
 	}
 	list(c, out, more, func(u userJSON) int64 { return u.ID })
+	return nil
 }
 
-func (s *Server) createUser(c *gin.Context) {
+func (s *Server) createUser(c *gin.Context) error {
 	var req userRequest
-	if !bind(c, &req) {
-		return
+	if err := bind(c, &req); err != nil {
+		return err
 	}
 	if err := req.validate(true); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	u, err := s.CreateUser(c.Request.Context(), currentUser(c).ID, *req.Email, *req.Name, *req.Role, *req.Password)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	if req.Disabled != nil && *req.Disabled {
 		if u, err = s.store.UpdateUser(c.Request.Context(), currentUser(c).ID, u.ID, models.UserPatch{Disabled: req.Disabled}); err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 	}
 	c.JSON(http.StatusCreated, toUserJSON(u))
+	return nil
 }
 
 // CreateUser validates and stores an account; the CLI's "user add" and first start use it too.
@@ -109,53 +107,49 @@ func (s *Server) CreateUser(ctx context.Context, actor int64, email, name, role,
 	return u, nil
 }
 
-func (s *Server) updateUser(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) updateUser(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	var req userRequest
-	if !bind(c, &req) {
-		return
+	if err := bind(c, &req); err != nil {
+		return err
 	}
 	if err := req.validate(false); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	p := models.UserPatch{Email: req.Email, Name: req.Name, Role: req.Role, Disabled: req.Disabled}
 	if req.Password != nil {
 		h, err := HashPassword(*req.Password, s.cfg.BcryptCost)
 		if err != nil {
-			fail(c, err)
-			return
+			return err
 		}
 		p.PasswordHash = &h
 	}
 	me := currentUser(c)
 	if id == me.ID && ((req.Role != nil && *req.Role != annotate.RoleAdmin) || (req.Disabled != nil && *req.Disabled)) {
-		fail(c, errf(http.StatusConflict, "self_lockout", "you cannot demote or disable your own account; ask another admin"))
-		return
+		return errf(CodeSelfLockout, "you cannot demote or disable your own account; ask another admin")
 	}
 	u, err := s.store.UpdateUser(c.Request.Context(), me.ID, id, p)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, toUserJSON(u))
+	return nil
 }
 
-func (s *Server) deleteUser(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
+func (s *Server) deleteUser(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	if id == currentUser(c).ID {
-		fail(c, errf(http.StatusConflict, "self_lockout", "you cannot delete your own account; ask another admin"))
-		return
+		return errf(CodeSelfLockout, "you cannot delete your own account; ask another admin")
 	}
 	if err := s.store.DeleteUser(c.Request.Context(), currentUser(c).ID, id); err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }

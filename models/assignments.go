@@ -26,6 +26,13 @@ type AssignmentError struct {
 
 func (e *AssignmentError) Error() string { return e.Message }
 
+// The codes of an AssignmentError (the api package gives each its HTTP status).
+const (
+	CodeUnknownArticle  = "unknown_article"
+	CodeUnknownReviewer = "unknown_reviewer"
+	CodeTooFewReviewers = "too_few_reviewers"
+)
+
 // Assignment is one article given to one reviewer. Created is false when the reviewer had the
 // article already (assigned earlier, or finished on their own).
 type Assignment struct {
@@ -112,7 +119,7 @@ func reviewerPool(tx *gorm.DB, ids []int64) ([]int64, error) {
 		bad = append(bad, id)
 	}
 	if len(bad) > 0 {
-		return nil, &AssignmentError{Code: "unknown_reviewer", Field: "reviewer_ids", IDs: bad,
+		return nil, &AssignmentError{Code: CodeUnknownReviewer, Field: "reviewer_ids", IDs: bad,
 			Message: "not active reviewers: " + strings.Join(why, ", ")}
 	}
 	return ids, nil
@@ -193,17 +200,17 @@ func (s *Store) AssignArticles(ctx context.Context, actor int64, req AssignReque
 			return err
 		}
 		if len(missing) > 0 {
-			return &AssignmentError{Code: "unknown_article", Field: "article_ids", IDs: missing, Message: "no article with id " + joinIDs(missing)}
+			return &AssignmentError{Code: CodeUnknownArticle, Field: "article_ids", IDs: missing, Message: "no article with id " + joinIDs(missing)}
 		}
 		pool, err := reviewerPool(tx, req.ReviewerIDs)
 		if err != nil {
 			return err
 		}
 		if len(pool) == 0 {
-			return &AssignmentError{Code: "too_few_reviewers", Field: "reviewer_ids", Message: "there is no active reviewer to assign articles to"}
+			return &AssignmentError{Code: CodeTooFewReviewers, Field: "reviewer_ids", Message: "there is no active reviewer to assign articles to"}
 		}
 		if per > len(pool) {
-			return &AssignmentError{Code: "too_few_reviewers", Field: "per_article",
+			return &AssignmentError{Code: CodeTooFewReviewers, Field: "per_article",
 				Message: fmt.Sprintf("per_article is %d but there are only %d reviewers to choose from", per, len(pool))}
 		}
 		load := map[int64]int{}
