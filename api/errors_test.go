@@ -45,8 +45,15 @@ func parseDir(t *testing.T, dir string) (*token.FileSet, []*ast.File) {
 func TestErrorCatalogue(t *testing.T) {
 	fset, files := parseDir(t, ".")
 	declared := map[string]bool{}
+	returnsErr := map[string]bool{} // functions and methods whose last result is an error
 	for _, f := range files {
 		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Type.Results != nil {
+				rs := fd.Type.Results.List
+				if id, ok := rs[len(rs)-1].Type.(*ast.Ident); ok && (id.Name == "error" || id.Name == "Handler") {
+					returnsErr[fd.Name.Name] = true
+				}
+			}
 			g, ok := d.(*ast.GenDecl)
 			if !ok || g.Tok != token.CONST {
 				continue
@@ -67,6 +74,18 @@ func TestErrorCatalogue(t *testing.T) {
 	for _, f := range files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
+			case *ast.ExprStmt:
+				// A handler that calls another and drops its error would answer 200 with nothing.
+				if call, ok := n.X.(*ast.CallExpr); ok {
+					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && returnsErr[sel.Sel.Name] {
+						if x, ok := sel.X.(*ast.Ident); ok && x.Name == "s" {
+							t.Errorf("%s: the error of s.%s is dropped", fset.Position(n.Pos()), sel.Sel.Name)
+						}
+					}
+					if id, ok := call.Fun.(*ast.Ident); ok && returnsErr[id.Name] {
+						t.Errorf("%s: the error of %s is dropped", fset.Position(n.Pos()), id.Name)
+					}
+				}
 			case *ast.CompositeLit:
 				if id, ok := n.Type.(*ast.Ident); ok && id.Name == "apiError" {
 					for _, el := range n.Elts {

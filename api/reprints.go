@@ -298,8 +298,7 @@ func (s *Server) rescan(c *gin.Context) error {
 	if err := s.reprint.Scan(c.Request.Context(), id); err != nil {
 		return err
 	}
-	s.listRegions(c)
-	return nil
+	return s.listRegions(c)
 }
 
 // rebuildReprints rebuilds the whole index from the database (admin).

@@ -9,14 +9,12 @@ import (
 // complete records that the signed-in reviewer has finished an article; scores count only
 // finished reviews, and blind review lifts for them.
 func (s *Server) complete(c *gin.Context) error {
-	s.setComplete(c, true)
-	return nil
+	return s.setComplete(c, true)
 }
 
 // reopen undoes complete, so the reviewer can go on annotating.
 func (s *Server) reopen(c *gin.Context) error {
-	s.setComplete(c, false)
-	return nil
+	return s.setComplete(c, false)
 }
 
 func (s *Server) setComplete(c *gin.Context, done bool) error {

@@ -264,6 +264,5 @@ func (s *Server) updateSuggestionRule(c *gin.Context) error {
 	if err := s.store.SetRuleDisabled(c.Request.Context(), currentUser(c).ID, rule, !*req.Enabled); err != nil {
 		return err
 	}
-	s.suggestionRules(c)
-	return nil
+	return s.suggestionRules(c)
 }
