@@ -29,6 +29,11 @@ const (
 	CodeBadRequest    = "bad_request"    // malformed input (400)
 	CodeUnknownOutlet = "unknown_outlet" // an outlet id, name, alias or domain that names none (422)
 	CodeTooLarge      = "too_large"      // an input over its size limit (413; per line in an import report)
+
+	CodeForbidden       = "forbidden"        // the reader's role or ownership does not allow it (403)
+	CodeBlindReview     = "blind_review"     // other reviewers' work, asked for before finishing (403)
+	CodeReviewLocked    = "review_locked"    // a finished review frozen after seeing the others (409)
+	CodeReviewCompleted = "review_completed" // a write to a review marked done and not reopened (409)
 )
 
 // Errorf builds an *Error with a formatted message.

@@ -11,8 +11,25 @@ const (
 	LoadedLanguage Label = "loaded_language"
 )
 
-// Labels lists the labels in their canonical order (the order of the keys 1 to 4).
+// Labels lists the labels in their canonical order (the order of the keys 1 to 4, of the
+// score columns and of the bits of the overall-agreement category).
 var Labels = []Label{SourcedFact, Speculation, Opinion, LoadedLanguage}
+
+// NumLabels is the number of labels.
+const NumLabels = 4
+
+// Index returns the label's position in Labels, or -1 for an unknown label.
+func (l Label) Index() int {
+	for i, x := range Labels {
+		if x == l {
+			return i
+		}
+	}
+	return -1
+}
+
+// Valid reports whether l is one of the four labels.
+func (l Label) Valid() bool { return l.Index() >= 0 }
 
 // ParseLabel validates a label sent by a client.
 func ParseLabel(s string) (Label, error) {

@@ -51,6 +51,30 @@ type annotationRequest struct {
 	Source  *annotate.Source `json:"source"`
 }
 
+func (r *annotationRequest) input() annotate.AnnotationInput {
+	return annotate.AnnotationInput{Label: r.Label, Start: r.Start, End: r.End, Exact: r.Exact, Note: r.Note, Source: r.Source}
+}
+
+// newAnnotationRow is the stored form of a validated annotation.
+func newAnnotationRow(articleID, userID int64, na annotate.Annotation) *models.Annotation {
+	a := &models.Annotation{ArticleID: articleID, UserID: userID, Label: string(na.Label), Start: na.Start, End: na.End,
+		Exact: na.Quote.Exact, Prefix: na.Quote.Prefix, Suffix: na.Quote.Suffix, Note: na.Note}
+	if na.Source != nil {
+		a.SourceText, a.SourceURL = na.Source.Text, na.Source.URL
+	}
+	return a
+}
+
+// domainAnnotation is a stored annotation as the domain validates it.
+func domainAnnotation(a *models.Annotation) annotate.Annotation {
+	out := annotate.Annotation{Label: annotate.Label(a.Label), Start: a.Start, End: a.End, Note: a.Note,
+		Quote: annotate.Quote{Exact: a.Exact, Prefix: a.Prefix, Suffix: a.Suffix}}
+	if a.SourceText != "" || a.SourceURL != "" {
+		out.Source = &annotate.Source{Text: a.SourceText, URL: a.SourceURL}
+	}
+	return out
+}
+
 func (s *Server) createAnnotation(c *gin.Context) error {
 	articleID, err := pathID(c)
 	if err != nil {
@@ -65,36 +89,12 @@ func (s *Server) createAnnotation(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if req.Label == nil {
-		return annotate.Errorf(annotate.CodeInvalidLabel, "label", "label is required")
-	}
-	if req.Start == nil || req.End == nil {
-		return annotate.Errorf(annotate.CodeInvalidSpan, "start", "start and end are required")
-	}
-	label, err := annotate.ParseLabel(*req.Label)
+	na, err := annotate.NewAnnotation(text, req.input())
 	if err != nil {
-		return err
-	}
-	q, err := text.Anchor(*req.Start, *req.End, req.Exact)
-	if err != nil {
-		return err
-	}
-	note := ""
-	if req.Note != nil {
-		note = *req.Note
-	}
-	if err := annotate.CheckNote(note); err != nil {
-		return err
-	}
-	if err := annotate.CheckSource(req.Source); err != nil {
 		return err
 	}
 	u := currentUser(c)
-	a := &models.Annotation{ArticleID: articleID, UserID: u.ID, Label: string(label), Start: *req.Start, End: *req.End,
-		Exact: q.Exact, Prefix: q.Prefix, Suffix: q.Suffix, Note: note}
-	if req.Source != nil {
-		a.SourceText, a.SourceURL = req.Source.Text, req.Source.URL
-	}
+	a := newAnnotationRow(articleID, u.ID, na)
 	a.IdempotencyKey = idempotencyKey(c)
 	if err := s.store.CreateAnnotation(ctx, a); err != nil && !errors.Is(err, models.ErrReplayed) {
 		return err
@@ -135,7 +135,7 @@ func (s *Server) listAnnotations(c *gin.Context) error {
 // visibleAnnotations lists a page of the annotations u may see on the article of v (the
 // reader's view of it), narrowed to one reviewer's if userID is not 0.
 func (s *Server) visibleAnnotations(ctx context.Context, u *models.User, v *models.ReaderView, userID int64, p models.Page) ([]annotationJSON, bool, error) {
-	scope, err := annotationScope(u, v.Review.CompletedAt != nil, userID)
+	scope, err := annotate.AnnotationScope(reader(u), domainReview(v), userID)
 	if err != nil {
 		return nil, false, err
 	}
@@ -148,19 +148,6 @@ func (s *Server) visibleAnnotations(ctx context.Context, u *models.User, v *mode
 		out[i] = toAnnotationJSON(&as[i])
 	}
 	return out, more, nil
-}
-
-// annotationScope is the blind-review rule: whose annotations u may see on an article, given
-// whether u has marked it done and the user_id asked for (0: everyone's). A reviewer sees only
-// their own until done; asking for another reviewer's before then is refused.
-func annotationScope(u *models.User, completed bool, userID int64) (int64, error) {
-	if u.Role != annotate.RoleReviewer || userID == u.ID || completed {
-		return userID, nil
-	}
-	if userID != 0 {
-		return 0, errf(CodeBlindReview, "other reviewers' annotations are hidden until you mark the article done")
-	}
-	return u.ID, nil
 }
 
 // ownAnnotation loads an annotation the current user may change: their own, or any for an admin.
@@ -192,48 +179,23 @@ func (s *Server) updateAnnotation(c *gin.Context) error {
 	if req.Version == nil {
 		return fieldErr(CodeInvalid, "version", "version is required: send the version you read")
 	}
-	p := models.AnnotationPatch{Version: *req.Version, Note: req.Note}
-	if req.Label != nil {
-		l, err := annotate.ParseLabel(*req.Label)
-		if err != nil {
-			return err
-		}
-		ls := string(l)
-		p.Label = &ls
+	text, err := s.articleText(c.Request.Context(), a.ArticleID)
+	if err != nil {
+		return err
 	}
-	if req.Note != nil {
-		if err := annotate.CheckNote(*req.Note); err != nil {
-			return err
-		}
+	na, err := domainAnnotation(a).Patch(text, req.input())
+	if err != nil {
+		return err
 	}
-	if req.Source != nil {
-		empty := *req.Source == annotate.Source{}
-		if !empty {
-			if err := annotate.CheckSource(req.Source); err != nil {
-				return err
-			}
-		}
-		p.SourceText, p.SourceURL = &req.Source.Text, &req.Source.URL
+	row := newAnnotationRow(a.ArticleID, a.UserID, na)
+	// Every field is written from the version read above, so only that version may be replaced:
+	// a client that read a newer one than this request saw is told to reload, not overwritten.
+	p := models.AnnotationPatch{Version: a.Version, Label: &row.Label, Note: &row.Note, SourceText: &row.SourceText, SourceURL: &row.SourceURL,
+		Start: &row.Start, End: &row.End, Exact: &row.Exact, Prefix: &row.Prefix, Suffix: &row.Suffix}
+	out, err := (*models.Annotation)(nil), error(models.ErrVersionConflict)
+	if *req.Version == a.Version {
+		out, err = s.store.UpdateAnnotation(c.Request.Context(), currentUser(c).ID, a.ID, p)
 	}
-	if req.Start != nil || req.End != nil || req.Exact != nil {
-		start, end := a.Start, a.End
-		if req.Start != nil {
-			start = *req.Start
-		}
-		if req.End != nil {
-			end = *req.End
-		}
-		text, err := s.articleText(c.Request.Context(), a.ArticleID)
-		if err != nil {
-			return err
-		}
-		q, err := text.Anchor(start, end, req.Exact)
-		if err != nil {
-			return err
-		}
-		p.Start, p.End, p.Exact, p.Prefix, p.Suffix = &start, &end, &q.Exact, &q.Prefix, &q.Suffix
-	}
-	out, err := s.store.UpdateAnnotation(c.Request.Context(), currentUser(c).ID, a.ID, p)
 	if err != nil {
 		if errors.Is(err, models.ErrVersionConflict) {
 			if cur, cerr := s.store.Annotation(c.Request.Context(), a.ID); cerr == nil {

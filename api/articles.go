@@ -45,17 +45,12 @@ func toArticleJSON(a *models.Article, withText bool) articleJSON {
 	return out
 }
 
-// reviewState is the one rule for a reviewer's progress on an article, shared by the article,
-// the queue and the completion routes (and by the admin's progress counts, in SQL): completed
-// once marked done, in progress once they have an annotation on it, else to do.
-func reviewState(completed bool, annotations int64) string {
-	switch {
-	case completed:
-		return "completed"
-	case annotations > 0:
-		return "in_progress"
-	}
-	return "todo"
+// reader is the signed-in user as the domain's rules see them.
+func reader(u *models.User) annotate.Reader { return annotate.Reader{ID: u.ID, Role: u.Role} }
+
+// domainReview is the reader's review of an article as the domain's rules see it.
+func domainReview(v *models.ReaderView) annotate.Review {
+	return annotate.Review{Completed: v.Review.CompletedAt != nil, Annotations: v.Annotations}
 }
 
 // reviewStatus describes a reviewer's review of an article for the API.
@@ -64,7 +59,7 @@ func (s *Server) reviewStatus(ctx context.Context, r *models.Review) (reviewJSON
 	if err != nil {
 		return reviewJSON{}, err
 	}
-	return reviewJSON{Status: reviewState(r.CompletedAt != nil, n), Assigned: r.Assigned, CompletedAt: r.CompletedAt}, nil
+	return reviewJSON{Status: annotate.Review{Completed: r.CompletedAt != nil, Annotations: n}.Status(), Assigned: r.Assigned, CompletedAt: r.CompletedAt}, nil
 }
 
 func (s *Server) listArticles(c *gin.Context) error {
@@ -123,7 +118,7 @@ func (s *Server) getArticle(c *gin.Context) error {
 		return err
 	}
 	out := articleWithJSON{articleJSON: toArticleJSON(&v.Article, false)} // the text goes first, from the cache
-	out.Review = &reviewJSON{Status: reviewState(v.Review.CompletedAt != nil, v.Annotations), Assigned: v.Review.Assigned, CompletedAt: v.Review.CompletedAt}
+	out.Review = &reviewJSON{Status: domainReview(v).Status(), Assigned: v.Review.Assigned, CompletedAt: v.Review.CompletedAt}
 	if inc["annotations"] {
 		list, _, err := s.visibleAnnotations(ctx, u, v, userID, models.Page{Limit: math.MaxInt32})
 		if err != nil {

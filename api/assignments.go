@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/credence-project/credence/annotate"
 	"github.com/credence-project/credence/models"
 )
 
@@ -146,13 +147,9 @@ func (s *Server) assignmentProgress(c *gin.Context) error {
 	for i, a := range as {
 		out := articleProgressJSON{ArticleID: a.ArticleID, Title: a.Title, Outlet: a.Outlet, Reviewers: []articleReviewerJSON{}}
 		for _, r := range a.Reviewers {
-			st := "todo"
-			switch {
-			case r.CompletedAt != nil:
-				st = "completed"
+			st := annotate.Review{Completed: r.CompletedAt != nil, Annotations: r.Annotations}.Status()
+			if r.CompletedAt != nil {
 				out.Completed++
-			case r.Annotations > 0:
-				st = "in_progress"
 			}
 			if r.Assigned {
 				out.Assigned++

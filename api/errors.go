@@ -25,22 +25,23 @@ type Code string
 // own (annotate.Errorf, models.AssignmentError) takes the status of that code from this table,
 // so declare its constant here too, spelt with the domain's constant.
 const (
-	CodeBadRequest       Code = annotate.CodeBadRequest // malformed request: JSON, query parameter, path
-	CodeInvalidCursor    Code = "invalid_cursor"        // ?cursor= that this service did not give out
-	CodeUnauthorized     Code = "unauthorized"          // no valid credentials
-	CodeInvalidLogin     Code = "invalid_credentials"   // wrong email or password
-	CodeForbidden        Code = "forbidden"             // the role (or authorship) does not allow it
-	CodeCSRF             Code = "csrf"                  // a cookie-authenticated write without its X-CSRF-Token
-	CodeBlindReview      Code = "blind_review"          // other reviewers' annotations before finishing the article
-	CodeNotFound         Code = "not_found"             // no such resource or route
-	CodeMethodNotAllowed Code = "method_not_allowed"    // the route exists, the method does not
-	CodeDuplicate        Code = "duplicate"             // a unique value (email, name, article text) exists already
-	CodeVersionConflict  Code = "version_conflict"      // a stale version: see versionConflict for its one shape
-	CodeInUse            Code = "in_use"                // a delete of something still referred to
-	CodeSelfLockout      Code = "self_lockout"          // an admin removing their own admin access
-	CodeNotCompleted     Code = "not_completed"         // reopening a review that was never finished
-	CodeReviewLocked     Code = "review_locked"         // a review that may no longer be reopened
-	CodeTooLarge         Code = annotate.CodeTooLarge   // a request body over the limit
+	CodeBadRequest       Code = annotate.CodeBadRequest      // malformed request: JSON, query parameter, path
+	CodeInvalidCursor    Code = "invalid_cursor"             // ?cursor= that this service did not give out
+	CodeUnauthorized     Code = "unauthorized"               // no valid credentials
+	CodeInvalidLogin     Code = "invalid_credentials"        // wrong email or password
+	CodeForbidden        Code = annotate.CodeForbidden       // the role (or authorship) does not allow it
+	CodeCSRF             Code = "csrf"                       // a cookie-authenticated write without its X-CSRF-Token
+	CodeBlindReview      Code = annotate.CodeBlindReview     // other reviewers' work before finishing the article
+	CodeNotFound         Code = "not_found"                  // no such resource or route
+	CodeMethodNotAllowed Code = "method_not_allowed"         // the route exists, the method does not
+	CodeDuplicate        Code = "duplicate"                  // a unique value (email, name, article text) exists already
+	CodeVersionConflict  Code = "version_conflict"           // a stale version: see versionConflict for its one shape
+	CodeInUse            Code = "in_use"                     // a delete of something still referred to
+	CodeSelfLockout      Code = "self_lockout"               // an admin removing their own admin access
+	CodeNotCompleted     Code = "not_completed"              // reopening a review that was never finished
+	CodeReviewLocked     Code = annotate.CodeReviewLocked    // a finished review frozen after its reviewer saw the others'
+	CodeReviewCompleted  Code = annotate.CodeReviewCompleted // a write to a review marked done and not reopened
+	CodeTooLarge         Code = annotate.CodeTooLarge        // a request body over the limit
 	CodeUnsupportedMedia Code = "unsupported_media_type"
 	CodeInvalid          Code = annotate.CodeInvalid       // well-formed, but a value is not allowed
 	CodeInvalidLabel     Code = annotate.CodeInvalidLabel  // a label outside the four
@@ -78,6 +79,7 @@ var catalogue = map[Code]int{
 	CodeSelfLockout:        http.StatusConflict,
 	CodeNotCompleted:       http.StatusConflict,
 	CodeReviewLocked:       http.StatusConflict,
+	CodeReviewCompleted:    http.StatusConflict,
 	CodeTooLarge:           http.StatusRequestEntityTooLarge,
 	CodeUnsupportedMedia:   http.StatusUnsupportedMediaType,
 	CodeInvalid:            http.StatusUnprocessableEntity,

@@ -81,21 +81,20 @@ func (s *Server) regionsJSON(ctx context.Context, articleID int64, text *annotat
 	return out, nil
 }
 
-// checkOrigin validates the credited outlet of a region of the given kind.
-func (s *Server) checkOrigin(ctx context.Context, kind string, origin *int64) error {
-	if origin == nil || *origin == 0 {
-		return nil
+// checkOrigin validates the credited outlet of a region of the given kind (the domain's rule)
+// and that the outlet exists; it returns the origin as stored (nil for none).
+func (s *Server) checkOrigin(ctx context.Context, kind string, origin *int64) (*int64, error) {
+	o, err := annotate.RegionOrigin(kind, origin)
+	if err != nil || o == nil {
+		return nil, err
 	}
-	if kind == annotate.RegionComments {
-		return annotate.Errorf(annotate.CodeInvalid, "origin_outlet_id", "readers' comments are credited to no outlet; leave origin_outlet_id out")
-	}
-	if _, err := s.store.Outlet(ctx, *origin); err != nil {
+	if _, err := s.store.Outlet(ctx, *o); err != nil {
 		if errors.Is(err, models.ErrNotFound) {
-			return annotate.Errorf(annotate.CodeUnknownOutlet, "origin_outlet_id", "no outlet with id %d", *origin)
+			return nil, annotate.Errorf(annotate.CodeUnknownOutlet, "origin_outlet_id", "no outlet with id %d", *o)
 		}
-		return err
+		return nil, err
 	}
-	return nil
+	return o, nil
 }
 
 func (s *Server) createRegion(c *gin.Context) error {
@@ -112,27 +111,17 @@ func (s *Server) createRegion(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if req.Kind == nil {
-		return annotate.Errorf(annotate.CodeInvalid, "kind", "kind is required: quote or comments")
-	}
-	if err := annotate.CheckRegionKind(*req.Kind); err != nil {
+	kind, start, end, _, err := annotate.NewRegion(text, annotate.RegionInput{Kind: req.Kind, Start: req.Start, End: req.End, Exact: req.Exact, OriginOutletID: req.OriginOutletID})
+	if err != nil {
 		return err
 	}
-	if req.Start == nil || req.End == nil {
-		return annotate.Errorf(annotate.CodeInvalidSpan, "start", "start and end are required")
-	}
-	if _, err := text.Anchor(*req.Start, *req.End, req.Exact); err != nil {
-		return err
-	}
-	if err := s.checkOrigin(ctx, *req.Kind, req.OriginOutletID); err != nil {
+	origin, err := s.checkOrigin(ctx, kind, req.OriginOutletID)
+	if err != nil {
 		return err
 	}
 	u := currentUser(c)
-	r := &models.Region{ArticleID: articleID, Kind: *req.Kind, Start: *req.Start, End: *req.End, Origin: annotate.OriginManual,
+	r := &models.Region{ArticleID: articleID, Kind: kind, Start: start, End: end, OriginOutletID: origin, Origin: annotate.OriginManual,
 		Status: annotate.StatusAccepted, CreatedBy: &u.ID}
-	if req.OriginOutletID != nil && *req.OriginOutletID != 0 {
-		r.OriginOutletID = req.OriginOutletID
-	}
 	r.IdempotencyKey = idempotencyKey(c)
 	if err := s.store.CreateRegion(ctx, u.ID, r); err != nil && !errors.Is(err, models.ErrReplayed) {
 		return err
@@ -167,8 +156,10 @@ func (s *Server) updateRegion(c *gin.Context) error {
 	if req.Version != nil {
 		p.Version = *req.Version
 	}
-	if req.Status != nil && *req.Status != annotate.StatusAccepted && *req.Status != annotate.StatusRejected && *req.Status != annotate.StatusProposed {
-		return annotate.Errorf(annotate.CodeInvalid, "status", "status %q is not accepted, rejected or proposed", *req.Status)
+	if req.Status != nil {
+		if _, err := annotate.ParseRegionStatus(*req.Status); err != nil {
+			return err
+		}
 	}
 	kind := r.Kind
 	if req.Kind != nil {
@@ -178,12 +169,9 @@ func (s *Server) updateRegion(c *gin.Context) error {
 		kind = *req.Kind
 	}
 	if req.OriginOutletID != nil {
-		if err := s.checkOrigin(ctx, kind, req.OriginOutletID); err != nil {
+		origin, err := s.checkOrigin(ctx, kind, req.OriginOutletID)
+		if err != nil {
 			return err
-		}
-		origin := req.OriginOutletID
-		if *origin == 0 {
-			origin = nil
 		}
 		p.OriginOutletID = &origin
 	} else if kind == annotate.RegionComments && r.OriginOutletID != nil {

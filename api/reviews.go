@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/credence-project/credence/annotate"
 )
 
 // complete records that the signed-in reviewer has finished an article; scores count only
@@ -59,7 +61,7 @@ func (s *Server) queue(c *gin.Context) error {
 	out := make([]queueItemJSON, len(items))
 	for i, it := range items {
 		out[i] = queueItemJSON{ArticleID: it.ArticleID, Title: it.Title, Outlet: it.Outlet, Assigned: it.Assigned,
-			Status: reviewState(it.CompletedAt != nil, it.Annotations), Annotations: it.Annotations}
+			Status: annotate.Review{Completed: it.CompletedAt != nil, Annotations: it.Annotations}.Status(), Annotations: it.Annotations}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": ""})
 	return nil

@@ -82,10 +82,10 @@ func (s *Server) suggestions(c *gin.Context) error {
 	}
 	out := make([]suggestionJSON, 0, len(items))
 	for _, it := range items {
-		if done[key{it.Rule, it.Label, it.Start, it.End}] {
+		if done[key{it.Rule, string(it.Label), it.Start, it.End}] {
 			continue
 		}
-		out = append(out, suggestionJSON{Label: it.Label, Start: it.Start, End: it.End, Exact: it.Exact, Reason: it.Reason, Rule: it.Rule, Cue: it.Cue})
+		out = append(out, suggestionJSON{Label: string(it.Label), Start: it.Start, End: it.End, Exact: it.Exact, Reason: it.Reason, Rule: it.Rule, Cue: it.Cue})
 	}
 	res := gin.H{"items": out, "next_cursor": ""}
 	if warning != "" {
@@ -128,17 +128,7 @@ func (s *Server) decideSuggestion(accept bool) Handler {
 		if err != nil {
 			return err
 		}
-		if req.Label == nil {
-			return annotate.Errorf(annotate.CodeInvalidLabel, "label", "label is required")
-		}
-		label, err := annotate.ParseLabel(*req.Label)
-		if err != nil {
-			return err
-		}
-		if req.Start == nil || req.End == nil {
-			return annotate.Errorf(annotate.CodeInvalidSpan, "start", "start and end are required")
-		}
-		q, err := text.Anchor(*req.Start, *req.End, nil)
+		na, err := annotate.NewAnnotation(text, annotate.AnnotationInput{Label: req.Label, Start: req.Start, End: req.End, Note: &req.Note, Source: req.Source})
 		if err != nil {
 			return err
 		}
@@ -146,22 +136,13 @@ func (s *Server) decideSuggestion(accept bool) Handler {
 		if req.Rule == "" || len(req.Rule) > 100 {
 			return fieldErr(CodeInvalid, "rule", "rule is required: the rule of the suggestion")
 		}
-		if err := annotate.CheckNote(req.Note); err != nil {
-			return err
-		}
-		if err := annotate.CheckSource(req.Source); err != nil {
-			return err
-		}
 		u := currentUser(c)
-		f := &models.SuggestionFeedback{ArticleID: id, UserID: u.ID, Rule: req.Rule, Label: string(label), Start: *req.Start, End: *req.End, Decision: "rejected"}
+		f := &models.SuggestionFeedback{ArticleID: id, UserID: u.ID, Rule: req.Rule, Label: string(na.Label), Start: na.Start, End: na.End, Decision: "rejected"}
 		var a *models.Annotation
 		if accept {
 			f.Decision = "accepted"
-			a = &models.Annotation{ArticleID: id, UserID: u.ID, Label: string(label), Start: *req.Start, End: *req.End,
-				Exact: q.Exact, Prefix: q.Prefix, Suffix: q.Suffix, Note: req.Note, SuggestionRule: req.Rule, IdempotencyKey: idempotencyKey(c)}
-			if req.Source != nil {
-				a.SourceText, a.SourceURL = req.Source.Text, req.Source.URL
-			}
+			a = newAnnotationRow(id, u.ID, na)
+			a.SuggestionRule, a.IdempotencyKey = req.Rule, idempotencyKey(c)
 		}
 		if err := s.store.RecordSuggestion(ctx, f, a); err != nil && !errors.Is(err, models.ErrReplayed) {
 			return err
@@ -230,7 +211,7 @@ func (s *Server) suggestionRules(c *gin.Context) error {
 	var out []ruleJSON
 	for _, r := range suggest.RuleCatalog() {
 		st := byRule[r.ID]
-		row := ruleJSON{Rule: r.ID, Label: r.Label, Description: r.Description, Enabled: !disabled[r.ID], Accepted: st.Accepted, Rejected: st.Rejected}
+		row := ruleJSON{Rule: r.ID, Label: string(r.Label), Description: r.Description, Enabled: !disabled[r.ID], Accepted: st.Accepted, Rejected: st.Rejected}
 		if n := st.Accepted + st.Rejected; n > 0 {
 			rate := float64(st.Accepted) / float64(n)
 			row.AcceptanceRate = &rate

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"github.com/credence-project/credence/annotate"
+
 	"context"
 	"errors"
 	"fmt"
@@ -146,43 +148,6 @@ func missingArticles(tx *gorm.DB, ids []int64) ([]int64, error) {
 	return missing, nil
 }
 
-// PlanAssignments decides who gets which article. For each article in order it counts the
-// pool reviewers who hold it already (holders), and gives it to the reviewers without it who
-// have the fewest open assignments (load) until perArticle reviewers hold it; ties go to the
-// lower user id, so the same state always gives the same plan. load is updated as it goes,
-// so a batch spreads evenly. It returns only the new pairs.
-func PlanAssignments(articles, pool []int64, perArticle int, holders map[int64][]int64, load map[int64]int) []Assignment {
-	var out []Assignment
-	cands := make([]int64, 0, len(pool))
-	for _, a := range articles {
-		held := map[int64]bool{}
-		for _, r := range holders[a] {
-			held[r] = true
-		}
-		need := perArticle - len(held)
-		if need <= 0 {
-			continue
-		}
-		cands = cands[:0]
-		for _, r := range pool {
-			if !held[r] {
-				cands = append(cands, r)
-			}
-		}
-		slices.SortStableFunc(cands, func(x, y int64) int {
-			if d := load[x] - load[y]; d != 0 {
-				return d
-			}
-			return int(x - y)
-		})
-		for _, r := range cands[:min(need, len(cands))] {
-			out = append(out, Assignment{ArticleID: a, ReviewerID: r, Created: true})
-			load[r]++
-		}
-	}
-	return out
-}
-
 // AssignArticles gives each article to PerArticle distinct reviewers, balanced by their open
 // assignments, never twice to one reviewer: pool reviewers who already hold an article
 // (assigned, or finished on their own) count towards PerArticle. It returns every pool
@@ -243,7 +208,7 @@ func (s *Store) AssignArticles(ctx context.Context, actor int64, req AssignReque
 				}
 			}
 		}
-		plan := PlanAssignments(articles, pool, per, holders, load)
+		plan := annotate.PlanAssignments(articles, pool, per, holders, load) // the rule is the domain's
 		now := nowUTC()
 		for _, p := range plan {
 			r := Review{ArticleID: p.ArticleID, UserID: p.ReviewerID, Assigned: true, AssignedAt: &now, UpdatedAt: now}

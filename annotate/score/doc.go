@@ -2,7 +2,8 @@
 // label shares with bootstrap confidence intervals, Krippendorff's alpha agreement, the
 // credibility composite, per-article scores and per-reviewer comparisons.
 //
-// It is pure domain code over plain types: no HTTP, no SQL, no other project package. The
+// It is pure domain code over plain types: no HTTP, no SQL, and of the project only the domain
+// root (annotate), for its one label type and the rule of which regions credit text. The
 // caller loads articles (text length, accepted regions, the reviewers who completed the article,
 // their human annotations), calls these functions and serves the rows. MethodologyHTML states
 // every formula for researchers; this comment states them for programmers, and the two must

@@ -4,40 +4,28 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/credence-project/credence/annotate"
 )
 
-// Label is what a reviewer says about a passage. The four values are the ones the public API
-// accepts; any other value is ignored by the scoring functions (and reported by Article.Validate).
-type Label string
+// Label is what a reviewer says about a passage: the domain's one label type. Any value other
+// than the four is ignored by the scoring functions (and reported by Article.Validate).
+type Label = annotate.Label
 
 // The four labels, in the order used everywhere in this package: in PerLabel arrays, in CSV
 // columns and in the bits of the overall-agreement category (bit i is AllLabels[i]).
 const (
-	SourcedFact    Label = "sourced_fact"
-	Speculation    Label = "speculation"
-	Opinion        Label = "opinion"
-	LoadedLanguage Label = "loaded_language"
+	SourcedFact    = annotate.SourcedFact
+	Speculation    = annotate.Speculation
+	Opinion        = annotate.Opinion
+	LoadedLanguage = annotate.LoadedLanguage
 )
 
 // NumLabels is the number of labels.
-const NumLabels = 4
+const NumLabels = annotate.NumLabels
 
 // AllLabels lists the labels in their canonical order. It is an array, so callers get a copy and
 // cannot reorder the package's view of it.
 var AllLabels = [NumLabels]Label{SourcedFact, Speculation, Opinion, LoadedLanguage}
-
-// Index returns the label's position in AllLabels, or -1 for an unknown label.
-func (l Label) Index() int {
-	for i, x := range AllLabels {
-		if x == l {
-			return i
-		}
-	}
-	return -1
-}
-
-// Valid reports whether l is one of the four labels.
-func (l Label) Valid() bool { return l.Index() >= 0 }
 
 // PerLabel holds one value per label, indexed like AllLabels. In JSON it is an object keyed by
 // label name ({"sourced_fact": …, "speculation": …, …}), so cached results and API responses stay

@@ -1,6 +1,8 @@
 package suggest
 
 import (
+	"github.com/credence-project/credence/annotate"
+
 	"context"
 	"errors"
 	"sync"
@@ -39,7 +41,7 @@ func (c combined) Suggest(ctx context.Context, text string) ([]Suggestion, error
 // dedupeSpansStable keeps, for each label and span, the suggestion from the earliest suggester.
 func dedupeSpansStable(sorted []Suggestion, bySuggester [][]Suggestion) []Suggestion {
 	type key struct {
-		label      string
+		label      annotate.Label
 		start, end int
 	}
 	first := map[key]Suggestion{}

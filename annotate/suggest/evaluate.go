@@ -1,6 +1,8 @@
 package suggest
 
 import (
+	"github.com/credence-project/credence/annotate"
+
 	"bufio"
 	"context"
 	"encoding/json"
@@ -20,7 +22,7 @@ type Doc struct {
 // Gold is a hand-labelled passage of a Doc, in code point offsets.
 type Gold struct {
 	DocID string
-	Label string
+	Label annotate.Label
 	Start int
 	End   int
 }
@@ -28,10 +30,10 @@ type Gold struct {
 // GoldRecord is one line of a gold file (testdata/gold.jsonl): the passage is given by its text,
 // which is looked up in the document so the file survives edits that shift offsets.
 type GoldRecord struct {
-	File       string `json:"file"`
-	Label      string `json:"label"`
-	Exact      string `json:"exact"`
-	Occurrence int    `json:"occurrence,omitempty"` // 1-based; required when Exact occurs more than once
+	File       string         `json:"file"`
+	Label      annotate.Label `json:"label"`
+	Exact      string         `json:"exact"`
+	Occurrence int            `json:"occurrence,omitempty"` // 1-based; required when Exact occurs more than once
 }
 
 // ReadGold parses newline-delimited GoldRecords; blank lines are skipped.
@@ -109,7 +111,7 @@ func foldForSearch(s string) string {
 
 // LabelScore holds the evaluation figures of one label (or of all labels together).
 type LabelScore struct {
-	Label              string
+	Label              annotate.Label
 	Suggested          int // suggestions with this label
 	Gold               int // gold passages with this label
 	MatchedSuggestions int // suggestions that match at least one gold passage
@@ -149,7 +151,7 @@ func Matches(aStart, aEnd, bStart, bEnd int) bool {
 // only against overall precision.
 func Evaluate(s Suggester, docs []Doc, gold []Gold) Report {
 	type counts struct{ sugg, gold, hitS, hitG int }
-	per := map[string]*counts{}
+	per := map[annotate.Label]*counts{}
 	for _, l := range Labels() {
 		per[l] = &counts{}
 	}
@@ -197,7 +199,7 @@ func Evaluate(s Suggester, docs []Doc, gold []Gold) Report {
 			}
 		}
 	}
-	score := func(label string, c counts) LabelScore {
+	score := func(label annotate.Label, c counts) LabelScore {
 		ls := LabelScore{Label: label, Suggested: c.sugg, Gold: c.gold, MatchedSuggestions: c.hitS, MatchedGold: c.hitG}
 		ls.Precision = ratio(c.hitS, c.sugg)
 		ls.Recall = ratio(c.hitG, c.gold)

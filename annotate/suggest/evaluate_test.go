@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/credence-project/credence/annotate"
 )
 
 // The split of the seed corpus into a tune part and a held-out part (see EVALUATION.md). Documents
@@ -111,7 +113,7 @@ func contains(list []string, s string) bool {
 
 func TestEvaluationFigures(t *testing.T) {
 	c := loadCorpus(t)
-	counts := map[string]int{}
+	counts := map[annotate.Label]int{}
 	for _, g := range append(append([]Gold(nil), c.tuneGold...), c.heldGold...) {
 		counts[g.Label]++
 	}
@@ -153,7 +155,7 @@ func TestEvaluateTinyCase(t *testing.T) {
 		"b": {{Label: LabelSourcedFact, Start: 0, End: 10}}, // exact
 	}
 	rep := Evaluate(docSuggester(byDoc, docs), docs, gold)
-	want := map[string][4]int{ // suggested, matched, gold, found
+	want := map[annotate.Label][4]int{ // suggested, matched, gold, found
 		LabelSourcedFact:    {1, 1, 1, 1},
 		LabelSpeculation:    {1, 0, 0, 0},
 		LabelOpinion:        {3, 2, 2, 1},
@@ -276,7 +278,7 @@ func logMisses(t *testing.T, docs []Doc, gold []Gold) {
 				gs = append(gs, g)
 			}
 		}
-		hit := func(label string, s, e int, other func(int) (string, int, int), n int) bool {
+		hit := func(label annotate.Label, s, e int, other func(int) (annotate.Label, int, int), n int) bool {
 			for i := range n {
 				l, os, oe := other(i)
 				if l == label && Matches(s, e, os, oe) {
@@ -286,12 +288,12 @@ func logMisses(t *testing.T, docs []Doc, gold []Gold) {
 			return false
 		}
 		for _, s := range got {
-			if !hit(s.Label, s.Start, s.End, func(i int) (string, int, int) { return gs[i].Label, gs[i].Start, gs[i].End }, len(gs)) {
+			if !hit(s.Label, s.Start, s.End, func(i int) (annotate.Label, int, int) { return gs[i].Label, gs[i].Start, gs[i].End }, len(gs)) {
 				t.Log(fmt.Sprintf("false positive %-16s %-32s %.100q", s.Label, s.Rule+" "+s.Cue, s.Exact))
 			}
 		}
 		for _, g := range gs {
-			if !hit(g.Label, g.Start, g.End, func(i int) (string, int, int) { return got[i].Label, got[i].Start, got[i].End }, len(got)) {
+			if !hit(g.Label, g.Start, g.End, func(i int) (annotate.Label, int, int) { return got[i].Label, got[i].Start, got[i].End }, len(got)) {
 				t.Log(fmt.Sprintf("missed %-16s %.100q", g.Label, string(runes[g.Start:g.End])))
 			}
 		}

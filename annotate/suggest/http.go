@@ -1,6 +1,8 @@
 package suggest
 
 import (
+	"github.com/credence-project/credence/annotate"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -71,8 +73,8 @@ type HTTPSuggester struct {
 }
 
 type protocolRequest struct {
-	Text   string   `json:"text"`
-	Labels []string `json:"labels"`
+	Text   string           `json:"text"`
+	Labels []annotate.Label `json:"labels"`
 }
 
 type protocolResponse struct {
@@ -80,12 +82,12 @@ type protocolResponse struct {
 }
 
 type protocolSuggestion struct {
-	Label  string   `json:"label"`
-	Start  *int     `json:"start"`
-	End    *int     `json:"end"`
-	Exact  *string  `json:"exact,omitempty"`
-	Reason string   `json:"reason"`
-	Score  *float64 `json:"score,omitempty"`
+	Label  annotate.Label `json:"label"`
+	Start  *int           `json:"start"`
+	End    *int           `json:"end"`
+	Exact  *string        `json:"exact,omitempty"`
+	Reason string         `json:"reason"`
+	Score  *float64       `json:"score,omitempty"`
 }
 
 // Suggest posts the text to the backend and returns its validated suggestions. If ctx itself ends,

@@ -165,7 +165,7 @@ func TestCombine(t *testing.T) {
 	got := mustSuggest(t, c, text)
 	var summary []string
 	for _, s := range got {
-		summary = append(summary, s.Label+":"+s.Exact+":"+s.Rule)
+		summary = append(summary, string(s.Label)+":"+s.Exact+":"+s.Rule)
 	}
 	// The model's loaded_language [4,8) duplicates the rules' one: the first suggester (rules) wins.
 	want := "opinion:The jerk may go.:external|speculation:The jerk may go.:speculation.hedge|loaded_language:jerk:loaded.name_calling"

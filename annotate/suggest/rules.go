@@ -1,6 +1,8 @@
 package suggest
 
 import (
+	"github.com/credence-project/credence/annotate"
+
 	"cmp"
 	"context"
 	"fmt"
@@ -14,7 +16,7 @@ import (
 // RuleInfo describes one built-in rule.
 type RuleInfo struct {
 	ID          string
-	Label       string
+	Label       annotate.Label
 	Description string
 }
 

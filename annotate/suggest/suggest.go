@@ -4,25 +4,27 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"github.com/credence-project/credence/annotate"
 	"slices"
 )
 
-// The labels a suggestion may carry; they are the annotation labels of the public API.
+// The labels a suggestion may carry: the domain's labels (annotate.Label), which are the
+// annotation labels of the public API.
 const (
-	LabelSourcedFact    = "sourced_fact"
-	LabelSpeculation    = "speculation"
-	LabelOpinion        = "opinion"
-	LabelLoadedLanguage = "loaded_language"
+	LabelSourcedFact    = annotate.SourcedFact
+	LabelSpeculation    = annotate.Speculation
+	LabelOpinion        = annotate.Opinion
+	LabelLoadedLanguage = annotate.LoadedLanguage
 )
 
 // Labels returns the four labels in the order the browser numbers them (keys 1 to 4).
-func Labels() []string {
-	return []string{LabelSourcedFact, LabelSpeculation, LabelOpinion, LabelLoadedLanguage}
+func Labels() []annotate.Label {
+	return slices.Clone(annotate.Labels)
 }
 
 // ValidLabel reports whether label is one of Labels.
-func ValidLabel(label string) bool {
-	return slices.Contains(Labels(), label)
+func ValidLabel(label annotate.Label) bool {
+	return label.Valid()
 }
 
 // ErrInvalidText is returned for text that is not valid UTF-8: code point offsets into it would be
@@ -32,7 +34,7 @@ var ErrInvalidText = errors.New("suggest: text is not valid UTF-8")
 // Suggestion is one proposed passage. Start and End are code point offsets into the text, End
 // exclusive, and Exact is the text between them.
 type Suggestion struct {
-	Label  string
+	Label  annotate.Label
 	Start  int
 	End    int
 	Exact  string
@@ -64,7 +66,7 @@ func SortSuggestions(s []Suggestion) {
 // dedupeSpans keeps the first suggestion of each label and span, in the order given.
 func dedupeSpans(in []Suggestion) []Suggestion {
 	type key struct {
-		label      string
+		label      annotate.Label
 		start, end int
 	}
 	seen := make(map[key]bool, len(in))
