@@ -39,6 +39,7 @@ func TestArticleAnswerCompression(t *testing.T) {
 		if err != nil || res.StatusCode != 200 {
 			t.Fatalf("%d %v %s", res.StatusCode, err, b)
 		}
+		checkDocumented(t, res, b)
 		if cl, _ := strconv.Atoi(res.Header.Get("Content-Length")); cl != len(b) {
 			t.Fatalf("Content-Length %q for %d bytes", res.Header.Get("Content-Length"), len(b))
 		}

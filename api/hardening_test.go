@@ -555,6 +555,9 @@ func (b *browserAt) do(method, path, body string) (int, string) {
 	}
 	defer res.Body.Close()
 	out, _ := io.ReadAll(res.Body)
+	if err := servedInternal.CheckResponse(res, out); err != nil {
+		b.t.Error(err)
+	}
 	return res.StatusCode, string(out)
 }
 

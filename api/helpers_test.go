@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/credence-project/credence/api"
+	"github.com/credence-project/credence/api/openapitest"
 	"github.com/credence-project/credence/models"
 	"github.com/credence-project/credence/models/modeltest"
 )
@@ -145,7 +146,21 @@ func send(t *testing.T, c *http.Client, req *http.Request) response {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
+	checkDocumented(t, res, b)
 	return response{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+// served checks every response against the OpenAPI document the service serves.
+var served openapitest.Served
+
+// checkDocumented fails the test when the served OpenAPI document does not describe the
+// response: an undeclared status or content type, a field it does not name, or a body its
+// schema rejects.
+func checkDocumented(t *testing.T, res *http.Response, body []byte) {
+	t.Helper()
+	if err := served.CheckResponse(res, body); err != nil {
+		t.Error(err)
+	}
 }
 
 // browser is a cookie-carrying client, as a signed-in browser is.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"maps"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -24,7 +25,7 @@ var routeDocs = map[string]routeDoc{
 	"POST /api/v1/auth/login":                            {"Sign in; sets the session cookie", "Login", 200, "LoginResult", nil},
 	"POST /api/v1/auth/logout":                           {"Sign out; ends the session", "", 204, "", nil},
 	"GET /api/v1/me":                                     {"The signed-in user and the CSRF token", "", 200, "Me", nil},
-	"GET /api/v1/openapi.json":                           {"This document", "", 200, "", nil},
+	"GET /api/v1/openapi.json":                           {"This document", "", 200, "OpenAPIDocument", nil},
 	"GET /api/v1/tokens":                                 {"The signed-in user's API tokens", "", 200, "TokenList", nil},
 	"POST /api/v1/tokens":                                {"Create an API token; shown only this once", "TokenCreate", 201, "TokenCreated", nil},
 	"DELETE /api/v1/tokens/{id}":                         {"Revoke an API token", "", 204, "", nil},
@@ -41,7 +42,7 @@ var routeDocs = map[string]routeDoc{
 	"GET /api/v1/outlets/{id}/merge-preview":             {"What a merge of this outlet would move", "", 200, "MergePreview", nil},
 	"GET /api/v1/articles":                               {"List articles (without text)", "", 200, "ArticleList", []string{"outlet_id", "limit", "cursor"}},
 	"POST /api/v1/articles":                              {"Store an article", "ArticleWrite", 201, "Article", nil},
-	"POST /api/v1/articles/import":                       {"Import articles: newline-delimited JSON (default), a JSON array, plain text or HTML", "", 200, "ImportResult", []string{"format", "outlet", "url", "title", "filename"}},
+	"POST /api/v1/articles/import":                       {"Import articles: newline-delimited JSON (default), a JSON array, plain text or HTML", "", 200, "ImportReport", []string{"format", "outlet", "url", "title", "filename"}},
 	"GET /api/v1/articles/{id}":                          {"One article with its text and the reader's review; include=annotations,regions adds the annotations the reader may see (narrowed by user_id) and the regions, to open an article in one request", "", 200, "Article", []string{"include", "user_id"}},
 	"GET /api/v1/articles/{id}/annotations":              {"An article's annotations (blind until the reviewer completes)", "", 200, "AnnotationList", []string{"user_id", "limit", "cursor"}},
 	"POST /api/v1/articles/{id}/annotations":             {"Annotate a passage", "AnnotationWrite", 201, "Annotation", nil},
@@ -51,7 +52,7 @@ var routeDocs = map[string]routeDoc{
 	"DELETE /api/v1/articles/{id}/complete":              {"Reopen the signed-in reviewer's finished review", "", 200, "Review", nil},
 	"GET /api/v1/articles/{id}/reprints":                 {"Passages this article shares with others", "", 200, "ReprintList", nil},
 	"POST /api/v1/articles/{id}/rescan":                  {"Run reprint detection again for one article", "", 200, "RegionList", nil},
-	"POST /api/v1/reprints/rebuild":                      {"Rebuild the reprint index from the database", "", 200, "", nil},
+	"POST /api/v1/reprints/rebuild":                      {"Rebuild the reprint index from the database", "", 200, "RebuildResult", nil},
 	"PATCH /api/v1/annotations/{id}":                     {"Change an annotation (send its version)", "AnnotationWrite", 200, "Annotation", nil},
 	"DELETE /api/v1/annotations/{id}":                    {"Delete an annotation", "", 204, "", nil},
 	"PATCH /api/v1/regions/{id}":                         {"Accept, reject or re-credit a region", "RegionWrite", 200, "Region", nil},
@@ -68,7 +69,7 @@ var routeDocs = map[string]routeDoc{
 	"GET /api/v1/scores/articles":                        {"Per-article scores per credited outlet (format=csv for every row as CSV)", "", 200, "ArticleScores", articleScoreParams},
 	"GET /api/v1/scores/reviewers":                       {"Each reviewer's agreement with the others and shares beside the peers'", "", 200, "ReviewerScores", scoreParams},
 	"GET /api/v1/scores/agreement":                       {"Krippendorff's alpha over the whole corpus, overall and per label", "", 200, "CorpusAgreement", scoreParams},
-	"GET /api/v1/exports/annotations":                    {"Every annotation, streamed: format=jsonl (default), csv or jsonld (W3C Web Annotation AnnotationCollection)", "", 200, "ExportRecord", exportParams},
+	"GET /api/v1/exports/annotations":                    {"Every annotation, streamed: format=jsonl (default), csv or jsonld (W3C Web Annotation AnnotationCollection)", "", 200, "", exportParams},
 	"GET /api/v1/exports/datapackage.json":               {"Frictionless Data Package describing the CSV downloads", "", 200, "DataPackage", nil},
 
 	// Admin console: assignments, import preview, audit download.
@@ -106,8 +107,19 @@ var (
 	tstamp  = map[string]any{"type": "string", "format": "date-time"}
 	strs    = map[string]any{"type": "array", "items": str}
 	label   = map[string]any{"type": "string", "enum": []string{"sourced_fact", "speculation", "opinion", "loaded_language"}}
-	nullInt = map[string]any{"type": "integer", "format": "int64", "nullable": true}
+	nullInt = orNull(integer)
 )
+
+// orNull lets a schema also be null. The document is OpenAPI 3.1, whose schemas are JSON
+// Schema 2020-12: null is a type of its own (3.0's "nullable" keyword means nothing there).
+func orNull(s map[string]any) map[string]any {
+	if t, ok := s["type"].(string); ok {
+		n := maps.Clone(s)
+		n["type"] = []string{t, "null"}
+		return n
+	}
+	return map[string]any{"anyOf": []any{s, map[string]any{"type": "null"}}}
+}
 
 func schemas() map[string]any {
 	user := map[string]any{"id": integer, "email": str, "name": str, "role": map[string]any{"type": "string", "enum": []string{"admin", "reviewer", "researcher"}}, "disabled": boolean}
@@ -117,24 +129,28 @@ func schemas() map[string]any {
 		"Error": obj(map[string]any{"error": obj(map[string]any{"code": str, "message": str, "field": str, "details": map[string]any{}}, "code", "message"),
 			// A version_conflict carries the resource as it is now, in error.details.current and here.
 			"current": map[string]any{"type": "object", "description": "on version_conflict: the resource as it is now"}}, "error"),
-		"Login":        obj(map[string]any{"email": str, "password": str}, "email", "password"),
-		"LoginResult":  obj(map[string]any{"user": ref("User"), "csrf_token": str}, "user", "csrf_token"),
-		"User":         obj(user, "id", "email", "name", "role", "disabled"),
-		"UserList":     listOf("User"),
-		"UserWrite":    obj(map[string]any{"email": str, "name": str, "role": str, "password": str, "disabled": boolean}),
-		"Me":           obj(map[string]any{"id": integer, "email": str, "name": str, "role": str, "user": ref("User"), "csrf_token": str}),
+		"Login":       obj(map[string]any{"email": str, "password": str}, "email", "password"),
+		"LoginResult": obj(map[string]any{"user": ref("User"), "csrf_token": str}, "user", "csrf_token"),
+		"User":        obj(user, "id", "email", "name", "role", "disabled"),
+		"UserList":    listOf("User"),
+		"UserWrite":   obj(map[string]any{"email": str, "name": str, "role": str, "password": str, "disabled": boolean}),
+		"Me": obj(map[string]any{"id": integer, "email": str, "name": str, "role": str, "disabled": boolean, "user": ref("User"),
+			"csrf_token": map[string]any{"type": "string", "description": "with a session cookie only"}}, "id", "email", "name", "role", "disabled", "user"),
 		"TokenCreate":  obj(map[string]any{"name": str}, "name"),
-		"TokenCreated": obj(map[string]any{"id": integer, "name": str, "token": str, "created_at": tstamp}, "id", "name", "token"),
-		"TokenList":    obj(map[string]any{"items": map[string]any{"type": "array", "items": obj(map[string]any{"id": integer, "name": str, "created_at": tstamp})}, "next_cursor": str}),
-		"Outlet":       obj(outlet, "id", "name", "slug", "homepage", "domains", "aliases", "country", "article_count"),
-		"OutletList":   listOf("Outlet"),
-		"OutletWrite":  obj(map[string]any{"version": integer, "name": str, "slug": str, "homepage": str, "domains": strs, "aliases": strs, "country": str, "notes": str}),
-		"Merge":        obj(map[string]any{"into_id": integer}, "into_id"),
-		"MergeResult":  obj(map[string]any{"outlet": ref("Outlet"), "moved": obj(map[string]any{"articles": integer, "regions": integer})}),
+		"TokenCreated": obj(map[string]any{"id": integer, "name": str, "token": str, "created_at": tstamp}, "id", "name", "token", "created_at"),
+		"TokenList": obj(map[string]any{"items": map[string]any{"type": "array", "items": obj(map[string]any{"id": integer, "name": str, "created_at": tstamp,
+			"last_used_at": orNull(tstamp)}, "id", "name", "created_at", "last_used_at")}, "next_cursor": str}, "items", "next_cursor"),
+		"Outlet":      obj(outlet, "id", "name", "slug", "homepage", "domains", "aliases", "country", "article_count"),
+		"OutletList":  listOf("Outlet"),
+		"OutletWrite": obj(map[string]any{"version": integer, "name": str, "slug": str, "homepage": str, "domains": strs, "aliases": strs, "country": str, "notes": str}),
+		"Merge":       obj(map[string]any{"into_id": integer}, "into_id"),
+		"MergeResult": obj(map[string]any{"outlet": ref("Outlet"), "moved": obj(map[string]any{"articles": integer, "regions": integer}),
+			// The outlet kept, also at the top level (as the first answers had it).
+			"id": integer, "name": str, "aliases": strs, "domains": strs, "article_count": integer}, "outlet", "moved"),
 		"MergePreview": obj(map[string]any{"outlet": ref("Outlet"), "moves": obj(map[string]any{"articles": integer, "regions": integer}), "aliases_kept": strs, "domains_moved": strs}),
 		"Article": obj(map[string]any{"id": integer, "outlet_id": integer, "outlet_name": str, "title": str, "url": str, "author": str,
-			"published_at": map[string]any{"type": "string", "format": "date-time", "nullable": true}, "text": str, "text_sha256": str, "text_length": integer,
-			"created_at": tstamp, "review": obj(map[string]any{"status": str, "assigned": boolean, "completed_at": tstamp}),
+			"published_at": orNull(tstamp), "text": str, "text_sha256": str, "text_length": integer,
+			"created_at": tstamp, "review": obj(map[string]any{"status": str, "assigned": boolean, "completed_at": orNull(tstamp)}),
 			"annotations": map[string]any{"type": "array", "items": ref("Annotation")}, "regions": map[string]any{"type": "array", "items": ref("Region")}},
 			"id", "outlet_id", "title", "text_sha256"),
 		"ArticleList":  listOf("Article"),
@@ -142,11 +158,11 @@ func schemas() map[string]any {
 		"ImportResult": obj(map[string]any{"created": integer, "skipped_duplicates": integer, "ids": map[string]any{"type": "array", "items": integer},
 			"errors": map[string]any{"type": "array", "items": obj(map[string]any{"line": integer, "code": str, "message": str, "field": str})}}, "created", "skipped_duplicates", "errors"),
 		"Annotation": obj(map[string]any{"id": integer, "article_id": integer, "user_id": integer, "user_name": str, "label": label,
-			"start": integer, "end": integer, "exact": str, "prefix": str, "suffix": str, "note": str, "source": source,
+			"start": integer, "end": integer, "exact": str, "prefix": str, "suffix": str, "note": str, "source": orNull(source),
 			"status": map[string]any{"type": "string", "enum": []string{"anchored", "orphaned"}}, "version": integer, "created_at": tstamp, "updated_at": tstamp},
 			"id", "article_id", "user_id", "label", "start", "end", "exact", "version"),
 		"AnnotationList":  listOf("Annotation"),
-		"AnnotationWrite": obj(map[string]any{"version": integer, "label": label, "start": integer, "end": integer, "exact": str, "note": str, "source": source}),
+		"AnnotationWrite": obj(map[string]any{"version": integer, "label": label, "start": integer, "end": integer, "exact": str, "note": str, "source": orNull(source)}),
 		"Region": obj(map[string]any{"id": integer, "article_id": integer, "kind": map[string]any{"type": "string", "enum": []string{"quote", "comments"}},
 			"start": integer, "end": integer, "exact": str, "origin_outlet_id": nullInt, "origin_outlet_name": str,
 			"origin": map[string]any{"type": "string", "enum": []string{"manual", "detected"}},
@@ -155,9 +171,11 @@ func schemas() map[string]any {
 			"id", "article_id", "kind", "start", "end", "origin", "status", "reason"),
 		"RegionList":  listOf("Region"),
 		"RegionWrite": obj(map[string]any{"version": integer, "kind": str, "start": integer, "end": integer, "exact": str, "origin_outlet_id": nullInt, "status": str}),
-		"Review":      obj(map[string]any{"article_id": integer, "user_id": integer, "completed_at": tstamp, "status": str}),
-		"Reprint": obj(map[string]any{"article_id": integer, "outlet_id": integer, "title": str, "start": integer, "end": integer,
-			"other_start": integer, "other_end": integer, "similarity": number}, "article_id", "outlet_id", "start", "end", "other_start", "other_end", "similarity"),
+		"Review": obj(map[string]any{"article_id": integer, "user_id": integer, "completed_at": orNull(tstamp), "status": str,
+			"reviewer_id": integer, "assigned": boolean}, "article_id", "user_id", "completed_at"),
+		"Reprint": obj(map[string]any{"article_id": integer, "outlet_id": integer, "outlet_name": str, "title": str, "start": integer, "end": integer,
+			"other_start": integer, "other_end": integer, "similarity": number,
+			"annotations": map[string]any{"type": "object", "description": "label counts on the other article's passage", "additionalProperties": integer}}, "article_id", "outlet_id", "start", "end", "other_start", "other_end", "similarity"),
 		"ReprintList": listOf("Reprint"),
 		"Queue": obj(map[string]any{"items": map[string]any{"type": "array", "items": obj(map[string]any{"article_id": integer, "title": str, "outlet": str,
 			"assigned": boolean, "status": map[string]any{"type": "string", "enum": []string{"todo", "in_progress", "completed"}}, "annotations": integer})}, "next_cursor": str}),
@@ -180,19 +198,19 @@ func schemas() map[string]any {
 				"assigned": integer, "completed": integer, "in_progress": integer, "todo": integer})},
 			"articles": map[string]any{"type": "array", "items": obj(map[string]any{"article_id": integer, "title": str, "outlet": str, "assigned": integer, "completed": integer,
 				"reviewers": map[string]any{"type": "array", "items": obj(map[string]any{"reviewer_id": integer, "name": str, "assigned": boolean,
-					"status": map[string]any{"type": "string", "enum": []string{"todo", "in_progress", "completed"}}, "assigned_at": tstamp, "completed_at": tstamp, "annotations": integer})}})},
+					"status": map[string]any{"type": "string", "enum": []string{"todo", "in_progress", "completed"}}, "assigned_at": orNull(tstamp), "completed_at": orNull(tstamp), "annotations": integer})}})},
 			"next_cursor": str}, "reviewers", "articles", "next_cursor"),
 		"Reopen": obj(map[string]any{"reviewer_id": integer}, "reviewer_id"),
-		"ImportReport": obj(map[string]any{"created": integer, "skipped_duplicates": integer, "error_count": integer, "truncated": boolean, "format": str, "dry_run": boolean,
+		"ImportReport": obj(map[string]any{"created": integer, "skipped_duplicates": integer, "ids": map[string]any{"type": "array", "items": integer}, "error_count": integer, "truncated": boolean, "format": str, "dry_run": boolean,
 			"errors": map[string]any{"type": "array", "items": obj(map[string]any{"line": integer, "code": str, "message": str, "field": str})},
 			"items": map[string]any{"type": "array", "items": obj(map[string]any{"line": integer, "status": map[string]any{"type": "string", "enum": []string{"created", "duplicate", "error"}},
 				"title": str, "url": str, "outlet_id": integer, "outlet": str, "existing_id": integer, "duplicate_of_line": integer, "code": str, "message": str, "field": str})}},
-			"created", "skipped_duplicates", "errors", "items"),
+			"created", "skipped_duplicates", "errors"),
 		"Suggestion":         obj(map[string]any{"label": label, "start": integer, "end": integer, "exact": str, "reason": str, "rule": str, "cue": str}, "label", "start", "end", "exact", "reason"),
-		"SuggestionList":     listOf("Suggestion"),
+		"SuggestionList":     suggestionList(),
 		"SuggestionDecision": obj(map[string]any{"label": label, "start": integer, "end": integer, "rule": str, "note": str}, "label", "start", "end", "rule"),
 		"SuggestionRule": obj(map[string]any{"rule": str, "label": label, "description": str, "enabled": boolean, "accepted": integer, "rejected": integer,
-			"acceptance_rate": map[string]any{"type": "number", "nullable": true}}),
+			"acceptance_rate": orNull(number)}),
 		"SuggestionRuleList":  listOf("SuggestionRule"),
 		"SuggestionRuleWrite": obj(map[string]any{"enabled": boolean}, "enabled"),
 	}
@@ -237,23 +255,27 @@ func (s *Server) OpenAPI() map[string]any {
 				"application/json": map[string]any{"schema": map[string]any{"type": "array", "items": ref("ArticleWrite")}}, "text/plain": map[string]any{"schema": str}, "text/html": map[string]any{"schema": str}}}
 		}
 		ok := map[string]any{"description": http.StatusText(d.Status)}
-		if d.Response != "" {
-			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(d.Response)}}
+		if content := successContent(r.Method+" "+p, d.Response); len(content) > 0 {
+			ok["content"] = content
 		}
-		op["responses"] = map[string]any{itoa(d.Status): ok, "400": errResp, "401": errResp, "403": errResp, "404": errResp, "409": errResp, "413": errResp, "422": errResp, "429": errResp}
+		responses := map[string]any{itoa(d.Status): ok}
+		for _, st := range errorStatuses {
+			responses[itoa(st)] = errResp
+		}
+		op["responses"] = responses
 		if paths[p] == nil {
 			paths[p] = map[string]any{}
 		}
 		paths[p][strings.ToLower(r.Method)] = op
 	}
 	return map[string]any{
-		"openapi": "3.0.3",
+		"openapi": "3.1.0",
 		"info": map[string]any{"title": "Credence: source-credibility and bias annotator", "version": "1.0.0",
 			"description": "Offsets are Unicode code points into the stored (NFC) text, end exclusive. Errors: {error: {code, message, field}}. Cookie-authenticated state changes need the X-CSRF-Token header."},
 		"servers": []any{map[string]any{"url": "/"}},
 		"paths":   paths,
 		"components": map[string]any{
-			"schemas": schemas(),
+			"schemas": allSchemas(),
 			"securitySchemes": map[string]any{
 				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie},
 				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
@@ -261,6 +283,12 @@ func (s *Server) OpenAPI() map[string]any {
 		},
 		"security": []any{map[string]any{"cookie": []any{}}, map[string]any{"bearer": []any{}}},
 	}
+}
+
+func allSchemas() map[string]any {
+	s := schemas()
+	maps.Copy(s, mediaSchemas())
+	return s
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -949,7 +949,7 @@ var (
 // scoreSchemas are the OpenAPI schemas of the score and export responses, built from the
 // score package's column lists so that they cannot drift from the rows.
 func scoreSchemas() map[string]any {
-	nullNum := map[string]any{"type": "number", "nullable": true}
+	nullNum := orNull(number)
 	columns := func(names []string) map[string]any {
 		props := map[string]any{}
 		for _, n := range names {

@@ -9,10 +9,13 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf16"
+
+	"github.com/credence-project/credence/api/openapitest"
 )
 
 // client talks to the service's API as one signed-in user, with its session cookie and CSRF token.
@@ -118,6 +121,10 @@ func (c *client) do(ctx context.Context, method, path string, body, out any) err
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
+	if err := served.CheckResponse(res, b); err != nil {
+		undocumented.add(err)
+		return err
+	}
 	if res.StatusCode >= 300 {
 		return &apiError{res.StatusCode, string(b)}
 	}
@@ -127,6 +134,25 @@ func (c *client) do(ctx context.Context, method, path string, body, out any) err
 		return dec.Decode(out)
 	}
 	return nil
+}
+
+// served checks every answer of the API client against the OpenAPI document the service
+// serves; undocumented keeps the answers it does not describe, so that the run fails even
+// where a test expected an error and took the mismatch for it.
+var (
+	served       openapitest.Served
+	undocumented mismatches
+)
+
+type mismatches struct {
+	sync.Mutex
+	errs []error
+}
+
+func (m *mismatches) add(err error) {
+	m.Lock()
+	defer m.Unlock()
+	m.errs = append(m.errs, err)
 }
 
 func (c *client) must(t testing.TB, method, path string, body, out any) {

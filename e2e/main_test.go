@@ -61,7 +61,15 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer stopServer()
-	return m.Run()
+	code := m.Run()
+	if len(undocumented.errs) > 0 {
+		fmt.Fprintf(os.Stderr, "e2e: %d answers of the API do not match the served OpenAPI document:\n", len(undocumented.errs))
+		for _, err := range undocumented.errs {
+			fmt.Fprintln(os.Stderr, err)
+		}
+		return 1
+	}
+	return code
 }
 
 func repoRoot() string {
