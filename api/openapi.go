@@ -63,6 +63,9 @@ var routeDocs = map[string]routeDoc{
 	"DELETE /api/v1/articles/{id}/suggestions/decisions": {"Take back a decision on a suggestion (undo a rejection)", "SuggestionDecision", 204, "", nil},
 	"GET /api/v1/suggestions/rules":                      {"Each suggestion rule with its acceptance rate", "", 200, "SuggestionRuleList", nil},
 	"PATCH /api/v1/suggestions/rules/{rule}":             {"Switch a suggestion rule on or off", "SuggestionRuleWrite", 200, "SuggestionRuleList", nil},
+	"GET /api/v1/suggestions/models":                     {"The suggestion models: the built-in one and every retrained one, with what each was trained on and its figures per label", "", 200, "SuggestionModelList", nil},
+	"POST /api/v1/suggestions/models/train":              {"Retrain the suggestion models from the finished reviews in the background", "", 202, "TrainJob", nil},
+	"GET /api/v1/suggestions/models/train/{id}":          {"A retraining job: queued, running, done, kept (the new model measured worse) or failed", "", 200, "TrainJob", nil},
 	"GET /api/v1/queue":                                  {"The signed-in reviewer's articles still to do, assigned first", "", 200, "Queue", nil},
 	"GET /api/v1/audit":                                  {"Every change, newest first", "", 200, "AuditList", []string{"entity", "actor_id", "limit", "cursor"}},
 	"GET /api/v1/scores/outlets":                         {"Per-outlet label shares with 95% intervals, agreement and credibility (format=csv for CSV; by=month per month)", "", 200, "OutletScores", scoreParams},
@@ -206,13 +209,17 @@ func schemas() map[string]any {
 			"items": map[string]any{"type": "array", "items": obj(map[string]any{"line": integer, "status": map[string]any{"type": "string", "enum": []string{"created", "duplicate", "error"}},
 				"title": str, "url": str, "outlet_id": integer, "outlet": str, "existing_id": integer, "duplicate_of_line": integer, "code": str, "message": str, "field": str})}},
 			"created", "skipped_duplicates", "errors"),
-		"Suggestion":         obj(map[string]any{"label": label, "start": integer, "end": integer, "exact": str, "reason": str, "rule": str, "cue": str}, "label", "start", "end", "exact", "reason"),
+		"Suggestion": obj(map[string]any{"label": label, "start": integer, "end": integer, "exact": str, "reason": str, "rule": str, "cue": str,
+			"confidence": map[string]any{"type": "number", "minimum": 0, "maximum": 1}, "model": str}, "label", "start", "end", "exact", "reason", "rule", "confidence", "model"),
 		"SuggestionList":     suggestionList(),
 		"SuggestionDecision": obj(map[string]any{"label": label, "start": integer, "end": integer, "rule": str, "note": str}, "label", "start", "end", "rule"),
 		"SuggestionRule": obj(map[string]any{"rule": str, "label": label, "description": str, "enabled": boolean, "accepted": integer, "rejected": integer,
 			"acceptance_rate": orNull(number)}),
 		"SuggestionRuleList":  listOf("SuggestionRule"),
 		"SuggestionRuleWrite": obj(map[string]any{"enabled": boolean}, "enabled"),
+		"SuggestionModel":     suggestionModelSchema(),
+		"SuggestionModelList": listOf("SuggestionModel"),
+		"TrainJob":            trainJobSchema(),
 	}
 }
 

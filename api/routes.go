@@ -83,6 +83,9 @@ func (s *Server) Routes() []Route {
 		{"DELETE", "/api/v1/articles/:id/suggestions/decisions", writers, false, "suggestion decision", s.forgetDecision},
 		{"GET", "/api/v1/suggestions/rules", admin, false, "suggestion rule", s.suggestionRules},
 		{"PATCH", "/api/v1/suggestions/rules/:rule", admin, false, "suggestion rule", s.updateSuggestionRule},
+		{"GET", "/api/v1/suggestions/models", admin, false, "suggestion model", s.suggestionModels},
+		{"POST", "/api/v1/suggestions/models/train", admin, false, "training job", s.startRetraining},
+		{"GET", "/api/v1/suggestions/models/train/:id", admin, false, "training job", s.trainJob},
 
 		{"GET", "/api/v1/queue", reviewers, false, "queue", s.queue},
 		{"GET", "/api/v1/audit", admin, false, "audit entry", s.listAudit},

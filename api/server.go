@@ -55,6 +55,7 @@ type Server struct {
 	handler http.Handler // the engine behind response compression
 	reprint *ReprintService
 	texts   *textCache
+	models  *modelCache // the suggestion model in use
 }
 
 // New builds a server over a migrated store. reg receives the Prometheus metrics; pass nil
@@ -64,7 +65,7 @@ func New(cfg Config, store *models.Store, log *slog.Logger, reg *prometheus.Regi
 		reg = prometheus.NewRegistry()
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg, store: store, log: log, metrics: newMetrics(reg)}
+	s := &Server{cfg: cfg, store: store, log: log, metrics: newMetrics(reg), models: &modelCache{}}
 	storeMetrics(reg, store)
 	s.reprint = NewReprintService(store, log)
 	s.texts = newTextCache(max(cfg.TextCacheBytes, 1<<20))

@@ -14,17 +14,20 @@ import (
 )
 
 type suggestionJSON struct {
-	Label  string `json:"label"`
-	Start  int    `json:"start"`
-	End    int    `json:"end"`
-	Exact  string `json:"exact"`
-	Reason string `json:"reason"`
-	Rule   string `json:"rule"`
-	Cue    string `json:"cue"`
+	Label      string  `json:"label"`
+	Start      int     `json:"start"`
+	End        int     `json:"end"`
+	Exact      string  `json:"exact"`
+	Reason     string  `json:"reason"`
+	Rule       string  `json:"rule"`
+	Cue        string  `json:"cue"`
+	Confidence float64 `json:"confidence"`
+	Model      string  `json:"model"`
 }
 
-// suggester builds the suggester of a request: the built-in rules less those admins switched
-// off, beside the external model service when one is configured.
+// suggester builds the suggester of a request: the learned model in use for each label (a
+// label whose learned model admins switched off falls back to the word-list rules, less the rules
+// they switched off), beside the external model service when one is configured.
 func (s *Server) suggester(ctx context.Context) (suggest.Suggester, error) {
 	rules := suggest.NewRules()
 	off, err := s.store.DisabledRules(ctx)
@@ -32,13 +35,23 @@ func (s *Server) suggester(ctx context.Context) (suggest.Suggester, error) {
 		return nil, err
 	}
 	for _, id := range off {
-		_ = rules.Disable(id) // a rule removed from the catalogue since: nothing to switch off
+		_ = rules.Disable(id) // a learned id, or a rule removed from the catalogue since
 	}
+	m, err := s.suggestionModel(ctx)
+	if err != nil {
+		return nil, err
+	}
+	learned := suggest.NewLearned(m, rules, off...)
 	if s.cfg.SuggestURL == "" {
-		return rules, nil
+		return learned, nil
 	}
 	ext := &suggest.HTTPSuggester{URL: s.cfg.SuggestURL, Timeout: s.cfg.SuggestTimeout}
-	return suggest.Combine(ext, rules), nil
+	return suggest.Combine(ext, learned), nil
+}
+
+// ruleCatalog is every rule id admins can switch off: the learned models first, then the rules.
+func ruleCatalog() []suggest.RuleInfo {
+	return append(suggest.LearnedCatalog(), suggest.RuleCatalog()...)
 }
 
 // suggestions proposes passages for the signed-in reviewer to confirm. They are never
@@ -85,7 +98,8 @@ func (s *Server) suggestions(c *gin.Context) error {
 		if done[key{it.Rule, string(it.Label), it.Start, it.End}] {
 			continue
 		}
-		out = append(out, suggestionJSON{Label: string(it.Label), Start: it.Start, End: it.End, Exact: it.Exact, Reason: it.Reason, Rule: it.Rule, Cue: it.Cue})
+		out = append(out, suggestionJSON{Label: string(it.Label), Start: it.Start, End: it.End, Exact: it.Exact, Reason: it.Reason, Rule: it.Rule, Cue: it.Cue,
+			Confidence: it.Confidence, Model: it.Model})
 	}
 	res := gin.H{"items": out, "next_cursor": ""}
 	if warning != "" {
@@ -209,7 +223,7 @@ func (s *Server) suggestionRules(c *gin.Context) error {
 		disabled[r] = true
 	}
 	var out []ruleJSON
-	for _, r := range suggest.RuleCatalog() {
+	for _, r := range ruleCatalog() {
 		st := byRule[r.ID]
 		row := ruleJSON{Rule: r.ID, Label: string(r.Label), Description: r.Description, Enabled: !disabled[r.ID], Accepted: st.Accepted, Rejected: st.Rejected}
 		if n := st.Accepted + st.Rejected; n > 0 {
@@ -229,7 +243,7 @@ type ruleRequest struct {
 func (s *Server) updateSuggestionRule(c *gin.Context) error {
 	rule := c.Param("rule")
 	known := false
-	for _, r := range suggest.RuleCatalog() {
+	for _, r := range ruleCatalog() {
 		known = known || r.ID == rule
 	}
 	if !known {

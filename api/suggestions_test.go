@@ -10,7 +10,9 @@ import (
 	"github.com/credence-project/credence/api"
 )
 
-const suggestText = "Could this be the end? The narcissistic, nasty jerk lied, the FBI report stated."
+// The last sentence is speculation for the learned model too: it has no rhetorical questions to learn
+// from (MODEL.md), so the first sentence is speculation only for the word-list rules.
+const suggestText = "Could this be the end? The narcissistic, nasty jerk lied, the FBI report stated. It is rumoured that he may possibly resign next week."
 
 type suggestionList struct {
 	Items []struct {

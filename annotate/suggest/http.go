@@ -183,13 +183,16 @@ func (ps protocolSuggestion) validate(runes []rune) (Suggestion, error) {
 	if reason == "" {
 		reason = "suggested by the external model"
 	}
+	conf := 0.5 // a backend that gives no score claims nothing either way
 	if ps.Score != nil {
 		if math.IsNaN(*ps.Score) || *ps.Score < 0 || *ps.Score > 1 {
 			return Suggestion{}, fmt.Errorf("score %v is outside [0, 1]", *ps.Score)
 		}
 		reason = fmt.Sprintf("%s (model score %.2f)", reason, *ps.Score)
+		conf = *ps.Score
 	}
-	return Suggestion{Label: ps.Label, Start: start, End: end, Exact: exact, Rule: "external", Reason: reason}, nil
+	return Suggestion{Label: ps.Label, Start: start, End: end, Exact: exact, Rule: "external", Reason: reason,
+		Confidence: conf, Model: "external"}, nil
 }
 
 // unwrapTimeout reports our own deadline as context.DeadlineExceeded, whatever the transport says.

@@ -56,8 +56,8 @@ func TestHTTPSuggesterOK(t *testing.T) {
 	}
 	checkOffsets(t, httpText, got)
 	want := []Suggestion{
-		{Label: LabelSpeculation, Start: 0, End: 23, Exact: "🙄 “Hi” the jerk may go.", Rule: "external", Reason: "hedge (model score 0.75)"},
-		{Label: LabelLoadedLanguage, Start: 11, End: 15, Exact: "jerk", Rule: "external", Reason: "insult"},
+		{Label: LabelSpeculation, Start: 0, End: 23, Exact: "🙄 “Hi” the jerk may go.", Rule: "external", Reason: "hedge (model score 0.75)", Confidence: 0.75, Model: "external"},
+		{Label: LabelLoadedLanguage, Start: 11, End: 15, Exact: "jerk", Rule: "external", Reason: "insult", Confidence: 0.5, Model: "external"},
 	}
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
 		t.Fatalf("got %+v\nwant %+v", got, want)

@@ -177,6 +177,7 @@ func (run *ruleRun) add(rule string, start, end int, cue, reason string) {
 	run.out = append(run.out, Suggestion{
 		Label: catalog[ruleIndex(rule)].Label, Start: start, End: end,
 		Exact: run.d.slice(start, end), Rule: rule, Cue: cue, Reason: reason,
+		Confidence: ruleConfidence(catalog[ruleIndex(rule)].Label), Model: RulesModelID,
 	})
 }
 

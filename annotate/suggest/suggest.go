@@ -41,6 +41,10 @@ type Suggestion struct {
 	Rule   string // the rule id (see RuleIDs), or "external" for an HTTPSuggester
 	Cue    string // the words that triggered the rule, as they appear in the text
 	Reason string // a sentence for the reviewer explaining why
+	// Confidence in [0, 1]: a learned model's probability, or for a rule the precision its label's
+	// rules measured on held-out data (MODEL.md).
+	Confidence float64
+	Model      string // the name and version of what made it (Model.ID, RulesModelID, "external")
 }
 
 // Suggester proposes passages of a text. Implementations must be safe for concurrent use and

@@ -8,6 +8,7 @@
 //	credence assign [--db DSN] [--reviewers IDS] [--per-article N] [--remove] ARTICLE_ID...
 //	credence audit export [--db DSN] [--format csv|jsonl] [--entity E] [--actor-id N] [--out FILE]
 //	credence backup [--db DSN] FILE
+//	credence suggest train|eval|retrain
 package main
 
 import (
@@ -32,6 +33,9 @@ Usage:
   credence audit export [--db DSN] [--format csv|jsonl] [--entity E] [--actor-id N] [--out FILE]
   credence backup  [--db DSN] FILE        (a consistent copy of a running SQLite database)
   credence bench   [--db DSN] [--articles N] [--clients N] [--duration D] [--replicas N]   (load harness)
+  credence suggest train --data DIR [--out FILE]     (train the built-in suggestion models)
+  credence suggest eval  --data DIR [--model FILE]   (measure them on the held-out test parts)
+  credence suggest retrain [--db DSN]                (retrain from the project's reviews)
 
 --db is a SQLite file path (or sqlite:PATH) or a postgres:// URL; env CREDENCE_DB.
 --addr defaults to 127.0.0.1:8080; env CREDENCE_ADDR.
@@ -74,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return backupCmd(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, args[1:], stdout, stderr)
+	case "suggest":
+		return suggestCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

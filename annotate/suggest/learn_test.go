@@ -1,0 +1,311 @@
+package suggest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/credence-project/credence/annotate"
+)
+
+// writeTrainingFixture writes a small training directory in the shared data's layout, with
+// sentences whose labels follow from their words, so that a model can learn them.
+func writeTrainingFixture(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name string, lines []string) {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	js := func(v any) string {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, f := range listFiles {
+		write(f, []string{"# a list", "may", "perhaps", "accuse", "clearly", "disgraceful"})
+	}
+	var nd, ct, ww, pn, ba, se, wn []string
+	for i := range 60 {
+		subj := i%2 == 0
+		text := fmt.Sprintf("The council approved budget number %d on Monday.", i)
+		if subj {
+			text = fmt.Sprintf("This disgraceful plan number %d is clearly a terrible idea.", i)
+		}
+		split := []string{"train", "train", "train", "val", "test"}[i%5]
+		nd = append(nd, js(map[string]any{"text": text, "label": map[bool]string{true: "SUBJ", false: "OBJ"}[subj], "split": split}))
+		ct = append(ct, js(map[string]any{"id": fmt.Sprint("ct", i), "text": text, "label": map[bool]string{true: "SUBJ", false: "OBJ"}[subj],
+			"split": []string{"train_en", "train_en", "dev_en", "dev_test_en", "train_en"}[i%5], "in_newssd_eng": false}))
+		spec := fmt.Sprintf("The bridge %d may perhaps open next year.", i)
+		if !subj {
+			spec = fmt.Sprintf("The bridge %d opened in 1990.", i)
+		}
+		ww = append(ww, js(map[string]any{"text": spec, "label": map[bool]string{true: "uncertain", false: "certain"}[subj]}))
+		art := fmt.Sprintf("Officials met on day %d.\nThe mayor said the plan would cost more.\nRoads were closed.", i)
+		s := strings.Index(art, "The mayor")
+		pn = append(pn, js(map[string]any{"id": fmt.Sprint("pn", i), "annotation_file": fmt.Sprint("pn", i, ".ann"), "text": art,
+			"spans": []map[string]any{{"start": s, "end": s + 9, "label": "Source", "rel": "E1", "rel_type": "Attribution"},
+				{"start": s + 10, "end": s + 14, "label": "Cue", "rel": "E1", "rel_type": "Attribution"},
+				{"start": s + 15, "end": s + 40, "label": "Content", "rel": "E1", "rel_type": "Attribution"}}}))
+		sent := fmt.Sprintf("The senator's scheme %d drew a vicious attack.", i)
+		v := strings.Index(sent, "vicious")
+		ba = append(ba, js(map[string]any{"id": fmt.Sprintf("trip%d/fox/p0", i), "article_uuid": fmt.Sprint("a", i), "text": sent,
+			"spans": []map[string]any{{"start": v, "end": v + 7, "label": "lexical_bias"}}}))
+		meme := fmt.Sprintf("THEY ARE CROOKS %d", i)
+		se = append(se, js(map[string]any{"id": fmt.Sprint(i), "split": []string{"training_set_task2", "dev_set_task2", "test_set_task2"}[i%3],
+			"text": meme, "spans": []map[string]any{{"start": 9, "end": 15, "label": "Loaded Language"}}}))
+		wn = append(wn, js(map[string]any{"id": fmt.Sprintf("%s/%d", []string{"train", "train", "test"}[i%3], i),
+			"text": fmt.Sprintf("he is a legendary player %d .", i), "spans": []map[string]any{{"start": 8, "end": 17, "label": "npov_edit_delete"}}}))
+	}
+	write("newssd-eng/newssd-eng.jsonl", nd)
+	write("checkthat2025-task1-subjectivity-en/checkthat-en.jsonl", ct)
+	write("wikiweasel-train/wikiweasel-train.jsonl", ww)
+	write("polnear-train/polnear-train.jsonl", pn)
+	write("basil/basil.jsonl", ba)
+	write("semeval2021-task6-memes/semeval2021-task6-memes.jsonl", se)
+	write("wnc-sample/wnc-sample.jsonl", wn)
+	return dir
+}
+
+// TestTrainIsDeterministic trains twice on the same small sample and compares the weights
+// files byte for byte; another seed must give other bytes, or the test could not fail.
+func TestTrainIsDeterministic(t *testing.T) {
+	dir := writeTrainingFixture(t)
+	train := func(seed uint64) []byte {
+		c, err := LoadCorpus(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := TrainConfig{}
+		if seed != 0 {
+			cfg.Options = map[annotate.Label]trainOptions{}
+			for _, l := range Labels() {
+				o := labelOptions(l)
+				o.Seed = seed
+				cfg.Options[l] = o
+			}
+		}
+		m, err := Train(c, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := m.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	a, b := train(0), train(0)
+	if !bytes.Equal(a, b) {
+		t.Fatalf("two trainings on the same data differ: %d and %d bytes", len(a), len(b))
+	}
+	if bytes.Equal(a, train(99)) {
+		t.Fatal("another seed gave the same bytes: the order of the examples plays no part")
+	}
+	m, err := ParseModel(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range Labels() {
+		if m.Labels[l] == nil || len(m.Labels[l].Weights) == 0 || len(m.Labels[l].Figures) == 0 {
+			t.Fatalf("label %s: no model or no figures after training: %+v", l, m.Labels[l])
+		}
+	}
+	// The sample is easy: its test rows must be learned.
+	for _, f := range m.Labels[LabelOpinion].Figures {
+		if f.Learned.F1 < 0.9 {
+			t.Errorf("opinion on %s: F1 %.3f on separable data", f.Dataset, f.Learned.F1)
+		}
+	}
+}
+
+// TestLoadCorpusParts: each data set is split as MODEL.md says, by document, and the gold
+// spans of joined documents point at the right words.
+func TestLoadCorpusParts(t *testing.T) {
+	c, err := LoadCorpus(writeTrainingFixture(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string]map[string]int{}
+	for _, l := range Labels() {
+		for _, d := range c.Docs[l] {
+			key := d.Dataset + "/" + string(l)
+			if parts[key] == nil {
+				parts[key] = map[string]int{}
+			}
+			parts[key][d.Part]++
+			for _, g := range d.Spans {
+				if g.Start < 0 || g.End > utf8.RuneCountInString(d.Text) || g.Start >= g.End {
+					t.Fatalf("%s %s: span %d-%d outside the text", d.Dataset, d.ID, g.Start, g.End)
+				}
+				got := string([]rune(d.Text)[g.Start:g.End])
+				if d.Dataset == "basil" && got != "vicious" {
+					t.Fatalf("basil span is %q", got)
+				}
+			}
+		}
+	}
+	// NewsSD keeps its own splits: 36 train, 12 val, 12 test.
+	if p := parts["newssd-eng/opinion"]; p[partFit] != 36 || p[partCalib] != 12 || p[partTest] != 12 {
+		t.Errorf("newssd parts %v", p)
+	}
+	for _, set := range []string{"semeval2021-memes/loaded_language", "semeval2021-memes/speculation"} {
+		if p := parts[set]; p[partFit] != 20 || p[partCalib] != 20 || p[partTest] != 20 {
+			t.Errorf("%s parts %v", set, p)
+		}
+	}
+	for _, set := range []string{"wikiweasel/speculation", "polnear/sourced_fact", "basil/loaded_language"} {
+		if p := parts[set]; p[partFit] == 0 || p[partCalib] == 0 || p[partTest] == 0 {
+			t.Errorf("%s: held-back parts missing: %v", set, p)
+		}
+	}
+	if len(c.Lists["report"]) == 0 || !c.Lists["report"]["accused"] {
+		t.Errorf("report verbs without inflections: %v", c.Lists["report"])
+	}
+}
+
+// TestEvaluationMachinery checks the counting on constructed units: span matching, sentence
+// rows, the every-sentence baseline and the threshold calibration.
+func TestEvaluationMachinery(t *testing.T) {
+	gold := []Gold{{Label: LabelLoadedLanguage, Start: 10, End: 20}, {Label: LabelLoadedLanguage, Start: 40, End: 44}}
+	docs := []preparedDoc{
+		{doc: corpusDoc{Spans: gold}, units: []scoredUnit{
+			{start: 10, end: 14, p: 0.9, unit: 0, joinNext: true}, {start: 15, end: 20, p: 0.7, unit: 1},
+			{start: 25, end: 30, p: 0.65, unit: 2}, {start: 40, end: 44, p: 0.3, unit: 3}},
+			sentences: [][2]int{{0, 35}, {36, 50}}, rules: [][2]int{{40, 44}}, ruleIDs: []string{"loaded.name_calling"}},
+		{doc: corpusDoc{Sentence: true, Positive: true}, p: 0.8, sentences: [][2]int{{0, 9}}},
+		{doc: corpusDoc{Sentence: true, Positive: false}, p: 0.75, sentences: [][2]int{{0, 9}}},
+	}
+	// At 0.6: the chained tokens 10–20 make one span (a match), 25–30 misses; rows: one hit, one false alarm.
+	got := measureLearned(LabelLoadedLanguage, docs, thresholds{0.6, 0.6}, nil)
+	if got.Suggested != 4 || got.Matched != 2 || got.Gold != 3 || got.Found != 2 {
+		t.Fatalf("learned at 0.6: %+v", got)
+	}
+	if got.Precision != 0.5 || got.Recall != 0.6667 {
+		t.Fatalf("learned at 0.6: P %v R %v", got.Precision, got.Recall)
+	}
+	// At 0.85 only the first token (which still matches its gold span) survives.
+	if got := measureLearned(LabelLoadedLanguage, docs, thresholds{0.85, 0.85}, nil); got.Suggested != 1 || got.Matched != 1 || got.Found != 1 {
+		t.Fatalf("learned at 0.85: %+v", got)
+	}
+	base := measureFixed(LabelLoadedLanguage, docs, false)
+	if base.Suggested != 4 || base.Matched != 3 || base.Recall != 1 {
+		t.Fatalf("baseline: %+v", base)
+	}
+	rules := measureFixed(LabelLoadedLanguage, docs, true)
+	if rules.Suggested != 1 || rules.Matched != 1 || rules.Found != 1 {
+		t.Fatalf("rules: %+v", rules)
+	}
+	// Calibration takes the best F1 among thresholds with precision ≥ 0.6, not the best F1.
+	th, at, ok := calibrate(func(th thresholds) PRF {
+		thr := min(th.plain, th.cue)
+		switch {
+		case thr < 0.5:
+			return newPRF(10, 5, 8, 8) // P 0.5, R 1: best F1 but too imprecise
+		case thr < 0.7:
+			return newPRF(8, 5, 8, 5) // P 0.625
+		}
+		return newPRF(2, 2, 8, 2) // P 1, R 0.25
+	})
+	if !ok || min(th.plain, th.cue) != 0.5 || at.Precision != 0.625 {
+		t.Fatalf("calibrate: %v %+v %v", th, at, ok)
+	}
+	if _, _, ok := calibrate(func(thresholds) PRF { return newPRF(10, 1, 10, 1) }); ok {
+		t.Fatal("calibrate claimed precision 0.6 on data that never reaches it")
+	}
+}
+
+const learnedText = "Could this be the end? The narcissistic, nasty jerk lied, the FBI report stated. " +
+	"I think this disgraceful decision should be reversed. The mayor said on Monday that the bridge may open next year."
+
+// TestLearnedSuggestions: the built-in model's suggestions carry valid offsets, a reason, a
+// confidence in [0, 1] and the model's name and version.
+func TestLearnedSuggestions(t *testing.T) {
+	l := NewLearned(BuiltinModel(), nil)
+	got, err := l.Suggest(context.Background(), learnedText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 {
+		t.Fatal("no suggestions")
+	}
+	checkOffsets(t, learnedText, got)
+	labels := map[annotate.Label]bool{}
+	for _, s := range got {
+		labels[s.Label] = true
+		if s.Reason == "" || s.Confidence < 0 || s.Confidence > 1 || s.Model != BuiltinModel().ID() || s.Rule != LearnedRuleID(s.Label) {
+			t.Errorf("suggestion %+v", s)
+		}
+		if !strings.Contains(s.Reason, "confidence") {
+			t.Errorf("reason %q does not give the confidence", s.Reason)
+		}
+	}
+	for _, want := range []annotate.Label{LabelSourcedFact, LabelOpinion} {
+		if !labels[want] {
+			t.Errorf("no %s suggestion in %+v", want, got)
+		}
+	}
+	if _, err := l.Suggest(context.Background(), "bad \xff"); err != ErrInvalidText {
+		t.Fatalf("invalid UTF-8: %v", err)
+	}
+}
+
+// TestLearnedFallsBackToRules: a learned label switched off is served by the word lists, the
+// others stay learned.
+func TestLearnedFallsBackToRules(t *testing.T) {
+	l := NewLearned(BuiltinModel(), nil, LearnedRuleID(LabelLoadedLanguage))
+	got, err := l.Suggest(context.Background(), learnedText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sawRule := false
+	for _, s := range got {
+		if s.Label == LabelLoadedLanguage {
+			if s.Model != RulesModelID || !strings.HasPrefix(s.Rule, "loaded.") {
+				t.Fatalf("loaded language should come from the rules: %+v", s)
+			}
+			sawRule = true
+			if s.Confidence <= 0 || s.Confidence > 1 {
+				t.Errorf("rule confidence %v", s.Confidence)
+			}
+		} else if s.Model != BuiltinModel().ID() {
+			t.Errorf("%s should stay learned: %+v", s.Label, s)
+		}
+	}
+	if !sawRule {
+		t.Fatalf("no rule-based loaded language in %+v", got)
+	}
+}
+
+// TestBuiltinModelRoundTrip: the embedded file parses, and Marshal gives its bytes back.
+func TestBuiltinModelRoundTrip(t *testing.T) {
+	m := BuiltinModel()
+	for _, l := range Labels() {
+		lm := m.Labels[l]
+		if lm == nil || len(lm.Weights) == 0 || lm.Threshold <= 0 || lm.Threshold >= 1 {
+			t.Fatalf("built-in %s model: %+v", l, lm)
+		}
+	}
+	unversioned := *m
+	unversioned.Version = "" // the version is the file's digest, set when it is loaded
+	b, err := unversioned.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b, BuiltinModelBytes()) {
+		t.Fatal("re-encoding the built-in model changed its bytes")
+	}
+}
