@@ -30,9 +30,12 @@ type wordLists map[string]map[string]bool
 // featCtx is a document prepared for feature extraction.
 type featCtx struct {
 	d         *document
-	tokLists  [][]string // per token: the lists with an entry covering it, sorted
-	sentRules [][]string // per sentence: rule ids of sentence-level suggestions overlapping it
-	tokRules  []string   // per token: the loaded-language rule covering it, or ""
+	tokLists  [][]string   // per token: the lists with an entry covering it, sorted
+	sentRules [][]string   // per sentence: rule ids of sentence-level suggestions overlapping it
+	tokRules  []string     // per token: the loaded-language rule covering it, or ""
+	ruleOut   []Suggestion // every rule's suggestions, before merging
+	sentFeats [][]string   // per sentence, computed once for every label's model
+	tokFeats  [][]string
 }
 
 var firstPerson = map[string]bool{"i": true, "me": true, "my": true, "mine": true, "we": true, "our": true, "us": true, "i'm": true, "i've": true, "we're": true}
@@ -54,6 +57,7 @@ func newFeatCtx(text string, lists wordLists) *featCtx {
 		run.sentence(&d.sentences[si])
 	}
 	run.loaded()
+	fc.ruleOut = run.out
 	for _, s := range run.out {
 		if s.Label == LabelLoadedLanguage {
 			for ti := fc.tokenAt(s.Start); ti < len(d.tokens) && d.tokens[ti].start < s.End; ti++ {
@@ -133,20 +137,14 @@ func (fc *featCtx) markLists(lists wordLists) {
 	}
 }
 
-// featureSet collects distinct features in insertion order.
-type featureSet struct {
-	seen map[string]bool
-	list []string
-}
+// featureSet collects features; distinct returns each once, sorted.
+type featureSet struct{ list []string }
 
-func (f *featureSet) add(s string) {
-	if f.seen == nil {
-		f.seen = map[string]bool{}
-	}
-	if !f.seen[s] {
-		f.seen[s] = true
-		f.list = append(f.list, s)
-	}
+func (f *featureSet) add(s string) { f.list = append(f.list, s) }
+
+func (f *featureSet) distinct() []string {
+	slices.Sort(f.list)
+	return slices.Compact(f.list)
 }
 
 func charTrigrams(f *featureSet, word string) {
@@ -176,6 +174,19 @@ func lengthBucket(n int) string {
 // sentenceFeatures returns the features of the sentence with index si, or of the whole text when
 // si is -1 (a training row that is one sentence).
 func (fc *featCtx) sentenceFeatures(si int) []string {
+	if si < 0 {
+		return fc.computeSentenceFeatures(si)
+	}
+	if fc.sentFeats == nil {
+		fc.sentFeats = make([][]string, len(fc.d.sentences))
+	}
+	if fc.sentFeats[si] == nil {
+		fc.sentFeats[si] = fc.computeSentenceFeatures(si)
+	}
+	return fc.sentFeats[si]
+}
+
+func (fc *featCtx) computeSentenceFeatures(si int) []string {
 	d := fc.d
 	first, end := 0, len(d.tokens)
 	var sentIdx []int
@@ -230,15 +241,25 @@ func (fc *featCtx) sentenceFeatures(si int) []string {
 		if d.sentences[i].question {
 			f.add("p:?")
 		}
-		if s := d.sentences[i]; s.end > s.start && strings.ContainsRune(string(d.runes[s.start:s.end]), '!') {
+		if s := d.sentences[i]; s.end > s.start && slices.Contains(d.runes[s.start:s.end], '!') {
 			f.add("p:!")
 		}
 	}
-	return f.list
+	return f.distinct()
 }
 
 // tokenFeatures returns the features of token ti for the loaded-language model.
 func (fc *featCtx) tokenFeatures(ti int) []string {
+	if fc.tokFeats == nil {
+		fc.tokFeats = make([][]string, len(fc.d.tokens))
+	}
+	if fc.tokFeats[ti] == nil {
+		fc.tokFeats[ti] = fc.computeTokenFeatures(ti)
+	}
+	return fc.tokFeats[ti]
+}
+
+func (fc *featCtx) computeTokenFeatures(ti int) []string {
 	d := fc.d
 	t := d.tokens[ti]
 	w := bareWord(t)
@@ -285,7 +306,7 @@ func (fc *featCtx) tokenFeatures(ti int) []string {
 	if d.quoted[t.start] {
 		f.add("q:all")
 	}
-	return f.list
+	return f.distinct()
 }
 
 // listNames describe the third-party lexicons in reasons.

@@ -154,17 +154,25 @@ func (l *Learned) Suggest(ctx context.Context, text string) ([]Suggestion, error
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rs, err := l.rules.Suggest(ctx, text)
-	if err != nil {
-		return nil, err
+	fc := newFeatCtx(text, l.model.Lists)
+	// The features ran every rule; what the rules suggest is what the enabled ones found.
+	on := map[string]bool{}
+	for _, id := range l.rules.Enabled() {
+		on[id] = true
 	}
+	var rs []Suggestion
+	for _, s := range fc.ruleOut {
+		if on[s.Rule] {
+			rs = append(rs, s)
+		}
+	}
+	rs = mergeSameSpan(rs)
 	var out []Suggestion
 	for _, s := range rs {
 		if l.off[s.Label] {
 			out = append(out, s)
 		}
 	}
-	fc := newFeatCtx(text, l.model.Lists)
 	for _, label := range Labels() {
 		if l.off[label] {
 			continue
