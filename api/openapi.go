@@ -226,7 +226,6 @@ func schemas() map[string]any {
 // OpenAPI builds the OpenAPI 3 document from the route table.
 func (s *Server) OpenAPI() map[string]any {
 	paths := map[string]map[string]any{}
-	errResp := map[string]any{"description": "error", "content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
 	for _, r := range s.Routes() {
 		p := openAPIPath(r.Path)
 		d := routeDocs[r.Method+" "+p]
@@ -267,7 +266,7 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 		responses := map[string]any{itoa(d.Status): ok}
 		for _, st := range errorStatuses {
-			responses[itoa(st)] = errResp
+			responses[itoa(st)] = errorResponse(st)
 		}
 		op["responses"] = responses
 		if paths[p] == nil {
@@ -295,6 +294,7 @@ func (s *Server) OpenAPI() map[string]any {
 func allSchemas() map[string]any {
 	s := schemas()
 	maps.Copy(s, mediaSchemas())
+	withCodes(s["Error"].(map[string]any))
 	return s
 }
 

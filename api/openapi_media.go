@@ -3,6 +3,8 @@ package api
 import (
 	"maps"
 	"net/http"
+	"slices"
+	"strings"
 )
 
 // routeMedia lists, for routes that answer in more than JSON, each other media type of the
@@ -22,6 +24,45 @@ var errorStatuses = []int{
 	http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
 	http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType,
 	http.StatusUnprocessableEntity, http.StatusTooManyRequests, http.StatusServiceUnavailable,
+}
+
+// errorResponse is the error answer of one status: the envelope, with the codes of the
+// catalogue that have that status (so an answer whose code and status disagree fails the
+// check of the API tests).
+func errorResponse(status int) map[string]any {
+	codes := codesWith(status)
+	narrow := map[string]any{"properties": map[string]any{"error": map[string]any{"properties": map[string]any{"code": map[string]any{"enum": codes}}}}}
+	return map[string]any{"description": http.StatusText(status) + ": " + strings.Join(codes, ", "),
+		"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"allOf": []any{ref("Error"), narrow}}}}}
+}
+
+// codesWith lists the catalogue's codes of a status, sorted.
+func codesWith(status int) []string {
+	var codes []string
+	for c, st := range catalogue {
+		if st == status {
+			codes = append(codes, string(c))
+		}
+	}
+	slices.Sort(codes)
+	return codes
+}
+
+// withCodes writes the whole catalogue into the error envelope's schema: the code is one of
+// its codes, and x-status maps each code to its HTTP status (docs/api.md lists the same table).
+func withCodes(envelope map[string]any) {
+	codes := make([]string, 0, len(catalogue))
+	status := map[string]int{}
+	for c, st := range catalogue {
+		codes = append(codes, string(c))
+		status[string(c)] = st
+	}
+	slices.Sort(codes)
+	inner := envelope["properties"].(map[string]any)["error"].(map[string]any)
+	props := maps.Clone(inner["properties"].(map[string]any))
+	props["code"] = map[string]any{"type": "string", "enum": codes, "x-status": status,
+		"description": "stable and machine-readable: clients branch on it; x-status gives each code's HTTP status"}
+	inner["properties"] = props
 }
 
 // successContent is the content map of a route's success answer: JSON with its schema (if

@@ -11,8 +11,9 @@ import (
 
 // TestServedDocumentCatchesAWrongBody: the check every API test's responses pass through is
 // not vacuous. A real answer passes against the served document; the same answer with a
-// wrong value, a missing or unnamed field, a broken error envelope or an undeclared status
-// fails, naming the route, the status and the JSON pointer.
+// wrong value, a missing or unnamed field, a broken error envelope, an error code the
+// catalogue does not give that status, or an undeclared status fails, naming the route, the
+// status and the JSON pointer.
 func TestServedDocumentCatchesAWrongBody(t *testing.T) {
 	e := newEnv(t)
 	c, err := openapitest.Fetch(e.ts.URL)
@@ -55,6 +56,8 @@ func TestServedDocumentCatchesAWrongBody(t *testing.T) {
 		{"ErrUnnamedField", 201, changed("secret_field", true), "'secret_field' not allowed"},
 		{"ErrErrorEnvelope", 422, []byte(`{"error": "bad label"}`), "at /error: got string, want object"},
 		{"ErrErrorWithoutCode", 422, []byte(`{"error": {"message": "bad label"}}`), "at /error: missing property 'code'"},
+		{"ErrCodeOfAnotherStatus", 404, []byte(`{"error": {"code": "invalid_label", "message": "no such article"}}`), "at /error/code: value must be 'not_found'"},
+		{"ErrCodeNotInCatalogue", 422, []byte(`{"error": {"code": "unknown_outlet_name", "message": "x"}}`), "at /error/code: value must be one of"},
 		{"ErrUndocumentedStatus", 500, []byte(`{"error": {"code": "internal", "message": "x"}}`), "status 500 is not among the operation's responses"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
