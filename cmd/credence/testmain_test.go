@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/credence-project/credence/api/openapitest"
 	"github.com/credence-project/credence/models"
 )
 
@@ -184,7 +185,13 @@ type apiClient struct {
 type reply struct {
 	Status int
 	Body   []byte
+	// Undocumented says how the served OpenAPI document fails to describe the answer (nil
+	// when it does); must fails the test on it.
+	Undocumented error
 }
+
+// served checks the answers of apiClient against the OpenAPI document the service serves.
+var served openapitest.Served
 
 func (c *apiClient) do(ctx context.Context, method, path string, body any) (reply, error) {
 	var rd io.Reader
@@ -214,7 +221,7 @@ func (c *apiClient) do(ctx context.Context, method, path string, body any) (repl
 	if err != nil {
 		return reply{}, err
 	}
-	return reply{Status: res.StatusCode, Body: b}, nil
+	return reply{Status: res.StatusCode, Body: b, Undocumented: served.CheckResponse(res, b)}, nil
 }
 
 // must sends a request and fails the test unless it gets status; out receives the JSON.
@@ -223,6 +230,9 @@ func (c *apiClient) must(t *testing.T, method, path string, body any, status int
 	r, err := c.do(context.Background(), method, path, body)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	if r.Undocumented != nil {
+		t.Error(r.Undocumented)
 	}
 	if r.Status != status {
 		t.Fatalf("%s %s: status %d, want %d: %s", method, path, r.Status, status, r.Body)
