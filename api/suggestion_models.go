@@ -162,7 +162,10 @@ func (s *Server) retrain(ctx context.Context, jobID int64) error {
 	trainedOn, _ := json.Marshal(res.Model.TrainedOn)
 	figures, _ := json.Marshal(res.Figures())
 	msg := fmt.Sprintf("trained on %d finished reviews, measured on %d held back", res.FitDocs, res.HeldBack)
-	if !res.Better {
+	switch {
+	case res.HeldBack == 0:
+		msg += "; with no held-back review to measure it on, " + current.ID() + " stays in use"
+	case !res.Better:
 		msg += "; it did not measure at least as well as " + current.ID() + " there, which stays in use"
 	}
 	row := &models.SuggestionModel{Base: suggest.BuiltinModel().ID(), TrainedOn: string(trainedOn), Figures: string(figures), Weights: weights}

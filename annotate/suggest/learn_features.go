@@ -344,6 +344,9 @@ func describeFeature(feat string, fc *featCtx, si int) string {
 	case "r":
 		return "rule " + val
 	case "q":
+		if val == "some" {
+			return "quotes someone"
+		}
 		return "inside a quotation"
 	case "p":
 		if val == "?" {

@@ -211,7 +211,11 @@ func (l *Learned) suggestion(fc *featCtx, label annotate.Label, lm *LabelModel, 
 	}
 	var parts []string
 	cue := ""
-	for _, f := range lm.contributions(feats) {
+	contrib := lm.contributions(feats)
+	// Letter trigrams weigh in many decisions but explain little: they are named only when the
+	// words, lexicons and rules do not make three reasons.
+	slices.SortStableFunc(contrib, func(a, b string) int { return cmpBool(isLetters(a), isLetters(b)) })
+	for _, f := range contrib {
 		desc := describeFeature(f, fc, dc.best)
 		if desc == "" || slices.Contains(parts, desc) {
 			continue
@@ -231,4 +235,19 @@ func (l *Learned) suggestion(fc *featCtx, label annotate.Label, lm *LabelModel, 
 	}
 	return Suggestion{Label: label, Start: dc.start, End: dc.end, Exact: fc.d.slice(dc.start, dc.end),
 		Rule: LearnedRuleID(label), Cue: cue, Reason: reason, Confidence: round4(dc.p), Model: l.model.ID()}
+}
+
+func isLetters(feat string) bool {
+	k, _, _ := strings.Cut(feat, ":")
+	return k == "c" || k == "s3" || k == "s4" || k == "p3"
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }

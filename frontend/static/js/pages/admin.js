@@ -1,5 +1,6 @@
 // The admin console: one page with a tab per section (outlets, users, imports, assignments,
-// audit trail). Each section loads its data the first time it is shown and again on return.
+// audit trail, suggestion models). Each section loads its data the first time it is shown and
+// again on return.
 
 import { api, me } from '../api.js';
 import { wireHeader } from '../dom.js';
@@ -9,8 +10,9 @@ import { initUsers } from './admin-users.js';
 import { initImports } from './admin-imports.js';
 import { initAssignments } from './admin-assignments.js';
 import { initAudit } from './admin-audit.js';
+import { initModels } from './admin-models.js';
 
-const SECTIONS = { outlets: initOutlets, users: initUsers, imports: initImports, assignments: initAssignments, audit: initAudit };
+const SECTIONS = { outlets: initOutlets, users: initUsers, imports: initImports, assignments: initAssignments, audit: initAudit, models: initModels };
 const started = {};
 
 function tabFromPath() {
