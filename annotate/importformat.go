@@ -9,7 +9,6 @@ import (
 	"iter"
 	"mime"
 	"path"
-	"slices"
 	"strings"
 	"time"
 
@@ -92,19 +91,21 @@ func DetectImportFormat(explicit, filename, contentType string, head []byte) (st
 	return FormatText, nil
 }
 
-// newlineIndex remembers where the lines of a stream start, so that a byte offset can be
-// told as a line number without keeping the stream.
+// newlineIndex counts the lines of a stream as it is read, so that a byte offset can be told
+// as a line number without keeping the stream. It keeps only the newlines past the last
+// offset asked about, so offsets must be asked about in increasing order.
 type newlineIndex struct {
-	r   io.Reader
-	n   int64
-	nls []int64
+	r       io.Reader
+	n       int64
+	pending []int64 // offsets of newlines not yet passed by line
+	passed  int     // newlines before the last offset asked about
 }
 
 func (x *newlineIndex) Read(p []byte) (int, error) {
 	n, err := x.r.Read(p)
 	for i, b := range p[:n] {
 		if b == '\n' {
-			x.nls = append(x.nls, x.n+int64(i))
+			x.pending = append(x.pending, x.n+int64(i))
 		}
 	}
 	x.n += int64(n)
@@ -113,18 +114,47 @@ func (x *newlineIndex) Read(p []byte) (int, error) {
 
 // line is the 1-based line of byte offset off.
 func (x *newlineIndex) line(off int64) int {
-	i, _ := slices.BinarySearch(x.nls, off)
-	return i + 1
+	i := 0
+	for i < len(x.pending) && x.pending[i] < off {
+		i++
+	}
+	x.passed += i
+	x.pending = x.pending[i:]
+	return x.passed + 1
+}
+
+// errElementTooLong stops the JSON decoder inside an element longer than the limit, before
+// it holds more of it.
+var errElementTooLong = errors.New("array element too long")
+
+// elementLimit fails a read once more than max bytes have been read since the start of the
+// element being decoded (start, set before each element).
+type elementLimit struct {
+	r     io.Reader
+	n     int64
+	start int64
+	max   int64
+}
+
+func (l *elementLimit) Read(p []byte) (int, error) {
+	if l.n-l.start > l.max {
+		return 0, errElementTooLong
+	}
+	n, err := l.r.Read(p)
+	l.n += int64(n)
+	return n, err
 }
 
 // JSONArrayItems reads a JSON array of article objects (the objects of newline-delimited
 // JSON), yielding each with the line its element starts on. A bad element is yielded with
-// its error and the others go on; a syntax error ends the array, since nothing after it can
-// be trusted.
-func JSONArrayItems(r io.Reader) iter.Seq[ImportItem] {
+// its error and the others go on; a syntax error, or an element longer than max bytes, ends
+// the array, since nothing after it can be trusted. At most about max bytes of the stream are
+// held at once.
+func JSONArrayItems(r io.Reader, max int64) iter.Seq[ImportItem] {
 	return func(yield func(ImportItem) bool) {
 		idx := &newlineIndex{r: r}
-		br := bufio.NewReader(idx)
+		lim := &elementLimit{r: idx, max: max}
+		br := bufio.NewReader(lim)
 		dec := json.NewDecoder(br)
 		tok, err := dec.Token()
 		if err != nil || tok != json.Delim('[') {
@@ -136,12 +166,17 @@ func JSONArrayItems(r io.Reader) iter.Seq[ImportItem] {
 			return
 		}
 		for dec.More() {
+			lim.start = dec.InputOffset()
 			var raw json.RawMessage
 			if err := dec.Decode(&raw); err != nil {
 				off := dec.InputOffset()
 				var se *json.SyntaxError
 				if errors.As(err, &se) {
 					off = se.Offset
+				}
+				if errors.Is(err, errElementTooLong) {
+					yield(ImportItem{Line: idx.line(lim.start), Err: Errorf(CodeTooLarge, "", "an element of the JSON array is longer than %d bytes", max)})
+					return
 				}
 				yield(ImportItem{Line: idx.line(off), Err: Errorf(CodeBadRequest, "", "the JSON array is malformed: %s", jsonProblem(err))})
 				return

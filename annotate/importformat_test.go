@@ -46,7 +46,7 @@ func TestJSONArrayItems(t *testing.T) {
   {"title": "Fourth", "text": "Four.", "url": "ftp://x"}
 ]`
 	var got []annotate.ImportItem
-	for it := range annotate.JSONArrayItems(strings.NewReader(body)) {
+	for it := range annotate.JSONArrayItems(strings.NewReader(body), 1<<20) {
 		got = append(got, it)
 	}
 	if len(got) != 4 {
@@ -73,7 +73,7 @@ func TestJSONArrayItems(t *testing.T) {
 
 	t.Run("ErrSyntaxStopsTheArray", func(t *testing.T) {
 		var items []annotate.ImportItem
-		for it := range annotate.JSONArrayItems(strings.NewReader("[\n{\"title\":\"a\",\"text\":\"b\"},\n{\"title\": oops}\n]")) {
+		for it := range annotate.JSONArrayItems(strings.NewReader("[\n{\"title\":\"a\",\"text\":\"b\"},\n{\"title\": oops}\n]"), 1<<20) {
 			items = append(items, it)
 		}
 		if len(items) != 2 || items[0].Err != nil || items[1].Err == nil || items[1].Line != 3 {
@@ -82,7 +82,7 @@ func TestJSONArrayItems(t *testing.T) {
 	})
 	t.Run("ErrNotAnArray", func(t *testing.T) {
 		var items []annotate.ImportItem
-		for it := range annotate.JSONArrayItems(strings.NewReader(`{"title":"a"}`)) {
+		for it := range annotate.JSONArrayItems(strings.NewReader(`{"title":"a"}`), 1<<20) {
 			items = append(items, it)
 		}
 		if len(items) != 1 || annotate.ErrorCode(items[0].Err) != annotate.CodeBadRequest {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/credence-project/credence/api"
+	"github.com/credence-project/credence/app/imports"
 )
 
 type importReport struct {
@@ -307,7 +307,7 @@ func TestImportStreamsProgress(t *testing.T) {
 // TestImportReportIsBounded: a file of many bad lines gets exact counts but a bounded list.
 func TestImportReportIsBounded(t *testing.T) {
 	e := newEnv(t)
-	body := strings.Repeat("{}\n", api.MaxReportedLines+200)
+	body := strings.Repeat("{}\n", imports.MaxReportedLines+200)
 	for _, p := range []string{"/api/v1/articles/import", "/api/v1/articles/import/preview"} {
 		var rep struct {
 			Errors     []struct{ Line int }
@@ -316,11 +316,11 @@ func TestImportReportIsBounded(t *testing.T) {
 			Truncated  bool `json:"truncated"`
 		}
 		e.must("admin", "POST", p, body, 200, &rep)
-		if rep.ErrorCount != api.MaxReportedLines+200 || len(rep.Errors) != api.MaxReportedLines || !rep.Truncated ||
-			rep.Errors[api.MaxReportedLines-1].Line != api.MaxReportedLines {
+		if rep.ErrorCount != imports.MaxReportedLines+200 || len(rep.Errors) != imports.MaxReportedLines || !rep.Truncated ||
+			rep.Errors[imports.MaxReportedLines-1].Line != imports.MaxReportedLines {
 			t.Fatalf("%s: %d errors listed of %d, truncated %v", p, len(rep.Errors), rep.ErrorCount, rep.Truncated)
 		}
-		if strings.HasSuffix(p, "preview") && len(rep.Items) != api.MaxReportedLines {
+		if strings.HasSuffix(p, "preview") && len(rep.Items) != imports.MaxReportedLines {
 			t.Fatalf("preview lists %d items", len(rep.Items))
 		}
 	}

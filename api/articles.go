@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"math"
 	"net/http"
 	"time"
@@ -146,59 +145,10 @@ func (s *Server) createArticle(c *gin.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	a, err := s.CreateArticle(c.Request.Context(), currentUser(c).ID, in)
+	a, err := s.app.Imports.CreateArticle(c.Request.Context(), currentUser(c).ID, in)
 	if err != nil {
 		return err
 	}
 	c.JSON(http.StatusCreated, toArticleJSON(a, true))
 	return nil
-}
-
-// CreateArticle validates, normalises and stores one article, resolving its outlet by id,
-// by name, alias or domain, or by the domain of its URL; then it is scanned for reprints.
-func (s *Server) CreateArticle(ctx context.Context, actor int64, in annotate.ArticleInput) (*models.Article, error) {
-	if err := in.Normalise(); err != nil {
-		return nil, err
-	}
-	outletID, err := s.resolveOutlet(ctx, &in)
-	if err != nil {
-		return nil, err
-	}
-	a := &models.Article{OutletID: outletID, Title: in.Title, URL: in.URL, Author: in.Author, PublishedAt: in.PublishedAt,
-		Text: in.Text, TextSHA256: annotate.TextSHA256(in.Text), TextLength: annotate.CodePoints(in.Text), CreatedAt: time.Now().UTC()}
-	if err := s.store.CreateArticle(ctx, actor, a); err != nil {
-		return nil, err
-	}
-	full, err := s.store.Article(ctx, a.ID)
-	if err != nil {
-		return nil, err
-	}
-	s.articleAdded(ctx, full)
-	return full, nil
-}
-
-func (s *Server) resolveOutlet(ctx context.Context, in *annotate.ArticleInput) (int64, error) {
-	switch {
-	case in.OutletID > 0:
-		if _, err := s.store.Outlet(ctx, in.OutletID); err != nil {
-			if errors.Is(err, models.ErrNotFound) {
-				return 0, annotate.Errorf(annotate.CodeUnknownOutlet, "outlet_id", "no outlet with id %d", in.OutletID)
-			}
-			return 0, err
-		}
-		return in.OutletID, nil
-	case in.Outlet != "":
-		id, err := s.store.ResolveOutlet(ctx, in.Outlet)
-		if errors.Is(err, models.ErrNotFound) {
-			return 0, annotate.Errorf(annotate.CodeUnknownOutlet, "outlet", "no outlet has the name, alias or domain %q", in.Outlet)
-		}
-		return id, err
-	case in.URL != "":
-		id, err := s.store.ResolveDomain(ctx, in.URLHost())
-		if errors.Is(err, models.ErrNotFound) {
-			return 0, annotate.Errorf(annotate.CodeUnknownOutlet, "outlet", "no outlet given, and no outlet has the domain %q of the url", in.URLHost())
-		}
-		return id, err
-	}
-	return 0, annotate.Errorf(annotate.CodeUnknownOutlet, "outlet_id", "outlet_id (or outlet: a name, alias or domain) is required")
 }

@@ -1,31 +1,11 @@
 package api
 
 import (
-	"encoding/json"
-	"time"
-
 	"github.com/gin-gonic/gin"
 
+	"github.com/credence-project/credence/app/audit"
 	"github.com/credence-project/credence/models"
 )
-
-type auditJSON struct {
-	ID       int64           `json:"id"`
-	At       time.Time       `json:"at"`
-	ActorID  *int64          `json:"actor_id"`
-	Action   string          `json:"action"`
-	Entity   string          `json:"entity"`
-	EntityID int64           `json:"entity_id"`
-	Before   json.RawMessage `json:"before"`
-	After    json.RawMessage `json:"after"`
-}
-
-func raw(s *string) json.RawMessage {
-	if s == nil {
-		return json.RawMessage("null")
-	}
-	return json.RawMessage(*s)
-}
 
 // listAudit returns every change newest first, filterable by entity and actor.
 func (s *Server) listAudit(c *gin.Context) error {
@@ -41,10 +21,10 @@ func (s *Server) listAudit(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]auditJSON, len(es))
-	for i, e := range es {
-		out[i] = auditJSON{ID: e.ID, At: e.At, ActorID: e.ActorID, Action: e.Action, Entity: e.Entity, EntityID: e.EntityID, Before: raw(e.Before), After: raw(e.After)}
+	out := make([]audit.Entry, len(es))
+	for i := range es {
+		out[i] = audit.EntryOf(&es[i])
 	}
-	list(c, out, more, func(a auditJSON) int64 { return a.ID })
+	list(c, out, more, func(a audit.Entry) int64 { return a.ID })
 	return nil
 }

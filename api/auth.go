@@ -25,18 +25,6 @@ const (
 	tokenPrefix   = "cred_"
 )
 
-// HashPassword hashes a password with bcrypt at the given cost.
-func HashPassword(pw string, cost int) (string, error) {
-	if len(pw) < 8 {
-		return "", fieldErr(CodeInvalid, "password", "password must have at least 8 characters")
-	}
-	if len(pw) > 72 {
-		return "", fieldErr(CodeInvalid, "password", "password must have at most 72 bytes")
-	}
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), cost)
-	return string(h), err
-}
-
 // dummyHash is compared against when an account does not exist, so that a sign-in for an
 // unknown email takes as long as one with a wrong password.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), bcrypt.DefaultCost)

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/credence-project/credence/annotate"
+	"github.com/credence-project/credence/app/users"
 	"github.com/credence-project/credence/models"
 )
 
@@ -37,7 +38,7 @@ const (
 	CodeDuplicate        Code = "duplicate"                  // a unique value (email, name, article text) exists already
 	CodeVersionConflict  Code = "version_conflict"           // a stale version: see versionConflict for its one shape
 	CodeInUse            Code = "in_use"                     // a delete of something still referred to
-	CodeSelfLockout      Code = "self_lockout"               // an admin removing their own admin access
+	CodeSelfLockout      Code = users.CodeSelfLockout        // an admin removing their own admin access
 	CodeNotCompleted     Code = "not_completed"              // reopening a review that was never finished
 	CodeReviewLocked     Code = annotate.CodeReviewLocked    // a finished review frozen after its reviewer saw the others'
 	CodeReviewCompleted  Code = annotate.CodeReviewCompleted // a write to a review marked done and not reopened

@@ -123,7 +123,7 @@ func TestErrorCatalogue(t *testing.T) {
 		})
 	}
 	// The domain's and the store's codes reach clients through toAPIError: each has a status.
-	for _, dir := range []string{"../annotate", "../models"} {
+	for _, dir := range []string{"../annotate", "../models", "../app/users", "../app/imports", "../app/scoring", "../app/reprints", "../app/audit"} {
 		_, files := parseDir(t, dir)
 		for _, f := range files {
 			for _, d := range f.Decls {

@@ -41,11 +41,11 @@ func parseExportQuery(c *gin.Context) (exportQuery, error) {
 	if err != nil {
 		return q, err
 	}
-	if !d.from.IsZero() {
-		q.filter.From = &d.from
+	if !d.From.IsZero() {
+		q.filter.From = &d.From
 	}
-	if !d.to.IsZero() {
-		q.filter.To = &d.to
+	if !d.To.IsZero() {
+		q.filter.To = &d.To
 	}
 	if l := c.Query("label"); l != "" {
 		if !score.Label(l).Valid() {

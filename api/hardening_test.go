@@ -51,7 +51,7 @@ func newHardEnv(t *testing.T, cfg Config, log *slog.Logger) *hardEnv {
 	store := modeltest.Open(t)
 	srv := New(cfg, store, log, nil)
 	e := &hardEnv{t: t, srv: srv, store: store}
-	u, err := srv.CreateUser(context.Background(), 0, "admin@example.org", "Admin", "admin", "admin-password")
+	u, err := srv.App().Users.Add(context.Background(), 0, "admin@example.org", "Admin", "admin", "admin-password")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,7 +334,7 @@ func TestNoInputYields5xx(t *testing.T) {
 	var ann, reg struct{ ID int64 }
 	e.mustCall("POST", fmt.Sprintf("/api/v1/articles/%d/annotations", a.ID), map[string]any{"label": "opinion", "start": 0, "end": 7}, 201, &ann)
 	e.mustCall("POST", fmt.Sprintf("/api/v1/articles/%d/regions", a.ID), map[string]any{"kind": "comments", "start": 10, "end": 20}, 201, &reg)
-	rev, err := e.srv.CreateUser(context.Background(), e.admin.ID, "rev@example.org", "Rev", "reviewer", "reviewer-password")
+	rev, err := e.srv.App().Users.Add(context.Background(), e.admin.ID, "rev@example.org", "Rev", "reviewer", "reviewer-password")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -568,7 +568,7 @@ func TestPasswordChangeEndsSessions(t *testing.T) {
 	e := newHardEnv(t, hardConfig(), nil)
 	ts := httptest.NewServer(e.srv.Handler())
 	t.Cleanup(ts.Close)
-	rev, err := e.srv.CreateUser(context.Background(), e.admin.ID, "rev@example.org", "Rev", "reviewer", "old-password")
+	rev, err := e.srv.App().Users.Add(context.Background(), e.admin.ID, "rev@example.org", "Rev", "reviewer", "old-password")
 	if err != nil {
 		t.Fatal(err)
 	}

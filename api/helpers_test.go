@@ -53,7 +53,7 @@ func newEnv(t *testing.T) *env {
 // addUser creates an account with password "password-<name>" and an API token for it.
 func (e *env) addUser(name, role string) {
 	e.t.Helper()
-	u, err := e.srv.CreateUser(context.Background(), 0, name+"@example.org", strings.ToUpper(name[:1])+name[1:], role, "password-"+name)
+	u, err := e.srv.App().Users.Add(context.Background(), 0, name+"@example.org", strings.ToUpper(name[:1])+name[1:], role, "password-"+name)
 	if err != nil {
 		e.t.Fatalf("create %s: %v", name, err)
 	}

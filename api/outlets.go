@@ -160,7 +160,7 @@ func (s *Server) createOutlet(c *gin.Context) error {
 	if err := s.store.CreateOutlet(c.Request.Context(), currentUser(c).ID, o); err != nil {
 		return err
 	}
-	s.outletsChanged()
+	s.app.Reprints.OutletsChanged()
 	c.JSON(http.StatusCreated, toOutletJSON(o))
 	return nil
 }
@@ -190,7 +190,7 @@ func (s *Server) updateOutlet(c *gin.Context) error {
 		}
 		return err
 	}
-	s.outletsChanged()
+	s.app.Reprints.OutletsChanged()
 	c.JSON(http.StatusOK, toOutletJSON(o))
 	return nil
 }
@@ -203,7 +203,7 @@ func (s *Server) deleteOutlet(c *gin.Context) error {
 	if err := s.store.DeleteOutlet(c.Request.Context(), currentUser(c).ID, id); err != nil {
 		return err
 	}
-	s.outletsChanged()
+	s.app.Reprints.OutletsChanged()
 	c.Status(http.StatusNoContent)
 	return nil
 }
@@ -237,7 +237,7 @@ func (s *Server) mergeOutlet(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.outletsChanged()
+	s.app.Reprints.OutletsChanged()
 	out := toOutletJSON(o)
 	c.JSON(http.StatusOK, gin.H{"outlet": out, "moved": moved, "id": out.ID, "name": out.Name, "aliases": out.Aliases, "domains": out.Domains, "article_count": out.ArticleCount})
 	return nil

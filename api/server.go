@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/credence-project/credence/app"
 	"github.com/credence-project/credence/models"
 )
 
@@ -53,7 +54,7 @@ type Server struct {
 	metrics *metrics
 	engine  *gin.Engine
 	handler http.Handler // the engine behind response compression
-	reprint *ReprintService
+	app     *app.Services
 	texts   *textCache
 	models  *modelCache // the suggestion model in use
 }
@@ -67,15 +68,16 @@ func New(cfg Config, store *models.Store, log *slog.Logger, reg *prometheus.Regi
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, store: store, log: log, metrics: newMetrics(reg), models: &modelCache{}}
 	storeMetrics(reg, store)
-	s.reprint = NewReprintService(store, log)
+	s.app = app.New(store, log, app.Options{BcryptCost: cfg.BcryptCost})
 	s.texts = newTextCache(max(cfg.TextCacheBytes, 1<<20))
 	s.engine = s.routes(reg)
 	s.handler = compressResponses(s.engine)
 	return s
 }
 
-// Reprints is the reprint detector of this server, for start-up and the CLI.
-func (s *Server) Reprints() *ReprintService { return s.reprint }
+// App is the application layer this server answers with, for start-up (the reprint index,
+// the first admin, the demo data) and tests.
+func (s *Server) App() *app.Services { return s.app }
 
 // Handler is the whole service as an http.Handler.
 func (s *Server) Handler() http.Handler { return s.handler }

@@ -200,7 +200,7 @@ func startReplicas(ctx context.Context, cfg Config, store *models.Store) ([]stri
 			acfg := api.DefaultConfig()
 			acfg.BcryptCost = 4
 			srv := api.New(acfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-			if err := srv.Reprints().Sync(ctx); err != nil {
+			if err := srv.App().Reprints.Sync(ctx); err != nil {
 				stopAll()
 				return nil, nil, nil, err
 			}

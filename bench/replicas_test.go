@@ -52,7 +52,7 @@ func TestReplicasShareOnePostgreSQL(t *testing.T) {
 		replicas = append(replicas, ts)
 	}
 	for _, u := range []struct{ email, role string }{{"admin@r.example", "admin"}, {"rev1@r.example", "reviewer"}, {"rev2@r.example", "reviewer"}, {"res@r.example", "researcher"}} {
-		if _, err := first.CreateUser(ctx, 0, u.email, u.role, u.role, "password-"+u.role); err != nil {
+		if _, err := first.App().Users.Add(ctx, 0, u.email, u.role, u.role, "password-"+u.role); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -173,7 +173,7 @@ func TestPostgresOutage(t *testing.T) {
 	cfg := api.DefaultConfig()
 	cfg.BcryptCost = 4
 	srv := api.New(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	if _, err := srv.CreateUser(ctx, 0, "admin@example.org", "Admin", "admin", "admin-password"); err != nil {
+	if _, err := srv.App().Users.Add(ctx, 0, "admin@example.org", "Admin", "admin", "admin-password"); err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv.Handler())

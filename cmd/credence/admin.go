@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/credence-project/credence/api"
+	"github.com/credence-project/credence/app/audit"
 	"github.com/credence-project/credence/models"
 )
 
@@ -116,7 +116,7 @@ func auditCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	if format != "csv" && format != "jsonl" {
+	if !slices.Contains(audit.Formats, format) {
 		return fmt.Errorf("--format must be csv or jsonl, not %q", format)
 	}
 	store, err := openStore(ctx, c.db)
@@ -124,7 +124,6 @@ func auditCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer store.Close()
-	srv := api.New(api.DefaultConfig(), store, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), nil)
 	w := stdout
 	var f *os.File
 	if out != "-" {
@@ -134,7 +133,7 @@ func auditCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		w = f
 	}
 	bw := bufio.NewWriter(w)
-	err = srv.ExportAudit(ctx, bw, format, models.AuditFilter{Entity: entity, ActorID: actor})
+	err = audit.Export(ctx, store, bw, format, models.AuditFilter{Entity: entity, ActorID: actor})
 	if ferr := bw.Flush(); err == nil {
 		err = ferr
 	}

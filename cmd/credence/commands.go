@@ -13,6 +13,9 @@ import (
 	"golang.org/x/term"
 
 	"github.com/credence-project/credence/api"
+	"github.com/credence-project/credence/app/imports"
+	"github.com/credence-project/credence/app/reprints"
+	"github.com/credence-project/credence/app/users"
 	"github.com/credence-project/credence/models"
 )
 
@@ -66,10 +69,8 @@ func userAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer store.Close()
-	cfg := api.DefaultConfig()
-	cfg.BcryptCost = intEnv("CREDENCE_BCRYPT_COST", cfg.BcryptCost)
-	srv := api.New(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	u, err := srv.CreateUser(ctx, 0, email, name, role, password)
+	cost := intEnv("CREDENCE_BCRYPT_COST", api.DefaultConfig().BcryptCost)
+	u, err := users.New(store, cost).Add(ctx, 0, email, name, role, password)
 	if err != nil {
 		return fmt.Errorf("user not created: %s", cleanError(err.Error()))
 	}
@@ -85,61 +86,75 @@ func cleanError(s string) string {
 	return s
 }
 
+// importFiles: credence import [--format F] [--outlet O] FILE... Each file goes through the
+// one import pipeline (app/imports), in whichever format its name or contents say.
 func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c commonFlags
+	var opt imports.Options
 	fs := newFlagSet("import", stderr, &c)
+	fs.StringVar(&opt.Format, "format", "", "ndjson, json, text or html (default: from each file's name, else its contents)")
+	fs.StringVar(&opt.Outlet, "outlet", "", "outlet (id, name, alias or domain) of articles that name none")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return errors.New("import needs at least one FILE of newline-delimited JSON (- for standard input)")
+		return errors.New("import needs at least one FILE: newline-delimited JSON, a JSON array, text or HTML (- for standard input)")
 	}
 	store, err := openStore(ctx, c.db)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	srv := api.New(api.DefaultConfig(), store, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), nil)
-	if err := srv.Reprints().Sync(ctx); err != nil {
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	rp := reprints.New(store, log)
+	if err := rp.Sync(ctx); err != nil {
 		return err
 	}
-	total := api.ImportResult{}
-	failed := false
+	svc := imports.New(store, rp)
+	var created, skipped, failed int
 	for _, name := range fs.Args() {
-		var r io.Reader = os.Stdin
-		var size int64 = -1
-		if name != "-" {
-			f, err := os.Open(name)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			if st, err := f.Stat(); err == nil {
-				size = st.Size()
-			}
-			r = f
-		}
-		var progress func(int64)
-		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-			bar := progressbar.DefaultBytes(size, "importing "+name)
-			progress = func(n int64) { _ = bar.Set64(n) }
-			defer bar.Finish()
-		}
-		res, err := srv.Import(ctx, r, 0, progress)
+		rep, err := importFile(ctx, svc, name, opt, stderr)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		for _, e := range res.Errors {
-			failed = true
+		for _, e := range rep.Errors {
 			fmt.Fprintf(stderr, "%s:%d: %s: %s\n", name, e.Line, e.Code, e.Message)
 		}
-		total.Created += res.Created
-		total.SkippedDuplicates += res.SkippedDuplicates
-		total.Errors = append(total.Errors, res.Errors...)
+		if rep.Truncated {
+			fmt.Fprintf(stderr, "%s: %d more lines with errors not listed\n", name, rep.ErrorCount-len(rep.Errors))
+		}
+		created += rep.Created
+		skipped += rep.SkippedDuplicates
+		failed += rep.ErrorCount
 	}
-	fmt.Fprintf(stdout, "imported %d articles, skipped %d duplicates, %d lines with errors\n", total.Created, total.SkippedDuplicates, len(total.Errors))
-	if failed {
-		return fmt.Errorf("%d lines were not imported", len(total.Errors))
+	fmt.Fprintf(stdout, "imported %d articles, skipped %d duplicates, %d lines with errors\n", created, skipped, failed)
+	if failed > 0 {
+		return fmt.Errorf("%d lines were not imported", failed)
 	}
 	return nil
+}
+
+// importFile imports one file (- for standard input), with a progress bar on a terminal.
+func importFile(ctx context.Context, svc *imports.Service, name string, opt imports.Options, stderr io.Writer) (imports.Report, error) {
+	var r io.Reader = os.Stdin
+	var size int64 = -1
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return imports.Report{}, err
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
+		}
+		r = f
+		opt.Filename = name
+	}
+	var progress func(items int, read int64)
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		bar := progressbar.DefaultBytes(size, "importing "+name)
+		progress = func(_ int, read int64) { _ = bar.Set64(read) }
+		defer bar.Finish()
+	}
+	return svc.Import(ctx, r, opt, 0, progress)
 }

@@ -11,7 +11,8 @@ import (
 	"math/big"
 	"strings"
 
-	"github.com/credence-project/credence/api"
+	"github.com/credence-project/credence/app"
+	"github.com/credence-project/credence/app/imports"
 	"github.com/credence-project/credence/models"
 )
 
@@ -30,8 +31,8 @@ var demoAccounts = []struct{ email, name, role string }{
 
 const demoPassword = "demo-password"
 
-func loadDemo(ctx context.Context, srv *api.Server, store *models.Store, stdout io.Writer) (string, error) {
-	existing, _, err := store.ListArticles(ctx, models.ArticleFilter{Page: models.Page{Limit: 1}})
+func loadDemo(ctx context.Context, svc *app.Services, stdout io.Writer) (string, error) {
+	existing, _, err := svc.Store.ListArticles(ctx, models.ArticleFilter{Page: models.Page{Limit: 1}})
 	if err != nil {
 		return "", err
 	}
@@ -55,16 +56,16 @@ func loadDemo(ctx context.Context, srv *api.Server, store *models.Store, stdout 
 	}
 	for _, o := range outlets {
 		m := &models.Outlet{Name: o.Name, Aliases: o.Aliases, Domains: o.Domains, Country: o.Country, Homepage: o.Homepage}
-		if err := store.CreateOutlet(ctx, 0, m); err != nil && !strings.Contains(err.Error(), "already") {
+		if err := svc.Store.CreateOutlet(ctx, 0, m); err != nil && !strings.Contains(err.Error(), "already") {
 			return "", err
 		}
 	}
-	srv.Reprints().OutletsChanged()
+	svc.Reprints.OutletsChanged()
 	arts, err := demoFiles.ReadFile("demo/articles.jsonl")
 	if err != nil {
 		return "", err
 	}
-	res, err := srv.Import(ctx, bytes.NewReader(arts), 0, nil)
+	res, err := svc.Imports.Import(ctx, bytes.NewReader(arts), imports.Options{Filename: "articles.jsonl"}, 0, nil)
 	if err != nil {
 		return "", err
 	}
@@ -72,7 +73,7 @@ func loadDemo(ctx context.Context, srv *api.Server, store *models.Store, stdout 
 		return "", fmt.Errorf("demo article line %d: %s", res.Errors[0].Line, res.Errors[0].Message)
 	}
 	for _, a := range demoAccounts {
-		if _, err := srv.CreateUser(ctx, 0, a.email, a.name, a.role, demoPassword); err != nil && !strings.Contains(err.Error(), "already exists") {
+		if _, err := svc.Users.Add(ctx, 0, a.email, a.name, a.role, demoPassword); err != nil && !strings.Contains(err.Error(), "already exists") {
 			return "", err
 		}
 	}

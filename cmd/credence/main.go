@@ -4,7 +4,7 @@
 //	credence serve [--addr HOST:PORT] [--db DSN] [--demo]
 //	credence migrate [--db DSN]
 //	credence user add --email E --name N --role R --password P [--db DSN]
-//	credence import [--db DSN] FILE...
+//	credence import [--db DSN] [--format F] [--outlet O] FILE...
 //	credence assign [--db DSN] [--reviewers IDS] [--per-article N] [--remove] ARTICLE_ID...
 //	credence audit export [--db DSN] [--format csv|jsonl] [--entity E] [--actor-id N] [--out FILE]
 //	credence backup [--db DSN] FILE
@@ -28,7 +28,7 @@ Usage:
   credence serve   [--addr HOST:PORT] [--db DSN] [--demo] [--no-migrate]
   credence migrate [--db DSN]
   credence user add --email E --name N --role admin|reviewer|researcher --password P [--db DSN]
-  credence import  [--db DSN] FILE...     (newline-delimited JSON; - reads standard input)
+  credence import  [--db DSN] [--format F] [--outlet O] FILE...   (NDJSON, a JSON array, text or HTML; - reads standard input)
   credence assign  [--db DSN] [--reviewers IDS] [--per-article N] [--remove] ARTICLE_ID...
   credence audit export [--db DSN] [--format csv|jsonl] [--entity E] [--actor-id N] [--out FILE]
   credence backup  [--db DSN] FILE        (a consistent copy of a running SQLite database)

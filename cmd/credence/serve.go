@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/credence-project/credence/api"
+	"github.com/credence-project/credence/app"
 	"github.com/credence-project/credence/models"
 )
 
@@ -43,13 +44,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// large corpus does not delay start-up (look-ups wait for it to catch up).
 	go func() {
 		start := time.Now()
-		if err := srv.Reprints().Sync(ctx); err != nil {
+		if err := srv.App().Reprints.Sync(ctx); err != nil {
 			log.Error("build the reprint index", "err", err)
 			return
 		}
 		log.Info("reprint index ready", "took", time.Since(start).Round(time.Millisecond))
 	}()
-	signIn, err := firstStart(ctx, srv, store, cfg, stdout)
+	signIn, err := firstStart(ctx, srv.App(), cfg, stdout)
 	if err != nil {
 		return err
 	}
@@ -93,8 +94,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // firstStart creates the first admin when there are no accounts (with the password from
 // CREDENCE_ADMIN_PASSWORD, or a generated one printed once), and loads the demo data when
 // asked and the database has no articles. It returns how to sign in, for the console.
-func firstStart(ctx context.Context, srv *api.Server, store *models.Store, cfg *serveConfig, stdout io.Writer) (string, error) {
-	n, err := store.CountUsers(ctx)
+func firstStart(ctx context.Context, svc *app.Services, cfg *serveConfig, stdout io.Writer) (string, error) {
+	n, err := svc.Store.CountUsers(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -106,13 +107,13 @@ func firstStart(ctx context.Context, srv *api.Server, store *models.Store, cfg *
 			pw = generatePassword()
 			shown = pw + "   (shown only this once: keep it, or set CREDENCE_ADMIN_PASSWORD)"
 		}
-		if _, err := srv.CreateUser(ctx, 0, cfg.adminEmail, "Administrator", "admin", pw); err != nil {
+		if _, err := svc.Users.Add(ctx, 0, cfg.adminEmail, "Administrator", "admin", pw); err != nil {
 			return "", fmt.Errorf("create the first admin: %w", err)
 		}
 		msg = fmt.Sprintf("Sign in at /login as %s with %s\n", cfg.adminEmail, shown)
 	}
 	if cfg.demo {
-		extra, err := loadDemo(ctx, srv, store, stdout)
+		extra, err := loadDemo(ctx, svc, stdout)
 		if err != nil {
 			return "", fmt.Errorf("demo data: %w", err)
 		}

@@ -1,0 +1,94 @@
+package api
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/credence-project/credence/annotate/score"
+)
+
+// Query parameters of the score and export routes, for the OpenAPI document.
+var (
+	scoreParams        = []string{"format", "exclude_reviewers", "outlet_id", "from", "to", "min_articles", "hide_low_sample", "by"}
+	articleScoreParams = append(slices.Clone(scoreParams), "limit", "cursor")
+	exportParams       = []string{"format", "outlet_id", "from", "to", "label", "user_id"}
+)
+
+// scoreSchemas are the OpenAPI schemas of the score and export responses, built from the
+// score package's column lists so that they cannot drift from the rows.
+func scoreSchemas() map[string]any {
+	nullNum := orNull(number)
+	columns := func(names []string) map[string]any {
+		props := map[string]any{}
+		for _, n := range names {
+			switch {
+			case n == "outlet" || n == "period":
+				props[n] = str
+			case n == "low_sample":
+				props[n] = boolean
+			case strings.HasSuffix(n, "_alpha"):
+				props[n] = nullNum
+			case strings.HasSuffix(n, "_id") || n == "articles" || n == "reviewers" || n == "scored_chars":
+				props[n] = integer
+			default:
+				props[n] = number
+			}
+		}
+		return props
+	}
+	perLabel := func(s map[string]any) map[string]any {
+		props := map[string]any{}
+		for _, l := range score.AllLabels {
+			props[string(l)] = s
+		}
+		return obj(props)
+	}
+	meta := map[string]any{
+		"methodology": str, "data_version": str, "next_cursor": str,
+		"excluded_reviewers": map[string]any{"type": "array", "items": integer},
+		"options": obj(map[string]any{"seed": integer, "resamples": integer, "min_articles": integer, "confidence": number,
+			"exclude_reviewers": map[string]any{"type": "array", "items": integer}}),
+		"filters": map[string]any{"type": "object"},
+	}
+	withItems := func(item map[string]any) map[string]any {
+		props := maps.Clone(meta)
+		props["items"] = map[string]any{"type": "array", "items": item}
+		return obj(props, "items", "methodology", "excluded_reviewers")
+	}
+	outletRow := columns(append([]string{"period"}, score.OutletColumns()...))
+	reviewer := obj(map[string]any{"reviewer_id": integer, "reviewer": str, "articles": integer, "scored_chars": integer,
+		"share": perLabel(number), "shared_articles": integer, "shared_chars": integer, "shared_share": perLabel(number),
+		"peer_share": perLabel(number), "agreement_alpha": nullNum, "label_alpha": perLabel(nullNum)})
+	agreement := maps.Clone(meta)
+	agreement["agreement_alpha"] = nullNum
+	agreement["label_alpha"] = perLabel(nullNum)
+	agreement["articles"], agreement["reviewers"], agreement["scored_chars"] = integer, integer, integer
+	export := map[string]any{"credits": map[string]any{"type": "array", "items": obj(map[string]any{"start": integer, "end": integer, "outlet_id": nullInt, "excluded": str})}}
+	for _, col := range exportColumns {
+		if col.name == "credits" {
+			continue
+		}
+		switch col.kind {
+		case "integer":
+			export[col.name] = integer
+		case "boolean":
+			export[col.name] = boolean
+		case "datetime":
+			export[col.name] = tstamp
+		default:
+			export[col.name] = str
+		}
+	}
+	export["credited_outlet_id"] = nullInt
+	return map[string]any{
+		"OutletScores":    withItems(obj(outletRow)),
+		"ArticleScores":   withItems(obj(columns(score.ArticleColumns()))),
+		"ReviewerScores":  withItems(reviewer),
+		"CorpusAgreement": obj(agreement, "agreement_alpha", "label_alpha"),
+		"ExportRecord":    obj(export, "id", "article_id", "outlet_id", "user_id", "label", "start", "end", "exact"),
+		"DataPackage": obj(map[string]any{"profile": str, "name": str, "title": str, "description": str, "created": tstamp,
+			"resources": map[string]any{"type": "array", "items": obj(map[string]any{"name": str, "path": str, "title": str,
+				"profile": str, "format": str, "mediatype": str, "encoding": str, "schema": map[string]any{"type": "object"}})}}),
+	}
+}

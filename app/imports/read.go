@@ -1,0 +1,142 @@
+package imports
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"iter"
+
+	"github.com/credence-project/credence/annotate"
+)
+
+// ndjsonItems reads newline-delimited JSON, one article a line. A read error other than the
+// end of the body ends the items and is left in *readErr.
+func ndjsonItems(br *bufio.Reader, readErr *error) iter.Seq[annotate.ImportItem] {
+	return func(yield func(annotate.ImportItem) bool) {
+		for n := 1; ; n++ {
+			line, err := readLine(br, MaxLine)
+			switch {
+			case errors.Is(err, errLineTooLong):
+				if !yield(annotate.ImportItem{Line: n, Err: annotate.Errorf(annotate.CodeTooLarge, "", "line is longer than %d bytes", MaxLine)}) {
+					return
+				}
+			case err != nil && !errors.Is(err, io.EOF):
+				*readErr = err
+				return
+			case len(bytes.TrimSpace(line)) > 0:
+				in, perr := annotate.ParseImportLine(line)
+				if !yield(annotate.ImportItem{Line: n, Input: in, Err: perr}) {
+					return
+				}
+			}
+			if err != nil {
+				if !errors.Is(err, errLineTooLong) || errors.Is(err, io.EOF) {
+					return
+				}
+			}
+		}
+	}
+}
+
+var errLineTooLong = errors.New("line too long")
+
+// readLine reads one line without its newline, refusing (and skipping, without keeping it)
+// a line over max.
+func readLine(br *bufio.Reader, max int) ([]byte, error) {
+	var buf []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(buf)+len(chunk) > max {
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = br.ReadSlice('\n')
+			}
+			if err == nil {
+				return nil, errLineTooLong
+			}
+			return nil, errors.Join(errLineTooLong, err)
+		}
+		buf = append(buf, chunk...)
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		return bytes.TrimRight(buf, "\r\n"), err
+	}
+}
+
+// readCapped reads r to its end, keeping at most max bytes: a longer body is read on (so
+// that its size is known and the request is consumed) but not kept, and too is true.
+func readCapped(r io.Reader, max int64) (b []byte, too bool, err error) {
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(io.LimitReader(r, max+1)); err != nil {
+		return nil, false, err
+	}
+	if int64(buf.Len()) <= max {
+		return buf.Bytes(), false, nil
+	}
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		return nil, true, err
+	}
+	return nil, true, nil
+}
+
+// singleArticle reads a plain-text or HTML file as one article of at most MaxLine bytes. A
+// title given with the upload wins; for plain text it also means the whole file is the
+// article's text. It returns an *annotate.Error for a file that is no article, and any other
+// error for a failed read.
+func singleArticle(format string, r io.Reader, opt Options) (annotate.ArticleInput, error) {
+	b, too, err := readCapped(r, MaxLine)
+	if err != nil {
+		return annotate.ArticleInput{}, err
+	}
+	if too {
+		return annotate.ArticleInput{Title: opt.Title, URL: opt.URL},
+			annotate.Errorf(annotate.CodeTooLarge, "", "the %s file is larger than %d bytes, the most one article may take", format, MaxLine)
+	}
+	var in annotate.ArticleInput
+	switch {
+	case format == annotate.FormatHTML:
+		in, err = annotate.ParseHTMLArticle(bytes.NewReader(b))
+		var de *annotate.Error
+		if opt.Title != "" && errors.As(err, &de) && de.Field == "title" {
+			err = nil
+		}
+	case opt.Title != "":
+		in = annotate.ArticleInput{Text: string(b)}
+	default:
+		in, err = annotate.ParseTextArticle(b)
+	}
+	if opt.Title != "" {
+		in.Title = opt.Title
+	}
+	if opt.URL != "" {
+		in.URL = opt.URL
+	}
+	return in, err
+}
+
+// stickyErrReader remembers the first read error, so that a body cut short by the size limit
+// is reported as too large rather than as malformed JSON.
+type stickyErrReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *stickyErrReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) && s.err == nil {
+		s.err = err
+	}
+	return n, err
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}

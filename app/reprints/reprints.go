@@ -1,0 +1,273 @@
+// Package reprints keeps the corpus-wide reprint index (annotate/reprint) in step with the
+// store and turns its findings into proposed quote regions: the detection behind the
+// regions the service proposes itself, and the passages an article shares with others.
+package reprints
+
+import (
+	"context"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/credence-project/credence/annotate/reprint"
+	"github.com/credence-project/credence/models"
+)
+
+// Service keeps the corpus-wide reprint index of this process in step with the
+// database and turns its findings into proposed regions. The index is derived data: each
+// replica builds it from the database at start and picks up articles other replicas
+// stored before each look-up, so nothing about it lives only in memory.
+type Service struct {
+	store *models.Store
+	log   *slog.Logger
+
+	mu      sync.Mutex // serialises syncs
+	index   *reprint.Index
+	lastID  int64
+	outlets []reprint.Outlet
+	stale   bool // outlets changed since they were loaded
+}
+
+// New makes an empty service; call Sync to fill it.
+func New(store *models.Store, log *slog.Logger) *Service {
+	return &Service{store: store, log: log, index: reprint.NewIndex(reprint.DefaultConfig()), stale: true}
+}
+
+// Sync adds every article stored since the last sync to the index.
+func (r *Service) Sync(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.syncLocked(ctx)
+}
+
+func (r *Service) syncLocked(ctx context.Context) error {
+	start, n := time.Now(), 0
+	err := r.store.ArticleTextsAfter(ctx, r.lastID, func(a models.Article) error {
+		r.index.Add(toReprintArticle(&a))
+		r.lastID = a.ID
+		n++
+		return nil
+	})
+	if n > 100 {
+		r.log.Info("reprint index synced", "articles", n, "indexed", r.index.Len(), "took", time.Since(start))
+	}
+	return err
+}
+
+// Rebuild drops the index and builds it again from the database.
+func (r *Service) Rebuild(ctx context.Context) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.index = reprint.NewIndex(reprint.DefaultConfig())
+	r.lastID = 0
+	r.stale = true
+	err := r.syncLocked(ctx)
+	return r.index.Len(), err
+}
+
+func toReprintArticle(a *models.Article) reprint.Article {
+	ra := reprint.Article{ID: a.ID, OutletID: a.OutletID, Text: a.Text}
+	if a.PublishedAt != nil {
+		ra.PublishedAt = *a.PublishedAt
+	} else {
+		ra.PublishedAt = a.CreatedAt
+	}
+	return ra
+}
+
+func (r *Service) outletsLocked(ctx context.Context) ([]reprint.Outlet, error) {
+	if !r.stale {
+		return r.outlets, nil
+	}
+	os, err := r.store.AllOutlets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]reprint.Outlet, len(os))
+	for i, o := range os {
+		out[i] = reprint.Outlet{ID: o.ID, Name: o.Name, Aliases: o.Aliases, Domains: o.Domains}
+	}
+	r.outlets, r.stale = out, false
+	return out, nil
+}
+
+// OutletsChanged makes the next scan reload outlet names, aliases and domains.
+func (r *Service) OutletsChanged() {
+	r.mu.Lock()
+	r.stale = true
+	r.mu.Unlock()
+}
+
+// Scan indexes an article, and proposes quote regions for it (and again for the articles
+// it shares passages with, whose proposals may change: a new sibling, say).
+func (r *Service) Scan(ctx context.Context, articleID int64) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.syncLocked(ctx); err != nil {
+		return err
+	}
+	outlets, err := r.outletsLocked(ctx)
+	if err != nil {
+		return err
+	}
+	a, ok := r.index.Get(articleID)
+	if !ok {
+		return models.ErrNotFound
+	}
+	if err := r.proposeLocked(ctx, a, outlets); err != nil {
+		return err
+	}
+	for _, m := range r.index.Matches(a) {
+		if other, ok := r.index.Get(m.OtherArticleID); ok {
+			if err := r.proposeLocked(ctx, other, outlets); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (r *Service) proposeLocked(ctx context.Context, a reprint.Article, outlets []reprint.Outlet) error {
+	matches := r.index.Matches(a)
+	others := map[int64]reprint.Article{}
+	for _, m := range matches {
+		if o, ok := r.index.Get(m.OtherArticleID); ok {
+			others[o.ID] = o
+		}
+	}
+	attrs := reprint.FindAttributions(a.Text, outlets, a.OutletID)
+	props := mergeProposals(reprint.Propose(a, outlets, attrs, matches, others))
+	regions := make([]models.Region, 0, len(props))
+	for _, p := range props {
+		reg := models.Region{Kind: p.Kind, Start: p.Start, End: p.End, Reason: p.Reason, Relation: p.Relation}
+		if p.OriginOutletID != 0 {
+			id := p.OriginOutletID
+			reg.OriginOutletID = &id
+		}
+		if p.OtherArticleID != 0 {
+			id := p.OtherArticleID
+			reg.OtherArticleID = &id
+		}
+		regions = append(regions, reg)
+	}
+	return r.store.ReplaceDetectedRegions(ctx, a.ID, regions)
+}
+
+// mergeProposals folds proposals that credit the same outlet for nearly the same passage
+// (the same paragraphs found through several other articles, or by a cue and a match) into
+// one, spanning them all, with every reason kept: reviewers decide once per passage.
+func mergeProposals(ps []reprint.Proposal) []reprint.Proposal {
+	sort.SliceStable(ps, func(i, j int) bool {
+		return ps[i].Start < ps[j].Start || ps[i].Start == ps[j].Start && ps[i].End > ps[j].End
+	})
+	var out []reprint.Proposal
+	for _, p := range ps {
+		merged := false
+		for k := range out {
+			q := &out[k]
+			if q.Kind != p.Kind || q.OriginOutletID != p.OriginOutletID {
+				continue
+			}
+			overlap := min(q.End, p.End) - max(q.Start, p.Start)
+			if overlap*5 < min(q.End-q.Start, p.End-p.Start)*4 { // under 80% of the shorter
+				continue
+			}
+			q.Start, q.End = min(q.Start, p.Start), max(q.End, p.End)
+			if !strings.Contains(q.Reason, p.Reason) {
+				q.Reason += "; " + p.Reason
+			}
+			if q.Relation != p.Relation && p.Relation == reprint.RelationAttributed {
+				q.Relation = p.Relation // the article's own words are the strongest evidence
+			}
+			merged = true
+			break
+		}
+		if !merged {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Matches lists the passages an article shares with others, in text order.
+func (r *Service) Matches(ctx context.Context, articleID int64) ([]reprint.Match, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.syncLocked(ctx); err != nil {
+		return nil, err
+	}
+	a, ok := r.index.Get(articleID)
+	if !ok {
+		return nil, models.ErrNotFound
+	}
+	ms := r.index.Matches(a)
+	sort.Slice(ms, func(i, j int) bool {
+		return ms[i].Start < ms[j].Start || ms[i].Start == ms[j].Start && ms[i].OtherArticleID < ms[j].OtherArticleID
+	})
+	return ms, nil
+}
+
+// ArticleAdded scans a new article for reprints. A failure is logged, not returned: the
+// article is stored, and a rebuild or the next scan picks it up.
+func (r *Service) ArticleAdded(ctx context.Context, articleID int64) {
+	if err := r.Scan(ctx, articleID); err != nil {
+		r.log.Warn("reprint scan failed", "article_id", articleID, "err", err)
+	}
+}
+
+// Shared is a passage an article shares with another article, with how reviewers annotated
+// it there.
+type Shared struct {
+	reprint.Match
+	Other *models.Article
+	// Labels counts, per label, the annotations on the other article that overlap the passage.
+	Labels map[string]int
+}
+
+// Shared lists the passages an article shares with others, in text order. Articles deleted
+// since they were indexed are left out.
+func (r *Service) Shared(ctx context.Context, articleID int64) ([]Shared, error) {
+	if _, err := r.store.Article(ctx, articleID); err != nil {
+		return nil, err
+	}
+	ms, err := r.Matches(ctx, articleID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Shared, 0, len(ms))
+	for _, m := range ms {
+		other, err := r.store.Article(ctx, m.OtherArticleID)
+		if err != nil {
+			continue // deleted since it was indexed
+		}
+		counts, err := r.labelCounts(ctx, m.OtherArticleID, m.OtherStart, m.OtherEnd)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Shared{Match: m, Other: other, Labels: counts})
+	}
+	return out, nil
+}
+
+// labelCounts counts an article's annotations, by label, that overlap [start, end).
+func (r *Service) labelCounts(ctx context.Context, articleID int64, start, end int) (map[string]int, error) {
+	counts := map[string]int{}
+	p := models.Page{Limit: 1000}
+	for {
+		as, more, err := r.store.ListAnnotations(ctx, models.AnnotationFilter{ArticleID: articleID, Page: p})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			if a.Start < end && a.End > start {
+				counts[a.Label]++
+			}
+		}
+		if !more || len(as) == 0 {
+			return counts, nil
+		}
+		p.After = as[len(as)-1].ID
+	}
+}
