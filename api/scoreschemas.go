@@ -18,32 +18,7 @@ var (
 // scoreSchemas are the OpenAPI schemas of the score and export responses, built from the
 // score package's column lists so that they cannot drift from the rows.
 func scoreSchemas() map[string]any {
-	nullNum := orNull(number)
-	columns := func(names []string) map[string]any {
-		props := map[string]any{}
-		for _, n := range names {
-			switch {
-			case n == "outlet" || n == "period":
-				props[n] = str
-			case n == "low_sample":
-				props[n] = boolean
-			case strings.HasSuffix(n, "_alpha"):
-				props[n] = nullNum
-			case strings.HasSuffix(n, "_id") || n == "articles" || n == "reviewers" || n == "scored_chars":
-				props[n] = integer
-			default:
-				props[n] = number
-			}
-		}
-		return props
-	}
-	perLabel := func(s map[string]any) map[string]any {
-		props := map[string]any{}
-		for _, l := range score.AllLabels {
-			props[string(l)] = s
-		}
-		return obj(props)
-	}
+	columns, perLabel := columnSchemas, perLabelSchema
 	meta := map[string]any{
 		"methodology": str, "data_version": str, "next_cursor": str,
 		"excluded_reviewers": map[string]any{"type": "array", "items": integer},
@@ -64,6 +39,52 @@ func scoreSchemas() map[string]any {
 	agreement["agreement_alpha"] = nullNum
 	agreement["label_alpha"] = perLabel(nullNum)
 	agreement["articles"], agreement["reviewers"], agreement["scored_chars"] = integer, integer, integer
+	export := exportRecordSchema()
+	return map[string]any{
+		"OutletScores":    withItems(obj(outletRow)),
+		"ArticleScores":   withItems(obj(columns(score.ArticleColumns()))),
+		"ReviewerScores":  withItems(reviewer),
+		"CorpusAgreement": obj(agreement, "agreement_alpha", "label_alpha"),
+		"ExportRecord":    obj(export, "id", "article_id", "outlet_id", "user_id", "label", "start", "end", "exact"),
+		"DataPackage": obj(map[string]any{"profile": str, "name": str, "title": str, "description": str, "created": tstamp,
+			"resources": map[string]any{"type": "array", "items": obj(map[string]any{"name": str, "path": str, "title": str,
+				"profile": str, "format": str, "mediatype": str, "encoding": str, "schema": map[string]any{"type": "object"}})}}),
+	}
+}
+
+var nullNum = orNull(number)
+
+// columnSchemas types the columns of a score table by their names.
+func columnSchemas(names []string) map[string]any {
+	props := map[string]any{}
+	for _, n := range names {
+		switch {
+		case n == "outlet" || n == "period":
+			props[n] = str
+		case n == "low_sample":
+			props[n] = boolean
+		case strings.HasSuffix(n, "_alpha"):
+			props[n] = nullNum
+		case strings.HasSuffix(n, "_id") || n == "articles" || n == "reviewers" || n == "scored_chars":
+			props[n] = integer
+		default:
+			props[n] = number
+		}
+	}
+	return props
+}
+
+// perLabelSchema is an object with one s per label.
+func perLabelSchema(s map[string]any) map[string]any {
+	props := map[string]any{}
+	for _, l := range score.AllLabels {
+		props[string(l)] = s
+	}
+	return obj(props)
+}
+
+// exportRecordSchema is the properties of an exported annotation, from the CSV columns.
+func exportRecordSchema() map[string]any {
 	export := map[string]any{"credits": map[string]any{"type": "array", "items": obj(map[string]any{"start": integer, "end": integer, "outlet_id": nullInt, "excluded": str})}}
 	for _, col := range exportColumns {
 		if col.name == "credits" {
@@ -81,14 +102,5 @@ func scoreSchemas() map[string]any {
 		}
 	}
 	export["credited_outlet_id"] = nullInt
-	return map[string]any{
-		"OutletScores":    withItems(obj(outletRow)),
-		"ArticleScores":   withItems(obj(columns(score.ArticleColumns()))),
-		"ReviewerScores":  withItems(reviewer),
-		"CorpusAgreement": obj(agreement, "agreement_alpha", "label_alpha"),
-		"ExportRecord":    obj(export, "id", "article_id", "outlet_id", "user_id", "label", "start", "end", "exact"),
-		"DataPackage": obj(map[string]any{"profile": str, "name": str, "title": str, "description": str, "created": tstamp,
-			"resources": map[string]any{"type": "array", "items": obj(map[string]any{"name": str, "path": str, "title": str,
-				"profile": str, "format": str, "mediatype": str, "encoding": str, "schema": map[string]any{"type": "object"}})}}),
-	}
+	return export
 }

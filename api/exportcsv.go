@@ -1,0 +1,152 @@
+package api
+
+import (
+	"bufio"
+	"strconv"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// exportColumn is one CSV column of the annotation export with its Data Package type.
+type exportColumn struct {
+	name, kind, doc string
+	// csv appends the column's CSV field, quoted where encoding/csv would quote it.
+	csv func(b []byte, r *exportRecord) []byte
+}
+
+func csvInt(b []byte, v int64) []byte { return strconv.AppendInt(b, v, 10) }
+
+func csvOptID(b []byte, id *int64) []byte {
+	if id == nil {
+		return b
+	}
+	return strconv.AppendInt(b, *id, 10)
+}
+
+// csvTime appends t in UTC as RFC 3339 (whole seconds); nothing for nil.
+func csvTime(b []byte, t *time.Time) []byte {
+	if t == nil {
+		return b
+	}
+	return t.UTC().AppendFormat(b, time.RFC3339)
+}
+
+// csvCredits appends pieces as "start-end:owner" joined by ";", owner an outlet id,
+// "comments" or "unattributed_quote": never a character CSV quotes.
+func csvCredits(b []byte, ps []creditPiece) []byte {
+	for i, p := range ps {
+		if i > 0 {
+			b = append(b, ';')
+		}
+		b = strconv.AppendInt(b, int64(p.Start), 10)
+		b = append(b, '-')
+		b = strconv.AppendInt(b, int64(p.End), 10)
+		b = append(b, ':')
+		if p.OutletID != nil {
+			b = strconv.AppendInt(b, *p.OutletID, 10)
+		} else {
+			b = append(b, p.Excluded...)
+		}
+	}
+	return b
+}
+
+var exportColumns = []exportColumn{
+	{"id", "integer", "annotation id", func(b []byte, r *exportRecord) []byte { return csvInt(b, r.ID) }},
+	{"article_id", "integer", "article id", func(b []byte, r *exportRecord) []byte { return csvInt(b, r.ArticleID) }},
+	{"outlet_id", "integer", "the article's publisher", func(b []byte, r *exportRecord) []byte { return csvInt(b, r.OutletID) }},
+	{"credited_outlet_id", "integer", "outlet credited with most of the passage after quote and comments regions; empty for none", func(b []byte, r *exportRecord) []byte { return csvOptID(b, r.CreditedOutletID) }},
+	{"credits", "string", "pieces of the passage by owner: start-end:outlet_id|comments|unattributed_quote, separated by ;", func(b []byte, r *exportRecord) []byte { return csvCredits(b, r.Credits) }},
+	{"user_id", "integer", "the reviewer", func(b []byte, r *exportRecord) []byte { return csvInt(b, r.UserID) }},
+	{"user", "string", "the reviewer's name", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.User) }},
+	{"reviewer_completed", "boolean", "the reviewer completed the article (only completed reviews count in scores)", func(b []byte, r *exportRecord) []byte { return strconv.AppendBool(b, r.ReviewerCompleted) }},
+	{"label", "string", "sourced_fact, speculation, opinion or loaded_language", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Label) }},
+	{"start", "integer", "first code point of the passage", func(b []byte, r *exportRecord) []byte { return csvInt(b, int64(r.Start)) }},
+	{"end", "integer", "code point after the passage", func(b []byte, r *exportRecord) []byte { return csvInt(b, int64(r.End)) }},
+	{"exact", "string", "the passage", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Exact) }},
+	{"prefix", "string", "text before the passage", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Prefix) }},
+	{"suffix", "string", "text after the passage", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Suffix) }},
+	{"note", "string", "the reviewer's note", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Note) }},
+	{"source_text", "string", "the source the reviewer named", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.SourceText) }},
+	{"source_url", "string", "the source's address", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.SourceURL) }},
+	{"status", "string", "anchored or orphaned", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Status) }},
+	{"suggestion_rule", "string", "the machine suggestion the reviewer accepted, if any", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.SuggestionRule) }},
+	{"article_url", "string", "the article's address", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.ArticleURL) }},
+	{"article_title", "string", "the article's title", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.ArticleTitle) }},
+	{"published_at", "datetime", "when the article was published", func(b []byte, r *exportRecord) []byte { return csvTime(b, r.PublishedAt) }},
+	{"created_at", "datetime", "when the annotation was made", func(b []byte, r *exportRecord) []byte { return csvTime(b, &r.CreatedAt) }},
+	{"updated_at", "datetime", "when the annotation was last changed", func(b []byte, r *exportRecord) []byte { return csvTime(b, &r.UpdatedAt) }},
+}
+
+// csvExport writes the exportColumns as encoding/csv would (comma-separated, "\n" line
+// ends, a field quoted when it holds a comma, quote or line break, starts with a space or
+// is `\.`).
+type csvExport struct {
+	w   *bufio.Writer
+	buf []byte
+}
+
+func (e *csvExport) begin(int64) error {
+	b := e.buf[:0]
+	for i, col := range exportColumns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendCSVField(b, col.name)
+	}
+	e.buf = append(b, '\n')
+	_, err := e.w.Write(e.buf)
+	return err
+}
+
+func (e *csvExport) write(r *exportRecord) error {
+	b := e.buf[:0]
+	for i, col := range exportColumns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = col.csv(b, r)
+	}
+	e.buf = append(b, '\n')
+	_, err := e.w.Write(e.buf)
+	return err
+}
+
+func (e *csvExport) end() error { return nil }
+
+// appendCSVField appends one CSV field, quoted as encoding/csv's Writer quotes it.
+func appendCSVField(b []byte, field string) []byte {
+	if !csvNeedsQuotes(field) {
+		return append(b, field...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(field); i++ {
+		if field[i] == '"' {
+			b = append(b, field[:i+1]...)
+			b = append(b, '"')
+			field = field[i+1:]
+			i = -1
+		}
+	}
+	b = append(b, field...)
+	return append(b, '"')
+}
+
+// csvNeedsQuotes is encoding/csv's Writer.fieldNeedsQuotes for a comma separator.
+func csvNeedsQuotes(field string) bool {
+	if field == "" {
+		return false
+	}
+	if field == `\.` {
+		return true
+	}
+	for i := 0; i < len(field); i++ {
+		switch field[i] {
+		case '\n', '\r', '"', ',':
+			return true
+		}
+	}
+	r1, _ := utf8.DecodeRuneInString(field)
+	return unicode.IsSpace(r1)
+}
