@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -29,8 +30,14 @@ var (
 	reviewers   = []string{annotate.RoleReviewer}
 )
 
-// Routes lists every /api/v1 route with the roles that may call it.
+// Routes lists every /api/v1 route with the roles that may call it, group by group; the
+// groups below are one list read in order.
 func (s *Server) Routes() []Route {
+	return slices.Concat(s.accountRoutes(), s.corpusRoutes(), s.reviewRoutes(), s.researchRoutes())
+}
+
+// accountRoutes: sign-in, the caller, the document, tokens and accounts.
+func (s *Server) accountRoutes() []Route {
 	return []Route{
 		{"POST", "/api/v1/auth/login", nil, true, "session", s.login},
 		{"POST", "/api/v1/auth/logout", nil, false, "session", s.logout},
@@ -45,7 +52,12 @@ func (s *Server) Routes() []Route {
 		{"POST", "/api/v1/users", admin, false, "user", s.createUser},
 		{"PATCH", "/api/v1/users/:id", admin, false, "user", s.updateUser},
 		{"DELETE", "/api/v1/users/:id", admin, false, "user", s.deleteUser},
+	}
+}
 
+// corpusRoutes: outlets, articles and what hangs off an article.
+func (s *Server) corpusRoutes() []Route {
+	return []Route{
 		{"GET", "/api/v1/outlets", nil, false, "outlet", s.listOutlets},
 		{"GET", "/api/v1/outlets/:id", nil, false, "outlet", s.getOutlet},
 		{"POST", "/api/v1/outlets", admin, false, "outlet", s.createOutlet},
@@ -66,7 +78,12 @@ func (s *Server) Routes() []Route {
 		{"POST", "/api/v1/articles/:id/complete", writers, false, "article", s.complete},
 		{"POST", "/api/v1/articles/:id/reopen", admin, false, "article", s.reopenFor},
 		{"DELETE", "/api/v1/articles/:id/complete", writers, false, "article", s.reopen},
+	}
+}
 
+// reviewRoutes: annotations, regions, reprints and suggestions.
+func (s *Server) reviewRoutes() []Route {
+	return []Route{
 		{"PATCH", "/api/v1/annotations/:id", writers, false, "annotation", s.updateAnnotation},
 		{"DELETE", "/api/v1/annotations/:id", writers, false, "annotation", s.deleteAnnotation},
 
@@ -86,7 +103,12 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/v1/suggestions/models", admin, false, "suggestion model", s.suggestionModels},
 		{"POST", "/api/v1/suggestions/models/train", admin, false, "training job", s.startRetraining},
 		{"GET", "/api/v1/suggestions/models/train/:id", admin, false, "training job", s.trainJob},
+	}
+}
 
+// researchRoutes: the queue, the audit trail, scores, exports and assignments.
+func (s *Server) researchRoutes() []Route {
+	return []Route{
 		{"GET", "/api/v1/queue", reviewers, false, "queue", s.queue},
 		{"GET", "/api/v1/audit", admin, false, "audit entry", s.listAudit},
 
