@@ -29,18 +29,26 @@ const checkpointEvery = 50 * time.Millisecond
 // writer's own checkpoint is short.
 var resetFrames int64 = 4096 // 16 MiB of 4 KiB pages; a variable for the tests
 
-// restartWait bounds how long the writer waits for readers when it starts the log over.
-const restartWait = 100 * time.Millisecond
+// restartWait bounds how long the writer waits for readers when it starts the log over; a
+// variable for the tests.
+var restartWait = 100 * time.Millisecond
 
-// due tells the writer a checkpoint of its own is due, and forgets the count until the next
-// background checkpoint measures the log again.
-func (c *walCheckpointer) due() bool {
-	if c.frames.Load() < resetFrames {
+// claimRestart tells the writer a checkpoint of its own is due. If so it holds off the
+// background checkpoints until release, and forgets the count until the next background
+// checkpoint measures the log again. While a background checkpoint is running it answers
+// false and keeps the count, so the next transaction asks again: SQLite refuses a second
+// checkpoint at once (SQLITE_BUSY, without waiting), and counting that refusal as a reader
+// holding the log would back the restarts off for seconds while the log grows.
+func (c *walCheckpointer) claimRestart() bool {
+	if c.frames.Load() < resetFrames || !c.mu.TryLock() {
 		return false
 	}
 	c.frames.Store(0)
 	return true
 }
+
+// release lets the background checkpoints run again after claimRestart.
+func (c *walCheckpointer) release() { c.mu.Unlock() }
 
 type walCheckpointer struct {
 	db     *sql.DB
@@ -48,7 +56,9 @@ type walCheckpointer struct {
 	stop   chan struct{}
 	exited chan struct{}
 	once   sync.Once
+	mu     sync.Mutex   // held by one checkpoint at a time: the background one or the writer's
 	frames atomic.Int64 // frames in the log at the last checkpoint
+	runs   atomic.Int64 // background checkpoints run, for the tests
 }
 
 func newWALCheckpointer(db *sql.DB) *walCheckpointer {
@@ -73,18 +83,26 @@ func (c *walCheckpointer) run() {
 		case <-c.stop:
 			return
 		}
-		var busy, logFrames, copied int64
-		if err := c.db.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logFrames, &copied); err != nil {
-			slog.Warn("WAL checkpoint failed", "err", err)
-		} else {
-			c.frames.Store(logFrames)
-		}
+		c.checkpoint()
 		select {
 		case <-time.After(checkpointEvery):
 		case <-c.stop:
 			return
 		}
 	}
+}
+
+// checkpoint runs one passive checkpoint and notes the log's length for claimRestart.
+func (c *walCheckpointer) checkpoint() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var busy, logFrames, copied int64
+	if err := c.db.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logFrames, &copied); err != nil {
+		slog.Warn("WAL checkpoint failed", "err", err)
+	} else {
+		c.frames.Store(logFrames)
+	}
+	c.runs.Add(1)
 }
 
 func (c *walCheckpointer) close() {

@@ -127,8 +127,9 @@ func (g *groupCommitter) commit(batch []*writeJob) {
 	if len(live) == 0 {
 		return
 	}
-	if time.Now().After(g.nextRestart) && g.ckpt.due() {
+	if time.Now().After(g.nextRestart) && g.ckpt.claimRestart() {
 		g.restartLog()
+		g.ckpt.release()
 	}
 	g.transactions.Add(1)
 	g.works.Add(int64(len(live)))

@@ -162,11 +162,22 @@ func TestGroupCommitCloseDrains(t *testing.T) {
 }
 
 // TestWALCheckpointsBesideTheWriter: with automatic checkpoints off on the writer, committed
-// pages still reach the database file, and under writes that never pause, with readers that
+// pages still reach the database file, and under writes that never stop, with readers that
 // never stop, the log is started over instead of growing with everything ever written.
+//
+// How far the log grows between two restarts depends on how much is written while a
+// background checkpoint measures it, so the writers are paced by the checkpoints, not by the
+// clock: a writer waits while a budget of writes went by since the last checkpoint it saw.
+// The log is then bounded by resetFrames and twice the budget however fast or slow the
+// machine is; with the restarts switched off it grows with everything written (about three
+// times the rows' bytes, with the index pages), far past the bound.
 func TestWALCheckpointsBesideTheWriter(t *testing.T) {
-	defer func(n int64) { resetFrames = n }(resetFrames)
+	defer func(n int64, w time.Duration) { resetFrames, restartWait = n, w }(resetFrames, restartWait)
 	resetFrames = 256 // 1 MiB
+	// The readers' queries are short, but on a loaded machine a reader's thread may be
+	// descheduled mid-query for longer than the service's wait; this test is about the log's
+	// length, TestWALRestartBacksOffForALongReader about readers that hold it.
+	restartWait = 10 * time.Second
 	dir := t.TempDir()
 	s, err := Open(filepath.Join(dir, "w.db"))
 	if err != nil {
@@ -205,6 +216,29 @@ func TestWALCheckpointsBesideTheWriter(t *testing.T) {
 		}()
 	}
 	const writes = 4000 // 16 MB, in concurrent writers' shared transactions
+	const budget = 64   // writes (about 256 KB of rows) between two background checkpoints
+	var pace struct {
+		sync.Mutex
+		seen, base int64 // the last checkpoint a writer saw, and the writes done by then
+	}
+	var done atomic.Int64
+	wait := func() {
+		for deadline := time.Now().Add(30 * time.Second); ; {
+			pace.Lock()
+			if n := s.checkpoints.runs.Load(); n != pace.seen {
+				pace.seen, pace.base = n, done.Load()
+			}
+			ok := done.Load()-pace.base < budget
+			pace.Unlock()
+			if ok {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("no background checkpoint in 30 s")
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
 	var writers sync.WaitGroup
 	var maxWAL atomic.Int64
 	for w := range 8 {
@@ -212,16 +246,16 @@ func TestWALCheckpointsBesideTheWriter(t *testing.T) {
 		go func() {
 			defer writers.Done()
 			for i := w; i < writes; i += 8 {
+				wait()
 				if err := s.inTx(context.Background(), func(tx *gorm.DB) error {
 					return tx.Exec("INSERT INTO blobs (data) VALUES (?)", row).Error
 				}); err != nil {
 					t.Error(err)
 					return
 				}
-				if i%100 == 0 {
-					if n := size("w.db-wal"); n > maxWAL.Load() {
-						maxWAL.Store(n)
-					}
+				done.Add(1)
+				if n := size("w.db-wal"); n > maxWAL.Load() {
+					maxWAL.Store(n)
 				}
 			}
 		}()
@@ -229,15 +263,22 @@ func TestWALCheckpointsBesideTheWriter(t *testing.T) {
 	writers.Wait()
 	close(stop)
 	readers.Wait()
-	time.Sleep(3 * checkpointEvery)
 	written := int64(writes * len(row))
+	// The last commits reach the database file at the next background checkpoint.
+	for deadline := time.Now().Add(30 * time.Second); size("w.db") < written*9/10 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if db := size("w.db"); db < written*9/10 {
 		t.Errorf("database file %d bytes after %d bytes written: the pages stayed in the log", db, written)
+	}
+	if st := s.WriteStats(); st.LogRestarts == 0 {
+		t.Errorf("the log was never started over (%d transactions)", st.Transactions)
 	}
 	if maxWAL.Load() > written/3 {
 		t.Errorf("the log grew to %d bytes for %d bytes written: it is not started over", maxWAL.Load(), written)
 	}
-	t.Logf("%d bytes written; database file %d bytes, largest log seen %d bytes", written, size("w.db"), maxWAL.Load())
+	t.Logf("%d bytes written; database file %d bytes, largest log seen %d bytes; %d restarts in %d attempts, %d background checkpoints",
+		written, size("w.db"), maxWAL.Load(), s.commits.restarts.Load(), s.commits.restartTries.Load(), s.checkpoints.runs.Load())
 }
 
 // TestWALRestartBacksOffForALongReader: a reader that keeps an old snapshot (a backup, say)
@@ -294,8 +335,9 @@ func TestWALRestartBacksOffForALongReader(t *testing.T) {
 		t.Fatal(err)
 	}
 	reader.Close()
+	// The next attempt comes after the back-off, up to maxRestartBackoff away: wait past it.
 	restarts := s.commits.restarts.Load()
-	for deadline := time.Now().Add(5 * time.Second); s.commits.restarts.Load() == restarts && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(maxRestartBackoff + 30*time.Second); s.commits.restarts.Load() == restarts && time.Now().Before(deadline); {
 		write(50 * time.Millisecond)
 	}
 	if s.commits.restarts.Load() == restarts {
