@@ -145,6 +145,14 @@ func (w *heapWatch) done() (peakGrowth, allocated uint64) {
 	return peakGrowth, ms.TotalAlloc - w.base.TotalAlloc
 }
 
+// blockedReader blocks until its channel is closed, then ends.
+type blockedReader <-chan struct{}
+
+func (b blockedReader) Read([]byte) (int, error) {
+	<-b
+	return 0, io.EOF
+}
+
 // endlessBody is a body that starts with prefix and repeats fill up to limit bytes, without
 // allocating as it goes.
 type endlessBody struct {
@@ -220,12 +228,17 @@ func TestOversizedBodiesGet413WithoutBuffering(t *testing.T) {
 
 	t.Run("declared length", func(t *testing.T) {
 		for _, path := range []string{"/api/v1/outlets", "/api/v1/articles/import"} {
-			req, _ := http.NewRequest("POST", ts.URL+path, &endlessBody{fill: []byte("x"), limit: 1 << 20})
+			// The body stops after 1 MiB and then blocks until the answer has arrived: it never
+			// ends short of its declared length first (the client would then fail the request
+			// itself, before reading an answer that a loaded machine had not sent yet).
+			answered := make(chan struct{})
+			req, _ := http.NewRequest("POST", ts.URL+path, io.MultiReader(&endlessBody{fill: []byte("x"), limit: 1 << 20}, blockedReader(answered)))
 			req.ContentLength = 200 << 20 // a lie the service must not wait for
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Authorization", "Bearer "+e.adminTok)
 			start := time.Now()
 			res, err := http.DefaultClient.Do(req)
+			close(answered)
 			if err != nil {
 				t.Fatalf("%s: %v", path, err)
 			}

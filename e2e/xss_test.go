@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -30,6 +29,7 @@ func TestStoredScriptStaysInert(t *testing.T) {
 		"source": map[string]any{"text": "Source " + payload("source"), "url": "https://example.org/s"},
 	}, nil)
 	rev.must(t, "POST", "/api/v1/articles/"+a.ID.String()+"/regions", map[string]any{"kind": "quote", "start": 0, "end": 18, "origin_outlet_id": json.Number(o.ID)}, nil)
+	rev.must(t, "POST", "/api/v1/articles/"+a.ID.String()+"/complete", nil, nil) // so the outlet has scores
 
 	p := newPage(t)
 	p.signInPage(email, pw)
@@ -62,15 +62,26 @@ func TestStoredScriptStaysInert(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#login-submit")),
 	)
 	ap.waitFor("sign-in", `location.pathname !== '/login'`)
-	for _, path := range []string{"/admin", "/admin/outlets", "/scores", "/outlets/" + o.ID.String()} {
-		ap.do(chromedp.Navigate(env.base + path))
-		ap.waitFor("the page to settle", `document.readyState === 'complete'`)
-		time.Sleep(500 * time.Millisecond) // let the page's fetches render
-		if path == "/admin/outlets" && !strings.Contains(eval[string](ap, `document.body.innerText`), "<img src=x") {
-			t.Errorf("%s does not show the outlet's name literally", path)
+	// Each page: wait for its ready marker (and the admin section's data), then require the
+	// outlet's name on it literally, so the test fails if the payload never reached the page
+	// instead of passing on a page that had not rendered yet.
+	outletsLoaded := `document.getElementById('panel-outlets').dataset.loaded === 'true'`
+	for _, pg := range []struct{ path, ready string }{
+		{"/admin", outletsLoaded},
+		{"/admin/outlets", outletsLoaded},
+		{"/scores", `document.querySelector('#outlet-body tr[data-outlet-id="` + o.ID.String() + `"]') !== null`},
+		{"/outlets/" + o.ID.String(), `true`},
+	} {
+		ap.do(chromedp.Navigate(env.base + pg.path))
+		ap.waitFor(pg.path+" to be ready", `document.body.dataset.state === 'ready' && `+pg.ready)
+		if body := eval[string](ap, `document.body.innerText`); !strings.Contains(body, "Evil <img src=x onerror=") {
+			t.Errorf("%s does not show the outlet's name literally", pg.path)
 		}
 		if v := eval[string](ap, `String(window.__xss ?? '')`); v != "" {
-			t.Fatalf("%s: stored script ran (window.__xss = %q)", path, v)
+			t.Fatalf("%s: stored script ran (window.__xss = %q)", pg.path, v)
+		}
+		if n := eval[int](ap, `document.querySelectorAll('img[src="x"], body script:not([src])').length`); n != 0 {
+			t.Fatalf("%s: %d elements were parsed from stored text", pg.path, n)
 		}
 	}
 }

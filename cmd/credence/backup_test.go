@@ -62,7 +62,15 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Fatalf("credence backup: exit %d: %s", code, out)
 	}
 	sentDuring := load.sent.Load() - sentBefore
-	time.Sleep(200 * time.Millisecond) // writes after the backup, which it must not hold
+	// Writes after the backup, which it must not hold: wait for some to be acknowledged.
+	load.mu.Lock()
+	ackedAfter := len(load.acked)
+	load.mu.Unlock()
+	waitFor(t, 30*time.Second, "writes acknowledged after the backup", func() bool {
+		load.mu.Lock()
+		defer load.mu.Unlock()
+		return len(load.acked) >= ackedAfter+20
+	})
 	load.finish()
 	load.checkNoFailures(t)
 	if sentDuring == 0 {

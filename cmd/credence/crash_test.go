@@ -172,7 +172,14 @@ func TestSIGKILLDuringWritesLosesNothingAcknowledged(t *testing.T) {
 	f := newFixture(t, s.URL, 4)
 
 	load := startWriteLoad(f, 16)
-	time.Sleep(1500 * time.Millisecond)
+	// Kill mid-load: after at least 1.5 s of it and once 50 annotations are acknowledged,
+	// however long a loaded machine takes for them, with 16 writers still sending.
+	began := time.Now()
+	waitFor(t, 60*time.Second, "1.5 s of load and 50 acknowledged annotations", func() bool {
+		load.mu.Lock()
+		defer load.mu.Unlock()
+		return len(load.acked) >= 50 && time.Since(began) >= 1500*time.Millisecond
+	})
 	// Holding the lock, no answer can be recorded: sent minus answered is what is in flight.
 	load.mu.Lock()
 	ackedBeforeKill := len(load.acked)
@@ -182,13 +189,13 @@ func TestSIGKILLDuringWritesLosesNothingAcknowledged(t *testing.T) {
 	s.wait(10 * time.Second)
 	load.finish()
 	if ackedBeforeKill < 50 {
-		t.Fatalf("only %d annotations acknowledged in 1.5 s of load: the load did not run", ackedBeforeKill)
+		t.Fatalf("only %d annotations acknowledged before the kill: the load did not run", ackedBeforeKill)
 	}
 	if inFlight == 0 {
 		t.Fatalf("no request was in flight at the kill: the kill did not land mid-load")
 	}
 	load.checkNoFailures(t)
-	t.Logf("SIGKILL with %d requests in flight: %d acknowledged in %s", inFlight, len(load.acked), 1500*time.Millisecond)
+	t.Logf("SIGKILL with %d requests in flight: %d acknowledged in %s", inFlight, len(load.acked), time.Since(began).Round(time.Millisecond))
 
 	s2 := startService(t, db)
 	stored := storedAnnotations(t, f.admin.withBase(s2.URL), f.articles)
