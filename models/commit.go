@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,6 +26,19 @@ import (
 // interrupts the connection, and SQLite answers an interrupted write by rolling back the whole
 // transaction, other callers' work included. Work whose request was cancelled before its turn
 // is not started.
+//
+// The write rule. On SQLite every write of the store runs here, through Store.inTx (gorm) or
+// Store.inSQLTx (the hand-written hot writes, which need the database/sql transaction itself);
+// there is no other handle on the writer connection. The committer begins each transaction
+// with database/sql and gorm runs on it through txPool, a gorm.ConnPool that sends statements
+// to the transaction in progress, so both kinds of work share one transaction. The exceptions,
+// which write without the committer:
+//   - migrations (Store.Migrate), which goose runs in transactions of its own before the
+//     service takes requests;
+//   - the background WAL checkpoints (checkpoint.go) and the writer's own log restart
+//     (restartLog), which copy committed pages and change no data;
+//   - a backup (credence backup) only reads.
+// On PostgreSQL inTx and inSQLTx are plain transactions on the pool, side by side.
 
 // maxRestartBackoff bounds the wait between attempts to start the log over while a reader
 // holds an old snapshot.
@@ -38,12 +52,49 @@ var ErrClosed = errors.New("models: the store is closed")
 
 type writeJob struct {
 	ctx  context.Context
-	fn   func(tx *gorm.DB) error
+	fn   func(tx *gorm.DB) error                     // gorm work, or
+	raw  func(ctx context.Context, tx *sql.Tx) error // hand-written SQL on the transaction itself
 	done chan error
 }
 
+// txPool is the gorm.ConnPool of the committer's gorm handle: while the committer runs a
+// transaction every statement goes to it, else to the writer connection. Only the committer
+// uses the handle, and only while a transaction is in progress.
+type txPool struct {
+	db *sql.DB
+	tx atomic.Pointer[sql.Tx]
+}
+
+func (p *txPool) conn() gorm.ConnPool {
+	if tx := p.tx.Load(); tx != nil {
+		return tx
+	}
+	return p.db
+}
+
+func (p *txPool) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
+	return p.conn().PrepareContext(ctx, q)
+}
+
+func (p *txPool) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return p.conn().ExecContext(ctx, q, args...)
+}
+
+func (p *txPool) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return p.conn().QueryContext(ctx, q, args...)
+}
+
+func (p *txPool) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return p.conn().QueryRowContext(ctx, q, args...)
+}
+
+// GetDBConn lets gorm's DB() find the writer pool.
+func (p *txPool) GetDBConn() (*sql.DB, error) { return p.db, nil }
+
 type groupCommitter struct {
-	db     *gorm.DB // the single-connection writer pool
+	db     *sql.DB  // the single-connection writer pool
+	pool   *txPool  // gorm's connection: the transaction in progress
+	gdb    *gorm.DB // gorm on pool
 	ckpt   *walCheckpointer
 	jobs   chan *writeJob
 	mu     sync.RWMutex // held for reading while submitting; for writing to close
@@ -59,8 +110,8 @@ type groupCommitter struct {
 	backoff     time.Duration // after a failed attempt: the wait before the next, doubling
 }
 
-func newGroupCommitter(db *gorm.DB, ckpt *walCheckpointer) *groupCommitter {
-	g := &groupCommitter{db: db, ckpt: ckpt, jobs: make(chan *writeJob, 4*maxBatch), exited: make(chan struct{})}
+func newGroupCommitter(db *sql.DB, pool *txPool, gdb *gorm.DB, ckpt *walCheckpointer) *groupCommitter {
+	g := &groupCommitter{db: db, pool: pool, gdb: gdb, ckpt: ckpt, jobs: make(chan *writeJob, 4*maxBatch), exited: make(chan struct{})}
 	go g.run()
 	return g
 }
@@ -68,10 +119,19 @@ func newGroupCommitter(db *gorm.DB, ckpt *walCheckpointer) *groupCommitter {
 // do runs fn in a transaction shared with other callers' work and returns once that
 // transaction has committed (nil) or fn's work has been rolled back (the error).
 func (g *groupCommitter) do(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if err := ctx.Err(); err != nil {
+	return g.submit(&writeJob{ctx: ctx, fn: fn})
+}
+
+// doSQL is do for work written against database/sql.
+func (g *groupCommitter) doSQL(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return g.submit(&writeJob{ctx: ctx, raw: fn})
+}
+
+func (g *groupCommitter) submit(j *writeJob) error {
+	if err := j.ctx.Err(); err != nil {
 		return err
 	}
-	j := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	j.done = make(chan error, 1)
 	g.mu.RLock()
 	if g.closed {
 		g.mu.RUnlock()
@@ -133,38 +193,40 @@ func (g *groupCommitter) commit(batch []*writeJob) {
 	}
 	g.transactions.Add(1)
 	g.works.Add(int64(len(live)))
-	tx := g.db.WithContext(context.Background()).Begin()
-	if tx.Error != nil {
+	tx, err := g.db.BeginTx(context.Background(), nil)
+	if err != nil {
 		for _, j := range live {
-			j.done <- tx.Error
+			j.done <- err
 		}
 		return
 	}
+	g.pool.tx.Store(tx)
+	defer g.pool.tx.Store(nil)
 	// Checkpoints run beside the writer (checkpoint.go). Set on every transaction, so a
 	// connection the pool replaced after an error gets it too.
-	if err := tx.Exec("PRAGMA wal_autocheckpoint = 0").Error; err != nil {
+	if _, err := tx.Exec("PRAGMA wal_autocheckpoint = 0"); err != nil {
 		abort(tx, live, fmt.Errorf("wal_autocheckpoint: %w", err))
 		return
 	}
 	results := make([]error, len(live))
 	if len(live) == 1 {
-		results[0] = runJob(tx, live[0])
+		results[0] = g.runJob(tx, live[0])
 	} else {
 		for i, j := range live {
-			if err := tx.SavePoint("job").Error; err != nil {
+			if _, err := tx.Exec("SAVEPOINT job"); err != nil {
 				abort(tx, live, fmt.Errorf("savepoint: %w", err))
 				return
 			}
-			results[i] = runJob(tx, j)
+			results[i] = g.runJob(tx, j)
 			if results[i] != nil {
-				if err := tx.RollbackTo("job").Error; err != nil {
+				if _, err := tx.Exec("ROLLBACK TO SAVEPOINT job"); err != nil {
 					// The transaction itself is gone (SQLite rolls back on some errors): none
 					// of this batch's work exists, so every caller hears so.
 					abort(tx, live, fmt.Errorf("rollback to savepoint after %v: %w", results[i], err))
 					return
 				}
 			}
-			if err := tx.Exec("RELEASE SAVEPOINT job").Error; err != nil {
+			if _, err := tx.Exec("RELEASE SAVEPOINT job"); err != nil {
 				abort(tx, live, fmt.Errorf("release savepoint: %w", err))
 				return
 			}
@@ -176,10 +238,10 @@ func (g *groupCommitter) commit(batch []*writeJob) {
 	}
 	var end error
 	if ok {
-		end = tx.Commit().Error
+		end = tx.Commit()
 		g.ckpt.touch()
 	} else {
-		end = tx.Rollback().Error
+		end = tx.Rollback()
 	}
 	for i, j := range live {
 		err := results[i]
@@ -202,7 +264,7 @@ func (g *groupCommitter) restartLog() {
 	// Pragmas are read as rows, not run with Exec: they answer a row, and a statement left
 	// stepped on a row stays in progress and keeps the next COMMIT from completing.
 	pragma := func(q string, dst ...any) {
-		if err := g.db.Raw(q).Row().Scan(dst...); err != nil {
+		if err := g.db.QueryRow(q).Scan(dst...); err != nil {
 			slog.Warn("WAL checkpoint on the writer", "pragma", q, "err", err)
 		}
 	}
@@ -236,16 +298,20 @@ func (s *Store) WriteStats() WriteStats {
 }
 
 // runJob runs one caller's work with its request's values but not its cancellation.
-func runJob(tx *gorm.DB, j *writeJob) (err error) {
+func (g *groupCommitter) runJob(tx *sql.Tx, j *writeJob) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic in a write transaction: %v", p)
 		}
 	}()
-	return j.fn(tx.WithContext(context.WithoutCancel(j.ctx)))
+	ctx := context.WithoutCancel(j.ctx)
+	if j.raw != nil {
+		return j.raw(ctx, tx)
+	}
+	return j.fn(g.gdb.WithContext(ctx))
 }
 
-func abort(tx *gorm.DB, jobs []*writeJob, err error) {
+func abort(tx *sql.Tx, jobs []*writeJob, err error) {
 	tx.Rollback()
 	for _, j := range jobs {
 		j.done <- err

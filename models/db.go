@@ -25,10 +25,10 @@ var migrations embed.FS
 // connection pool, so several service processes can share one PostgreSQL database.
 type Store struct {
 	db          *gorm.DB
-	write       *gorm.DB         // SQLite: the single-connection pool for writes (see writer); nil on PostgreSQL
+	write       *sql.DB          // SQLite: the single-connection pool for writes, owned by the committer; nil on PostgreSQL
 	dialect     string           // "sqlite" or "postgres"
 	hot         *hotStmts        // the hot read paths' prepared statements, on the reader pool (hot.go)
-	writes      *hotWrites       // the hot write path's prepared statements, on the writer pool (hotwrite.go)
+	writes      *hotStmts        // the hot writes' prepared statements, on the writer pool (hot.go)
 	checkpoints *walCheckpointer // SQLite: WAL checkpoints beside the writer (checkpoint.go)
 	commits     *groupCommitter  // SQLite: every transaction, batched on the writer (commit.go); nil on PostgreSQL
 }
@@ -87,22 +87,31 @@ func Open(dsn string) (*Store, error) {
 	sqlDB.SetMaxOpenConns(poolSize)
 	sqlDB.SetMaxIdleConns(poolSize)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	st := &Store{db: db, dialect: dialect, hot: &hotStmts{db: sqlDB, dialect: dialect}, writes: &hotWrites{db: sqlDB, dialect: dialect}}
+	st := &Store{db: db, dialect: dialect, hot: &hotStmts{db: sqlDB, dialect: dialect}, writes: &hotStmts{db: sqlDB, dialect: dialect}}
 	if dialect == "sqlite" {
-		w, err := gorm.Open(sqlite.Open(sqliteDSN(path)), cfg)
+		// One connection for writes: SQLite allows one writer at a time anyway, and queueing
+		// writers in the group committer, in order, is far faster than letting them contend
+		// for the file lock, where each loser sleeps in the busy handler's growing back-off.
+		wdb, err := sql.Open(sqlite.DriverName, sqliteDSN(path))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite database for writing: %w", err)
 		}
-		wdb, err := w.DB()
-		if err != nil {
-			return nil, err
-		}
 		wdb.SetMaxOpenConns(1)
 		wdb.SetConnMaxIdleTime(5 * time.Minute)
-		st.write = w
+		// gorm on the committer's transactions (commit.go). Not prepared: a statement
+		// prepared inside one transaction is prepared again in the next anyway.
+		pool := &txPool{db: wdb}
+		wcfg := *cfg
+		wcfg.PrepareStmt, wcfg.SkipDefaultTransaction = false, true
+		w, err := gorm.Open(sqlite.New(sqlite.Config{Conn: pool}), &wcfg)
+		if err != nil {
+			wdb.Close()
+			return nil, fmt.Errorf("open sqlite database for writing: %w", err)
+		}
+		st.write = wdb
 		st.checkpoints = newWALCheckpointer(sqlDB)
-		st.commits = newGroupCommitter(w, st.checkpoints)
-		st.writes.db = wdb
+		st.commits = newGroupCommitter(wdb, pool, w, st.checkpoints)
+		st.writes = &hotStmts{db: wdb, dialect: dialect}
 	}
 	return st, nil
 }
@@ -165,9 +174,7 @@ func (s *Store) Close() error {
 	s.hot.close()
 	s.writes.close()
 	if s.write != nil {
-		if w, err := s.write.DB(); err == nil {
-			w.Close()
-		}
+		s.write.Close()
 	}
 	sqlDB, err := s.db.DB()
 	if err != nil {

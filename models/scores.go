@@ -171,10 +171,13 @@ func (s *Store) SaveScoreCache(ctx context.Context, key ScoreCacheKey, entries [
 		for i, e := range chunk {
 			rows[i] = row{e.ArticleID, key.Excluded, key.Methodology, e.DataVersion, e.OutletID, string(e.Result), now}
 		}
-		err := s.writer().WithContext(ctx).Table("article_score_cache").Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "article_id"}, {Name: "excluded"}, {Name: "methodology"}},
-			DoUpdates: clause.AssignmentColumns([]string{"data_version", "outlet_id", "result", "computed_at"}),
-		}).Create(&rows).Error
+		// A transaction per chunk: on PostgreSQL a failed statement ends its transaction.
+		err := s.inTx(ctx, func(tx *gorm.DB) error {
+			return tx.Table("article_score_cache").Clauses(clause.OnConflict{
+				Columns:   []clause.Column{{Name: "article_id"}, {Name: "excluded"}, {Name: "methodology"}},
+				DoUpdates: clause.AssignmentColumns([]string{"data_version", "outlet_id", "result", "computed_at"}),
+			}).Create(&rows).Error
+		})
 		if err != nil {
 			// An article deleted meanwhile violates the foreign key; its result is moot.
 			if strings.Contains(strings.ToLower(err.Error()), "foreign key") {

@@ -2,21 +2,23 @@ package models
 
 import (
 	"context"
+
+	"gorm.io/gorm"
 )
 
 // SeedArticles inserts many articles in batches, for load tests and synthetic corpora. It
 // writes no audit rows and skips duplicate checks: use CreateArticle for real data.
 func (s *Store) SeedArticles(ctx context.Context, as []Article) error {
-	return s.writer().WithContext(ctx).Omit("OutletName").CreateInBatches(as, 200).Error
+	return s.inTx(ctx, func(tx *gorm.DB) error { return tx.Omit("OutletName").CreateInBatches(as, 200).Error })
 }
 
 // SeedAnnotations inserts many annotations in batches, for load tests. It writes no audit
 // rows and does not touch reviews or data versions: use CreateAnnotation for real data.
 func (s *Store) SeedAnnotations(ctx context.Context, as []Annotation) error {
-	return s.writer().WithContext(ctx).Omit("UserName").CreateInBatches(as, 500).Error
+	return s.inTx(ctx, func(tx *gorm.DB) error { return tx.Omit("UserName").CreateInBatches(as, 500).Error })
 }
 
 // SeedReviews marks reviews completed in bulk, for load tests.
 func (s *Store) SeedReviews(ctx context.Context, rs []Review) error {
-	return s.writer().WithContext(ctx).CreateInBatches(rs, 500).Error
+	return s.inTx(ctx, func(tx *gorm.DB) error { return tx.CreateInBatches(rs, 500).Error })
 }

@@ -2,31 +2,50 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
 )
 
-// inTx runs fn in one transaction: on SQLite through the group committer (commit.go), so
-// concurrent writers share commits; on PostgreSQL directly, where transactions run side by
-// side. Either way fn's changes are committed when inTx returns nil, and absent otherwise.
+// inTx runs fn in one transaction: on SQLite through the group committer (commit.go, which
+// states the write rule), so concurrent writers share commits; on PostgreSQL directly, where
+// transactions run side by side. Either way fn's changes are committed when inTx returns nil,
+// and absent otherwise.
 func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if s.commits != nil {
 		return s.commits.do(ctx, fn)
 	}
-	return s.writer().WithContext(ctx).Transaction(fn)
+	return s.db.WithContext(ctx).Transaction(fn)
 }
 
-// writer is where transactions that change data run. On SQLite it is a pool of one
-// connection: SQLite allows one writer at a time anyway, and queueing writers here, in order,
-// is far faster than letting them contend for the file lock, where each loser sleeps in the
-// busy handler's growing back-off.
-func (s *Store) writer() *gorm.DB {
-	if s.write != nil {
-		return s.write
+// inSQLTx is inTx for hand-written SQL that runs on the database/sql transaction itself (the
+// hot writes' prepared statements, bound to it with tx.StmtContext).
+func (s *Store) inSQLTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) (err error) {
+	if s.commits != nil {
+		return s.commits.doSQL(ctx, fn)
 	}
-	return s.db
+	db, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(ctx, tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }
 
 // audit records a change in the same transaction as the change itself.

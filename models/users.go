@@ -126,12 +126,12 @@ func (s *Store) DeleteUser(ctx context.Context, actor, id int64) error {
 
 // CreateSession stores a browser session.
 func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
-	return s.writer().WithContext(ctx).Create(sess).Error
+	return s.inTx(ctx, func(tx *gorm.DB) error { return tx.Create(sess).Error })
 }
 
 // DeleteSession ends one session.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
-	return s.writer().WithContext(ctx).Where("id = ?", id).Delete(&Session{}).Error
+	return s.inTx(ctx, func(tx *gorm.DB) error { return tx.Where("id = ?", id).Delete(&Session{}).Error })
 }
 
 // CreateToken stores an API token by its hash.
@@ -205,5 +205,5 @@ func (s *Store) LoginFailed(ctx context.Context, key string, window time.Duratio
 
 // LoginSucceeded clears the failures of a key.
 func (s *Store) LoginSucceeded(ctx context.Context, key string) error {
-	return s.writer().WithContext(ctx).Where("key = ?", key).Delete(&LoginAttempt{}).Error
+	return s.inTx(ctx, func(tx *gorm.DB) error { return tx.Where("key = ?", key).Delete(&LoginAttempt{}).Error })
 }

@@ -1,0 +1,42 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+)
+
+// The article's hot read, in plain SQL: every workspace refresh reads it (see hot.go for why
+// this is not written with gorm).
+
+// ReaderView is what one reader sees of an article's metadata: the article (without its
+// text, which never changes and is cached by the caller), the reader's review, and how many
+// annotations the reader has on it.
+type ReaderView struct {
+	Article     Article
+	Review      Review
+	Annotations int64
+}
+
+// ArticleForReader reads an article's metadata with the reader's review and annotation
+// count, in one query.
+func (s *Store) ArticleForReader(ctx context.Context, articleID, userID int64) (*ReaderView, error) {
+	row, err := s.queryRow(ctx, "SELECT articles.id, articles.outlet_id, articles.title, articles.url, articles.author, articles.published_at, "+
+		"articles.text_sha256, articles.text_length, articles.data_version, articles.created_at, outlets.name, "+
+		"reviews.assigned, reviews.assigned_at, reviews.completed_at, "+
+		"(SELECT COUNT(*) FROM annotations WHERE annotations.article_id = articles.id AND annotations.user_id = ?) "+
+		"FROM articles JOIN outlets ON outlets.id = articles.outlet_id "+
+		"LEFT JOIN reviews ON reviews.article_id = articles.id AND reviews.user_id = ? "+
+		"WHERE articles.id = ?", userID, userID, articleID)
+	if err != nil {
+		return nil, err
+	}
+	v := ReaderView{Review: Review{ArticleID: articleID, UserID: userID}}
+	a := &v.Article
+	var assigned sql.NullBool
+	if err := row.Scan(&a.ID, &a.OutletID, &a.Title, &a.URL, &a.Author, &a.PublishedAt, &a.TextSHA256, &a.TextLength, &a.DataVersion,
+		&a.CreatedAt, &a.OutletName, &assigned, &v.Review.AssignedAt, &v.Review.CompletedAt, &v.Annotations); err != nil {
+		return nil, rowErr(err)
+	}
+	v.Review.Assigned = assigned.Bool
+	return &v, nil
+}
