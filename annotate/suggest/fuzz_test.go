@@ -37,3 +37,31 @@ func FuzzSuggest(f *testing.F) {
 		checkOffsets(t, text, got)
 	})
 }
+
+// FuzzLearnedSuggest: the learned suggester (features, every label's model, the trusted rules)
+// keeps the same contract on any text: valid spans and exacts, a confidence in [0, 1], a model.
+func FuzzLearnedSuggest(f *testing.F) {
+	for _, seed := range []string{"", "Could this be?", "'s 's ’s", "A\nB\n\n“x”", "IDIOTS!!! they said, reportedly… 1. 2)",
+		"The letter, dated March 3, says… the smug, spendthrift showboat’s money pit, a mess hall and-and , jerk"} {
+		f.Add(seed)
+	}
+	l := NewLearned(BuiltinModel(), nil)
+	f.Fuzz(func(t *testing.T, text string) {
+		got, err := l.Suggest(context.Background(), text)
+		if !utf8.ValidString(text) {
+			if err != ErrInvalidText {
+				t.Fatalf("invalid UTF-8: err %v", err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkOffsets(t, text, got)
+		for _, s := range got {
+			if s.Confidence < 0 || s.Confidence > 1 || s.Model == "" || s.Reason == "" {
+				t.Fatalf("suggestion %+v", s)
+			}
+		}
+	})
+}
