@@ -66,9 +66,19 @@ func toTrainJobJSON(j *models.TrainJob) trainJobJSON {
 }
 
 // startRetraining queues a retraining job and runs it in the background; the job's state is in
-// the store, so any replica answers on it.
+// the store, so any replica answers on it. While one is queued or running, asking again answers
+// that job instead of queueing another on the same reviews.
 func (s *Server) startRetraining(c *gin.Context) error {
-	job, err := s.store.CreateTrainJob(c.Request.Context(), currentUser(c).ID)
+	ctx := c.Request.Context()
+	pending, err := s.store.PendingTrainJob(ctx, time.Now().Add(-staleJob))
+	if err != nil {
+		return err
+	}
+	if pending != nil {
+		c.JSON(http.StatusAccepted, toTrainJobJSON(pending))
+		return nil
+	}
+	job, err := s.store.CreateTrainJob(ctx, currentUser(c).ID)
 	if err != nil {
 		return err
 	}

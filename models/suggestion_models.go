@@ -68,6 +68,18 @@ func (s *Store) UpdateTrainJob(ctx context.Context, id int64, status string, pro
 	return nil
 }
 
+// PendingTrainJob returns the newest job still queued or running that some replica touched since
+// the given time, or nil.
+func (s *Store) PendingTrainJob(ctx context.Context, since time.Time) (*TrainJob, error) {
+	var jobs []TrainJob
+	err := s.db.WithContext(ctx).Where("status IN ? AND updated_at >= ?", []string{"queued", "running"}, since).
+		Order("id DESC").Limit(1).Find(&jobs).Error
+	if err != nil || len(jobs) == 0 {
+		return nil, err
+	}
+	return &jobs[0], nil
+}
+
 // TrainJob returns one training job, or ErrNotFound.
 func (s *Store) TrainJob(ctx context.Context, id int64) (*TrainJob, error) {
 	var j TrainJob
