@@ -65,15 +65,31 @@ func readLine(br *bufio.Reader, max int) ([]byte, error) {
 }
 
 // readCapped reads r to its end, keeping at most max bytes: a longer body is read on (so
-// that its size is known and the request is consumed) but not kept, and too is true.
+// that its size is known and the request is consumed) but not kept, and too is true. It
+// reads in fixed chunks and joins them once at the end, so that a growing buffer's old copies
+// do not add to what is held (a file at the limit costs twice its size at most, briefly).
 func readCapped(r io.Reader, max int64) (b []byte, too bool, err error) {
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(io.LimitReader(r, max+1)); err != nil {
-		return nil, false, err
+	const chunk = 1 << 20
+	var chunks [][]byte
+	var n int64
+	for n <= max {
+		c := make([]byte, chunk)
+		k, err := io.ReadFull(r, c)
+		if k > 0 {
+			chunks = append(chunks, c[:k])
+			n += int64(k)
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			if n > max {
+				return nil, true, nil
+			}
+			return bytes.Join(chunks, nil), false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
 	}
-	if int64(buf.Len()) <= max {
-		return buf.Bytes(), false, nil
-	}
+	// The kept part is garbage from here on: chunks is not used again.
 	if _, err := io.Copy(io.Discard, r); err != nil {
 		return nil, true, err
 	}
