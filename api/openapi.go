@@ -124,10 +124,18 @@ func orNull(s map[string]any) map[string]any {
 	return map[string]any{"anyOf": []any{s, map[string]any{"type": "null"}}}
 }
 
+// schemas are the components of the OpenAPI document, group by group.
 func schemas() map[string]any {
+	s := accountSchemas()
+	for _, g := range []map[string]any{corpusSchemas(), researchSchemas(), suggestionSchemas()} {
+		maps.Copy(s, g)
+	}
+	return s
+}
+
+// accountSchemas: sign-in, the caller, tokens and accounts.
+func accountSchemas() map[string]any {
 	user := map[string]any{"id": integer, "email": str, "name": str, "role": map[string]any{"type": "string", "enum": []string{"admin", "reviewer", "researcher"}}, "disabled": boolean}
-	outlet := map[string]any{"id": integer, "name": str, "slug": str, "homepage": str, "domains": strs, "aliases": strs, "country": str, "notes": str, "article_count": integer, "version": integer}
-	source := obj(map[string]any{"text": str, "url": str})
 	return map[string]any{
 		"Error": obj(map[string]any{"error": obj(map[string]any{"code": str, "message": str, "field": str, "details": map[string]any{}}, "code", "message"),
 			// A version_conflict carries the resource as it is now, in error.details.current and here.
@@ -143,6 +151,14 @@ func schemas() map[string]any {
 		"TokenCreated": obj(map[string]any{"id": integer, "name": str, "token": str, "created_at": tstamp}, "id", "name", "token", "created_at"),
 		"TokenList": obj(map[string]any{"items": map[string]any{"type": "array", "items": obj(map[string]any{"id": integer, "name": str, "created_at": tstamp,
 			"last_used_at": orNull(tstamp)}, "id", "name", "created_at", "last_used_at")}, "next_cursor": str}, "items", "next_cursor"),
+	}
+}
+
+// corpusSchemas: outlets, articles, annotations, regions, reviews, reprints, the queue and the audit trail.
+func corpusSchemas() map[string]any {
+	outlet := map[string]any{"id": integer, "name": str, "slug": str, "homepage": str, "domains": strs, "aliases": strs, "country": str, "notes": str, "article_count": integer, "version": integer}
+	source := obj(map[string]any{"text": str, "url": str})
+	return map[string]any{
 		"Outlet":      obj(outlet, "id", "name", "slug", "homepage", "domains", "aliases", "country", "article_count"),
 		"OutletList":  listOf("Outlet"),
 		"OutletWrite": obj(map[string]any{"version": integer, "name": str, "slug": str, "homepage": str, "domains": strs, "aliases": strs, "country": str, "notes": str}),
@@ -184,7 +200,12 @@ func schemas() map[string]any {
 			"assigned": boolean, "status": map[string]any{"type": "string", "enum": []string{"todo", "in_progress", "completed"}}, "annotations": integer})}, "next_cursor": str}),
 		"AuditEntry": obj(map[string]any{"id": integer, "at": tstamp, "actor_id": nullInt, "action": str, "entity": str, "entity_id": integer, "before": map[string]any{}, "after": map[string]any{}}),
 		"AuditList":  listOf("AuditEntry"),
+	}
+}
 
+// researchSchemas: scores, exports, assignments and imports.
+func researchSchemas() map[string]any {
+	return map[string]any{
 		"OutletScores":    scoreSchemas()["OutletScores"],
 		"ArticleScores":   scoreSchemas()["ArticleScores"],
 		"ReviewerScores":  scoreSchemas()["ReviewerScores"],
@@ -209,6 +230,12 @@ func schemas() map[string]any {
 			"items": map[string]any{"type": "array", "items": obj(map[string]any{"line": integer, "status": map[string]any{"type": "string", "enum": []string{"created", "duplicate", "error"}},
 				"title": str, "url": str, "outlet_id": integer, "outlet": str, "existing_id": integer, "duplicate_of_line": integer, "code": str, "message": str, "field": str})}},
 			"created", "skipped_duplicates", "errors"),
+	}
+}
+
+// suggestionSchemas: suggestions, their rules and models.
+func suggestionSchemas() map[string]any {
+	return map[string]any{
 		"Suggestion": obj(map[string]any{"label": label, "start": integer, "end": integer, "exact": str, "reason": str, "rule": str, "cue": str,
 			"confidence": map[string]any{"type": "number", "minimum": 0, "maximum": 1}, "model": str}, "label", "start", "end", "exact", "reason", "rule", "confidence", "model"),
 		"SuggestionList":     suggestionList(),
@@ -228,47 +255,7 @@ func (s *Server) OpenAPI() map[string]any {
 	paths := map[string]map[string]any{}
 	for _, r := range s.Routes() {
 		p := openAPIPath(r.Path)
-		d := routeDocs[r.Method+" "+p]
-		op := map[string]any{"summary": d.Summary, "operationId": strings.ToLower(r.Method) + strings.ReplaceAll(strings.NewReplacer("{", "", "}", "", "-", "_").Replace(strings.TrimPrefix(p, "/api/v1")), "/", "_")}
-		who := "any signed-in user"
-		switch {
-		case r.Public:
-			who = "anyone"
-			op["security"] = []any{}
-		case r.Roles != nil:
-			who = strings.Join(r.Roles, ", ")
-		}
-		op["description"] = "Who: " + who + "."
-		var params []any
-		for _, m := range ginParam.FindAllStringSubmatch(r.Path, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": integer})
-		}
-		for _, q := range d.Query {
-			sch := str
-			if q == "limit" || strings.HasSuffix(q, "_id") {
-				sch = integer
-			}
-			params = append(params, map[string]any{"name": q, "in": "query", "schema": sch})
-		}
-		if params != nil {
-			op["parameters"] = params
-		}
-		if d.Request != "" {
-			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(d.Request)}}}
-		}
-		if strings.HasPrefix(r.Path, "/api/v1/articles/import") {
-			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/x-ndjson": map[string]any{"schema": str},
-				"application/json": map[string]any{"schema": map[string]any{"type": "array", "items": ref("ArticleWrite")}}, "text/plain": map[string]any{"schema": str}, "text/html": map[string]any{"schema": str}}}
-		}
-		ok := map[string]any{"description": http.StatusText(d.Status)}
-		if content := successContent(r.Method+" "+p, d.Response); len(content) > 0 {
-			ok["content"] = content
-		}
-		responses := map[string]any{itoa(d.Status): ok}
-		for _, st := range errorStatuses {
-			responses[itoa(st)] = errorResponse(st)
-		}
-		op["responses"] = responses
+		op := operation(r, p)
 		if paths[p] == nil {
 			paths[p] = map[string]any{}
 		}
@@ -289,6 +276,52 @@ func (s *Server) OpenAPI() map[string]any {
 		},
 		"security": []any{map[string]any{"cookie": []any{}}, map[string]any{"bearer": []any{}}},
 	}
+}
+
+// operation documents one route: who may call it, its parameters, body and answers.
+func operation(r Route, p string) map[string]any {
+	d := routeDocs[r.Method+" "+p]
+	op := map[string]any{"summary": d.Summary, "operationId": strings.ToLower(r.Method) + strings.ReplaceAll(strings.NewReplacer("{", "", "}", "", "-", "_").Replace(strings.TrimPrefix(p, "/api/v1")), "/", "_")}
+	who := "any signed-in user"
+	switch {
+	case r.Public:
+		who = "anyone"
+		op["security"] = []any{}
+	case r.Roles != nil:
+		who = strings.Join(r.Roles, ", ")
+	}
+	op["description"] = "Who: " + who + "."
+	var params []any
+	for _, m := range ginParam.FindAllStringSubmatch(r.Path, -1) {
+		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": integer})
+	}
+	for _, q := range d.Query {
+		sch := str
+		if q == "limit" || strings.HasSuffix(q, "_id") {
+			sch = integer
+		}
+		params = append(params, map[string]any{"name": q, "in": "query", "schema": sch})
+	}
+	if params != nil {
+		op["parameters"] = params
+	}
+	if d.Request != "" {
+		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(d.Request)}}}
+	}
+	if strings.HasPrefix(r.Path, "/api/v1/articles/import") {
+		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/x-ndjson": map[string]any{"schema": str},
+			"application/json": map[string]any{"schema": map[string]any{"type": "array", "items": ref("ArticleWrite")}}, "text/plain": map[string]any{"schema": str}, "text/html": map[string]any{"schema": str}}}
+	}
+	ok := map[string]any{"description": http.StatusText(d.Status)}
+	if content := successContent(r.Method+" "+p, d.Response); len(content) > 0 {
+		ok["content"] = content
+	}
+	responses := map[string]any{itoa(d.Status): ok}
+	for _, st := range errorStatuses {
+		responses[itoa(st)] = errorResponse(st)
+	}
+	op["responses"] = responses
+	return op
 }
 
 func allSchemas() map[string]any {
