@@ -72,14 +72,6 @@ func uniqueSorted(ids []int64) []int64 {
 	return slices.Compact(out)
 }
 
-func joinIDs(ids []int64) string {
-	s := make([]string, len(ids))
-	for i, id := range ids {
-		s[i] = itoa(id)
-	}
-	return strings.Join(s, ", ")
-}
-
 // activeReviewer is the condition on users that may be given articles.
 const activeReviewer = "role = 'reviewer' AND NOT disabled AND deleted_at IS NULL"
 
@@ -165,7 +157,7 @@ func (s *Store) AssignArticles(ctx context.Context, actor int64, req AssignReque
 			return err
 		}
 		if len(missing) > 0 {
-			return &AssignmentError{Code: CodeUnknownArticle, Field: "article_ids", IDs: missing, Message: "no article with id " + joinIDs(missing)}
+			return &AssignmentError{Code: CodeUnknownArticle, Field: "article_ids", IDs: missing, Message: "no article with id " + JoinIDs(missing, ", ")}
 		}
 		pool, err := reviewerPool(tx, req.ReviewerIDs)
 		if err != nil {

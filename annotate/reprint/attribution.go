@@ -78,10 +78,6 @@ func isAcronym(s string) bool {
 	return n >= 2
 }
 
-func isHostRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '.' || r == '_'
-}
-
 // findMentions returns the non-overlapping outlet mentions in text, leftmost
 // first and longest at each position. Matching is case-insensitive and
 // tolerant of apostrophe, quote and dash styles and of line breaks inside a

@@ -3,21 +3,16 @@ package reprint
 import (
 	"slices"
 	"sync"
+
+	"github.com/credence-project/credence/annotate/internal/splitmix"
 )
 
-// mix64 is the SplitMix64 finaliser: a fast bijection on 64-bit words whose
-// output bits all depend on all input bits. XOR-ing a shingle hash with a
-// per-row seed and mixing behaves as an independent random permutation for
-// each MinHash row, which is what MinHash needs; one multiply-xorshift chain
-// costs about as much as the a*h+b family and has no weak low bits.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
-}
+// Hashes are mixed with the SplitMix64 finaliser (splitmix.Mix64): a fast
+// bijection on 64-bit words whose output bits all depend on all input bits.
+// XOR-ing a shingle hash with a per-row seed and mixing behaves as an
+// independent random permutation for each MinHash row, which is what MinHash
+// needs; one multiply-xorshift chain costs about as much as the a*h+b family
+// and has no weak low bits.
 
 // shingles hashes every run of k consecutive tokens into one 64-bit value.
 // Each token is hashed once by the tokenizer; a shingle costs k
@@ -29,7 +24,7 @@ func shingles(dst []uint64, toks []token, k int) []uint64 {
 		for t := 0; t < k; t++ {
 			h = (h ^ toks[i+t].hash) * 0x9e3779b97f4a7c15
 		}
-		dst = append(dst, mix64(h))
+		dst = append(dst, splitmix.Mix64(h))
 	}
 	return dst
 }
@@ -55,7 +50,7 @@ func newSketcher(cfg Config) *sketcher {
 	x := cfg.Seed
 	for range cfg.Bands * cfg.Rows {
 		x += 0x9e3779b97f4a7c15
-		s.seeds = append(s.seeds, mix64(x))
+		s.seeds = append(s.seeds, splitmix.Mix64(x))
 	}
 	return s
 }
@@ -88,7 +83,7 @@ func (s *sketcher) keys(toks []token, minWords int, sc *sketchScratch) []uint64 
 	for row := range nrow {
 		seed := s.seeds[row]
 		for i, h := range sc.sh {
-			sc.vals[i] = mix64(h ^ seed)
+			sc.vals[i] = splitmix.Mix64(h ^ seed)
 		}
 		// Monotone deque: indices of increasing values, front is the
 		// minimum of the current window. O(m) for all windows.
@@ -115,7 +110,7 @@ func (s *sketcher) keys(toks []token, minWords int, sc *sketchScratch) []uint64 
 		for t := range windows {
 			k := uint64(band+1) * 0xd6e8feb86659fd93
 			for r := range s.rows {
-				k = mix64(k ^ sc.mins[(band*s.rows+r)*windows+t])
+				k = splitmix.Mix64(k ^ sc.mins[(band*s.rows+r)*windows+t])
 			}
 			if have && k == prev {
 				continue

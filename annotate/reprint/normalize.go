@@ -115,7 +115,3 @@ func appendTokens(dst []token, text string) []token {
 	flush(cp)
 	return dst
 }
-
-// runeCount is utf8.RuneCountInString, named for what the callers mean by it:
-// the length of a text in the offset unit of this package.
-func runeCount(s string) int { return utf8.RuneCountInString(s) }

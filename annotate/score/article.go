@@ -1,6 +1,7 @@
 package score
 
 import (
+	"cmp"
 	"slices"
 )
 
@@ -116,7 +117,7 @@ func ScoreArticle(a Article, exclude []int64) ArticleResult {
 	for id := range partOf {
 		res.Outlets = append(res.Outlets, OutletPart{OutletID: id})
 	}
-	slices.SortFunc(res.Outlets, func(x, y OutletPart) int { return cmpInt64(x.OutletID, y.OutletID) })
+	slices.SortFunc(res.Outlets, func(x, y OutletPart) int { return cmp.Compare(x.OutletID, y.OutletID) })
 	for i, p := range res.Outlets {
 		partOf[p.OutletID] = i
 	}
@@ -244,14 +245,4 @@ func mergeSpans(s []Span) []Span {
 		out = append(out, x)
 	}
 	return out
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

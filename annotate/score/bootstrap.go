@@ -1,24 +1,20 @@
 package score
 
-import "math"
+import (
+	"math"
+
+	"github.com/credence-project/credence/annotate/internal/splitmix"
+)
 
 // The bootstrap draws from SplitMix64 (Steele, Lea & Flood 2014), a generator simple enough to
 // re-implement in any language from the methodology page, so a researcher can reproduce the
-// intervals exactly rather than approximately.
-const splitmixGamma = 0x9e3779b97f4a7c15
+// intervals exactly rather than approximately (annotate/internal/splitmix).
 
-// mix64 is the SplitMix64 output function, a bijection on 64-bit integers.
-func mix64(z uint64) uint64 {
-	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
-	z = (z ^ z>>27) * 0x94d049bb133111eb
-	return z ^ z>>31
-}
-
-// streamState is the initial SplitMix64 state for an outlet's resamples: mix64(seed XOR
-// mix64(outletID)). Every outlet has its own stream, so its interval does not move when another
+// streamState is the initial SplitMix64 state for an outlet's resamples: Mix64(seed XOR
+// Mix64(outletID)). Every outlet has its own stream, so its interval does not move when another
 // outlet gains an article.
 func streamState(seed, outletID int64) uint64 {
-	return mix64(uint64(seed) ^ mix64(uint64(outletID)))
+	return splitmix.Mix64(uint64(seed) ^ splitmix.Mix64(uint64(outletID)))
 }
 
 // bootUnit is one article's contribution to one outlet: its credited characters and the mean
@@ -52,8 +48,8 @@ func bootstrap(units []bootUnit, state uint64, stats *[NumLabels + 1][]float64) 
 				if high {
 					p = (buf >> 32) * n
 				} else {
-					state += splitmixGamma
-					buf = mix64(state)
+					state += splitmix.Gamma
+					buf = splitmix.Mix64(state)
 					p = (buf & 0xffffffff) * n
 				}
 				high = !high

@@ -1,6 +1,7 @@
 package score
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -335,10 +336,10 @@ func TestAgainstBruteForce(t *testing.T) {
 				t.Fatalf("%d article rows, brute force has %d", len(arows), len(want.parts))
 			}
 			slices.SortFunc(want.parts, func(a, b bruteArticlePart) int {
-				if c := cmpInt64(a.articleID, b.articleID); c != 0 {
+				if c := cmp.Compare(a.articleID, b.articleID); c != 0 {
 					return c
 				}
-				return cmpInt64(a.outletID, b.outletID)
+				return cmp.Compare(a.outletID, b.outletID)
 			})
 			for i, r := range arows {
 				w := want.parts[i]

@@ -1,6 +1,7 @@
 package score
 
 import (
+	"cmp"
 	"runtime"
 	"slices"
 	"sync"
@@ -93,7 +94,7 @@ func ScoreArticles(articles []Article, exclude []int64) []ArticleResult {
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmpInt64(articles[a].ID, articles[b].ID) })
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(articles[a].ID, articles[b].ID) })
 	out := make([]ArticleResult, 0, len(articles))
 	for n, i := range idx {
 		if n > 0 && articles[idx[n-1]].ID == articles[i].ID {
@@ -133,7 +134,7 @@ func byArticleIDWhere(results []ArticleResult, keep func(*ArticleResult) bool) [
 			out = append(out, &results[i])
 		}
 	}
-	slices.SortStableFunc(out, func(a, b *ArticleResult) int { return cmpInt64(a.ArticleID, b.ArticleID) })
+	slices.SortStableFunc(out, func(a, b *ArticleResult) int { return cmp.Compare(a.ArticleID, b.ArticleID) })
 	return slices.CompactFunc(out, func(a, b *ArticleResult) bool { return a.ArticleID == b.ArticleID })
 }
 

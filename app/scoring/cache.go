@@ -55,7 +55,7 @@ type Service struct {
 
 // fresh returns the held corpus for an exclusion list (sorted, unique), brought up to date.
 func (s *Service) fresh(ctx context.Context, excluded []int64) (*corpus, error) {
-	key := models.ScoreCacheKey{Excluded: joinIDs(excluded), Methodology: score.MethodologyVersion}
+	key := models.ScoreCacheKey{Excluded: models.JoinIDs(excluded, ","), Methodology: score.MethodologyVersion}
 	s.mu.Lock()
 	c := s.corpora[key.Excluded]
 	if c == nil {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/credence-project/credence/annotate/score"
 	"github.com/credence-project/credence/models"
@@ -210,13 +208,4 @@ func (s *Service) Agreement(ctx context.Context, q Query) (Agreement, string, er
 		return a
 	}).(Agreement)
 	return out, c.dataVersion(), nil
-}
-
-// joinIDs is the cache key of an exclusion list.
-func joinIDs(ids []int64) string {
-	parts := make([]string, len(ids))
-	for i, id := range ids {
-		parts[i] = strconv.FormatInt(id, 10)
-	}
-	return strings.Join(parts, ",")
 }
