@@ -44,7 +44,7 @@ func assignCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stderr, "usage: credence assign [--db DSN] [--reviewers 4,5] [--per-article N] [--remove] ARTICLE_ID...")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	articles, err := parseIDs("article", fs.Args())
@@ -113,7 +113,7 @@ func auditCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&entity, "entity", "", "only changes to this kind of entity (outlet, article, user, review, annotation, region)")
 	fs.Int64Var(&actor, "actor-id", 0, "only changes made by this user id")
 	fs.StringVar(&out, "out", "-", "file to write (- for standard output)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	if !slices.Contains(audit.Formats, format) {

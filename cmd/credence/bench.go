@@ -31,7 +31,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the load phases to this file (with --in-process it includes the service)")
 	fs.Lookup("db").DefValue = ""
 	c.db = os.Getenv("CREDENCE_BENCH_DB")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg.DSN = c.db

@@ -35,7 +35,7 @@ func openStore(ctx context.Context, dsn string) (*models.Store, error) {
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c commonFlags
 	fs := newFlagSet("migrate", stderr, &c)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	store, err := openStore(ctx, c.db)
@@ -55,11 +55,9 @@ func userAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&name, "name", "", "display name (required)")
 	fs.StringVar(&role, "role", "", "admin, reviewer or researcher (required)")
 	fs.StringVar(&password, "password", "", "password of at least 8 characters (required; env CREDENCE_PASSWORD)")
-	if err := fs.Parse(args); err != nil {
+	cost := fs.Int("bcrypt-cost", api.DefaultConfig().BcryptCost, "password hashing cost (env CREDENCE_BCRYPT_COST)")
+	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if password == "" {
-		password = os.Getenv("CREDENCE_PASSWORD")
 	}
 	if email == "" || name == "" || role == "" || password == "" {
 		return errors.New("user add needs --email, --name, --role and --password")
@@ -69,8 +67,7 @@ func userAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer store.Close()
-	cost := intEnv("CREDENCE_BCRYPT_COST", api.DefaultConfig().BcryptCost)
-	u, err := users.New(store, cost).Add(ctx, 0, email, name, role, password)
+	u, err := users.New(store, *cost).Add(ctx, 0, email, name, role, password)
 	if err != nil {
 		return fmt.Errorf("user not created: %s", cleanError(err.Error()))
 	}
@@ -94,7 +91,7 @@ func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := newFlagSet("import", stderr, &c)
 	fs.StringVar(&opt.Format, "format", "", "ndjson, json, text or html (default: from each file's name, else its contents)")
 	fs.StringVar(&opt.Outlet, "outlet", "", "outlet (id, name, alias or domain) of articles that name none")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {

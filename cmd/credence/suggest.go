@@ -39,7 +39,7 @@ func suggestTrain(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "directory of the training data (required; its README describes every set)")
 	out := fs.String("out", "annotate/suggest/model/weights.json.gz", "weights file to write")
 	maxDocs := fs.Int("max-docs", 0, "at most this many units per data set and part (0: all), for quick runs")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *data == "" {
@@ -87,7 +87,7 @@ func suggestEval(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "directory of the training data (required)")
 	file := fs.String("model", "", "weights file to measure (default: the one built in)")
 	maxDocs := fs.Int("max-docs", 0, "at most this many units per data set and part (0: all); use the value the model was trained with")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *data == "" {
@@ -118,7 +118,7 @@ func suggestEval(args []string, stdout, stderr io.Writer) error {
 func suggestRetrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c commonFlags
 	fs := newFlagSet("suggest retrain", stderr, &c)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	store, err := openStore(ctx, c.db)
