@@ -77,18 +77,3 @@ func (s *Store) Queue(ctx context.Context, userID int64, limit int) ([]QueueItem
 		LIMIT ?`, userID, userID, limit).Scan(&out).Error
 	return out, err
 }
-
-// Assign records that a reviewer should review an article.
-func (s *Store) Assign(ctx context.Context, actor, articleID, userID int64) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
-		now := nowUTC()
-		r := Review{ArticleID: articleID, UserID: userID, Assigned: true, AssignedAt: &now, UpdatedAt: now}
-		if err := tx.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "article_id"}, {Name: "user_id"}},
-			DoUpdates: clause.Assignments(map[string]any{"assigned": true, "assigned_at": now}),
-		}).Create(&r).Error; err != nil {
-			return err
-		}
-		return audit(tx, actor, "assign", "review", articleID, nil, map[string]any{"article_id": articleID, "reviewer_id": userID})
-	})
-}

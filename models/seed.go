@@ -17,8 +17,3 @@ func (s *Store) SeedArticles(ctx context.Context, as []Article) error {
 func (s *Store) SeedAnnotations(ctx context.Context, as []Annotation) error {
 	return s.inTx(ctx, func(tx *gorm.DB) error { return tx.Omit("UserName").CreateInBatches(as, 500).Error })
 }
-
-// SeedReviews marks reviews completed in bulk, for load tests.
-func (s *Store) SeedReviews(ctx context.Context, rs []Review) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error { return tx.CreateInBatches(rs, 500).Error })
-}
