@@ -1,5 +1,7 @@
 package annotate
 
+import "slices"
+
 // The rules of regions: what a valid region is, who may change it, and what status each reader
 // sees. Which regions decide the crediting of scores is in credit.go.
 
@@ -115,4 +117,24 @@ func RegionVisible(reader Reader, r RegionOwner) bool {
 		return true
 	}
 	return r.CreatedBy == reader.ID
+}
+
+// RegionHolders lists the reviewers who stand behind a region, for the crediting rule: the
+// author of a manual region while its status is accepted, and every reviewer who accepted a
+// detected one (decisions: reviewer id → their status). Undecided and rejected count for none.
+func RegionHolders(r RegionOwner, stored string, decisions map[int64]string) []int64 {
+	if r.Origin == OriginManual {
+		if r.CreatedBy != 0 && stored == StatusAccepted {
+			return []int64{r.CreatedBy}
+		}
+		return nil
+	}
+	var out []int64
+	for id, st := range decisions {
+		if st == StatusAccepted {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -48,8 +48,12 @@ func (rd Reader) Blind(r Review) bool { return rd.Role == RoleReviewer && !r.Com
 // Locked reports whether the review is frozen: a finished reviewer who has been shown the
 // others' work may not change their own, nor reopen it, until an admin reopens it for them.
 func (rd Reader) Locked(r Review) bool {
-	return rd.Role == RoleReviewer && r.Completed && r.ViewedOthers
+	return rd.Role == RoleReviewer && r.Frozen()
 }
+
+// Frozen reports whether a finished review has been shown the others' work (only a reviewer's
+// ever is: other roles are never blind).
+func (r Review) Frozen() bool { return r.Completed && r.ViewedOthers }
 
 // AnnotationScope is the blind-review rule for annotations: whose annotations the reader may
 // see on an article, given their review of it and the reviewer asked for (0: everyone's). The
@@ -65,10 +69,12 @@ func AnnotationScope(rd Reader, r Review, userID int64) (int64, error) {
 	return rd.ID, nil
 }
 
-// SeesOthers reports whether an answer holding work by owners other than the reader shows a
-// finished reviewer other reviewers' work, which freezes their review (see CheckWrite).
+// SeesOthers reports whether an answer holding work by the given owners shows a finished
+// reviewer other reviewers' work, which freezes their review (see CheckWrite). The caller
+// records it before answering, every time (the first time is kept), so that a review reopened
+// meanwhile is never shown the others.
 func (rd Reader) SeesOthers(r Review, owners ...int64) bool {
-	if rd.Role != RoleReviewer || !r.Completed || r.ViewedOthers {
+	if rd.Role != RoleReviewer || !r.Completed {
 		return false
 	}
 	for _, o := range owners {

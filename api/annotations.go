@@ -94,6 +94,9 @@ func (s *Server) createAnnotation(c *gin.Context) error {
 		return err
 	}
 	u := currentUser(c)
+	if err := s.checkWrite(ctx, u, articleID); err != nil {
+		return err
+	}
 	a := newAnnotationRow(articleID, u.ID, na)
 	a.IdempotencyKey = idempotencyKey(c)
 	if err := s.store.CreateAnnotation(ctx, a); err != nil && !errors.Is(err, models.ErrReplayed) {
@@ -133,7 +136,8 @@ func (s *Server) listAnnotations(c *gin.Context) error {
 }
 
 // visibleAnnotations lists a page of the annotations u may see on the article of v (the
-// reader's view of it), narrowed to one reviewer's if userID is not 0.
+// reader's view of it), narrowed to one reviewer's if userID is not 0. Showing a finished
+// reviewer the others' annotations freezes their review (see showOthers).
 func (s *Server) visibleAnnotations(ctx context.Context, u *models.User, v *models.ReaderView, userID int64, p models.Page) ([]annotationJSON, bool, error) {
 	scope, err := annotate.AnnotationScope(reader(u), domainReview(v), userID)
 	if err != nil {
@@ -143,14 +147,36 @@ func (s *Server) visibleAnnotations(ctx context.Context, u *models.User, v *mode
 	if err != nil {
 		return nil, false, err
 	}
-	out := make([]annotationJSON, len(as))
+	owners := make([]int64, len(as))
 	for i := range as {
-		out[i] = toAnnotationJSON(&as[i])
+		owners[i] = as[i].UserID
+	}
+	shown, err := s.showOthers(ctx, u, v, owners)
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]annotationJSON, 0, len(as))
+	for i := range as {
+		if shown || as[i].UserID == u.ID {
+			out = append(out, toAnnotationJSON(&as[i]))
+		}
 	}
 	return out, more, nil
 }
 
-// ownAnnotation loads an annotation the current user may change: their own, or any for an admin.
+// showOthers is asked before u is answered with work by the given owners on the article of v.
+// When that shows a finished reviewer other reviewers' work, the viewing is recorded first,
+// which freezes the review (annotate.Reader.SeesOthers). It reports false when the answer may
+// hold only u's own work: the review was reopened since v was read.
+func (s *Server) showOthers(ctx context.Context, u *models.User, v *models.ReaderView, owners []int64) (bool, error) {
+	if !reader(u).SeesOthers(domainReview(v), owners...) {
+		return !reader(u).Blind(domainReview(v)), nil
+	}
+	return s.store.MarkViewedOthers(ctx, v.Article.ID, u.ID)
+}
+
+// ownAnnotation loads an annotation the current user may change: their own while their review
+// takes changes (annotate.CheckWrite), or any for an admin.
 func (s *Server) ownAnnotation(c *gin.Context) (*models.Annotation, error) {
 	id, err := pathID(c)
 	if err != nil {
@@ -163,6 +189,11 @@ func (s *Server) ownAnnotation(c *gin.Context) (*models.Annotation, error) {
 	u := currentUser(c)
 	if a.UserID != u.ID && u.Role != annotate.RoleAdmin {
 		return nil, errf(CodeForbidden, "only the annotation's author or an admin may change it")
+	}
+	if a.UserID == u.ID {
+		if err := s.checkWrite(c.Request.Context(), u, a.ArticleID); err != nil {
+			return nil, err
+		}
 	}
 	return a, nil
 }

@@ -121,7 +121,12 @@ func TestBlindReview(t *testing.T) {
 	if a.Review.Status != "completed" {
 		t.Fatalf("article review status %q", a.Review.Status)
 	}
-	e.must("reviewer2", "DELETE", "/api/v1/articles/"+itoa(art)+"/complete", nil, 200, nil)
+	// reviewer2 has seen reviewer's work since finishing: the review is frozen, and only an
+	// admin can reopen it.
+	if r := e.do("reviewer2", "DELETE", "/api/v1/articles/"+itoa(art)+"/complete", nil); r.Status != 409 || r.errCode() != "review_locked" {
+		t.Fatalf("reopening a frozen review: %d %s", r.Status, r.Body)
+	}
+	e.must("admin", "POST", "/api/v1/articles/"+itoa(art)+"/reopen", map[string]any{"reviewer_id": e.ids["reviewer2"]}, 200, nil)
 	if got := count("reviewer2"); got != 1 {
 		t.Fatalf("after reopening, reviewer2 sees %d", got)
 	}

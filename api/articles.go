@@ -32,6 +32,11 @@ type reviewJSON struct {
 	Status      string     `json:"status"`
 	Assigned    bool       `json:"assigned"`
 	CompletedAt *time.Time `json:"completed_at"`
+	// Locked: the reviewer finished and has since been shown the others' work, so the review
+	// is read-only and only an admin can reopen it.
+	Locked bool `json:"locked"`
+	// ReopenedAfterViewing: an admin reopened it after its reviewer had seen the others.
+	ReopenedAfterViewing bool `json:"reopened_after_viewing"`
 }
 
 func toArticleJSON(a *models.Article, withText bool) articleJSON {
@@ -48,8 +53,13 @@ func toArticleJSON(a *models.Article, withText bool) articleJSON {
 func reader(u *models.User) annotate.Reader { return annotate.Reader{ID: u.ID, Role: u.Role} }
 
 // domainReview is the reader's review of an article as the domain's rules see it.
-func domainReview(v *models.ReaderView) annotate.Review {
-	return annotate.Review{Completed: v.Review.CompletedAt != nil, Annotations: v.Annotations}
+func domainReview(v *models.ReaderView) annotate.Review { return v.Rules() }
+
+func toDomainReview(r *models.Review) annotate.Review { return r.Rules() }
+
+// toReviewJSON describes a review for the API.
+func toReviewJSON(r *models.Review, d annotate.Review) reviewJSON {
+	return reviewJSON{Status: d.Status(), Assigned: r.Assigned, CompletedAt: r.CompletedAt, Locked: d.Frozen(), ReopenedAfterViewing: r.ReopenedAfterViewing}
 }
 
 // reviewStatus describes a reviewer's review of an article for the API.
@@ -58,7 +68,19 @@ func (s *Server) reviewStatus(ctx context.Context, r *models.Review) (reviewJSON
 	if err != nil {
 		return reviewJSON{}, err
 	}
-	return reviewJSON{Status: annotate.Review{Completed: r.CompletedAt != nil, Annotations: n}.Status(), Assigned: r.Assigned, CompletedAt: r.CompletedAt}, nil
+	d := toDomainReview(r)
+	d.Annotations = n
+	return toReviewJSON(r, d), nil
+}
+
+// checkWrite is the rule for u changing their own work on an article: a finished review takes
+// no changes until it is reopened, and a frozen one only after an admin reopened it.
+func (s *Server) checkWrite(ctx context.Context, u *models.User, articleID int64) error {
+	v, err := s.store.ArticleForReader(ctx, articleID, u.ID)
+	if err != nil {
+		return err
+	}
+	return annotate.CheckWrite(reader(u), domainReview(v))
 }
 
 func (s *Server) listArticles(c *gin.Context) error {
@@ -117,7 +139,8 @@ func (s *Server) getArticle(c *gin.Context) error {
 		return err
 	}
 	out := articleWithJSON{articleJSON: toArticleJSON(&v.Article, false)} // the text goes first, from the cache
-	out.Review = &reviewJSON{Status: domainReview(v).Status(), Assigned: v.Review.Assigned, CompletedAt: v.Review.CompletedAt}
+	rj := toReviewJSON(&v.Review, domainReview(v))
+	out.Review = &rj
 	if inc["annotations"] {
 		list, _, err := s.visibleAnnotations(ctx, u, v, userID, models.Page{Limit: math.MaxInt32})
 		if err != nil {
@@ -126,7 +149,7 @@ func (s *Server) getArticle(c *gin.Context) error {
 		out.Annotations = &list
 	}
 	if inc["regions"] {
-		list, err := s.regionsJSON(ctx, id, cached.text)
+		list, err := s.regionsJSON(ctx, u, id, cached.text)
 		if err != nil {
 			return err
 		}

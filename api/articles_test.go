@@ -209,7 +209,9 @@ func TestArticleInclude(t *testing.T) {
 	base := "/api/v1/articles/" + itoa(art)
 	e.must("reviewer", "POST", base+"/annotations", map[string]any{"label": "opinion", "start": 11, "end": 14}, 201, nil)
 	e.must("reviewer2", "POST", base+"/annotations", map[string]any{"label": "speculation", "start": 15, "end": 18}, 201, nil)
-	e.must("reviewer", "POST", base+"/regions", map[string]any{"kind": "comments", "start": 20, "end": 30}, 201, nil)
+	// Regions are their reviewer's own: reviewer2 sees their comments region, never reviewer's quote.
+	e.must("reviewer2", "POST", base+"/regions", map[string]any{"kind": "comments", "start": 20, "end": 30}, 201, nil)
+	e.must("reviewer", "POST", base+"/regions", map[string]any{"kind": "quote", "start": 0, "end": 8}, 201, nil)
 
 	type view struct {
 		Text        *string
@@ -240,7 +242,7 @@ func TestArticleInclude(t *testing.T) {
 	}
 	var regions struct{ Items []map[string]any }
 	e.must("reviewer2", "GET", base+"/regions", nil, 200, &regions)
-	if v.Regions == nil || len(*v.Regions) != len(regions.Items) || (*v.Regions)[0].Kind != "comments" || (*v.Regions)[0].Start != 20 {
+	if v.Regions == nil || len(*v.Regions) != len(regions.Items) || len(regions.Items) != 1 || (*v.Regions)[0].Kind != "comments" || (*v.Regions)[0].Start != 20 {
 		t.Fatalf("included regions %+v, regions route %+v", v.Regions, regions.Items)
 	}
 	e.must("reviewer2", "GET", base+"?include=annotations&user_id="+itoa(e.ids["reviewer"]), nil, 403, nil)

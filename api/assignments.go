@@ -204,6 +204,6 @@ func (s *Server) reopenFor(c *gin.Context) error {
 		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"article_id": r.ArticleID, "user_id": r.UserID, "reviewer_id": r.UserID, "assigned": r.Assigned,
-		"completed_at": r.CompletedAt, "status": rs.Status})
+		"completed_at": r.CompletedAt, "status": rs.Status, "locked": rs.Locked, "reopened_after_viewing": rs.ReopenedAfterViewing})
 	return nil
 }

@@ -61,6 +61,7 @@ var exportColumns = []exportColumn{
 	{"user_id", "integer", "the reviewer", func(b []byte, r *exportRecord) []byte { return csvInt(b, r.UserID) }},
 	{"user", "string", "the reviewer's name", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.User) }},
 	{"reviewer_completed", "boolean", "the reviewer completed the article (only completed reviews count in scores)", func(b []byte, r *exportRecord) []byte { return strconv.AppendBool(b, r.ReviewerCompleted) }},
+	{"reopened_after_viewing", "boolean", "an admin reopened the review after its reviewer had seen the others' work", func(b []byte, r *exportRecord) []byte { return strconv.AppendBool(b, r.ReopenedAfterViewing) }},
 	{"label", "string", "sourced_fact, speculation, opinion or loaded_language", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Label) }},
 	{"start", "integer", "first code point of the passage", func(b []byte, r *exportRecord) []byte { return csvInt(b, int64(r.Start)) }},
 	{"end", "integer", "code point after the passage", func(b []byte, r *exportRecord) []byte { return csvInt(b, int64(r.End)) }},

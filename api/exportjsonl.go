@@ -48,6 +48,8 @@ func appendJSONL(b []byte, r *exportRecord) ([]byte, error) {
 	b = appendJSONString(b, r.User)
 	b = append(b, `,"reviewer_completed":`...)
 	b = strconv.AppendBool(b, r.ReviewerCompleted)
+	b = append(b, `,"reopened_after_viewing":`...)
+	b = strconv.AppendBool(b, r.ReopenedAfterViewing)
 	b = append(b, `,"label":`...)
 	b = appendJSONString(b, r.Label)
 	b = append(b, `,"start":`...)

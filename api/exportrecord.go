@@ -2,9 +2,11 @@ package api
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/credence-project/credence/annotate/score"
+	"github.com/credence-project/credence/app/scoring"
 	"github.com/credence-project/credence/models"
 )
 
@@ -31,22 +33,25 @@ type exportRecord struct {
 	UserID            int64         `json:"user_id"`
 	User              string        `json:"user"`
 	ReviewerCompleted bool          `json:"reviewer_completed"`
-	Label             string        `json:"label"`
-	Start             int           `json:"start"`
-	End               int           `json:"end"`
-	Exact             string        `json:"exact"`
-	Prefix            string        `json:"prefix"`
-	Suffix            string        `json:"suffix"`
-	Note              string        `json:"note"`
-	SourceText        string        `json:"source_text"`
-	SourceURL         string        `json:"source_url"`
-	Status            string        `json:"status"`
-	SuggestionRule    string        `json:"suggestion_rule"`
-	ArticleURL        string        `json:"article_url"`
-	ArticleTitle      string        `json:"article_title"`
-	PublishedAt       *time.Time    `json:"published_at"`
-	CreatedAt         time.Time     `json:"created_at"`
-	UpdatedAt         time.Time     `json:"updated_at"`
+	// ReopenedAfterViewing: an admin reopened the reviewer's review after they had seen the
+	// others' work on the article (see the methodology).
+	ReopenedAfterViewing bool       `json:"reopened_after_viewing"`
+	Label                string     `json:"label"`
+	Start                int        `json:"start"`
+	End                  int        `json:"end"`
+	Exact                string     `json:"exact"`
+	Prefix               string     `json:"prefix"`
+	Suffix               string     `json:"suffix"`
+	Note                 string     `json:"note"`
+	SourceText           string     `json:"source_text"`
+	SourceURL            string     `json:"source_url"`
+	Status               string     `json:"status"`
+	SuggestionRule       string     `json:"suggestion_rule"`
+	ArticleURL           string     `json:"article_url"`
+	ArticleTitle         string     `json:"article_title"`
+	PublishedAt          *time.Time `json:"published_at"`
+	CreatedAt            time.Time  `json:"created_at"`
+	UpdatedAt            time.Time  `json:"updated_at"`
 }
 
 // crediting turns export rows into records, crediting each passage (score.CreditText: the
@@ -58,7 +63,6 @@ type crediting struct {
 	pieces   []creditPiece
 	credited int64
 	segments map[int64][]score.CreditSegment // by article, for the current page
-	scratch  []score.Region
 }
 
 // page starts a new page: segments are cached for one page, whose regions they come from.
@@ -75,19 +79,19 @@ func (x *crediting) page() {
 // clamped to the text either way and owners are decided point by point).
 const creditEverything = math.MaxInt
 
-func (x *crediting) segmentsOf(articleID, publisher int64, regions []models.Region) []score.CreditSegment {
+func (x *crediting) segmentsOf(articleID, publisher int64, credit *models.CreditRegions) []score.CreditSegment {
 	if segs, ok := x.segments[articleID]; ok {
 		return segs
 	}
-	a := score.Article{OutletID: publisher, Length: creditEverything, Regions: x.scratch[:0]}
-	for _, r := range regions {
-		reg := score.Region{Kind: score.RegionKind(r.Kind), Start: r.Start, End: r.End}
-		if r.OriginOutletID != nil {
-			reg.OriginOutletID = *r.OriginOutletID
-		}
-		a.Regions = append(a.Regions, reg)
+	a := score.Article{OutletID: publisher, Length: creditEverything}
+	var finished []int64
+	if credit != nil {
+		a.RegionVotes = scoring.RegionVotes(credit.Regions)
+		finished = slices.Sorted(slices.Values(credit.Finished))
 	}
-	x.scratch = a.Regions
+	// The scores' rule: the regions most of the article's finished reviewers stand behind.
+	a.Regions = score.CreditedRegions(a, finished)
+	a.RegionVotes = nil
 	segs := score.CreditText(a)
 	x.segments[articleID] = segs
 	return segs
@@ -95,11 +99,11 @@ func (x *crediting) segmentsOf(articleID, publisher int64, regions []models.Regi
 
 // fill makes x.rec the record of r: its passage split by owner and the owner of its largest
 // piece.
-func (x *crediting) fill(r *models.ExportRow, regions []models.Region) *exportRecord {
+func (x *crediting) fill(r *models.ExportRow, credit *models.CreditRegions) *exportRecord {
 	x.pieces = x.pieces[:0]
 	var main *int64
 	largest := 0
-	segs := x.segmentsOf(r.ArticleID, r.ArticleOutletID, regions)
+	segs := x.segmentsOf(r.ArticleID, r.ArticleOutletID, credit)
 	for i := range segs {
 		seg := &segs[i]
 		lo, hi := max(seg.Start, r.Start), min(seg.End, r.End)
@@ -133,7 +137,8 @@ func (x *crediting) fill(r *models.ExportRow, regions []models.Region) *exportRe
 	x.rec = exportRecord{
 		ID: r.ID, ArticleID: r.ArticleID, OutletID: r.ArticleOutletID, CreditedOutletID: credited, Credits: credits,
 		UserID: r.UserID, User: r.UserName, ReviewerCompleted: r.CompletedAt != nil,
-		Label: r.Label, Start: r.Start, End: r.End, Exact: r.Exact, Prefix: r.Prefix, Suffix: r.Suffix,
+		ReopenedAfterViewing: credit != nil && slices.Contains(credit.ReopenedAfterViewing, r.UserID),
+		Label:                r.Label, Start: r.Start, End: r.End, Exact: r.Exact, Prefix: r.Prefix, Suffix: r.Suffix,
 		Note: r.Note, SourceText: r.SourceText, SourceURL: r.SourceURL, Status: r.Status, SuggestionRule: r.SuggestionRule,
 		ArticleURL: r.ArticleURL, ArticleTitle: r.ArticleTitle, PublishedAt: r.PublishedAt,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),

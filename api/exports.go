@@ -155,7 +155,7 @@ func (x *exportStream) page(b *models.ExportBatch) error {
 	x.cr.page()
 	for i := range b.Rows {
 		r := &b.Rows[i]
-		if err := x.w.write(x.cr.fill(r, b.Regions[r.ArticleID])); err != nil {
+		if err := x.w.write(x.cr.fill(r, b.Credit[r.ArticleID])); err != nil {
 			return err
 		}
 		if (i+1)%exportFlushRows == 0 {

@@ -322,6 +322,7 @@ type exportLine struct {
 	UserID            int64      `json:"user_id"`
 	User              string     `json:"user"`
 	ReviewerCompleted bool       `json:"reviewer_completed"`
+	ReopenedAfterView bool       `json:"reopened_after_viewing"`
 	Label             string     `json:"label"`
 	Start             int        `json:"start"`
 	End               int        `json:"end"`
@@ -433,7 +434,7 @@ func TestExportEncoding(t *testing.T) {
 			credits = append(credits, fmt.Sprintf("%d-%d:%s", p.Start, p.End, owner))
 		}
 		_ = w.Write([]string{itoa(r.ID), itoa(r.ArticleID), itoa(r.OutletID), opt(r.CreditedOutletID), strings.Join(credits, ";"),
-			itoa(r.UserID), r.User, strconv.FormatBool(r.ReviewerCompleted), r.Label, strconv.Itoa(r.Start), strconv.Itoa(r.End),
+			itoa(r.UserID), r.User, strconv.FormatBool(r.ReviewerCompleted), strconv.FormatBool(r.ReopenedAfterView), r.Label, strconv.Itoa(r.Start), strconv.Itoa(r.End),
 			r.Exact, r.Prefix, r.Suffix, r.Note, r.SourceText, r.SourceURL, r.Status, r.SuggestionRule, r.ArticleURL, r.ArticleTitle,
 			rfc(r.PublishedAt), rfc(&r.CreatedAt), rfc(&r.UpdatedAt)})
 	}

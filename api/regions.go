@@ -25,6 +25,7 @@ type regionJSON struct {
 	Status           string    `json:"status"`
 	Reason           string    `json:"reason"`
 	Relation         string    `json:"relation,omitempty"`
+	CreatedBy        *int64    `json:"created_by"` // the author of a manual region; null for a detected one
 	OtherArticleID   *int64    `json:"other_article_id,omitempty"`
 	Version          int64     `json:"version"`
 	CreatedAt        time.Time `json:"created_at"`
@@ -32,12 +33,21 @@ type regionJSON struct {
 
 func toRegionJSON(r *models.Region, text *annotate.Text) regionJSON {
 	out := regionJSON{ID: r.ID, ArticleID: r.ArticleID, Kind: r.Kind, Start: r.Start, End: r.End, OriginOutletID: r.OriginOutletID,
-		OriginOutletName: r.OriginOutletName, Origin: r.Origin, Status: r.Status, Reason: r.Reason, Relation: r.Relation,
-		OtherArticleID: r.OtherArticleID, Version: r.Version, CreatedAt: r.CreatedAt}
+		OriginOutletName: r.OriginOutletName, Origin: r.Origin, Status: annotate.RegionStatusFor(regionOwner(r), r.Status, r.Decision), Reason: r.Reason, Relation: r.Relation,
+		OtherArticleID: r.OtherArticleID, CreatedBy: r.CreatedBy, Version: r.Version, CreatedAt: r.CreatedAt}
 	if text != nil && text.CheckSpan(r.Start, r.End) == nil {
 		out.Exact = text.Slice(r.Start, r.End)
 	}
 	return out
+}
+
+// regionOwner is a stored region as the domain's region rules see it.
+func regionOwner(r *models.Region) annotate.RegionOwner {
+	o := annotate.RegionOwner{Origin: r.Origin}
+	if r.CreatedBy != nil {
+		o.CreatedBy = *r.CreatedBy
+	}
+	return o
 }
 
 type regionRequest struct {
@@ -60,7 +70,7 @@ func (s *Server) listRegions(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.regionsJSON(ctx, articleID, text)
+	out, err := s.regionsJSON(ctx, currentUser(c), articleID, text)
 	if err != nil {
 		return err
 	}
@@ -68,15 +78,18 @@ func (s *Server) listRegions(c *gin.Context) error {
 	return nil
 }
 
-// regionsJSON lists an article's regions for the API.
-func (s *Server) regionsJSON(ctx context.Context, articleID int64, text *annotate.Text) ([]regionJSON, error) {
-	rs, err := s.store.ListRegions(ctx, articleID)
+// regionsJSON lists the regions of an article that u may see (annotate.RegionVisible: a
+// reviewer sees the detected ones and their own), each with u's own status.
+func (s *Server) regionsJSON(ctx context.Context, u *models.User, articleID int64, text *annotate.Text) ([]regionJSON, error) {
+	rs, err := s.store.ListRegions(ctx, articleID, u.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]regionJSON, len(rs))
+	out := make([]regionJSON, 0, len(rs))
 	for i := range rs {
-		out[i] = toRegionJSON(&rs[i], text)
+		if annotate.RegionVisible(reader(u), regionOwner(&rs[i])) {
+			out = append(out, toRegionJSON(&rs[i], text))
+		}
 	}
 	return out, nil
 }
@@ -120,6 +133,9 @@ func (s *Server) createRegion(c *gin.Context) error {
 		return err
 	}
 	u := currentUser(c)
+	if err := s.checkWrite(ctx, u, articleID); err != nil {
+		return err
+	}
 	r := &models.Region{ArticleID: articleID, Kind: kind, Start: start, End: end, OriginOutletID: origin, Origin: annotate.OriginManual,
 		Status: annotate.StatusAccepted, CreatedBy: &u.ID}
 	r.IdempotencyKey = idempotencyKey(c)
@@ -135,6 +151,8 @@ func (s *Server) createRegion(c *gin.Context) error {
 }
 
 // updateRegion accepts or rejects a proposed region, or re-credits one.
+// updateRegion decides a region for the signed-in reviewer (status), or corrects it (kind,
+// origin: its author's, or an admin's). A detected region's status is each reviewer's own.
 func (s *Server) updateRegion(c *gin.Context) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -145,50 +163,95 @@ func (s *Server) updateRegion(c *gin.Context) error {
 		return err
 	}
 	ctx := c.Request.Context()
-	r, err := s.store.Region(ctx, id)
+	u := currentUser(c)
+	r, err := s.store.RegionFor(ctx, id, u.ID)
 	if err != nil {
 		return err
 	}
 	if req.Start != nil || req.End != nil {
 		return annotate.Errorf(annotate.CodeInvalid, "start", "a region's span cannot change; delete it and mark the passage again")
 	}
-	p := models.RegionPatch{Status: req.Status, Kind: req.Kind}
-	if req.Version != nil {
-		p.Version = *req.Version
-	}
 	if req.Status != nil {
 		if _, err := annotate.ParseRegionStatus(*req.Status); err != nil {
 			return err
 		}
 	}
+	owner := regionOwner(r)
+	change := annotate.RegionChange{Decide: req.Status != nil, Recredit: req.Kind != nil || req.OriginOutletID != nil}
+	if err := s.checkRegionChange(ctx, u, r, change); err != nil {
+		return err
+	}
+	var version int64
+	if req.Version != nil {
+		version = *req.Version
+	}
+	out := r
+	if change.Recredit || owner.Origin == annotate.OriginManual && change.Decide {
+		if out, err = s.recreditRegion(ctx, u, r, req, version); err != nil {
+			return s.regionConflict(c, id, err)
+		}
+	}
+	if owner.Origin == annotate.OriginDetected && change.Decide {
+		if out, err = s.store.DecideRegion(ctx, id, u.ID, version, *req.Status); err != nil {
+			return s.regionConflict(c, id, err)
+		}
+	}
+	c.JSON(http.StatusOK, toRegionJSON(out, nil))
+	return nil
+}
+
+// checkRegionChange applies the domain's rules to a change of region r by u: who may change
+// what (annotate.CheckRegionChange), and that u's own review of the article takes changes
+// (annotate.CheckWrite) unless an admin acts on someone else's region.
+func (s *Server) checkRegionChange(ctx context.Context, u *models.User, r *models.Region, ch annotate.RegionChange) error {
+	owner := regionOwner(r)
+	if err := annotate.CheckRegionChange(reader(u), owner, ch); err != nil {
+		return err
+	}
+	if owner.Origin == annotate.OriginManual && owner.CreatedBy != u.ID {
+		return nil
+	}
+	return s.checkWrite(ctx, u, r.ArticleID)
+}
+
+// recreditRegion changes a region's kind, origin or (for a manual region) its author's status.
+func (s *Server) recreditRegion(ctx context.Context, u *models.User, r *models.Region, req regionRequest, version int64) (*models.Region, error) {
+	p := models.RegionPatch{Kind: req.Kind, Version: version}
+	if r.Origin == annotate.OriginManual {
+		p.Status = req.Status
+	}
 	kind := r.Kind
 	if req.Kind != nil {
 		if err := annotate.CheckRegionKind(*req.Kind); err != nil {
-			return err
+			return nil, err
 		}
 		kind = *req.Kind
 	}
 	if req.OriginOutletID != nil {
 		origin, err := s.checkOrigin(ctx, kind, req.OriginOutletID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		p.OriginOutletID = &origin
 	} else if kind == annotate.RegionComments && r.OriginOutletID != nil {
 		var none *int64
 		p.OriginOutletID = &none
 	}
-	out, err := s.store.UpdateRegion(ctx, currentUser(c).ID, id, p)
+	if _, err := s.store.UpdateRegion(ctx, u.ID, r.ID, p); err != nil {
+		return nil, err
+	}
+	return s.store.RegionFor(ctx, r.ID, u.ID)
+}
+
+// regionConflict answers a stale version with the region as it is now, in the one shape of a
+// version conflict; other errors pass through.
+func (s *Server) regionConflict(c *gin.Context, id int64, err error) error {
 	if errors.Is(err, models.ErrVersionConflict) {
-		if cur, cerr := s.store.Region(ctx, id); cerr == nil {
+		if cur, cerr := s.store.RegionFor(c.Request.Context(), id, currentUser(c).ID); cerr == nil {
 			return versionConflict(resourceName(c), toRegionJSON(cur, nil))
 		}
 	}
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, toRegionJSON(out, nil))
-	return nil
+	return err
 }
 
 func (s *Server) deleteRegion(c *gin.Context) error {
@@ -196,7 +259,16 @@ func (s *Server) deleteRegion(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteRegion(c.Request.Context(), currentUser(c).ID, id); err != nil {
+	ctx := c.Request.Context()
+	u := currentUser(c)
+	r, err := s.store.Region(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.checkRegionChange(ctx, u, r, annotate.RegionChange{Delete: true}); err != nil {
+		return err
+	}
+	if err := s.store.DeleteRegion(ctx, u.ID, id); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)

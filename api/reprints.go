@@ -18,7 +18,7 @@ type reprintJSON struct {
 	OtherEnd   int     `json:"other_end"`
 	Similarity float64 `json:"similarity"`
 	// Annotations counts, per label, the annotations reviewers made on the shared passage in
-	// the other article: how it was annotated elsewhere.
+	// the other article that the reader may see there: how it was annotated elsewhere.
 	Annotations map[string]int `json:"annotations"`
 }
 
@@ -28,7 +28,7 @@ func (s *Server) reprints(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	shared, err := s.app.Reprints.Shared(c.Request.Context(), id)
+	shared, err := s.app.Reprints.Shared(c.Request.Context(), reader(currentUser(c)), id)
 	if err != nil {
 		return err
 	}

@@ -1,11 +1,13 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/credence-project/credence/annotate"
+	"github.com/credence-project/credence/models"
 )
 
 // complete records that the signed-in reviewer has finished an article; scores count only
@@ -25,10 +27,21 @@ func (s *Server) setComplete(c *gin.Context, done bool) error {
 		return err
 	}
 	ctx := c.Request.Context()
-	if _, err := s.store.Article(ctx, id); err != nil {
+	u := currentUser(c)
+	v, err := s.store.ArticleForReader(ctx, id, u.ID)
+	if err != nil {
 		return err
 	}
-	r, err := s.store.CompleteReview(ctx, id, currentUser(c).ID, done)
+	if !done {
+		if err := annotate.CheckReopen(reader(u), domainReview(v)); err != nil {
+			return err
+		}
+	}
+	r, err := s.store.CompleteReview(ctx, id, u.ID, done)
+	if errors.Is(err, models.ErrReviewLocked) {
+		// Frozen between the read above and the reopen: the rule's own answer.
+		return annotate.CheckReopen(reader(u), annotate.Review{Completed: true, ViewedOthers: true})
+	}
 	if err != nil {
 		return err
 	}
@@ -36,7 +49,8 @@ func (s *Server) setComplete(c *gin.Context, done bool) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"article_id": r.ArticleID, "user_id": r.UserID, "completed_at": r.CompletedAt, "status": rs.Status})
+	c.JSON(http.StatusOK, gin.H{"article_id": r.ArticleID, "user_id": r.UserID, "completed_at": r.CompletedAt, "status": rs.Status,
+		"locked": rs.Locked, "reopened_after_viewing": rs.ReopenedAfterViewing})
 	return nil
 }
 

@@ -167,6 +167,7 @@ func (s *Server) agreementScores(c *gin.Context) error {
 	}
 	meta["agreement_alpha"] = agr.Alpha
 	meta["label_alpha"] = agr.Labels
+	meta["region_alpha"] = agr.RegionAlpha
 	meta["articles"] = agr.Articles
 	meta["reviewers"] = agr.Reviewers
 	meta["scored_chars"] = agr.ScoredChars

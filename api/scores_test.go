@@ -100,12 +100,27 @@ func newCorpus(t *testing.T, e *env, n int, seed uint64) *corpus {
 		if i%2 == 0 {
 			fa.regions = append(fa.regions, fixtureRegion{kind: "comments", start: fa.length - fa.length/5, end: fa.length})
 		}
+		// Regions are each reviewer's own and credit the text by the majority of the finished
+		// reviewers: every reviewer who will finish the article marks them (an article nobody
+		// finishes keeps none), so the crediting is fa.regions however reviewers are excluded.
+		completes := func(k int) bool { return c.reviewers[k] != "admin" && (i+k)%4 != 3 && (i+k)%5 != 0 }
+		var holders []string
+		for k, who := range c.reviewers {
+			if completes(k) || who == "reviewer3" && i%3 == 0 {
+				holders = append(holders, who)
+			}
+		}
+		if len(holders) == 0 {
+			fa.regions = nil
+		}
 		for _, reg := range fa.regions {
 			body := map[string]any{"kind": reg.kind, "start": reg.start, "end": reg.end}
 			if reg.origin != 0 {
 				body["origin_outlet_id"] = reg.origin
 			}
-			e.must("reviewer", "POST", path+"/regions", body, 201, nil)
+			for _, who := range holders {
+				e.must(who, "POST", path+"/regions", body, 201, nil)
+			}
 		}
 		for k, who := range c.reviewers {
 			if (i+k)%4 == 3 {
@@ -637,7 +652,10 @@ func TestScoresFresh(t *testing.T) {
 	if who == "" {
 		t.Fatal("fixture: nobody completed article 0")
 	}
+	// A finished review takes no changes until it is reopened: reopen, tag, finish again.
+	e.must(who, "DELETE", "/api/v1/articles/"+itoa(a.id)+"/complete", nil, 200, nil)
 	e.must(who, "POST", "/api/v1/articles/"+itoa(a.id)+"/annotations", map[string]any{"label": "loaded_language", "start": 0, "end": a.length / 2}, 201, nil)
+	e.must(who, "POST", "/api/v1/articles/"+itoa(a.id)+"/complete", nil, 200, nil)
 	e.must("researcher", "GET", "/api/v1/scores/outlets", nil, 200, &after)
 	if after.DataVersion == before.DataVersion {
 		t.Error("data_version did not move after a new annotation")

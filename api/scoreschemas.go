@@ -38,13 +38,14 @@ func scoreSchemas() map[string]any {
 	agreement := maps.Clone(meta)
 	agreement["agreement_alpha"] = nullNum
 	agreement["label_alpha"] = perLabel(nullNum)
+	agreement["region_alpha"] = nullNum
 	agreement["articles"], agreement["reviewers"], agreement["scored_chars"] = integer, integer, integer
 	export := exportRecordSchema()
 	return map[string]any{
 		"OutletScores":    withItems(obj(outletRow)),
 		"ArticleScores":   withItems(obj(columns(score.ArticleColumns()))),
 		"ReviewerScores":  withItems(reviewer),
-		"CorpusAgreement": obj(agreement, "agreement_alpha", "label_alpha"),
+		"CorpusAgreement": obj(agreement, "agreement_alpha", "label_alpha", "region_alpha"),
 		"ExportRecord":    obj(export, "id", "article_id", "outlet_id", "user_id", "label", "start", "end", "exact"),
 		"DataPackage": obj(map[string]any{"profile": str, "name": str, "title": str, "description": str, "created": tstamp,
 			"resources": map[string]any{"type": "array", "items": obj(map[string]any{"name": str, "path": str, "title": str,

@@ -151,6 +151,9 @@ func (s *Server) decideSuggestion(accept bool) Handler {
 			return fieldErr(CodeInvalid, "rule", "rule is required: the rule of the suggestion")
 		}
 		u := currentUser(c)
+		if err := s.checkWrite(ctx, u, id); err != nil {
+			return err
+		}
 		f := &models.SuggestionFeedback{ArticleID: id, UserID: u.ID, Rule: req.Rule, Label: string(na.Label), Start: na.Start, End: na.End, Decision: "rejected"}
 		var a *models.Annotation
 		if accept {
@@ -184,6 +187,9 @@ func (s *Server) forgetDecision(c *gin.Context) error {
 	}
 	if req.Label == nil || req.Start == nil || req.End == nil || req.Rule == "" {
 		return fieldErr(CodeInvalid, "label", "label, start, end and rule name the decision to take back")
+	}
+	if err := s.checkWrite(c.Request.Context(), currentUser(c), id); err != nil {
+		return err
 	}
 	f := &models.SuggestionFeedback{ArticleID: id, UserID: currentUser(c).ID, Rule: req.Rule, Label: *req.Label, Start: *req.Start, End: *req.End}
 	if err := s.store.ForgetSuggestion(c.Request.Context(), f); err != nil {

@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"database/sql"
+
+	"github.com/credence-project/credence/annotate"
 )
 
 // The article's hot read, in plain SQL: every workspace refresh reads it (see hot.go for why
@@ -17,12 +19,24 @@ type ReaderView struct {
 	Annotations int64
 }
 
+// Rules is the reader's review as the domain's rules see it (annotate.Review).
+func (v *ReaderView) Rules() annotate.Review {
+	r := v.Review.Rules()
+	r.Annotations = v.Annotations
+	return r
+}
+
+// Rules is the review as the domain's rules see it, without the annotation count.
+func (r *Review) Rules() annotate.Review {
+	return annotate.Review{Completed: r.CompletedAt != nil, ViewedOthers: r.ViewedOthersAt != nil, ReopenedAfterViewing: r.ReopenedAfterViewing}
+}
+
 // ArticleForReader reads an article's metadata with the reader's review and annotation
 // count, in one query.
 func (s *Store) ArticleForReader(ctx context.Context, articleID, userID int64) (*ReaderView, error) {
 	row, err := s.queryRow(ctx, "SELECT articles.id, articles.outlet_id, articles.title, articles.url, articles.author, articles.published_at, "+
 		"articles.text_sha256, articles.text_length, articles.data_version, articles.created_at, outlets.name, "+
-		"reviews.assigned, reviews.assigned_at, reviews.completed_at, "+
+		"reviews.assigned, reviews.assigned_at, reviews.completed_at, reviews.viewed_others_at, reviews.reopened_after_viewing, "+
 		"(SELECT COUNT(*) FROM annotations WHERE annotations.article_id = articles.id AND annotations.user_id = ?) "+
 		"FROM articles JOIN outlets ON outlets.id = articles.outlet_id "+
 		"LEFT JOIN reviews ON reviews.article_id = articles.id AND reviews.user_id = ? "+
@@ -32,11 +46,12 @@ func (s *Store) ArticleForReader(ctx context.Context, articleID, userID int64) (
 	}
 	v := ReaderView{Review: Review{ArticleID: articleID, UserID: userID}}
 	a := &v.Article
-	var assigned sql.NullBool
+	var assigned, reopened sql.NullBool
 	if err := row.Scan(&a.ID, &a.OutletID, &a.Title, &a.URL, &a.Author, &a.PublishedAt, &a.TextSHA256, &a.TextLength, &a.DataVersion,
-		&a.CreatedAt, &a.OutletName, &assigned, &v.Review.AssignedAt, &v.Review.CompletedAt, &v.Annotations); err != nil {
+		&a.CreatedAt, &a.OutletName, &assigned, &v.Review.AssignedAt, &v.Review.CompletedAt, &v.Review.ViewedOthersAt, &reopened,
+		&v.Annotations); err != nil {
 		return nil, rowErr(err)
 	}
-	v.Review.Assigned = assigned.Bool
+	v.Review.Assigned, v.Review.ReopenedAfterViewing = assigned.Bool, reopened.Bool
 	return &v, nil
 }

@@ -258,7 +258,8 @@ func (s *Store) UnassignArticles(ctx context.Context, actor int64, articleIDs, r
 				}
 				where := tx.Model(&Review{}).Where("article_id = ? AND user_id = ?", r.ArticleID, r.UserID)
 				var err error
-				if r.CompletedAt == nil && notes == 0 {
+				// A review reopened after viewing keeps its row: the mark must outlive the assignment.
+				if r.CompletedAt == nil && notes == 0 && !r.ReopenedAfterViewing {
 					err = where.Delete(&Review{}).Error
 				} else {
 					err = where.Updates(map[string]any{"assigned": false, "assigned_at": nil}).Error
@@ -297,8 +298,12 @@ func (s *Store) ReopenReview(ctx context.Context, actor, articleID, userID int64
 		if assignedAt == nil {
 			assignedAt = &now
 		}
+		// Reopening unfreezes a review whose reviewer has seen the others; it stays marked
+		// reopened_after_viewing for good, so scores and exports can say so.
+		reopenedAfterViewing := before.ReopenedAfterViewing || before.ViewedOthersAt != nil
 		if err := tx.Model(&Review{}).Where("article_id = ? AND user_id = ?", articleID, userID).
-			Updates(map[string]any{"completed_at": nil, "assigned": true, "assigned_at": assignedAt, "updated_at": now}).Error; err != nil {
+			Updates(map[string]any{"completed_at": nil, "assigned": true, "assigned_at": assignedAt, "updated_at": now,
+				"viewed_others_at": nil, "reopened_after_viewing": reopenedAfterViewing}).Error; err != nil {
 			return err
 		}
 		if err := tx.Where("article_id = ? AND user_id = ?", articleID, userID).Take(&out).Error; err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"sync"
@@ -11,13 +12,13 @@ import (
 	"time"
 )
 
-// ExportBatch is one keyset page of an annotation export: rows in id order and the accepted
-// regions of their articles. StreamExport reuses its memory from one page to the next.
+// ExportBatch is one keyset page of an annotation export: rows in id order and what the
+// crediting of their articles follows. StreamExport reuses its memory from one page to the next.
 type ExportBatch struct {
 	Rows []ExportRow
-	// Regions holds the accepted regions of the rows' articles, by article, in id order;
-	// only ArticleID, Kind, Start, End and OriginOutletID are read.
-	Regions map[int64][]Region
+	// Credit holds, by article, its regions with every reviewer's decisions and its finished
+	// reviewers (RegionsForCredit).
+	Credit map[int64]*CreditRegions
 }
 
 // exportColumns are the columns StreamExport scans per row. What belongs to the article or the
@@ -162,7 +163,7 @@ func (s *Store) StreamExport(ctx context.Context, f ExportFilter, size int, fn f
 	order := make(chan chan page, exportReaders) // the pages' answers, in page order
 	free := make(chan *ExportBatch, exportReaders+1)
 	for range exportReaders + 1 {
-		free <- &ExportBatch{Rows: make([]ExportRow, 0, size), Regions: map[int64][]Region{}}
+		free <- &ExportBatch{Rows: make([]ExportRow, 0, size), Credit: map[int64]*CreditRegions{}}
 	}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -173,7 +174,7 @@ func (s *Store) StreamExport(ctx context.Context, f ExportFilter, size int, fn f
 			for j := range jobs {
 				err := s.exportPage(qctx, f, j.after, j.upTo, size, j.b)
 				if err == nil && len(j.b.Rows) > 0 {
-					err = s.acceptedRegionsInto(qctx, j.b.Rows, j.b.Regions)
+					err = s.creditRegionsInto(qctx, j.b.Rows, j.b.Credit)
 				}
 				j.out <- page{b: j.b, err: err} // buffered: never waits
 			}
@@ -398,37 +399,15 @@ func (s *Store) exportPeople(ctx context.Context, rows []ExportRow) (map[int64]s
 	return out, nil
 }
 
-// acceptedRegionsInto replaces the content of out with the accepted regions of the rows'
-// articles, by article in id order, reading only what crediting needs.
-func (s *Store) acceptedRegionsInto(ctx context.Context, rows []ExportRow, out map[int64][]Region) error {
+// creditRegionsInto replaces the content of out with what the crediting rule needs of the
+// rows' articles (RegionsForCredit).
+func (s *Store) creditRegionsInto(ctx context.Context, rows []ExportRow, out map[int64]*CreditRegions) error {
 	clear(out)
-	ids := distinct(rows, func(r *ExportRow) int64 { return r.ArticleID })
-	for chunk := range batchesOf(ids, 500) {
-		rows, err := s.db.WithContext(ctx).Model(&Region{}).
-			Select("article_id, kind, start_cp, end_cp, origin_outlet_id").
-			Where("article_id IN ? AND status = 'accepted'", chunk).Order("article_id, id").Rows()
-		if err != nil {
-			return fmt.Errorf("accepted regions: %w", err)
-		}
-		for rows.Next() {
-			var r Region
-			var origin sql.NullInt64
-			if err := rows.Scan(&r.ArticleID, &r.Kind, &r.Start, &r.End, &origin); err != nil {
-				rows.Close()
-				return fmt.Errorf("accepted regions: %w", err)
-			}
-			if origin.Valid {
-				id := origin.Int64
-				r.OriginOutletID = &id
-			}
-			out[r.ArticleID] = append(out[r.ArticleID], r)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return fmt.Errorf("accepted regions: %w", err)
-		}
+	got, err := s.RegionsForCredit(ctx, distinct(rows, func(r *ExportRow) int64 { return r.ArticleID }))
+	if err != nil {
+		return err
 	}
+	maps.Copy(out, got)
 	return nil
 }
 

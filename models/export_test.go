@@ -46,7 +46,11 @@ func TestStreamExport(t *testing.T) {
 			if (row.CompletedAt != nil) != (row.ArticleID == a.ID && row.UserID == u[0].ID) {
 				t.Errorf("row %d of user %d on article %d: completed %v", row.ID, row.UserID, row.ArticleID, row.CompletedAt)
 			}
-			if rs := p.Regions[row.ArticleID]; len(rs) != regions || (regions == 1 && (rs[0].Start != r.Start || *rs[0].OriginOutletID != *r.OriginOutletID)) {
+			var rs []models.Region
+			if cr := p.Credit[row.ArticleID]; cr != nil {
+				rs = cr.Regions
+			}
+			if len(rs) != regions || (regions == 1 && (rs[0].Start != r.Start || *rs[0].OriginOutletID != *r.OriginOutletID)) {
 				t.Errorf("article %d regions %+v", row.ArticleID, rs)
 			}
 		}

@@ -2,8 +2,11 @@ package models
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 const regionColumns = "regions.*, outlets.name AS origin_outlet_name"
@@ -105,11 +108,14 @@ func (s *Store) DeleteRegion(ctx context.Context, actor, id int64) error {
 	})
 }
 
-// ReplaceDetectedRegions swaps an article's still-proposed detected regions for a new set,
-// keeping those a reviewer already accepted or rejected (and not proposing them again).
+// ReplaceDetectedRegions swaps an article's detected regions that no reviewer has decided for a
+// new set, keeping those a reviewer already accepted or rejected (and not proposing them again).
 func (s *Store) ReplaceDetectedRegions(ctx context.Context, articleID int64, proposals []Region) error {
 	return s.inTx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Where("article_id = ? AND origin = 'detected' AND status = 'proposed'", articleID).Delete(&Region{}).Error; err != nil {
+		// A detected region some reviewer has decided stays, so that no decision is lost; the
+		// others give way to the new findings.
+		if err := tx.Where("article_id = ? AND origin = 'detected' AND NOT EXISTS (SELECT 1 FROM region_decisions d WHERE d.region_id = regions.id)", articleID).
+			Delete(&Region{}).Error; err != nil {
 			return err
 		}
 		var decided []Region
@@ -135,4 +141,130 @@ func (s *Store) ReplaceDetectedRegions(ctx context.Context, articleID int64, pro
 		}
 		return bumpArticle(tx, articleID)
 	})
+}
+
+// RegionFor returns one region with the reader's own decision on it (Region.Decision).
+func (s *Store) RegionFor(ctx context.Context, id, readerID int64) (*Region, error) {
+	r, err := s.Region(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var d RegionDecision
+	err = s.db.WithContext(ctx).Where("region_id = ? AND user_id = ?", id, readerID).Take(&d).Error
+	switch {
+	case err == nil:
+		r.Decision = d.Status
+	case !errors.Is(err, gorm.ErrRecordNotFound):
+		return nil, err
+	}
+	return r, nil
+}
+
+// DecideRegion records a reviewer's own accept or reject of a region; status "proposed" takes
+// the decision back. Other reviewers' decisions are untouched. version, when not 0, must be the
+// region's current version (a decision does not change the region, so it does not bump it).
+func (s *Store) DecideRegion(ctx context.Context, regionID, userID, version int64, status string) (*Region, error) {
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		var r Region
+		if err := tx.Take(&r, regionID).Error; err != nil {
+			return notFound(err)
+		}
+		if version != 0 && version != r.Version {
+			return ErrVersionConflict
+		}
+		var before *RegionDecision
+		var prev RegionDecision
+		if err := tx.Where("region_id = ? AND user_id = ?", regionID, userID).Take(&prev).Error; err == nil {
+			before = &prev
+		} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		var after *RegionDecision
+		if status == "proposed" {
+			if err := tx.Where("region_id = ? AND user_id = ?", regionID, userID).Delete(&RegionDecision{}).Error; err != nil {
+				return err
+			}
+		} else {
+			after = &RegionDecision{RegionID: regionID, UserID: userID, Status: status, UpdatedAt: nowUTC()}
+			if err := tx.Clauses(clause.OnConflict{
+				Columns:   []clause.Column{{Name: "region_id"}, {Name: "user_id"}},
+				DoUpdates: clause.AssignmentColumns([]string{"status", "updated_at"}),
+			}).Create(after).Error; err != nil {
+				return err
+			}
+		}
+		if err := bumpArticle(tx, r.ArticleID); err != nil {
+			return err
+		}
+		return audit(tx, userID, "decide", "region", regionID, before, after)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.RegionFor(ctx, regionID, userID)
+}
+
+// CreditRegions is what the crediting rule needs of one article: every region with every
+// reviewer's decision on it (Region.Decisions), and the reviewers who finished the article.
+type CreditRegions struct {
+	Regions  []Region
+	Finished []int64
+	// ReopenedAfterViewing are the reviewers whose review of the article an admin reopened after
+	// they had seen the others' work (finished again or not): exports mark their annotations.
+	ReopenedAfterViewing []int64
+}
+
+// RegionsForCredit loads, for each of the given articles, its regions with every reviewer's
+// decisions and its finished reviewers: the crediting of scores and exports follows them
+// (annotate/score.CreditedRegions). Regions come in article then id order.
+func (s *Store) RegionsForCredit(ctx context.Context, articleIDs []int64) (map[int64]*CreditRegions, error) {
+	out := map[int64]*CreditRegions{}
+	at := func(id int64) *CreditRegions {
+		if out[id] == nil {
+			out[id] = &CreditRegions{}
+		}
+		return out[id]
+	}
+	for chunk := range batchesOf(articleIDs, 500) {
+		db := s.db.WithContext(ctx)
+		var regions []Region
+		if err := db.Where("article_id IN ?", chunk).Order("article_id, id").Find(&regions).Error; err != nil {
+			return nil, fmt.Errorf("regions for credit: %w", err)
+		}
+		var decisions []RegionDecision
+		if err := db.Table("region_decisions AS d").Select("d.region_id, d.user_id, d.status, d.updated_at").
+			Joins("JOIN regions r ON r.id = d.region_id").Where("r.article_id IN ?", chunk).
+			Order("d.region_id, d.user_id").Scan(&decisions).Error; err != nil {
+			return nil, fmt.Errorf("regions for credit: decisions: %w", err)
+		}
+		var finished []Review
+		if err := db.Where("article_id IN ? AND (completed_at IS NOT NULL OR reopened_after_viewing)", chunk).Order("article_id, user_id").Find(&finished).Error; err != nil {
+			return nil, fmt.Errorf("regions for credit: reviews: %w", err)
+		}
+		byID := map[int64]*Region{}
+		for i := range regions {
+			cr := at(regions[i].ArticleID)
+			cr.Regions = append(cr.Regions, regions[i])
+		}
+		for _, cr := range out {
+			for i := range cr.Regions {
+				byID[cr.Regions[i].ID] = &cr.Regions[i]
+			}
+		}
+		for _, d := range decisions {
+			if r := byID[d.RegionID]; r != nil {
+				r.Decisions = append(r.Decisions, d)
+			}
+		}
+		for _, r := range finished {
+			cr := at(r.ArticleID)
+			if r.CompletedAt != nil {
+				cr.Finished = append(cr.Finished, r.UserID)
+			}
+			if r.ReopenedAfterViewing {
+				cr.ReopenedAfterViewing = append(cr.ReopenedAfterViewing, r.UserID)
+			}
+		}
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -18,10 +19,26 @@ func (s *Store) Review(ctx context.Context, articleID, userID int64) (*Review, e
 	return &r, err
 }
 
-// CompleteReview marks a reviewer's review of an article finished (or reopens it when done is false).
+// ErrReviewLocked: the reviewer has seen the others' work since finishing, so only an admin's
+// ReopenReview may reopen the review.
+var ErrReviewLocked = errors.New("the review is frozen: its reviewer has seen the others' work")
+
+// CompleteReview marks a reviewer's review of an article finished (or reopens it when done is
+// false). A frozen review is not reopened here: ErrReviewLocked, checked in the transaction so
+// that it holds against a concurrent read that showed the reviewer the others' work.
 func (s *Store) CompleteReview(ctx context.Context, articleID, userID int64, done bool) (*Review, error) {
 	var out Review
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if !done {
+			var cur Review
+			err := tx.Where("article_id = ? AND user_id = ?", articleID, userID).Take(&cur).Error
+			if err == nil && cur.ViewedOthersAt != nil {
+				return ErrReviewLocked
+			}
+			if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+				return err
+			}
+		}
 		now := nowUTC()
 		var completed *time.Time
 		if done {
@@ -76,4 +93,34 @@ func (s *Store) Queue(ctx context.Context, userID int64, limit int) ([]QueueItem
 		         a.id
 		LIMIT ?`, userID, userID, limit).Scan(&out).Error
 	return out, err
+}
+
+// MarkViewedOthers records that a finished reviewer is being shown other reviewers' work on an
+// article, which freezes their review (the first time is kept). It reports false when the
+// review is not finished (any more): the caller must then show only the reviewer's own work,
+// for the review may have been reopened since the caller read it.
+func (s *Store) MarkViewedOthers(ctx context.Context, articleID, userID int64) (bool, error) {
+	marked := false
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		var before Review
+		err := tx.Where("article_id = ? AND user_id = ? AND completed_at IS NOT NULL", articleID, userID).Take(&before).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		marked = true
+		if before.ViewedOthersAt != nil {
+			return nil
+		}
+		now := nowUTC()
+		if err := tx.Model(&Review{}).Where("article_id = ? AND user_id = ?", articleID, userID).Update("viewed_others_at", now).Error; err != nil {
+			return err
+		}
+		after := before
+		after.ViewedOthersAt = &now
+		return audit(tx, userID, "view_others", "review", articleID, before, after)
+	})
+	return marked, err
 }

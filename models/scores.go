@@ -36,10 +36,13 @@ type ScoreAnnotation struct {
 
 // ScoreInput is everything the score of one article is computed from.
 type ScoreInput struct {
-	Article     ScoreArticle
-	Regions     []Region // accepted regions only
-	Reviewers   []int64  // reviewers whose review is completed
-	Annotations []ScoreAnnotation
+	Article   ScoreArticle
+	Regions   []Region // every region, with every reviewer's decisions (Region.Decisions)
+	Reviewers []int64  // reviewers whose review is completed
+	// ReopenedAfterViewing are the reviewers among them whose review an admin reopened after
+	// they had seen the others' work.
+	ReopenedAfterViewing []int64
+	Annotations          []ScoreAnnotation
 }
 
 // ScoreCacheKey names one family of cached per-article results.
@@ -114,9 +117,9 @@ func (s *Store) ScoreInputs(ctx context.Context, ids []int64) ([]ScoreInput, err
 			Where("id IN ?", chunk).Order("id").Scan(&arts).Error; err != nil {
 			return nil, fmt.Errorf("score inputs: %w", err)
 		}
-		var regions []Region
-		if err := db.Where("article_id IN ? AND status = 'accepted'", chunk).Order("article_id, id").Find(&regions).Error; err != nil {
-			return nil, fmt.Errorf("score inputs: regions: %w", err)
+		credit, err := s.RegionsForCredit(ctx, chunk)
+		if err != nil {
+			return nil, fmt.Errorf("score inputs: %w", err)
 		}
 		var reviews []Review
 		if err := db.Where("article_id IN ? AND completed_at IS NOT NULL", chunk).Order("article_id, user_id").Find(&reviews).Error; err != nil {
@@ -135,14 +138,17 @@ func (s *Store) ScoreInputs(ctx context.Context, ids []int64) ([]ScoreInput, err
 		for i := base; i < len(out); i++ {
 			idx[out[i].Article.ID] = &out[i]
 		}
-		for _, r := range regions {
-			if in := idx[r.ArticleID]; in != nil {
-				in.Regions = append(in.Regions, r)
+		for id, cr := range credit {
+			if in := idx[id]; in != nil {
+				in.Regions = cr.Regions
 			}
 		}
 		for _, r := range reviews {
 			if in := idx[r.ArticleID]; in != nil {
 				in.Reviewers = append(in.Reviewers, r.UserID)
+				if r.ReopenedAfterViewing {
+					in.ReopenedAfterViewing = append(in.ReopenedAfterViewing, r.UserID)
+				}
 			}
 		}
 		for _, a := range anns {
@@ -364,22 +370,6 @@ func (s *Store) CountExportAnnotations(ctx context.Context, f ExportFilter) (int
 		return 0, fmt.Errorf("count export: %w", err)
 	}
 	return n, nil
-}
-
-// AcceptedRegions returns the accepted regions of the given articles, by article.
-func (s *Store) AcceptedRegions(ctx context.Context, articleIDs []int64) (map[int64][]Region, error) {
-	out := map[int64][]Region{}
-	for chunk := range batchesOf(articleIDs, 500) {
-		var rows []Region
-		if err := s.db.WithContext(ctx).Where("article_id IN ? AND status = 'accepted'", chunk).
-			Order("article_id, id").Find(&rows).Error; err != nil {
-			return nil, fmt.Errorf("accepted regions: %w", err)
-		}
-		for _, r := range rows {
-			out[r.ArticleID] = append(out[r.ArticleID], r)
-		}
-	}
-	return out, nil
 }
 
 // batchesOf yields consecutive pieces of s of at most n elements.

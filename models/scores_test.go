@@ -176,8 +176,8 @@ func TestExportAnnotationsKeyset(t *testing.T) {
 	if n, err := s.CountExportAnnotations(ctx, models.ExportFilter{Label: "speculation"}); err != nil || n != 2 {
 		t.Errorf("count = %d, %v; want 2", n, err)
 	}
-	regions, err := s.AcceptedRegions(ctx, []int64{a.ID, b.ID})
-	if err != nil || len(regions[a.ID]) != 1 || len(regions[b.ID]) != 0 {
-		t.Errorf("accepted regions %+v, %v", regions, err)
+	credit, err := s.RegionsForCredit(ctx, []int64{a.ID, b.ID})
+	if err != nil || credit[a.ID] == nil || len(credit[a.ID].Regions) != 1 || credit[b.ID] != nil && len(credit[b.ID].Regions) != 0 {
+		t.Errorf("regions for credit %+v, %v", credit, err)
 	}
 }

@@ -135,6 +135,18 @@ type Region struct {
 	UpdatedAt      time.Time
 
 	OriginOutletName string `gorm:"->;-:migration"`
+	// Decision is the reading reviewer's own accept or reject of a detected region ("" for
+	// none), filled by ListRegions; Decisions are every reviewer's, filled by RegionsForCredit.
+	Decision  string           `gorm:"-"`
+	Decisions []RegionDecision `gorm:"-"`
+}
+
+// RegionDecision is one reviewer's accept or reject of a detected region.
+type RegionDecision struct {
+	RegionID  int64 `gorm:"primaryKey"`
+	UserID    int64 `gorm:"primaryKey"`
+	Status    string
+	UpdatedAt time.Time
 }
 
 // Review is one reviewer's relation to one article: assigned, and when completed.
@@ -144,7 +156,12 @@ type Review struct {
 	Assigned    bool
 	AssignedAt  *time.Time
 	CompletedAt *time.Time
-	UpdatedAt   time.Time
+	// ViewedOthersAt: when the finished reviewer was first shown the others' work on the
+	// article, which freezes the review; cleared by an admin's reopen.
+	ViewedOthersAt *time.Time
+	// ReopenedAfterViewing: an admin reopened the review after its reviewer had seen the others.
+	ReopenedAfterViewing bool
+	UpdatedAt            time.Time
 }
 
 // AuditEntry records one change: who, what, when, before and after (JSON).

@@ -30,6 +30,13 @@ type ArticleResult struct {
 	Outlets []OutletPart `json:"outlets"`
 	// ReviewerTallies has one entry per counted reviewer, in the order of Reviewers.
 	ReviewerTallies []ReviewerTally `json:"reviewer_tallies"`
+	// RegionAgreement tallies, over every character, who each counted reviewer's own regions
+	// credit it to (empty with fewer than two reviewers or no reviewers' regions given).
+	RegionAgreement OwnerTally `json:"region_agreement"`
+	// Curated: a curator's regions decided the crediting (Article.Curated).
+	Curated bool `json:"curated,omitempty"`
+	// ReopenedAfterViewing are the counted reviewers whose review was reopened after viewing.
+	ReopenedAfterViewing []int64 `json:"reopened_after_viewing,omitempty"`
 }
 
 // OutletPart is what one article contributes to one credited outlet.
@@ -102,7 +109,16 @@ func ScoreArticle(a Article, exclude []int64) ArticleResult {
 	revs := res.Reviewers
 	k := len(revs)
 
-	segs := CreditText(a)
+	res.Curated = a.Curated
+	res.RegionAgreement = regionAgreement(a, revs)
+	for _, r := range sortedUnique(a.ReopenedAfterViewing) {
+		if _, found := slices.BinarySearch(revs, r); found {
+			res.ReopenedAfterViewing = append(res.ReopenedAfterViewing, r)
+		}
+	}
+	credited := a
+	credited.Regions = CreditedRegions(a, revs)
+	segs := CreditText(credited)
 	partOf := map[int64]int{}
 	for _, s := range segs {
 		switch {

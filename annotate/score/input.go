@@ -25,8 +25,8 @@ type Span struct {
 // Len returns the number of code points in the span (0 for an empty or inverted span).
 func (s Span) Len() int { return max(s.End-s.Start, 0) }
 
-// Region is an accepted region of an article. Callers pass only regions whose status is
-// "accepted"; proposed and rejected detections must not reach this package.
+// Region is a region of an article: in Article.Regions one that credits the text (a curator's,
+// or one the caller decided), in a RegionVote one that reviewers stand behind.
 type Region struct {
 	Kind  RegionKind `json:"kind"`
 	Start int        `json:"start"`
@@ -56,6 +56,15 @@ type Article struct {
 	// an unfinished review is not a measurement.
 	Reviewers   []int64      `json:"reviewers,omitempty"`
 	Annotations []Annotation `json:"annotations,omitempty"`
+	// RegionVotes are the reviewers' own regions, each with who stands behind it; the crediting
+	// follows their majority (CreditedRegions). Empty: Regions are used as given.
+	RegionVotes []RegionVote `json:"region_votes,omitempty"`
+	// Curated: a curator decided the article's regions, which are Regions; they decide the
+	// crediting whatever the reviewers' votes.
+	Curated bool `json:"curated,omitempty"`
+	// ReopenedAfterViewing are reviewers whose review an admin reopened after they had seen the
+	// others' work. Their reviews count like any other finished review; results list them.
+	ReopenedAfterViewing []int64 `json:"reopened_after_viewing,omitempty"`
 }
 
 // Validate reports problems that the scoring functions tolerate silently (by clamping offsets to

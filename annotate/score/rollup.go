@@ -254,12 +254,16 @@ func outletRow(id int64, d *outletData, opt Options, scratch *[NumLabels + 1][]f
 // and overall alphas of the whole corpus.
 func CorpusAgreement(results []ArticleResult) AgreementRow {
 	var t AgreementTally
+	var regions OwnerTally
 	for _, r := range byArticleID(results) {
 		for _, p := range r.Outlets {
 			t.Add(p.Agreement)
 		}
+		regions.Add(r.RegionAgreement)
 	}
-	return agreementRow(t)
+	row := agreementRow(t)
+	row.RegionAlpha = regions.Alpha()
+	return row
 }
 
 // AgreementRow holds alphas for some body of text.
@@ -268,6 +272,9 @@ type AgreementRow struct {
 	Alpha NullFloat `json:"agreement_alpha"`
 	// Labels holds one alpha per label: each coder's value is whether the label was given.
 	Labels PerLabel[NullFloat] `json:"label_alpha"`
+	// RegionAlpha is the region agreement: each coder's value for a character is whom their own
+	// regions credit it to (an outlet, no outlet, or readers' comments), over every character.
+	RegionAlpha NullFloat `json:"region_alpha"`
 }
 
 func agreementRow(t AgreementTally) AgreementRow {

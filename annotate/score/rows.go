@@ -30,6 +30,9 @@ type ArticleRow struct {
 	SpeculationAlpha    NullFloat `json:"speculation_alpha"`
 	OpinionAlpha        NullFloat `json:"opinion_alpha"`
 	LoadedLanguageAlpha NullFloat `json:"loaded_language_alpha"`
+	// ReopenedAfterViewing is how many of the counted reviewers had their review reopened by an
+	// admin after they had seen the others' work (see the methodology).
+	ReopenedAfterViewing int `json:"reopened_after_viewing"`
 }
 
 // ArticleScores scores every article (ScoreArticle with opt.ExcludeReviewers) and returns its
@@ -68,6 +71,8 @@ func ArticleRows(results []ArticleResult) []ArticleRow {
 				SpeculationAlpha:    alphas[1],
 				OpinionAlpha:        alphas[2],
 				LoadedLanguageAlpha: alphas[3],
+
+				ReopenedAfterViewing: len(r.ReopenedAfterViewing),
 			})
 		}
 	}
@@ -177,6 +182,7 @@ var articleColumns = []column[ArticleRow]{
 	{"speculation_alpha", func(r *ArticleRow) string { return nf(r.SpeculationAlpha) }},
 	{"opinion_alpha", func(r *ArticleRow) string { return nf(r.OpinionAlpha) }},
 	{"loaded_language_alpha", func(r *ArticleRow) string { return nf(r.LoadedLanguageAlpha) }},
+	{"reopened_after_viewing", func(r *ArticleRow) string { return itoa(r.ReopenedAfterViewing) }},
 }
 
 // ArticleColumns returns the CSV header of article rows; each name is also the row's JSON name.

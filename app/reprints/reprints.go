@@ -5,12 +5,14 @@ package reprints
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/credence-project/credence/annotate"
 	"github.com/credence-project/credence/annotate/reprint"
 	"github.com/credence-project/credence/models"
 )
@@ -226,9 +228,12 @@ type Shared struct {
 	Labels map[string]int
 }
 
-// Shared lists the passages an article shares with others, in text order. Articles deleted
-// since they were indexed are left out.
-func (r *Service) Shared(ctx context.Context, articleID int64) ([]Shared, error) {
+// Shared lists the passages an article shares with others, in text order, with the label
+// counts there that the reader may see: blind review holds on the other article of a reprint
+// pair as on any (annotate.AnnotationScope with the reader's review of that article), and
+// counts that show a finished reviewer the others' work there freeze that review first.
+// Articles deleted since they were indexed are left out.
+func (r *Service) Shared(ctx context.Context, rd annotate.Reader, articleID int64) ([]Shared, error) {
 	if _, err := r.store.Article(ctx, articleID); err != nil {
 		return nil, err
 	}
@@ -238,36 +243,61 @@ func (r *Service) Shared(ctx context.Context, articleID int64) ([]Shared, error)
 	}
 	out := make([]Shared, 0, len(ms))
 	for _, m := range ms {
-		other, err := r.store.Article(ctx, m.OtherArticleID)
-		if err != nil {
+		other, err := r.store.ArticleForReader(ctx, m.OtherArticleID, rd.ID)
+		if errors.Is(err, models.ErrNotFound) {
 			continue // deleted since it was indexed
 		}
-		counts, err := r.labelCounts(ctx, m.OtherArticleID, m.OtherStart, m.OtherEnd)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Shared{Match: m, Other: other, Labels: counts})
+		counts, err := r.labelCounts(ctx, rd, other, m.OtherStart, m.OtherEnd)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Shared{Match: m, Other: &other.Article, Labels: counts})
 	}
 	return out, nil
 }
 
-// labelCounts counts an article's annotations, by label, that overlap [start, end).
-func (r *Service) labelCounts(ctx context.Context, articleID int64, start, end int) (map[string]int, error) {
-	counts := map[string]int{}
+// labelCounts counts, by label, the annotations on the article of v that overlap [start, end)
+// and that the reader may see.
+func (r *Service) labelCounts(ctx context.Context, rd annotate.Reader, v *models.ReaderView, start, end int) (map[string]int, error) {
+	scope, err := annotate.AnnotationScope(rd, v.Rules(), 0)
+	if err != nil {
+		return nil, err
+	}
+	var hits []models.Annotation
 	p := models.Page{Limit: 1000}
 	for {
-		as, more, err := r.store.ListAnnotations(ctx, models.AnnotationFilter{ArticleID: articleID, Page: p})
+		as, more, err := r.store.ListAnnotations(ctx, models.AnnotationFilter{ArticleID: v.Article.ID, UserID: scope, Page: p})
 		if err != nil {
 			return nil, err
 		}
 		for _, a := range as {
 			if a.Start < end && a.End > start {
-				counts[a.Label]++
+				hits = append(hits, a)
 			}
 		}
 		if !more || len(as) == 0 {
-			return counts, nil
+			break
 		}
 		p.After = as[len(as)-1].ID
 	}
+	owners := make([]int64, len(hits))
+	for i := range hits {
+		owners[i] = hits[i].UserID
+	}
+	shown := !rd.Blind(v.Rules())
+	if rd.SeesOthers(v.Rules(), owners...) {
+		if shown, err = r.store.MarkViewedOthers(ctx, v.Article.ID, rd.ID); err != nil {
+			return nil, err
+		}
+	}
+	counts := map[string]int{}
+	for _, a := range hits {
+		if shown || a.UserID == rd.ID {
+			counts[a.Label]++
+		}
+	}
+	return counts, nil
 }

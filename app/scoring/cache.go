@@ -29,6 +29,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/credence-project/credence/annotate"
 	"github.com/credence-project/credence/annotate/score"
 	"github.com/credence-project/credence/models"
 )
@@ -295,16 +296,34 @@ func (c *corpus) compute(ctx context.Context, ids []int64) ([]*entry, error) {
 	return out, nil
 }
 
+// RegionVotes turns an article's stored regions, with every reviewer's decisions, into the
+// reviewers' votes the crediting rule combines (score.CreditedRegions): the scores and the
+// export credit passages by the same rule.
+func RegionVotes(rs []models.Region) []score.RegionVote {
+	out := make([]score.RegionVote, 0, len(rs))
+	for _, r := range rs {
+		decisions := make(map[int64]string, len(r.Decisions))
+		for _, d := range r.Decisions {
+			decisions[d.UserID] = d.Status
+		}
+		owner := annotate.RegionOwner{Origin: r.Origin}
+		if r.CreatedBy != nil {
+			owner.CreatedBy = *r.CreatedBy
+		}
+		v := score.RegionVote{Region: score.Region{Kind: score.RegionKind(r.Kind), Start: r.Start, End: r.End},
+			Holders: annotate.RegionHolders(owner, r.Status, decisions)}
+		if r.OriginOutletID != nil {
+			v.OriginOutletID = *r.OriginOutletID
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
 // scoreInput turns stored rows into the score package's input.
 func scoreInput(in models.ScoreInput) score.Article {
-	a := score.Article{ID: in.Article.ID, OutletID: in.Article.OutletID, Length: in.Article.TextLength, Reviewers: in.Reviewers}
-	for _, r := range in.Regions {
-		reg := score.Region{Kind: score.RegionKind(r.Kind), Start: r.Start, End: r.End}
-		if r.OriginOutletID != nil {
-			reg.OriginOutletID = *r.OriginOutletID
-		}
-		a.Regions = append(a.Regions, reg)
-	}
+	a := score.Article{ID: in.Article.ID, OutletID: in.Article.OutletID, Length: in.Article.TextLength, Reviewers: in.Reviewers,
+		RegionVotes: RegionVotes(in.Regions), ReopenedAfterViewing: in.ReopenedAfterViewing}
 	for _, n := range in.Annotations {
 		a.Annotations = append(a.Annotations, score.Annotation{ReviewerID: n.UserID, Label: score.Label(n.Label), Start: n.Start, End: n.End})
 	}
