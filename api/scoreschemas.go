@@ -103,5 +103,6 @@ func exportRecordSchema() map[string]any {
 		}
 	}
 	export["credited_outlet_id"] = nullInt
+	export["published_at"] = orNull(tstamp) // an article without a date
 	return export
 }
