@@ -12,6 +12,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/credence-project/credence/annotate"
 	"github.com/credence-project/credence/api"
 	"github.com/credence-project/credence/app/imports"
 	"github.com/credence-project/credence/app/reprints"
@@ -69,6 +70,10 @@ func userAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer store.Close()
 	u, err := users.New(store, *cost).Add(ctx, 0, email, name, role, password)
 	if err != nil {
+		var de *annotate.Error
+		if errors.As(err, &de) {
+			return fmt.Errorf("user not created: %s", de.Message)
+		}
 		return fmt.Errorf("user not created: %s", cleanError(err.Error()))
 	}
 	fmt.Fprintf(stdout, "created %s %s (id %d)\n", u.Role, u.Email, u.ID)
