@@ -28,7 +28,7 @@ func (s *Server) exportAudit(c *gin.Context) error {
 	c.Header("Content-Type", ct)
 	c.Header("Content-Disposition", `attachment; filename="credence-audit-`+time.Now().UTC().Format("20060102-150405")+`.`+ext+`"`)
 	c.Status(http.StatusOK)
-	if err := audit.Export(c.Request.Context(), s.store, c.Writer, format, models.AuditFilter{Entity: c.Query("entity"), ActorID: actor}); err != nil {
+	if err := audit.Export(c.Request.Context(), s.store, c.Writer, format, csvRaw(c), models.AuditFilter{Entity: c.Query("entity"), ActorID: actor}); err != nil {
 		if !c.Writer.Written() {
 			c.Header("Content-Disposition", "")
 			return err

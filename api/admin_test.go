@@ -102,8 +102,9 @@ func TestUserAdmin(t *testing.T) {
 		t.Fatalf("token of a disabled user: %d", r.Status)
 	}
 	e.must("admin", "PATCH", p, map[string]any{"disabled": false}, 200, nil)
-	if r := e.do("reviewer2", "GET", "/api/v1/me", nil); r.Status != 200 {
-		t.Fatalf("token after enabling again: %d", r.Status)
+	// Issue 16.9: tokens used to come back with the account; disabling revokes them for good.
+	if r := e.do("reviewer2", "GET", "/api/v1/me", nil); r.Status != 401 {
+		t.Fatalf("token after enabling again: %d, want 401 (revoked by the password reset and the disable)", r.Status)
 	}
 	if r := e.do("admin", "PATCH", "/api/v1/users/"+itoa(e.ids["admin"]), map[string]any{"disabled": true}); r.Status != 409 || r.errCode() != "self_lockout" {
 		t.Fatalf("disabling oneself: %d %s", r.Status, r.Body)

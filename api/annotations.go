@@ -207,9 +207,6 @@ func (s *Server) updateAnnotation(c *gin.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	if req.Version == nil {
-		return fieldErr(CodeInvalid, "version", "version is required: send the version you read")
-	}
 	text, err := s.articleText(c.Request.Context(), a.ArticleID)
 	if err != nil {
 		return err
@@ -223,8 +220,9 @@ func (s *Server) updateAnnotation(c *gin.Context) error {
 	// a client that read a newer one than this request saw is told to reload, not overwritten.
 	p := models.AnnotationPatch{Version: a.Version, Label: &row.Label, Note: &row.Note, SourceText: &row.SourceText, SourceURL: &row.SourceURL,
 		Start: &row.Start, End: &row.End, Exact: &row.Exact, Prefix: &row.Prefix, Suffix: &row.Suffix}
+	// No version is the current one (API.md "Second round"); patchVersion makes one below 1 stale.
 	out, err := (*models.Annotation)(nil), error(models.ErrVersionConflict)
-	if *req.Version == a.Version {
+	if v := patchVersion(req.Version); v == 0 || v == a.Version {
 		out, err = s.store.UpdateAnnotation(c.Request.Context(), currentUser(c).ID, a.ID, p)
 	}
 	if err != nil {

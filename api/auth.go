@@ -8,9 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 
-	"math"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,9 +23,17 @@ const (
 	tokenPrefix   = "cred_"
 )
 
-// dummyHash is compared against when an account does not exist, so that a sign-in for an
-// unknown email takes as long as one with a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), bcrypt.DefaultCost)
+// standInHash is compared against when an account does not exist, so that a sign-in for an
+// unknown email takes as long as one with a wrong password: bcrypt's time is set by its cost,
+// so the stand-in has the cost that real accounts' hashes are made with.
+func standInHashAt(cost int) []byte {
+	h, err := bcrypt.GenerateFromPassword([]byte("not a password of anyone"), cost)
+	if err != nil {
+		// Only an invalid cost fails, and HashPassword would fail with it too: fall back to the default.
+		h, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), bcrypt.DefaultCost)
+	}
+	return h
+}
 
 func randomToken(n int) string {
 	b := make([]byte, n)
@@ -47,8 +53,9 @@ func sha256Hex(s string) string {
 func (s *Server) authenticate(c *gin.Context) {
 	ctx := c.Request.Context()
 	if h := c.GetHeader("Authorization"); h != "" {
-		tok, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || tok == "" {
+		// The scheme's name is case-insensitive (RFC 9110, section 11.1).
+		scheme, tok, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
 			fail(c, errf(CodeUnauthorized, "the Authorization header must be \"Bearer <token>\""))
 			return
 		}
@@ -147,63 +154,13 @@ func toUserJSON(u *models.User) userJSON {
 	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Disabled: u.Disabled}
 }
 
-// login checks a password, rate limited per account and per address, and starts a new
-// session (a fresh id at every sign-in, so a planted cookie is worthless).
-func (s *Server) login(c *gin.Context) error {
-	var req loginRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	if req.Email == "" || req.Password == "" {
-		return fieldErr(CodeInvalid, "email", "email and password are required")
-	}
-	ctx := c.Request.Context()
-	keys := []struct {
-		key string
-		max int
-	}{{"email:" + strings.ToLower(strings.TrimSpace(req.Email)), s.cfg.LoginMaxFailures}, {"ip:" + c.ClientIP(), s.cfg.LoginMaxPerIP}}
-	for _, k := range keys {
-		ok, wait, err := s.store.LoginAllowed(ctx, k.key, k.max, s.cfg.LoginWindow)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			return errf(CodeRateLimited, "too many failed sign-ins; try again in %s", wait.Round(time.Second))
-		}
-	}
-	u, err := s.store.UserByEmail(ctx, req.Email)
-	hash := dummyHash
-	if err == nil {
-		hash = []byte(u.PasswordHash)
-	} else if !errors.Is(err, models.ErrNotFound) {
-		return err
-	}
-	pwErr := bcrypt.CompareHashAndPassword(hash, []byte(req.Password))
-	if err != nil || pwErr != nil || u.Disabled {
-		for _, k := range keys {
-			if err := s.store.LoginFailed(ctx, k.key, s.cfg.LoginWindow); err != nil {
-				return err
-			}
-		}
-		return errf(CodeInvalidLogin, "wrong email or password, or the account is disabled")
-	}
-	_ = s.store.LoginSucceeded(ctx, keys[0].key)
-	if v, err := c.Cookie(sessionCookie); err == nil {
-		_ = s.store.DeleteSession(ctx, sha256Hex(v))
-	}
-	raw := randomToken(32)
-	sess := &models.Session{ID: sha256Hex(raw), UserID: u.ID, CSRFToken: randomToken(32), CreatedAt: time.Now().UTC(), ExpiresAt: time.Now().UTC().Add(s.cfg.SessionTTL)}
-	if err := s.store.CreateSession(ctx, sess); err != nil {
-		return err
-	}
-	s.setSessionCookie(c, raw, int(s.cfg.SessionTTL.Seconds()))
-	c.JSON(http.StatusOK, gin.H{"user": toUserJSON(u), "csrf_token": sess.CSRFToken})
-	return nil
+// secureCookies tells whether cookies get Secure: behind TLS, or when configured so.
+func (s *Server) secureCookies(c *gin.Context) bool {
+	return s.cfg.SecureCookies || c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https"
 }
 
 func (s *Server) setSessionCookie(c *gin.Context, value string, maxAge int) {
-	secure := s.cfg.SecureCookies || c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https"
+	secure := s.secureCookies(c)
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: sessionCookie, Value: value, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
@@ -222,6 +179,7 @@ func (s *Server) logout(c *gin.Context) error {
 }
 
 func (s *Server) me(c *gin.Context) error {
+	c.Header("Cache-Control", "no-store") // it carries the CSRF token
 	u := toUserJSON(currentUser(c))
 	out := gin.H{"id": u.ID, "email": u.Email, "name": u.Name, "role": u.Role, "disabled": u.Disabled, "user": u}
 	if v, ok := c.Get(ctxSession); ok {

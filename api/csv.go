@@ -1,11 +1,12 @@
 package api
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/credence-project/credence/annotate/csvout"
 )
 
 // startCSV sets the headers of a CSV download.
@@ -18,7 +19,7 @@ func startCSV(c *gin.Context, filename string) {
 // writeCSV writes a header and n records as a CSV download.
 func writeCSV(c *gin.Context, filename string, header []string, n int, record func(i int) []string) {
 	startCSV(c, filename)
-	w := csv.NewWriter(c.Writer)
+	w := csvout.NewWriter(c.Writer, csvRaw(c))
 	_ = w.Write(header)
 	for i := range n {
 		_ = w.Write(record(i))

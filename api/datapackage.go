@@ -41,10 +41,17 @@ func (s *Server) dataPackage(c *gin.Context) error {
 		}
 		annFields = append(annFields, f)
 	}
+	// The CSVs neutralise formula cells unless asked for raw ones; the package points at the
+	// form it was asked for (?csv=raw here gives raw paths) and says which.
+	cells, suffix, how := "neutralised", "", "Text cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return, and not a number) start with an added ' (add csv=raw to the path for the cells unchanged)."
+	if csvRaw(c) {
+		cells, suffix, how = "raw", "&csv=raw", "Cells are unchanged (csv=raw): a spreadsheet may run a cell starting with =, +, -, @, tab or carriage return as a formula."
+	}
 	resource := func(name, path, title string, schema map[string]any) map[string]any {
 		return map[string]any{
-			"name": name, "path": base + path, "title": title, "profile": "tabular-data-resource",
+			"name": name, "path": base + path + suffix, "title": title, "profile": "tabular-data-resource",
 			"format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "schema": schema,
+			"description": how, "csv_cells": cells,
 		}
 	}
 	c.JSON(http.StatusOK, gin.H{

@@ -4,8 +4,8 @@ import (
 	"bufio"
 	"strconv"
 	"time"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/credence-project/credence/annotate/csvout"
 )
 
 // exportColumn is one CSV column of the annotation export with its Data Package type.
@@ -59,33 +59,33 @@ var exportColumns = []exportColumn{
 	{"credited_outlet_id", "integer", "outlet credited with most of the passage after quote and comments regions; empty for none", func(b []byte, r *exportRecord) []byte { return csvOptID(b, r.CreditedOutletID) }},
 	{"credits", "string", "pieces of the passage by owner: start-end:outlet_id|comments|unattributed_quote, separated by ;", func(b []byte, r *exportRecord) []byte { return csvCredits(b, r.Credits) }},
 	{"user_id", "integer", "the reviewer", func(b []byte, r *exportRecord) []byte { return csvInt(b, r.UserID) }},
-	{"user", "string", "the reviewer's name", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.User) }},
+	{"user", "string", "the reviewer's name", func(b []byte, r *exportRecord) []byte { return r.cell(b, r.User) }},
 	{"reviewer_completed", "boolean", "the reviewer completed the article (only completed reviews count in scores)", func(b []byte, r *exportRecord) []byte { return strconv.AppendBool(b, r.ReviewerCompleted) }},
 	{"reopened_after_viewing", "boolean", "an admin reopened the review after its reviewer had seen the others' work", func(b []byte, r *exportRecord) []byte { return strconv.AppendBool(b, r.ReopenedAfterViewing) }},
-	{"label", "string", "sourced_fact, speculation, opinion or loaded_language", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Label) }},
+	{"label", "string", "sourced_fact, speculation, opinion or loaded_language", func(b []byte, r *exportRecord) []byte { return r.cell(b, r.Label) }},
 	{"start", "integer", "first code point of the passage", func(b []byte, r *exportRecord) []byte { return csvInt(b, int64(r.Start)) }},
 	{"end", "integer", "code point after the passage", func(b []byte, r *exportRecord) []byte { return csvInt(b, int64(r.End)) }},
-	{"exact", "string", "the passage", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Exact) }},
-	{"prefix", "string", "text before the passage", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Prefix) }},
-	{"suffix", "string", "text after the passage", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Suffix) }},
-	{"note", "string", "the reviewer's note", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Note) }},
-	{"source_text", "string", "the source the reviewer named", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.SourceText) }},
-	{"source_url", "string", "the source's address", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.SourceURL) }},
-	{"status", "string", "anchored or orphaned", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.Status) }},
-	{"suggestion_rule", "string", "the machine suggestion the reviewer accepted, if any", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.SuggestionRule) }},
-	{"article_url", "string", "the article's address", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.ArticleURL) }},
-	{"article_title", "string", "the article's title", func(b []byte, r *exportRecord) []byte { return appendCSVField(b, r.ArticleTitle) }},
+	{"exact", "string", "the passage", func(b []byte, r *exportRecord) []byte { return r.cell(b, r.Exact) }},
+	{"prefix", "string", "text before the passage", func(b []byte, r *exportRecord) []byte { return r.cell(b, r.Prefix) }},
+	{"suffix", "string", "text after the passage", func(b []byte, r *exportRecord) []byte { return r.cell(b, r.Suffix) }},
+	{"note", "string", "the reviewer's note", func(b []byte, r *exportRecord) []byte { return r.cell(b, r.Note) }},
+	{"source_text", "string", "the source the reviewer named", func(b []byte, r *exportRecord) []byte { return r.cell(b, r.SourceText) }},
+	{"source_url", "string", "the source's address", func(b []byte, r *exportRecord) []byte { return r.cell(b, r.SourceURL) }},
+	{"status", "string", "anchored or orphaned", func(b []byte, r *exportRecord) []byte { return r.cell(b, r.Status) }},
+	{"suggestion_rule", "string", "the machine suggestion the reviewer accepted, if any", func(b []byte, r *exportRecord) []byte { return r.cell(b, r.SuggestionRule) }},
+	{"article_url", "string", "the article's address", func(b []byte, r *exportRecord) []byte { return r.cell(b, r.ArticleURL) }},
+	{"article_title", "string", "the article's title", func(b []byte, r *exportRecord) []byte { return r.cell(b, r.ArticleTitle) }},
 	{"published_at", "datetime", "when the article was published", func(b []byte, r *exportRecord) []byte { return csvTime(b, r.PublishedAt) }},
 	{"created_at", "datetime", "when the annotation was made", func(b []byte, r *exportRecord) []byte { return csvTime(b, &r.CreatedAt) }},
 	{"updated_at", "datetime", "when the annotation was last changed", func(b []byte, r *exportRecord) []byte { return csvTime(b, &r.UpdatedAt) }},
 }
 
-// csvExport writes the exportColumns as encoding/csv would (comma-separated, "\n" line
-// ends, a field quoted when it holds a comma, quote or line break, starts with a space or
-// is `\.`).
+// csvExport writes the exportColumns through csvout, as encoding/csv would, with formula cells
+// neutralised unless raw.
 type csvExport struct {
 	w   *bufio.Writer
 	buf []byte
+	raw bool
 }
 
 func (e *csvExport) begin(int64) error {
@@ -94,7 +94,7 @@ func (e *csvExport) begin(int64) error {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendCSVField(b, col.name)
+		b = csvout.AppendField(b, col.name, e.raw)
 	}
 	e.buf = append(b, '\n')
 	_, err := e.w.Write(e.buf)
@@ -102,6 +102,7 @@ func (e *csvExport) begin(int64) error {
 }
 
 func (e *csvExport) write(r *exportRecord) error {
+	r.rawCSV = e.raw
 	b := e.buf[:0]
 	for i, col := range exportColumns {
 		if i > 0 {
@@ -116,38 +117,5 @@ func (e *csvExport) write(r *exportRecord) error {
 
 func (e *csvExport) end() error { return nil }
 
-// appendCSVField appends one CSV field, quoted as encoding/csv's Writer quotes it.
-func appendCSVField(b []byte, field string) []byte {
-	if !csvNeedsQuotes(field) {
-		return append(b, field...)
-	}
-	b = append(b, '"')
-	for i := 0; i < len(field); i++ {
-		if field[i] == '"' {
-			b = append(b, field[:i+1]...)
-			b = append(b, '"')
-			field = field[i+1:]
-			i = -1
-		}
-	}
-	b = append(b, field...)
-	return append(b, '"')
-}
-
-// csvNeedsQuotes is encoding/csv's Writer.fieldNeedsQuotes for a comma separator.
-func csvNeedsQuotes(field string) bool {
-	if field == "" {
-		return false
-	}
-	if field == `\.` {
-		return true
-	}
-	for i := 0; i < len(field); i++ {
-		switch field[i] {
-		case '\n', '\r', '"', ',':
-			return true
-		}
-	}
-	r1, _ := utf8.DecodeRuneInString(field)
-	return unicode.IsSpace(r1)
-}
+// cell appends a text cell of the record's CSV line.
+func (r *exportRecord) cell(b []byte, s string) []byte { return csvout.AppendField(b, s, r.rawCSV) }

@@ -22,6 +22,7 @@ type creditPiece struct {
 
 // exportRecord is one annotation in the JSONL and CSV exports.
 type exportRecord struct {
+	rawCSV    bool  // the CSV's text cells unchanged (?csv=raw), else neutralised (csvout)
 	ID        int64 `json:"id"`
 	ArticleID int64 `json:"article_id"`
 	// OutletID is the article's publisher; CreditedOutletID the outlet credited with most of

@@ -132,7 +132,7 @@ func (x *exportStream) begin() error {
 	switch x.format {
 	case "csv":
 		startCSV(c, "annotations.csv")
-		x.w = &csvExport{w: x.bw}
+		x.w = &csvExport{w: x.bw, raw: csvRaw(c)}
 	case "jsonld":
 		c.Header("Content-Type", `application/ld+json; profile="`+webAnnoContext+`"`)
 		c.Header("Content-Disposition", `attachment; filename="annotations.jsonld"`)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/credence-project/credence/annotate/csvout"
 	"github.com/credence-project/credence/annotate/score"
 	"github.com/credence-project/credence/models"
 )
@@ -403,12 +404,8 @@ func TestExportEncoding(t *testing.T) {
 	}
 
 	// The CSV is what encoding/csv writes for the JSONL's values (compared as bytes: a CSV
-	// reader would turn the "\r\n" inside a quoted field into "\n").
-	body = e.must("researcher", "GET", "/api/v1/exports/annotations?format=csv", nil, 200, nil).Body
-	header, err := csv.NewReader(bytes.NewReader(body)).Read()
-	if err != nil {
-		t.Fatal(err)
-	}
+	// reader would turn the "\r\n" inside a quoted field into "\n"): with ?csv=raw exactly,
+	// and by default with the cells a spreadsheet would run as formulas neutralised (csvout).
 	rfc := func(t *time.Time) string {
 		if t == nil {
 			return ""
@@ -421,32 +418,46 @@ func TestExportEncoding(t *testing.T) {
 		}
 		return itoa(*id)
 	}
-	var want bytes.Buffer
-	w := csv.NewWriter(&want)
-	_ = w.Write(header)
-	for _, r := range rows {
-		var credits []string
-		for _, p := range r.Credits {
-			owner := p.Excluded
-			if p.OutletID != nil {
-				owner = itoa(*p.OutletID)
-			}
-			credits = append(credits, fmt.Sprintf("%d-%d:%s", p.Start, p.End, owner))
+	for _, mode := range []struct {
+		query string
+		cell  func(string) string
+	}{{"&csv=raw", func(s string) string { return s }}, {"", csvout.Neutralise}} {
+		body = e.must("researcher", "GET", "/api/v1/exports/annotations?format=csv"+mode.query, nil, 200, nil).Body
+		header, err := csv.NewReader(bytes.NewReader(body)).Read()
+		if err != nil {
+			t.Fatal(err)
 		}
-		_ = w.Write([]string{itoa(r.ID), itoa(r.ArticleID), itoa(r.OutletID), opt(r.CreditedOutletID), strings.Join(credits, ";"),
-			itoa(r.UserID), r.User, strconv.FormatBool(r.ReviewerCompleted), strconv.FormatBool(r.ReopenedAfterView), r.Label, strconv.Itoa(r.Start), strconv.Itoa(r.End),
-			r.Exact, r.Prefix, r.Suffix, r.Note, r.SourceText, r.SourceURL, r.Status, r.SuggestionRule, r.ArticleURL, r.ArticleTitle,
-			rfc(r.PublishedAt), rfc(&r.CreatedAt), rfc(&r.UpdatedAt)})
-	}
-	w.Flush()
-	if !bytes.Equal(body, want.Bytes()) {
-		got, exp := bytes.SplitAfter(body, []byte("\n")), bytes.SplitAfter(want.Bytes(), []byte("\n"))
-		for i := range min(len(got), len(exp)) {
-			if !bytes.Equal(got[i], exp[i]) {
-				t.Fatalf("CSV line %d\n got %q\nwant %q", i+1, got[i], exp[i])
+		var want bytes.Buffer
+		w := csv.NewWriter(&want)
+		_ = w.Write(header)
+		for _, r := range rows {
+			var credits []string
+			for _, p := range r.Credits {
+				owner := p.Excluded
+				if p.OutletID != nil {
+					owner = itoa(*p.OutletID)
+				}
+				credits = append(credits, fmt.Sprintf("%d-%d:%s", p.Start, p.End, owner))
 			}
+			rec := []string{itoa(r.ID), itoa(r.ArticleID), itoa(r.OutletID), opt(r.CreditedOutletID), strings.Join(credits, ";"),
+				itoa(r.UserID), r.User, strconv.FormatBool(r.ReviewerCompleted), strconv.FormatBool(r.ReopenedAfterView), r.Label, strconv.Itoa(r.Start), strconv.Itoa(r.End),
+				r.Exact, r.Prefix, r.Suffix, r.Note, r.SourceText, r.SourceURL, r.Status, r.SuggestionRule, r.ArticleURL, r.ArticleTitle,
+				rfc(r.PublishedAt), rfc(&r.CreatedAt), rfc(&r.UpdatedAt)}
+			for i := range rec {
+				rec[i] = mode.cell(rec[i])
+			}
+			_ = w.Write(rec)
 		}
-		t.Fatalf("CSV of %d lines, want %d", len(got), len(exp))
+		w.Flush()
+		if !bytes.Equal(body, want.Bytes()) {
+			got, exp := bytes.SplitAfter(body, []byte("\n")), bytes.SplitAfter(want.Bytes(), []byte("\n"))
+			for i := range min(len(got), len(exp)) {
+				if !bytes.Equal(got[i], exp[i]) {
+					t.Fatalf("CSV%s line %d\n got %q\nwant %q", mode.query, i+1, got[i], exp[i])
+				}
+			}
+			t.Fatalf("CSV%s of %d lines, want %d", mode.query, len(got), len(exp))
+		}
 	}
 }
 

@@ -31,12 +31,12 @@ var routeDocs = map[string]routeDoc{
 	"DELETE /api/v1/tokens/{id}":                         {"Revoke an API token", "", 204, "", nil},
 	"GET /api/v1/users":                                  {"List accounts", "", 200, "UserList", []string{"limit", "cursor"}},
 	"POST /api/v1/users":                                 {"Create an account", "UserWrite", 201, "User", nil},
-	"PATCH /api/v1/users/{id}":                           {"Change an account (role, disabled, password…)", "UserWrite", 200, "User", nil},
+	"PATCH /api/v1/users/{id}":                           {"Change an account (role, disabled, password…); a new password or disabling revokes its API tokens", "UserWrite", 200, "User", nil},
 	"DELETE /api/v1/users/{id}":                          {"Delete an account (its annotations are kept)", "", 204, "", nil},
 	"GET /api/v1/outlets":                                {"List outlets; q matches names, aliases and domains", "", 200, "OutletList", []string{"q", "limit", "cursor"}},
 	"GET /api/v1/outlets/{id}":                           {"One outlet", "", 200, "Outlet", nil},
 	"POST /api/v1/outlets":                               {"Create an outlet", "OutletWrite", 201, "Outlet", nil},
-	"PATCH /api/v1/outlets/{id}":                         {"Change an outlet (send its version)", "OutletWrite", 200, "Outlet", nil},
+	"PATCH /api/v1/outlets/{id}":                         {"Change an outlet (with its version, or none for the current one)", "OutletWrite", 200, "Outlet", nil},
 	"DELETE /api/v1/outlets/{id}":                        {"Delete an outlet nothing refers to (409 in_use otherwise)", "", 204, "", nil},
 	"POST /api/v1/outlets/{id}/merge":                    {"Merge an outlet into another, keeping its names as aliases", "Merge", 200, "MergeResult", nil},
 	"GET /api/v1/outlets/{id}/merge-preview":             {"What a merge of this outlet would move", "", 200, "MergePreview", nil},
@@ -53,7 +53,7 @@ var routeDocs = map[string]routeDoc{
 	"GET /api/v1/articles/{id}/reprints":                 {"Passages this article shares with others, with the label counts there that the reader may see (blind review holds on the other article too)", "", 200, "ReprintList", nil},
 	"POST /api/v1/articles/{id}/rescan":                  {"Run reprint detection again for one article", "", 200, "RegionList", nil},
 	"POST /api/v1/reprints/rebuild":                      {"Rebuild the reprint index from the database", "", 200, "RebuildResult", nil},
-	"PATCH /api/v1/annotations/{id}":                     {"Change an annotation (send its version)", "AnnotationWrite", 200, "Annotation", nil},
+	"PATCH /api/v1/annotations/{id}":                     {"Change an annotation (with its version, or none for the current one)", "AnnotationWrite", 200, "Annotation", nil},
 	"DELETE /api/v1/annotations/{id}":                    {"Delete an annotation", "", 204, "", nil},
 	"PATCH /api/v1/regions/{id}":                         {"Accept or reject a region for oneself (status), or re-credit it (a manual region: its author or an admin, 403 otherwise; a detected one: an admin); 409 review_completed or review_locked when the reader's review takes no changes", "RegionWrite", 200, "Region", nil},
 	"DELETE /api/v1/regions/{id}":                        {"Delete a region (a manual one: its author or an admin; a detected one: an admin)", "", 204, "", nil},
@@ -73,7 +73,7 @@ var routeDocs = map[string]routeDoc{
 	"GET /api/v1/scores/reviewers":                       {"Each reviewer's agreement with the others and shares beside the peers'", "", 200, "ReviewerScores", scoreParams},
 	"GET /api/v1/scores/agreement":                       {"Krippendorff's alpha over the whole corpus, overall and per label", "", 200, "CorpusAgreement", scoreParams},
 	"GET /api/v1/exports/annotations":                    {"Every annotation, streamed: format=jsonl (default), csv or jsonld (W3C Web Annotation AnnotationCollection)", "", 200, "", exportParams},
-	"GET /api/v1/exports/datapackage.json":               {"Frictionless Data Package describing the CSV downloads", "", 200, "DataPackage", nil},
+	"GET /api/v1/exports/datapackage.json":               {"Frictionless Data Package describing the CSV downloads (csv=raw: pointing at the raw ones)", "", 200, "DataPackage", []string{"csv"}},
 
 	// Admin console: assignments, import preview, audit download.
 	"POST /api/v1/assignments":             {"Assign articles to per_article distinct reviewers each, balanced by open assignments, never twice to one", "AssignRequest", 200, "AssignResult", nil},
@@ -81,7 +81,7 @@ var routeDocs = map[string]routeDoc{
 	"GET /api/v1/assignments/progress":     {"Progress per reviewer and per assigned article", "", 200, "AssignmentProgress", []string{"limit", "cursor"}},
 	"POST /api/v1/articles/{id}/reopen":    {"Reopen a reviewer's finished review, frozen or not; it heads their queue again, and one reopened after its reviewer saw the others is marked reopened_after_viewing for good", "Reopen", 200, "Review", nil},
 	"POST /api/v1/articles/import/preview": {"What importing the body would do, per line (created, duplicate, error); stores nothing", "", 200, "ImportReport", []string{"format", "outlet", "url", "title", "filename"}},
-	"GET /api/v1/exports/audit":            {"Download the audit trail as CSV or JSON Lines, newest first", "", 200, "", []string{"format", "entity", "actor_id"}},
+	"GET /api/v1/exports/audit":            {"Download the audit trail as CSV or JSON Lines, newest first", "", 200, "", []string{"format", "csv", "entity", "actor_id"}},
 }
 
 var ginParam = regexp.MustCompile(`:(\w+)`)
@@ -156,7 +156,9 @@ func accountSchemas() map[string]any {
 
 // corpusSchemas: outlets, articles, annotations, regions, reviews, reprints, the queue and the audit trail.
 func corpusSchemas() map[string]any {
-	outlet := map[string]any{"id": integer, "name": str, "slug": str, "homepage": str, "domains": strs, "aliases": strs, "country": str, "notes": str, "article_count": integer, "version": integer}
+	outlet := map[string]any{"id": integer, "name": str, "slug": str, "homepage": str, "domains": strs, "aliases": strs, "country": str, "notes": str, "article_count": integer, "version": integer,
+		// Present only when there is something to flag: a name or alias mixing scripts (code mixed_scripts).
+		"warnings": map[string]any{"type": "array", "items": obj(map[string]any{"field": str, "code": map[string]any{"type": "string", "enum": []string{"mixed_scripts"}}, "message": str}, "field", "code", "message")}}
 	source := obj(map[string]any{"text": str, "url": str})
 	return map[string]any{
 		"Outlet":      obj(outlet, "id", "name", "slug", "homepage", "domains", "aliases", "country", "article_count"),
@@ -299,8 +301,11 @@ func operation(r Route, p string) map[string]any {
 	}
 	for _, q := range d.Query {
 		sch := str
-		if q == "limit" || strings.HasSuffix(q, "_id") {
+		switch {
+		case q == "limit" || strings.HasSuffix(q, "_id"):
 			sch = integer
+		case q == "csv": // API.md "Safer defaults": cells unchanged instead of formulas neutralised
+			sch = map[string]any{"type": "string", "enum": []string{"raw"}}
 		}
 		params = append(params, map[string]any{"name": q, "in": "query", "schema": sch})
 	}

@@ -13,6 +13,7 @@ import (
 var routeMedia = map[string]map[string]string{
 	"GET /api/v1/scores/outlets":           {"text/csv": ""},
 	"GET /api/v1/scores/articles":          {"text/csv": ""},
+	"GET /api/v1/scores/reviewers":         {"text/csv": ""},
 	"GET /api/v1/exports/annotations":      {"application/x-ndjson": "ExportRecord", "text/csv": "", "application/ld+json": "AnnotationCollection"},
 	"GET /api/v1/exports/audit":            {"application/x-ndjson": "AuditEntry", "text/csv": ""},
 	"POST /api/v1/articles/import":         {"application/x-ndjson": "ImportProgressLine"},

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -12,21 +13,48 @@ import (
 )
 
 type outletJSON struct {
-	ID           int64    `json:"id"`
-	Name         string   `json:"name"`
-	Slug         string   `json:"slug"`
-	Homepage     string   `json:"homepage"`
-	Domains      []string `json:"domains"`
-	Aliases      []string `json:"aliases"`
-	Country      string   `json:"country"`
-	Notes        string   `json:"notes"`
-	ArticleCount int64    `json:"article_count"`
-	Version      int64    `json:"version"`
+	ID           int64     `json:"id"`
+	Name         string    `json:"name"`
+	Slug         string    `json:"slug"`
+	Homepage     string    `json:"homepage"`
+	Domains      []string  `json:"domains"`
+	Aliases      []string  `json:"aliases"`
+	Country      string    `json:"country"`
+	Notes        string    `json:"notes"`
+	ArticleCount int64     `json:"article_count"`
+	Version      int64     `json:"version"`
+	Warnings     []warning `json:"warnings,omitempty"`
+}
+
+// warning flags something about a stored value that a person should look at, without
+// refusing it: a name that mixes scripts may be a lookalike of another ("Рaypal" with a
+// Cyrillic "Р"), or a real name.
+type warning struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 func toOutletJSON(o *models.Outlet) outletJSON {
 	return outletJSON{ID: o.ID, Name: o.Name, Slug: o.Slug, Homepage: o.Homepage, Domains: nonNil(o.Domains),
-		Aliases: nonNil(o.Aliases), Country: o.Country, Notes: o.Notes, ArticleCount: o.ArticleCount, Version: o.Version}
+		Aliases: nonNil(o.Aliases), Country: o.Country, Notes: o.Notes, ArticleCount: o.ArticleCount, Version: o.Version,
+		Warnings: nameWarnings(o)}
+}
+
+// nameWarnings flags an outlet's name and aliases that mix writing systems.
+func nameWarnings(o *models.Outlet) []warning {
+	var out []warning
+	for i, n := range append([]string{o.Name}, o.Aliases...) {
+		if sc := annotate.Scripts(n); len(sc) > 1 {
+			field := "name"
+			if i > 0 {
+				field = "aliases"
+			}
+			out = append(out, warning{Field: field, Code: "mixed_scripts",
+				Message: fmt.Sprintf("%q mixes %s letters, as names made to look like another's do", n, strings.Join(sc, " and "))})
+		}
+	}
+	return out
 }
 
 func nonNil(s []string) []string {
@@ -55,7 +83,7 @@ func (r *outletRequest) validate(create bool) error {
 		if p == nil {
 			return nil
 		}
-		*p = strings.TrimSpace(*p)
+		*p = annotate.NormaliseName(*p)
 		if len(*p) > max {
 			return fieldErr(CodeInvalid, field, "%s is longer than %d characters", field, max)
 		}
@@ -73,6 +101,11 @@ func (r *outletRequest) validate(create bool) error {
 	if r.Name != nil && *r.Name == "" {
 		return fieldErr(CodeInvalid, "name", "name cannot be empty")
 	}
+	if r.Name != nil {
+		if err := annotate.CheckName("name", *r.Name); err != nil {
+			return err
+		}
+	}
 	if r.Slug != nil && (*r.Slug == "" || models.Slugify(*r.Slug) != *r.Slug) {
 		return fieldErr(CodeInvalid, "slug", "slug must be lower-case letters, digits and dashes")
 	}
@@ -85,9 +118,12 @@ func (r *outletRequest) validate(create bool) error {
 	if r.Aliases != nil {
 		out := []string{}
 		for _, a := range *r.Aliases {
-			a = strings.TrimSpace(a)
+			a = annotate.NormaliseName(a)
 			if a == "" || len(a) > 200 {
 				return fieldErr(CodeInvalid, "aliases", "aliases must be non-empty names of at most 200 characters")
+			}
+			if err := annotate.CheckName("aliases", a); err != nil {
+				return err
 			}
 			out = append(out, a)
 		}
@@ -174,14 +210,11 @@ func (s *Server) updateOutlet(c *gin.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	if req.Version == nil {
-		return fieldErr(CodeInvalid, "version", "version is required: send the version you read, so no one else's change is overwritten")
-	}
 	if err := req.validate(false); err != nil {
 		return err
 	}
 	o, err := s.store.UpdateOutlet(c.Request.Context(), currentUser(c).ID, id, models.OutletPatch{
-		Version: *req.Version, Name: req.Name, Slug: req.Slug, Homepage: req.Homepage, Country: req.Country,
+		Version: patchVersion(req.Version), Name: req.Name, Slug: req.Slug, Homepage: req.Homepage, Country: req.Country,
 		Notes: req.Notes, Aliases: req.Aliases, Domains: req.Domains,
 	})
 	if err != nil {

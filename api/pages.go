@@ -18,7 +18,7 @@ func (s *Server) pages(e *gin.Engine) {
 	if err != nil {
 		panic(err) // the embedded tree is fixed at build time
 	}
-	e.StaticFS("/static", http.FS(static))
+	e.StaticFS("/static", http.FS(noDirs{static}))
 	page := func(name string) gin.HandlerFunc {
 		return func(c *gin.Context) {
 			b, err := fs.ReadFile(frontend.Files, "pages/"+name)
@@ -57,4 +57,20 @@ func methodologyPage() string {
 		`<title>Methodology · Credence</title><link rel="stylesheet" href="/static/css/app.css"></head><body>` +
 		`<nav class="methodology-nav"><a href="/">Credence</a> · <a href="/scores">Scores</a> · <a href="/downloads">Downloads</a></nav><main class="methodology">` +
 		body + `</main></body></html>`
+}
+
+// noDirs hides directories, so that /static/ and its folders are not listed: a folder opens as
+// "does not exist", and the file server answers 404.
+type noDirs struct{ fs.FS }
+
+func (n noDirs) Open(name string) (fs.File, error) {
+	f, err := n.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err != nil || st.IsDir() {
+		f.Close()
+		return nil, fs.ErrNotExist
+	}
+	return f, nil
 }

@@ -181,10 +181,7 @@ func (s *Server) updateRegion(c *gin.Context) error {
 	if err := s.checkRegionChange(ctx, u, r, change); err != nil {
 		return err
 	}
-	var version int64
-	if req.Version != nil {
-		version = *req.Version
-	}
+	version := patchVersion(req.Version) // 0 (none sent): the current one
 	out := r
 	if change.Recredit || owner.Origin == annotate.OriginManual && change.Decide {
 		if out, err = s.recreditRegion(ctx, u, r, req, version); err != nil {

@@ -211,3 +211,31 @@ func list[T any](c *gin.Context, items []T, more bool, lastID func(T) int64) {
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next})
 }
+
+// patchVersion is the version a PATCH is conditional on, for the store: 0 when the request
+// sends none (the change applies to the current version, API.md "Second round"), the version
+// sent otherwise, and -1, which no row has, for a version below 1, so that it is stale (409).
+func patchVersion(v *int64) int64 {
+	switch {
+	case v == nil:
+		return 0
+	case *v < 1:
+		return -1
+	}
+	return *v
+}
+
+// csvRaw tells whether the request asks for CSV cells unchanged (?csv=raw) rather than with
+// formulas neutralised, the default (API.md "Safer defaults"; annotate/csvout). checkCSVParam
+// has refused any other value.
+func csvRaw(c *gin.Context) bool { return c.Query("csv") == "raw" }
+
+// checkCSVParam refuses a ?csv= other than raw, on every route, so that a typo never
+// silently downloads the default.
+func checkCSVParam(c *gin.Context) {
+	if v, ok := c.GetQuery("csv"); ok && v != "raw" {
+		fail(c, fieldErr(CodeBadRequest, "csv", "csv must be raw (cells unchanged) or absent (formulas neutralised)"))
+		return
+	}
+	c.Next()
+}

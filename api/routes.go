@@ -146,7 +146,10 @@ func (s *Server) routes(reg *prometheus.Registry) *gin.Engine {
 	})
 
 	e.GET("/healthz", s.healthz)
-	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	// The metrics name routes and count failed sign-ins: only an admin's API token reads them
+	// here (a scraper is a script); MetricsHandler serves them unguarded on --metrics-addr.
+	s.metricsHandler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	e.GET("/metrics", s.authenticate, resource("metrics"), requireToken, requireRole(annotate.RoleAdmin), gin.WrapH(s.metricsHandler))
 
 	v1 := e.Group("/", s.authenticate, checkCSRF)
 	for _, r := range s.Routes() {
@@ -154,7 +157,7 @@ func (s *Server) routes(reg *prometheus.Registry) *gin.Engine {
 		if strings.HasPrefix(r.Path, "/api/v1/articles/import") {
 			limit = s.cfg.MaxImportBytes
 		}
-		chain := []gin.HandlerFunc{resource(r.Resource), limitBody(limit)}
+		chain := []gin.HandlerFunc{resource(r.Resource), limitBody(limit), checkCSVParam}
 		if !r.Public {
 			chain = append(chain, requireRole(r.Roles...))
 		}
@@ -176,3 +179,16 @@ func (s *Server) healthz(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
+
+// requireToken refuses what is not signed in with an API token (a browser session).
+func requireToken(c *gin.Context) {
+	if _, ok := c.Get(ctxSession); ok || currentUser(c) == nil {
+		fail(c, errf(CodeUnauthorized, "send an admin's API token as Authorization: Bearer <token>"))
+		return
+	}
+	c.Next()
+}
+
+// MetricsHandler serves the Prometheus metrics with no sign-in, for a listener of its own
+// (--metrics-addr) that only the monitoring network reaches.
+func (s *Server) MetricsHandler() http.Handler { return s.metricsHandler }

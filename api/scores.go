@@ -2,12 +2,12 @@ package api
 
 import (
 	"context"
-	"encoding/csv"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/credence-project/credence/annotate/csvout"
 	"github.com/credence-project/credence/annotate/score"
 	"github.com/credence-project/credence/app/scoring"
 )
@@ -90,7 +90,7 @@ func (s *Server) articleScores(c *gin.Context) error {
 	}
 	if q.format == "csv" {
 		startCSV(c, "article-scores.csv")
-		w := csv.NewWriter(c.Writer)
+		w := csvout.NewWriter(c.Writer, csvRaw(c))
 		_ = w.Write(score.ArticleColumns())
 		for i := range pg.Len() {
 			for _, r := range pg.Rows(i) {

@@ -10,9 +10,9 @@ import (
 
 // Query parameters of the score and export routes, for the OpenAPI document.
 var (
-	scoreParams        = []string{"format", "exclude_reviewers", "outlet_id", "from", "to", "min_articles", "hide_low_sample", "by"}
+	scoreParams        = []string{"format", "csv", "exclude_reviewers", "outlet_id", "from", "to", "min_articles", "hide_low_sample", "by"}
 	articleScoreParams = append(slices.Clone(scoreParams), "limit", "cursor")
-	exportParams       = []string{"format", "outlet_id", "from", "to", "label", "user_id"}
+	exportParams       = []string{"format", "csv", "outlet_id", "from", "to", "label", "user_id"}
 )
 
 // scoreSchemas are the OpenAPI schemas of the score and export responses, built from the
@@ -49,7 +49,9 @@ func scoreSchemas() map[string]any {
 		"ExportRecord":    obj(export, "id", "article_id", "outlet_id", "user_id", "label", "start", "end", "exact"),
 		"DataPackage": obj(map[string]any{"profile": str, "name": str, "title": str, "description": str, "created": tstamp,
 			"resources": map[string]any{"type": "array", "items": obj(map[string]any{"name": str, "path": str, "title": str,
-				"profile": str, "format": str, "mediatype": str, "encoding": str, "schema": map[string]any{"type": "object"}})}}),
+				"profile": str, "format": str, "mediatype": str, "encoding": str, "schema": map[string]any{"type": "object"},
+				// neutralised: formula cells start with an added "'" (the default); raw: ?csv=raw
+				"description": str, "csv_cells": map[string]any{"type": "string", "enum": []string{"neutralised", "raw"}}})}}),
 	}
 }
 

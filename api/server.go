@@ -3,6 +3,8 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -23,24 +25,30 @@ type Config struct {
 	LoginMaxFailures int           // failed sign-ins per account in LoginWindow before 429
 	LoginMaxPerIP    int           // failed sign-ins per address in LoginWindow before 429
 	LoginWindow      time.Duration
-	TrustedProxies   []string      // reverse proxies (IPs or CIDRs) whose X-Forwarded-For is believed; none by default
-	SuggestURL       string        // an external suggestion service (annotate/suggest/PROTOCOL.md); "" for none
-	SuggestTimeout   time.Duration // how long to wait for it
-	TextCacheBytes   int           // article texts kept in memory, with their code point index
+	// Unknown browsers (no device cookie of the account) get LoginFreeAttempts failures
+	// without delay, then wait LoginThrottleStep × n² before their n-th attempt past those.
+	LoginFreeAttempts int
+	LoginThrottleStep time.Duration
+	TrustedProxies    []string      // reverse proxies (IPs or CIDRs) whose X-Forwarded-For is believed; none by default
+	SuggestURL        string        // an external suggestion service (annotate/suggest/PROTOCOL.md); "" for none
+	SuggestTimeout    time.Duration // how long to wait for it
+	TextCacheBytes    int           // article texts kept in memory, with their code point index
 }
 
 // DefaultConfig is the configuration of a production service.
 func DefaultConfig() Config {
 	return Config{
-		SessionTTL:       14 * 24 * time.Hour,
-		BcryptCost:       12,
-		MaxBodyBytes:     16 << 20,
-		MaxImportBytes:   256 << 20,
-		LoginMaxFailures: 10,
-		LoginMaxPerIP:    100,
-		LoginWindow:      15 * time.Minute,
-		SuggestTimeout:   5 * time.Second,
-		TextCacheBytes:   64 << 20,
+		SessionTTL:        14 * 24 * time.Hour,
+		BcryptCost:        12,
+		MaxBodyBytes:      16 << 20,
+		MaxImportBytes:    256 << 20,
+		LoginMaxFailures:  10,
+		LoginMaxPerIP:     100,
+		LoginWindow:       15 * time.Minute,
+		LoginFreeAttempts: 3,
+		LoginThrottleStep: time.Second,
+		SuggestTimeout:    5 * time.Second,
+		TextCacheBytes:    64 << 20,
 	}
 }
 
@@ -57,6 +65,15 @@ type Server struct {
 	app     *app.Services
 	texts   *textCache
 	models  *modelCache // the suggestion model in use
+
+	metricsHandler http.Handler // the Prometheus metrics, unguarded
+
+	now     func() time.Time // the clock of sign-in limits (tests set their own)
+	standIn struct {
+		once sync.Once
+		hash []byte // checked for unknown emails, at the accounts' bcrypt cost
+	}
+	passwordChecks atomic.Int64 // bcrypt comparisons made, for the tests of the limits
 }
 
 // New builds a server over a migrated store. reg receives the Prometheus metrics; pass nil
@@ -66,7 +83,7 @@ func New(cfg Config, store *models.Store, log *slog.Logger, reg *prometheus.Regi
 		reg = prometheus.NewRegistry()
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg, store: store, log: log, metrics: newMetrics(reg), models: &modelCache{}}
+	s := &Server{cfg: cfg, store: store, log: log, metrics: newMetrics(reg), models: &modelCache{}, now: time.Now}
 	storeMetrics(reg, store)
 	s.app = app.New(store, log, app.Options{BcryptCost: cfg.BcryptCost})
 	s.texts = newTextCache(max(cfg.TextCacheBytes, 1<<20))
@@ -81,3 +98,10 @@ func (s *Server) App() *app.Services { return s.app }
 
 // Handler is the whole service as an http.Handler.
 func (s *Server) Handler() http.Handler { return s.handler }
+
+// standInHash is made on the first sign-in, not at start: a command that builds a server
+// and never signs anyone in does not pay for a hash at the production cost.
+func (s *Server) standInHash() []byte {
+	s.standIn.once.Do(func() { s.standIn.hash = standInHashAt(s.cfg.BcryptCost) })
+	return s.standIn.hash
+}

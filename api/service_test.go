@@ -24,7 +24,7 @@ func TestHealthz(t *testing.T) {
 func TestMetricsCountRequests(t *testing.T) {
 	e := newEnv(t)
 	e.must("reviewer", "GET", "/api/v1/me", nil, 200, nil)
-	r := e.must("", "GET", "/metrics", nil, 200, nil)
+	r := e.must("admin", "GET", "/metrics", nil, 200, nil)
 	if !strings.Contains(string(r.Body), `credence_http_requests_total{method="GET",route="/api/v1/me",status="200"}`) {
 		t.Fatalf("metrics lack the request: %.500s", r.Body)
 	}
@@ -37,7 +37,7 @@ func TestMetricsCountWrites(t *testing.T) {
 	e := newEnv(t)
 	value := func(name string) float64 {
 		t.Helper()
-		r := e.must("", "GET", "/metrics", nil, 200, nil)
+		r := e.must("admin", "GET", "/metrics", nil, 200, nil)
 		for _, line := range strings.Split(string(r.Body), "\n") {
 			if v, ok := strings.CutPrefix(line, name+" "); ok {
 				f, err := strconv.ParseFloat(v, 64)

@@ -150,6 +150,9 @@ func (s *Server) decideSuggestion(accept bool) Handler {
 		if req.Rule == "" || len(req.Rule) > 100 {
 			return fieldErr(CodeInvalid, "rule", "rule is required: the rule of the suggestion")
 		}
+		if err := s.checkSuggested(ctx, text.String(), req.Rule, string(na.Label), na.Start, na.End); err != nil {
+			return err
+		}
 		u := currentUser(c)
 		if err := s.checkWrite(ctx, u, id); err != nil {
 			return err
@@ -172,6 +175,27 @@ func (s *Server) decideSuggestion(accept bool) Handler {
 		c.Status(http.StatusNoContent)
 		return nil
 	}
+}
+
+// checkSuggested refuses a decision on a suggestion the service does not make on this text:
+// a reviewer could otherwise "reject" invented rules and spans, and inflate the rejection
+// counts admins judge rules by. When the external model is down and the suggestion is not
+// one of the built-in rules', it cannot be checked, and the answer is to try again.
+func (s *Server) checkSuggested(ctx context.Context, text, rule, label string, start, end int) error {
+	sg, err := s.suggester(ctx)
+	if err != nil {
+		return err
+	}
+	items, sugErr := sg.Suggest(ctx, text)
+	for _, it := range items {
+		if it.Rule == rule && string(it.Label) == label && it.Start == start && it.End == end {
+			return nil
+		}
+	}
+	if errors.Is(sugErr, suggest.ErrBackendUnavailable) {
+		return errf(CodeUnavailable, "the suggestion service does not answer, so the suggestion cannot be checked; try again shortly")
+	}
+	return fieldErr(CodeInvalid, "rule", "the service makes no suggestion of rule %q, label %s and span %d–%d on this article", rule, label, start, end)
 }
 
 // forgetDecision takes back the reviewer's decision on a suggestion (undo of a rejection; an

@@ -192,3 +192,51 @@ func TestSuggestionDecisionsCanBeTakenBack(t *testing.T) {
 		}
 	}
 }
+
+// TestSuggestionDecisionsOnlyForSuggestionsMade: a decision names a suggestion the service
+// makes on the article (rule, label and span); invented ones are refused and counted nowhere.
+func TestSuggestionDecisionsOnlyForSuggestionsMade(t *testing.T) {
+	e := newEnv(t)
+	art := e.article(e.outlet("O", nil, nil), "T", suggestText)
+	other := e.article(e.outlet("P", nil, nil), "T", "Nothing to suggest in these plain words at all.")
+	path := "/api/v1/articles/" + itoa(art) + "/suggestions"
+	var l suggestionList
+	e.must("reviewer", "GET", path, nil, 200, &l)
+	s := l.Items[0]
+	for name, body := range map[string]map[string]any{
+		"InventedRule": {"label": s.Label, "start": s.Start, "end": s.End, "rule": "made.up.rule"},
+		"OtherSpan":    {"label": s.Label, "start": s.Start, "end": s.End - 1, "rule": s.Rule},
+		"OtherLabel":   {"label": map[bool]string{true: "opinion", false: "speculation"}[s.Label != "opinion"], "start": s.Start, "end": s.End, "rule": s.Rule},
+		"OtherArticle": {"label": s.Label, "start": 0, "end": 4, "rule": s.Rule, "article": other},
+		"InventedBoth": {"label": "opinion", "start": 0, "end": 5, "rule": "opinion.invented"},
+	} {
+		p := path
+		if a, ok := body["article"]; ok {
+			p = "/api/v1/articles/" + itoa(a.(int64)) + "/suggestions"
+			delete(body, "article")
+		}
+		for _, verb := range []string{"reject", "accept"} {
+			if r := e.do("reviewer", "POST", p+"/"+verb, body); r.Status != 422 || r.errCode() != "invalid" {
+				t.Errorf("%s: %s %v: %d %s, want 422 invalid", name, verb, body, r.Status, r.Body)
+			}
+		}
+	}
+	var rules struct {
+		Items []struct {
+			Rule               string
+			Accepted, Rejected int64
+		}
+	}
+	e.must("admin", "GET", "/api/v1/suggestions/rules", nil, 200, &rules)
+	for _, r := range rules.Items {
+		if r.Accepted != 0 || r.Rejected != 0 {
+			t.Errorf("rule %s counts %d accepted, %d rejected from invented decisions", r.Rule, r.Accepted, r.Rejected)
+		}
+	}
+	var mine struct{ Items []any }
+	e.must("reviewer", "GET", "/api/v1/articles/"+itoa(art)+"/annotations", nil, 200, &mine)
+	if len(mine.Items) != 0 {
+		t.Errorf("an invented accept made %d annotations", len(mine.Items))
+	}
+	e.must("reviewer", "POST", path+"/reject", map[string]any{"label": s.Label, "start": s.Start, "end": s.End, "rule": s.Rule}, 204, nil)
+}

@@ -47,13 +47,16 @@ type AnnotationPatch struct {
 	Exact, Prefix, Suffix *string
 }
 
-// UpdateAnnotation changes an annotation if Version is current, bumping it. On a stale
-// version it returns ErrVersionConflict and the current annotation.
+// UpdateAnnotation changes an annotation if Version is current (0: whatever is current),
+// bumping it. On a stale version it returns ErrVersionConflict and the current annotation.
 func (s *Store) UpdateAnnotation(ctx context.Context, actor, id int64, p AnnotationPatch) (*Annotation, error) {
 	var out Annotation
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Take(&out, id).Error; err != nil {
 			return notFound(err)
+		}
+		if p.Version == 0 {
+			p.Version = out.Version
 		}
 		if out.Version != p.Version {
 			return ErrVersionConflict

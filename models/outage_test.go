@@ -304,7 +304,9 @@ func outageToken(t *testing.T, base string) string {
 	}
 	var cookie *http.Cookie
 	for _, c := range res.Cookies() {
-		cookie = c
+		if c.Name == "credence_session" { // beside it comes the device cookie
+			cookie = c
+		}
 	}
 	req, _ := http.NewRequest("POST", base+"/api/v1/tokens", strings.NewReader(`{"name":"outage"}`))
 	req.Header.Set("Content-Type", "application/json")

@@ -3,15 +3,17 @@ package models
 import (
 	"context"
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"regexp"
 	"strings"
 
 	"gorm.io/gorm"
 )
 
-// NameKey is the case-insensitive key under which outlet names and aliases are unique.
+// NameKey is the key under which outlet names and aliases are unique: NFC (so "Café" with a
+// combining accent is "Café"), case-insensitive, with runs of white space as one space.
 func NameKey(name string) string {
-	return strings.ToLower(strings.Join(strings.Fields(name), " "))
+	return strings.ToLower(norm.NFC.String(strings.Join(strings.Fields(name), " ")))
 }
 
 var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
@@ -191,13 +193,17 @@ type OutletPatch struct {
 	Aliases, Domains               *[]string
 }
 
-// UpdateOutlet changes an outlet if Version is its current version, and bumps the version.
+// UpdateOutlet changes an outlet if Version is its current version (0: whatever is current),
+// and bumps the version.
 func (s *Store) UpdateOutlet(ctx context.Context, actor, id int64, p OutletPatch) (*Outlet, error) {
 	var out *Outlet
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		before, err := s.outlet(tx, id)
 		if err != nil {
 			return err
+		}
+		if p.Version == 0 {
+			p.Version = before.Version
 		}
 		if p.Version != before.Version {
 			out = before

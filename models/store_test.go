@@ -229,21 +229,39 @@ func TestAuditRecordsChanges(t *testing.T) {
 
 func TestLoginAttempts(t *testing.T) {
 	s := modeltest.Open(t)
+	now := time.Now()
+	lim := models.AttemptLimit{Key: "email:x", Max: 3, Window: time.Minute, Free: 3}
 	for i := 0; i < 3; i++ {
-		if err := s.LoginFailed(ctx, "email:x", time.Minute); err != nil {
-			t.Fatal(err)
+		if ok, _, err := s.TakeAttempts(ctx, now, lim); err != nil || !ok {
+			t.Fatalf("attempt %d: ok=%v err=%v", i, ok, err)
 		}
 	}
-	ok, wait, err := s.LoginAllowed(ctx, "email:x", 3, time.Minute)
+	ok, wait, err := s.TakeAttempts(ctx, now, lim)
 	if err != nil || ok || wait <= 0 {
 		t.Fatalf("after 3 failures: ok=%v wait=%v err=%v", ok, wait, err)
 	}
-	if ok, _, _ := s.LoginAllowed(ctx, "email:x", 4, time.Minute); !ok {
+	higher := lim
+	higher.Max = 4
+	if ok, _, _ := s.TakeAttempts(ctx, now, higher); !ok {
 		t.Fatal("a higher limit should allow")
 	}
-	_ = s.LoginSucceeded(ctx, "email:x")
-	if ok, _, _ := s.LoginAllowed(ctx, "email:x", 3, time.Minute); !ok {
+	_ = s.ClearAttempts(ctx, "email:x")
+	if ok, _, _ := s.TakeAttempts(ctx, now, lim); !ok {
 		t.Fatal("success should clear the failures")
+	}
+	// A window that has ended starts over; a refused attempt counts under no key.
+	for i := 0; i < 3; i++ {
+		_, _, _ = s.TakeAttempts(ctx, now, lim)
+	}
+	other := models.AttemptLimit{Key: "ip:y", Max: 1, Window: time.Minute}
+	if ok, _, _ := s.TakeAttempts(ctx, now, other, lim); ok {
+		t.Fatal("a full limit lets an attempt through")
+	}
+	if ok, _, _ := s.TakeAttempts(ctx, now, other); !ok {
+		t.Fatal("a refused attempt was counted under the other key")
+	}
+	if ok, _, _ := s.TakeAttempts(ctx, now.Add(time.Minute), lim); !ok {
+		t.Fatal("a new window should allow")
 	}
 }
 

@@ -34,11 +34,11 @@ type APIToken struct {
 	LastUsedAt *time.Time
 }
 
-// LoginAttempt counts failed sign-ins for one account or address in a window.
-type LoginAttempt struct {
-	Key         string `gorm:"primaryKey"`
-	WindowStart time.Time
-	Failures    int
+// DeviceCookie is a browser that signed in to an account before (models/signin.go).
+type DeviceCookie struct {
+	ID        string `gorm:"primaryKey"` // SHA-256 of the cookie's value
+	UserID    int64
+	CreatedAt time.Time
 }
 
 // Outlet is a publisher. Names and Domains are loaded from their own tables.

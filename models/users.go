@@ -2,7 +2,7 @@ package models
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -57,8 +57,9 @@ type UserPatch struct {
 	Disabled                        *bool
 }
 
-// UpdateUser changes an account. A disabled account or a new password ends its sessions
-// (and a disabled account's tokens stop working, since authentication checks Disabled).
+// UpdateUser changes an account. A disabled account or a new password ends its sessions and
+// revokes its API tokens (deleted, so enabling the account again does not bring them back),
+// and forgets its device cookies.
 func (s *Store) UpdateUser(ctx context.Context, actor, id int64, p UserPatch) (*User, error) {
 	var out User
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
@@ -89,8 +90,10 @@ func (s *Store) UpdateUser(ctx context.Context, actor, id int64, p UserPatch) (*
 			return err
 		}
 		if u.Disabled || p.PasswordHash != nil {
-			if err := tx.Where("user_id = ?", id).Delete(&Session{}).Error; err != nil {
-				return err
+			for _, m := range []any{&Session{}, &APIToken{}, &DeviceCookie{}} {
+				if err := tx.Where("user_id = ?", id).Delete(m).Error; err != nil {
+					return err
+				}
 			}
 		}
 		out = u
@@ -108,8 +111,12 @@ func (s *Store) DeleteUser(ctx context.Context, actor, id int64) error {
 			return notFound(err)
 		}
 		now := time.Now().UTC()
+		email, err := freeDeletedEmail(tx, id, u.Email)
+		if err != nil {
+			return err
+		}
 		res := tx.Model(&User{}).Where("id = ?", id).Updates(map[string]any{
-			"deleted_at": now, "disabled": true, "email": "deleted-" + itoa(id) + "+" + u.Email, "updated_at": now,
+			"deleted_at": now, "disabled": true, "email": email, "updated_at": now,
 		})
 		if res.Error != nil {
 			return res.Error
@@ -117,8 +124,10 @@ func (s *Store) DeleteUser(ctx context.Context, actor, id int64) error {
 		if err := tx.Where("user_id = ?", id).Delete(&Session{}).Error; err != nil {
 			return err
 		}
-		if err := tx.Where("user_id = ?", id).Delete(&APIToken{}).Error; err != nil {
-			return err
+		for _, m := range []any{&APIToken{}, &DeviceCookie{}} {
+			if err := tx.Where("user_id = ?", id).Delete(m).Error; err != nil {
+				return err
+			}
 		}
 		return audit(tx, actor, "delete", "user", id, u, nil)
 	})
@@ -165,45 +174,22 @@ func (s *Store) DeleteToken(ctx context.Context, userID, id int64) error {
 	})
 }
 
-// LoginAllowed tells whether a key (an account or an address) may try to sign in, and if
-// not, when it may again. Failures are counted in the database so that every replica of the
-// service sees the same counts.
-func (s *Store) LoginAllowed(ctx context.Context, key string, max int, window time.Duration) (bool, time.Duration, error) {
-	var a LoginAttempt
-	err := s.db.WithContext(ctx).Where("key = ?", key).Take(&a).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return true, 0, nil
-	}
-	if err != nil {
-		return false, 0, err
-	}
-	end := a.WindowStart.Add(window)
-	now := time.Now().UTC()
-	if now.After(end) || a.Failures < max {
-		return true, 0, nil
-	}
-	return false, end.Sub(now), nil
-}
-
-// LoginFailed counts one failure for a key, starting a new window when the old one ended.
-func (s *Store) LoginFailed(ctx context.Context, key string, window time.Duration) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
-		now := time.Now().UTC()
-		var a LoginAttempt
-		err := tx.Where("key = ?", key).Take(&a).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-			return tx.Create(&LoginAttempt{Key: key, WindowStart: now, Failures: 1}).Error
-		case err != nil:
-			return err
-		case now.After(a.WindowStart.Add(window)):
-			return tx.Model(&a).Where("key = ?", key).Updates(map[string]any{"window_start": now, "failures": 1}).Error
+// freeDeletedEmail is the address a deleted account is renamed to, freeing its own:
+// "deleted-N+old", or, when someone has taken that (an account may be created with any
+// address), "deleted-N-K+old" for the first K free. Checked in the deleting transaction
+// (a unique violation would abort a PostgreSQL transaction, so it is not tried and caught).
+func freeDeletedEmail(tx *gorm.DB, id int64, old string) (string, error) {
+	for k := 0; ; k++ {
+		email := "deleted-" + itoa(id) + "+" + old
+		if k > 0 {
+			email = "deleted-" + itoa(id) + "-" + itoa(int64(k)) + "+" + old
 		}
-		return tx.Model(&LoginAttempt{}).Where("key = ?", key).Update("failures", gorm.Expr("failures + 1")).Error
-	})
-}
-
-// LoginSucceeded clears the failures of a key.
-func (s *Store) LoginSucceeded(ctx context.Context, key string) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error { return tx.Where("key = ?", key).Delete(&LoginAttempt{}).Error })
+		var n int64
+		if err := tx.Model(&User{}).Where("email = ?", email).Count(&n).Error; err != nil {
+			return "", fmt.Errorf("find a free address for deleted user %d: %w", id, err)
+		}
+		if n == 0 {
+			return email, nil
+		}
+	}
 }

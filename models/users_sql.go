@@ -2,7 +2,10 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // The users' hot reads, in plain SQL: every request authenticates through one of them (see
@@ -14,19 +17,34 @@ func scanUser(sc interface{ Scan(...any) error }, u *User, more ...any) error {
 	return sc.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.DeletedAt, &u.CreatedAt, &u.UpdatedAt}, more...)...)
 }
 
-// TokenUser returns the enabled, live user behind a token hash, in one query.
+// TokenUser returns the enabled, live user behind a token hash, in one query, and notes the
+// token's use in last_used_at at most once per TokenUseGranularity.
 func (s *Store) TokenUser(ctx context.Context, hash string) (*User, error) {
-	row, err := s.queryRow(ctx, "SELECT "+userFields+" FROM users JOIN api_tokens ON api_tokens.user_id = users.id "+
+	row, err := s.queryRow(ctx, "SELECT "+userFields+", api_tokens.id, api_tokens.last_used_at FROM users JOIN api_tokens ON api_tokens.user_id = users.id "+
 		"WHERE api_tokens.token_hash = ? AND users.deleted_at IS NULL AND NOT users.disabled", hash)
 	if err != nil {
 		return nil, err
 	}
 	var u User
-	if err := scanUser(row, &u); err != nil {
+	var id int64
+	var used sql.NullTime
+	if err := scanUser(row, &u, &id, &used); err != nil {
 		return nil, rowErr(err)
+	}
+	now := time.Now().UTC()
+	if !used.Valid || now.Sub(used.Time) >= TokenUseGranularity {
+		// A failed note of the use does not make the token invalid; the next use tries again.
+		_ = s.inTx(ctx, func(tx *gorm.DB) error {
+			return tx.Model(&APIToken{}).Where("id = ?", id).Update("last_used_at", now).Error
+		})
 	}
 	return &u, nil
 }
+
+// TokenUseGranularity is how stale a token's last_used_at may be: a token used more often
+// is noted at most once per this interval, so that a busy script does not make every one of
+// its requests a write.
+const TokenUseGranularity = time.Minute
 
 // SessionUser returns an unexpired session and its enabled, live user, in one query.
 func (s *Store) SessionUser(ctx context.Context, id string) (*Session, *User, error) {

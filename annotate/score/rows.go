@@ -1,10 +1,11 @@
 package score
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/credence-project/credence/annotate/csvout"
 )
 
 // ArticleRow holds one article's figures for one outlet credited in it (the publisher, or the
@@ -102,7 +103,7 @@ func record[R any](cols []column[R], r *R) []string {
 }
 
 func writeCSV[R any](w io.Writer, cols []column[R], rows []R) error {
-	cw := csv.NewWriter(w)
+	cw := csvout.NewWriter(w, false)
 	if err := cw.Write(names(cols)); err != nil {
 		return fmt.Errorf("write csv header: %w", err)
 	}
@@ -162,7 +163,7 @@ func OutletColumns() []string { return names(outletColumns) }
 // Record returns the row's CSV fields, in the order of OutletColumns.
 func (r OutletRow) Record() []string { return record(outletColumns, &r) }
 
-// WriteOutletsCSV writes a header and one line per row (RFC 4180, via encoding/csv).
+// WriteOutletsCSV writes a header and one line per row (RFC 4180, via csvout: formula cells neutralised).
 func WriteOutletsCSV(w io.Writer, rows []OutletRow) error { return writeCSV(w, outletColumns, rows) }
 
 var articleColumns = []column[ArticleRow]{
@@ -191,7 +192,7 @@ func ArticleColumns() []string { return names(articleColumns) }
 // Record returns the row's CSV fields, in the order of ArticleColumns.
 func (r ArticleRow) Record() []string { return record(articleColumns, &r) }
 
-// WriteArticlesCSV writes a header and one line per row (RFC 4180, via encoding/csv).
+// WriteArticlesCSV writes a header and one line per row (RFC 4180, via csvout: formula cells neutralised).
 func WriteArticlesCSV(w io.Writer, rows []ArticleRow) error {
 	return writeCSV(w, articleColumns, rows)
 }

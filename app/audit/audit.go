@@ -5,12 +5,12 @@ package audit
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"strconv"
 	"time"
 
+	"github.com/credence-project/credence/annotate/csvout"
 	"github.com/credence-project/credence/models"
 )
 
@@ -46,12 +46,13 @@ func raw(s *string) json.RawMessage {
 var csvHeader = []string{"id", "at", "actor_id", "action", "entity", "entity_id", "before", "after"}
 
 // Export writes the audit trail, newest first, as CSV or JSON Lines (one entry of the
-// GET /api/v1/audit shape a line), narrowed by f's entity and actor.
-func Export(ctx context.Context, store *models.Store, w io.Writer, format string, f models.AuditFilter) error {
-	var cw *csv.Writer
+// GET /api/v1/audit shape a line), narrowed by f's entity and actor. CSV cells a spreadsheet
+// would run as formulas are neutralised unless rawCSV (annotate/csvout).
+func Export(ctx context.Context, store *models.Store, w io.Writer, format string, rawCSV bool, f models.AuditFilter) error {
+	var cw *csvout.Writer
 	var enc *json.Encoder
 	if format == "csv" {
-		cw = csv.NewWriter(w)
+		cw = csvout.NewWriter(w, rawCSV)
 		if err := cw.Write(csvHeader); err != nil {
 			return err
 		}

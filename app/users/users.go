@@ -38,8 +38,12 @@ type Fields struct {
 	Disabled *bool
 }
 
+// MaxEmailBytes bounds an email address (RFC 5321's limit on a forward path).
+const MaxEmailBytes = 254
+
 // validate checks the fields present; create requires email, name, role and password. It
-// trims the name in place.
+// normalises the email (NFC, lower case) and the name (NFC, trimmed) in place, and refuses
+// invisible and bidirectional control characters in them (annotate.CheckName).
 func (f *Fields) validate(create bool) error {
 	if create {
 		var missing []string
@@ -54,15 +58,22 @@ func (f *Fields) validate(create bool) error {
 		}
 	}
 	if f.Email != nil {
-		e := strings.TrimSpace(*f.Email)
-		if a, err := mail.ParseAddress(e); err != nil || a.Address != e || len(e) > 254 {
+		e := annotate.NormaliseEmail(*f.Email)
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e || len(e) > MaxEmailBytes {
 			return annotate.Errorf(annotate.CodeInvalid, "email", "%q is not an email address", e)
 		}
+		if err := annotate.CheckName("email", e); err != nil {
+			return err
+		}
+		f.Email = &e
 	}
 	if f.Name != nil {
-		n := strings.TrimSpace(*f.Name)
+		n := annotate.NormaliseName(*f.Name)
 		if n == "" || len(n) > 200 {
 			return annotate.Errorf(annotate.CodeInvalid, "name", "name is required (at most 200 characters)")
+		}
+		if err := annotate.CheckName("name", n); err != nil {
+			return err
 		}
 		f.Name = &n
 	}
@@ -100,7 +111,7 @@ func (s *Service) Create(ctx context.Context, actor int64, f Fields) (*models.Us
 	if err != nil {
 		return nil, err
 	}
-	u := &models.User{Email: strings.TrimSpace(*f.Email), Name: *f.Name, Role: role, PasswordHash: hash}
+	u := &models.User{Email: *f.Email, Name: *f.Name, Role: role, PasswordHash: hash}
 	if err := s.store.CreateUser(ctx, actor, u); err != nil {
 		return nil, err
 	}

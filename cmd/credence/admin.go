@@ -113,6 +113,7 @@ func auditCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&entity, "entity", "", "only changes to this kind of entity (outlet, article, user, review, annotation, region)")
 	fs.Int64Var(&actor, "actor-id", 0, "only changes made by this user id")
 	fs.StringVar(&out, "out", "-", "file to write (- for standard output)")
+	rawCSV := fs.Bool("raw-csv", false, "write CSV cells unchanged; by default a cell a spreadsheet would run as a formula gets a leading '")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -133,7 +134,7 @@ func auditCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		w = f
 	}
 	bw := bufio.NewWriter(w)
-	err = audit.Export(ctx, store, bw, format, models.AuditFilter{Entity: entity, ActorID: actor})
+	err = audit.Export(ctx, store, bw, format, *rawCSV, models.AuditFilter{Entity: entity, ActorID: actor})
 	if ferr := bw.Flush(); err == nil {
 		err = ferr
 	}

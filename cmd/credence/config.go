@@ -57,6 +57,7 @@ func newFlagSet(name string, stderr io.Writer, c *commonFlags) *flag.FlagSet {
 type serveConfig struct {
 	commonFlags
 	addr          string
+	metricsAddr   string
 	demo          bool
 	noMigrate     bool
 	adminEmail    string
@@ -69,6 +70,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	c := &serveConfig{api: api.DefaultConfig()}
 	fs := newFlagSet("serve", stderr, &c.commonFlags)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (env CREDENCE_ADDR)")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve /metrics without sign-in on this address of its own, for a monitoring network; on --addr it needs an admin's API token (env CREDENCE_METRICS_ADDR)")
 	fs.BoolVar(&c.demo, "demo", false, "load the demo outlets, articles and accounts when the database is empty (env CREDENCE_DEMO)")
 	fs.BoolVar(&c.noMigrate, "no-migrate", false, "do not run migrations on start (env CREDENCE_NO_MIGRATE)")
 	fs.StringVar(&c.adminEmail, "admin-email", "admin@example.org", "email of the admin created on first start (env CREDENCE_ADMIN_EMAIL)")

@@ -70,8 +70,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "\ncredence is running at http://%s/  (database: %s)\n%s", ln.Addr(), store.Dialect(), signIn)
 	log.Info("listening", "addr", ln.Addr().String(), "db", store.Dialect())
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
+	if cfg.metricsAddr != "" {
+		ms, err := serveMetrics(cfg.metricsAddr, srv, log)
+		if err != nil {
+			return err
+		}
+		defer ms.Close()
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -120,4 +127,22 @@ func firstStart(ctx context.Context, svc *app.Services, cfg *serveConfig, stdout
 		msg += extra
 	}
 	return msg, nil
+}
+
+// serveMetrics serves /metrics alone, unguarded, on an address of its own.
+func serveMetrics(addr string, srv *api.Server, log *slog.Logger) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s for metrics: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", srv.MetricsHandler())
+	ms := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := ms.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics listener", "err", err)
+		}
+	}()
+	log.Info("metrics", "addr", ln.Addr().String())
+	return ms, nil
 }
