@@ -377,6 +377,11 @@ func TestNoInputYields5xx(t *testing.T) {
 		{"wrong content type", "text/plain", `{"name":"x"}`},
 		{"broken content type", "application/json; charset=\"", `{"name":"x"}`},
 		{"ndjson garbage", "application/x-ndjson", "{\"outlet\":1}\n\xff\xfe\n{}\n[1]\nnull\n{\"outlet\":\"Garbage Gazette\",\"text\":\"\\ud800\",\"title\":5}\n" + strings.Repeat("{", 5000) + "\n"},
+		// Issue 16.4: PostgreSQL refused these with a 500 (a NUL in text, a btree key too large).
+		{"sign-in with a 3 KB email", "application/json", `{"email":"` + strings.Repeat("a", 3000) + `@example.org","password":"wrong-password"}`},
+		{"NUL in a sign-in email", "application/json", `{"email":"a\u0000@example.org","password":"wrong-password"}`},
+		{"text with a NUL byte", "text/plain", "Title\n\nA text with a NUL \x00 byte in it, long enough to be an article."},
+		{"ndjson with a NUL", "application/x-ndjson", `{"outlet":"Garbage Gazette","title":"t\u0000","text":"a text\u0000 with NUL"}` + "\n"},
 		{"html", "text/html", "<html><head><title>\xff</title><script>alert(1)</script></head><body><p>" + strings.Repeat("<div>", 10000) + "</body>"},
 	}
 	queries := []string{
@@ -387,6 +392,9 @@ func TestNoInputYields5xx(t *testing.T) {
 		"?format=html&dry_run=maybe&outlet=%ff%fe&url=javascript:alert(1)&title=%00&filename=../../etc/passwd",
 		"?outlet_id=1&outlet_id=2&limit=1&limit=2&include=%C0%AF&since=notatime&until=-1&min_articles=-3&weights=%7B",
 		"?" + strings.Repeat("a=1&", 2000),
+		// Issue 16.4: each alone reached PostgreSQL and answered 500.
+		"?q=a%00b", "?entity=%00", "?format=csv&entity=%00", "?entity=x%00y&actor_id=1", "?outlet=a%00&title=%00", "?%00=1",
+		"?csv=bogus", "?csv=raw&format=csv", "?q=" + strings.Repeat("%C3%A9", 5000),
 	}
 
 	checked := 0

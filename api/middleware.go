@@ -157,3 +157,29 @@ func isUnavailable(err error) bool {
 		strings.Contains(msg, "the database system is shutting down") || strings.Contains(msg, "conn closed") ||
 		strings.Contains(msg, "terminating connection")
 }
+
+// refuseNUL answers 400 to a NUL byte anywhere in the path or the query, for every route and
+// both engines at once: PostgreSQL refuses NUL in text ("invalid byte sequence"), which would
+// otherwise surface as a 500 from whichever query first used the value, while SQLite stores
+// it. JSON bodies are checked by bind, uploads by the import.
+func refuseNUL(c *gin.Context) {
+	if strings.ContainsRune(c.Request.URL.Path, 0) || hasNULValue(c.Request.URL.Query()) {
+		fail(c, errf(CodeBadRequest, "the path or query holds a NUL byte (%%00), which no value may contain"))
+		return
+	}
+	c.Next()
+}
+
+func hasNULValue(q map[string][]string) bool {
+	for k, vs := range q {
+		if strings.ContainsRune(k, 0) {
+			return true
+		}
+		for _, v := range vs {
+			if strings.ContainsRune(v, 0) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -137,7 +137,7 @@ func (s *Server) routes(reg *prometheus.Registry) *gin.Engine {
 		_ = e.SetTrustedProxies(nil)
 	}
 	e.ContextWithFallback = true
-	e.Use(s.observe(), s.recoverer(), securityHeaders) // compression wraps the engine: see compressResponses
+	e.Use(s.observe(), s.recoverer(), securityHeaders, refuseNUL) // compression wraps the engine: see compressResponses
 	e.NoRoute(func(c *gin.Context) {
 		fail(c, errf(CodeNotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
 	})
