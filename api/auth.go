@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -59,7 +60,7 @@ func (s *Server) authenticate(c *gin.Context) {
 			fail(c, errf(CodeUnauthorized, "the Authorization header must be \"Bearer <token>\""))
 			return
 		}
-		u, err := s.store.TokenUser(ctx, sha256Hex(strings.TrimSpace(tok)))
+		u, use, err := s.store.TokenUser(ctx, sha256Hex(strings.TrimSpace(tok)))
 		if errors.Is(err, models.ErrNotFound) {
 			fail(c, errf(CodeUnauthorized, "the API token is not valid (revoked, or its account disabled)"))
 			return
@@ -69,6 +70,12 @@ func (s *Server) authenticate(c *gin.Context) {
 			return
 		}
 		c.Set(ctxUser, u)
+		// Beside the request, so that noting the use (a write, once a minute) never delays it.
+		go func() {
+			if err := s.store.NoteTokenUse(context.WithoutCancel(ctx), use); err != nil {
+				s.log.Warn("note an API token's use", "err", err)
+			}
+		}()
 		c.Next()
 		return
 	}

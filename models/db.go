@@ -119,12 +119,40 @@ func Open(dsn string) (*Store, error) {
 // busyTimeout is how long a SQLite connection waits for a lock before giving up.
 const busyTimeout = 10 * time.Second
 
+// sqliteDSN adds the service's settings to a SQLite path. synchronous=FULL syncs the
+// write-ahead log at every commit, so an acknowledged write survives a power cut, not only a
+// crash of the process (NORMAL syncs at checkpoints only, and a power cut can lose the last
+// commits). Group commit (commit.go) shares each sync among the writes of a batch, which is
+// what makes FULL affordable; BENCHMARKS.md measures both. A path that names its own
+// _synchronous (SQLiteSynchronous) keeps it: the driver reads the first value of a parameter.
 func sqliteDSN(path string) string {
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	return path + sep + fmt.Sprintf("_journal_mode=WAL&_foreign_keys=1&_busy_timeout=%d&_txlock=immediate&_synchronous=NORMAL", busyTimeout.Milliseconds())
+	return path + sep + fmt.Sprintf("_journal_mode=WAL&_foreign_keys=1&_busy_timeout=%d&_txlock=immediate&_synchronous=FULL", busyTimeout.Milliseconds())
+}
+
+// SQLiteSynchronous returns a --db value whose SQLite database runs with the given
+// synchronous mode ("full", the default, or "normal", which may lose the last commits on a
+// power cut but not on a crash of the process). PostgreSQL URLs are returned unchanged.
+func SQLiteSynchronous(dsn, mode string) (string, error) {
+	dialect, _, err := ParseDSN(dsn)
+	if err != nil || dialect != "sqlite" {
+		return dsn, err
+	}
+	switch strings.ToLower(mode) {
+	case "", "full":
+		return dsn, nil
+	case "normal":
+	default:
+		return "", fmt.Errorf("SQLite synchronous mode must be full or normal, not %q", mode)
+	}
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return dsn + sep + "_synchronous=NORMAL", nil
 }
 
 // Migrate applies the embedded migrations of the store's dialect that have not run yet,

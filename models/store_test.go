@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -275,5 +276,36 @@ func TestParseDSN(t *testing.T) {
 	}
 	if _, _, err := models.ParseDSN("mysql://x"); err == nil {
 		t.Error("mysql should be refused")
+	}
+}
+
+// TestSQLiteSynchronousFullByDefault: SQLite syncs the log at every commit (synchronous=FULL,
+// 2) unless the --db value asks for NORMAL (1), the documented opt-in.
+func TestSQLiteSynchronousFullByDefault(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sync.db")
+	normal, err := models.SQLiteSynchronous(path, "normal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := models.SQLiteSynchronous(path, "sometimes"); err == nil {
+		t.Error("an unknown mode was accepted")
+	}
+	for dsn, want := range map[string]int{path: 2, normal: 1} {
+		s, err := models.Open(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := s.SQLDB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got int
+		if err := db.QueryRow("PRAGMA synchronous").Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		if got != want {
+			t.Errorf("%s: PRAGMA synchronous = %d, want %d", dsn, got, want)
+		}
 	}
 }

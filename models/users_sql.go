@@ -17,34 +17,49 @@ func scanUser(sc interface{ Scan(...any) error }, u *User, more ...any) error {
 	return sc.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.DeletedAt, &u.CreatedAt, &u.UpdatedAt}, more...)...)
 }
 
-// TokenUser returns the enabled, live user behind a token hash, in one query, and notes the
-// token's use in last_used_at at most once per TokenUseGranularity.
-func (s *Store) TokenUser(ctx context.Context, hash string) (*User, error) {
+// TokenUser returns the enabled, live user behind a token hash, in one query, with the use to
+// note in the token's last_used_at (NoteTokenUse).
+func (s *Store) TokenUser(ctx context.Context, hash string) (*User, *TokenUse, error) {
 	row, err := s.queryRow(ctx, "SELECT "+userFields+", api_tokens.id, api_tokens.last_used_at FROM users JOIN api_tokens ON api_tokens.user_id = users.id "+
 		"WHERE api_tokens.token_hash = ? AND users.deleted_at IS NULL AND NOT users.disabled", hash)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var u User
-	var id int64
+	var use TokenUse
 	var used sql.NullTime
-	if err := scanUser(row, &u, &id, &used); err != nil {
-		return nil, rowErr(err)
+	if err := scanUser(row, &u, &use.id, &used); err != nil {
+		return nil, nil, rowErr(err)
 	}
-	now := time.Now().UTC()
-	if !used.Valid || now.Sub(used.Time) >= TokenUseGranularity {
-		// A failed note of the use does not make the token invalid; the next use tries again.
-		_ = s.inTx(ctx, func(tx *gorm.DB) error {
-			return tx.Model(&APIToken{}).Where("id = ?", id).Update("last_used_at", now).Error
-		})
-	}
-	return &u, nil
+	use.due = !used.Valid || time.Since(used.Time) >= TokenUseGranularity
+	return &u, &use, nil
 }
 
 // TokenUseGranularity is how stale a token's last_used_at may be: a token used more often
 // is noted at most once per this interval, so that a busy script does not make every one of
 // its requests a write.
 const TokenUseGranularity = time.Minute
+
+// TokenUse is a use of an API token, to be noted in its last_used_at (NoteTokenUse).
+type TokenUse struct {
+	id  int64
+	due bool // last_used_at is older than TokenUseGranularity, or unset
+}
+
+// NoteTokenUse sets the token's last_used_at to now when it is due. The caller runs it beside
+// the request, so the write never delays it; a failed note does not make the token invalid,
+// and the next use tries again.
+func (s *Store) NoteTokenUse(ctx context.Context, use *TokenUse) error {
+	if use == nil || !use.due {
+		return nil
+	}
+	// Conditional, so that of several uses read as due at once only the first is noted.
+	now := time.Now().UTC()
+	return s.inTx(ctx, func(tx *gorm.DB) error {
+		return tx.Model(&APIToken{}).Where("id = ? AND (last_used_at IS NULL OR last_used_at < ?)", use.id, now.Add(-TokenUseGranularity)).
+			Update("last_used_at", now).Error
+	})
+}
 
 // SessionUser returns an unexpired session and its enabled, live user, in one query.
 func (s *Store) SessionUser(ctx context.Context, id string) (*Session, *User, error) {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/credence-project/credence/api"
+	"github.com/credence-project/credence/models"
 )
 
 // Every flag may also be given in the environment: the variable its usage names ("(env
@@ -81,10 +82,16 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.IntVar(&c.api.TextCacheBytes, "text-cache-bytes", c.api.TextCacheBytes, "bytes of article text kept in memory for reads and annotation writes (env CREDENCE_TEXT_CACHE_BYTES)")
 	fs.StringVar(&c.api.SuggestURL, "suggest-url", "", "an external suggestion service, beside the built-in rules (env CREDENCE_SUGGEST_URL)")
 	fs.DurationVar(&c.api.SuggestTimeout, "suggest-timeout", c.api.SuggestTimeout, "how long to wait for it (env CREDENCE_SUGGEST_TIMEOUT)")
+	syncMode := fs.String("sqlite-synchronous", "full", "SQLite: full syncs every commit (survives a power cut); normal syncs at checkpoints, faster, may lose the last commits on a power cut (env CREDENCE_SQLITE_SYNCHRONOUS)")
 	proxies := fs.String("trusted-proxies", "", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed (env CREDENCE_TRUSTED_PROXIES)")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
+	db, err := models.SQLiteSynchronous(c.db, *syncMode)
+	if err != nil {
+		return nil, fmt.Errorf("--sqlite-synchronous: %w", err)
+	}
+	c.db = db
 	for _, p := range strings.Split(*proxies, ",") {
 		p = strings.TrimSpace(p)
 		if p == "" {
