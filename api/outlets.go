@@ -101,10 +101,8 @@ func (r *outletRequest) validate(create bool) error {
 	if r.Name != nil && *r.Name == "" {
 		return fieldErr(CodeInvalid, "name", "name cannot be empty")
 	}
-	if r.Name != nil {
-		if err := annotate.CheckName("name", *r.Name); err != nil {
-			return err
-		}
+	if err := r.checkNames(); err != nil {
+		return err
 	}
 	if r.Slug != nil && (*r.Slug == "" || models.Slugify(*r.Slug) != *r.Slug) {
 		return fieldErr(CodeInvalid, "slug", "slug must be lower-case letters, digits and dashes")
@@ -114,20 +112,6 @@ func (r *outletRequest) validate(create bool) error {
 		if err := in.Normalise(); err != nil {
 			return fieldErr(CodeInvalid, "homepage", "homepage must be an absolute http(s) URL")
 		}
-	}
-	if r.Aliases != nil {
-		out := []string{}
-		for _, a := range *r.Aliases {
-			a = annotate.NormaliseName(a)
-			if a == "" || len(a) > 200 {
-				return fieldErr(CodeInvalid, "aliases", "aliases must be non-empty names of at most 200 characters")
-			}
-			if err := annotate.CheckName("aliases", a); err != nil {
-				return err
-			}
-			out = append(out, a)
-		}
-		r.Aliases = &out
 	}
 	if r.Domains != nil {
 		out := []string{}
@@ -140,6 +124,32 @@ func (r *outletRequest) validate(create bool) error {
 		}
 		r.Domains = &out
 	}
+	return nil
+}
+
+// checkNames refuses a name or alias holding invisible or display-changing characters
+// (annotate.CheckName), and puts the aliases in NFC, trimmed (the name is already).
+func (r *outletRequest) checkNames() error {
+	if r.Name != nil {
+		if err := annotate.CheckName("name", *r.Name); err != nil {
+			return err
+		}
+	}
+	if r.Aliases == nil {
+		return nil
+	}
+	out := []string{}
+	for _, a := range *r.Aliases {
+		a = annotate.NormaliseName(a)
+		if a == "" || len(a) > 200 {
+			return fieldErr(CodeInvalid, "aliases", "aliases must be non-empty names of at most 200 characters")
+		}
+		if err := annotate.CheckName("aliases", a); err != nil {
+			return err
+		}
+		out = append(out, a)
+	}
+	r.Aliases = &out
 	return nil
 }
 
