@@ -172,7 +172,12 @@ func (s *Server) showOthers(ctx context.Context, u *models.User, v *models.Reade
 	if !reader(u).SeesOthers(domainReview(v), owners...) {
 		return !reader(u).Blind(domainReview(v)), nil
 	}
-	return s.store.MarkViewedOthers(ctx, v.Article.ID, u.ID)
+	shown, err := s.store.MarkViewedOthers(ctx, v.Article.ID, u.ID)
+	if shown && v.Review.ViewedOthersAt == nil {
+		now := time.Now().UTC()
+		v.Review.ViewedOthersAt = &now // the view answers as the review now is: frozen
+	}
+	return shown, err
 }
 
 // ownAnnotation loads an annotation the current user may change: their own while their review

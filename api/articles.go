@@ -139,8 +139,6 @@ func (s *Server) getArticle(c *gin.Context) error {
 		return err
 	}
 	out := articleWithJSON{articleJSON: toArticleJSON(&v.Article, false)} // the text goes first, from the cache
-	rj := toReviewJSON(&v.Review, domainReview(v))
-	out.Review = &rj
 	if inc["annotations"] {
 		list, _, err := s.visibleAnnotations(ctx, u, v, userID, models.Page{Limit: math.MaxInt32})
 		if err != nil {
@@ -148,6 +146,8 @@ func (s *Server) getArticle(c *gin.Context) error {
 		}
 		out.Annotations = &list
 	}
+	rj := toReviewJSON(&v.Review, domainReview(v)) // after the annotations, which may freeze it
+	out.Review = &rj
 	if inc["regions"] {
 		list, err := s.regionsJSON(ctx, u, id, cached.text)
 		if err != nil {

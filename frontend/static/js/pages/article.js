@@ -46,7 +46,8 @@ function loadFailed(e) {
 async function main() {
   S.user = await me();
   wireHeader(S.user, api);
-  S.canWrite = S.user.role === 'reviewer' || S.user.role === 'admin';
+  S.isWriter = S.user.role === 'reviewer' || S.user.role === 'admin';
+  S.canWrite = S.isWriter;
   setRedraw(recompute);
   buildPalette();
   buildHelp();
@@ -58,7 +59,7 @@ async function main() {
   // the annotations to the reviewer's own unless the side-by-side view wants everyone's.
   let article;
   try {
-    const who = S.canWrite ? `&user_id=${encodeURIComponent(S.user.id)}` : '';
+    const who = S.isWriter ? `&user_id=${encodeURIComponent(S.user.id)}` : '';
     article = await api.get(`/articles/${encodeURIComponent(S.articleId)}?include=annotations,regions${who}`);
   } catch (e) {
     loadFailed(e);

@@ -6,13 +6,20 @@ import { api } from '../api.js';
 import { h, announce, formatDate } from '../dom.js';
 import { TextView } from '../textview.js';
 import {
-  S, el, redraw, isMine, setLists, setReview, setCompare, reviewStatus,
+  S, el, redraw, isMine, setLists, setReview, setCompare, reviewStatus, reviewLocked,
 } from './state.js';
 import { toast, signedOut } from './ui.js';
 import { decorate } from './decorate.js';
 
-/** wantsOthers: whether the page shows other reviewers' annotations (after completion, side by side). */
-function wantsOthers() { return S.compareOn || !S.canWrite; }
+/**
+ * wantsOthers: whether the page asks for other reviewers' annotations. A researcher always may.
+ * A reviewer only once done, and only by choosing to on this page, or when their review is
+ * locked already: being shown the others freezes a finished review (independent review).
+ */
+function wantsOthers() {
+  if (!S.isWriter) return true;
+  return reviewStatus() === 'completed' && S.compareOn && (S.compareChosen || reviewLocked());
+}
 
 /**
  * loadLists fetches the article again with its annotations and regions, in one request, and
@@ -58,22 +65,29 @@ export async function refresh() {
 export function showReview({ deferCompare = false } = {}) {
   const st = reviewStatus();
   const done = st === 'completed';
-  el('review-status').textContent = done
-    ? `Done${S.article.review?.completed_at ? ` on ${formatDate(S.article.review.completed_at)}` : ''}.`
-    : st === 'in_progress' ? 'In progress. Other reviewers’ annotations stay hidden until you mark it done.' : 'Not started. Other reviewers’ annotations stay hidden until you mark it done.';
-  el('mark-done').hidden = done || !S.canWrite;
-  el('reopen').hidden = !done || !S.canWrite;
-  const canCompare = done || !S.canWrite;
+  const locked = done && reviewLocked();
+  const when = S.article.review?.completed_at ? ` on ${formatDate(S.article.review.completed_at)}` : '';
+  el('review-status').textContent = locked
+    ? `Done${when}. Your review is locked: you have seen the other reviewers’ annotations, so your own stay as they were when you finished. Only an admin can reopen it.`
+    : done
+      ? `Done${when}. Your annotations are read-only; reopen the article to change them. Showing the other reviewers’ annotations locks your review for good.`
+      : st === 'in_progress' ? 'In progress. Other reviewers’ annotations stay hidden until you mark it done.' : 'Not started. Other reviewers’ annotations stay hidden until you mark it done.';
+  el('review-status').classList.toggle('locked', locked);
+  document.body.classList.toggle('review-readonly', S.isWriter && done);
+  el('mark-done').hidden = done || !S.isWriter;
+  el('reopen').hidden = !done || !S.isWriter || locked;
+  const canCompare = done || !S.isWriter;
+  const showing = canCompare && S.compareOn && (!S.isWriter || S.compareChosen || locked);
   el('compare-toggle').disabled = !canCompare;
   el('compare-hint').hidden = canCompare;
-  el('compare-toggle').checked = canCompare && S.compareOn;
-  if (deferCompare && canCompare && S.compareOn) {
+  el('compare-toggle').checked = showing;
+  if (deferCompare && showing) {
     // Drawn right after the reviewer's own pane is ready for selection.
     el('compare').hidden = false;
     el('panes').classList.add('side-by-side');
     return;
   }
-  showCompare(canCompare && S.compareOn);
+  showCompare(showing);
 }
 
 export function showCompare(on) {
@@ -91,6 +105,7 @@ export function showCompare(on) {
 
 /** toggleCompare is the side-by-side checkbox: fetch the other reviewers' annotations when on. */
 export async function toggleCompare(on) {
+  S.compareChosen = on;
   setCompare(on);
   showCompare(on);
   if (on) await refresh();
@@ -123,7 +138,7 @@ export async function markDone() {
       return;
     }
     const res = await api.post(`/articles/${encodeURIComponent(S.articleId)}/complete`);
-    setReview({ status: 'completed', completed_at: res?.completed_at });
+    setReview({ status: 'completed', completed_at: res?.completed_at, locked: !!res?.locked });
     announce('Marked done. Other reviewers’ annotations can now be shown.');
     await refresh();
     el('compare-toggle').focus();
@@ -137,11 +152,15 @@ export async function markDone() {
 export async function reopen() {
   try {
     await api.del(`/articles/${encodeURIComponent(S.articleId)}/complete`);
-    setReview({ status: 'in_progress' });
+    setReview({ status: 'in_progress', locked: false, reopened_after_viewing: !!S.article.review?.reopened_after_viewing });
     setCompare(false, { remember: false });
     await refresh();
     announce('Reopened');
   } catch (e) {
+    if (e.code === 'review_locked') {
+      setReview({ ...S.article.review, locked: true });
+      showReview();
+    }
     toast(`Could not reopen: ${e.message}`);
   }
 }

@@ -39,7 +39,13 @@ export const S = {
   /** The selection in the article text, UTF-16 {start, end}, or null. */
   sel: null,
   /** Reviewers and admins annotate; researchers only read. */
+  /** isWriter: the role may annotate (reviewer, admin). canWrite: and the review takes changes
+   *  now: not marked done (a finished review is read-only until reopened). */
+  isWriter: false,
   canWrite: false,
+  /** compareChosen: the side-by-side view was turned on on this page, by the reviewer's own
+   *  choice: showing the others freezes a finished review, so a remembered setting never does. */
+  compareChosen: false,
   /** The side-by-side view of other reviewers: on (remembered), and whose annotations. */
   compareOn: localStorage.getItem('credence.compare') === 'on',
   compareWho: 'all',
@@ -78,6 +84,7 @@ export function redraw() { if (S.view) redrawFn(); }
 /** openArticle keeps the article and its text; its lists go through setLists. */
 export function openArticle(article, map) {
   S.article = article;
+  setReview(article.review);
   S.text = article.text ?? '';
   S.map = map;
   S.keys = null;
@@ -112,8 +119,14 @@ export function layPending() {
 /** setSelection keeps the selection in the article text (UTF-16), or null. */
 export function setSelection(sel) { S.sel = sel; }
 
-/** setReview keeps the reviewer's review status of this article. */
-export function setReview(review) { S.article.review = review; }
+/** setReview keeps the reviewer's review status of this article; a finished one is read-only. */
+export function setReview(review) {
+  S.article.review = review;
+  S.canWrite = S.isWriter && review?.status !== 'completed';
+}
+
+/** reviewLocked: the reviewer finished and has seen the others' work; only an admin can reopen it. */
+export function reviewLocked() { return !!S.article.review?.locked; }
 
 /** setCompare turns the side-by-side view on or off (remembered) and picks whose annotations. */
 export function setCompare(on, { remember = true } = {}) {
