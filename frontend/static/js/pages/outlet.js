@@ -47,6 +47,17 @@ function timeChart(months) {
   });
 }
 
+// timeEmpty says why "Scores over time" has nothing to draw: months come from publication
+// dates, so scored articles without one are left out of them.
+function timeEmpty(empty, undated, scored) {
+  const note = document.getElementById('time-empty');
+  document.getElementById('time-box').hidden = empty;
+  note.hidden = !(empty || undated > 0);
+  if (empty && scored === 0) note.textContent = 'Nothing to show over time: no finished review credits this outlet yet.';
+  else if (empty) note.textContent = "Nothing to show over time: this outlet's scored articles have no publication date, and months are counted by publication date.";
+  else if (undated > 0) note.textContent = `${undated} of this outlet's articles have no publication date and are left out of the months.`;
+}
+
 async function detail(id) {
   const [outlet, scores, months, articles] = await Promise.all([
     api.get(`/outlets/${id}`),
@@ -61,7 +72,9 @@ async function detail(id) {
   if (row) summary(row);
   else document.getElementById('status').textContent = 'No completed review credits this outlet yet.';
   const m = months.items ?? [];
-  timeChart(m);
+  const listed = await allPages(`/articles?outlet_id=${id}`);
+  timeEmpty(m.length === 0, listed.filter((a) => !a.published_at).length, articles.length);
+  if (m.length) timeChart(m);
   sortableTable(document.getElementById('month-head'), document.getElementById('month-body'), [
     { key: 'period', title: 'Month', value: (r) => r.period, cell: (r) => r.period },
     { key: 'articles', title: 'Articles', numeric: true, value: (r) => r.articles, cell: (r) => String(r.articles) },
@@ -70,7 +83,7 @@ async function detail(id) {
     { key: 'low_sample', title: 'Sample', value: (r) => (r.low_sample ? 0 : 1), cell: (r) => (r.low_sample ? 'low' : 'ok') },
   ], m);
   const titles = new Map();
-  for (const a of await allPages(`/articles?outlet_id=${id}`)) titles.set(a.id, a.title);
+  for (const a of listed) titles.set(a.id, a.title);
   sortableTable(document.getElementById('article-head'), document.getElementById('article-body'), [
     { key: 'article_id', title: 'Article', value: (r) => r.article_id,
       cell: (r) => h('a', { href: `/articles/${r.article_id}`, text: titles.get(r.article_id) || `Article ${r.article_id}` }) },

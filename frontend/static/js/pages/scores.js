@@ -42,6 +42,19 @@ function drawCharts(rows) {
   }
 }
 
+// showEmpty says why nothing is shown instead of bare headers and four empty charts.
+function showEmpty(empty, q) {
+  const box = document.getElementById('empty');
+  document.getElementById('table-box').hidden = empty;
+  document.getElementById('charts-box').hidden = empty;
+  box.hidden = !empty;
+  if (!empty) return;
+  const filtered = [...q.keys()].some((k) => k !== 'min_articles');
+  box.textContent = filtered
+    ? 'No outlet matches these filters: no finished review credits an outlet within them. Widen the dates, exclude fewer reviewers or show low-sample outlets.'
+    : 'No outlet has scores yet: scores appear once a reviewer marks an article done.';
+}
+
 async function load(form) {
   const status = document.getElementById('status');
   const err = document.getElementById('error');
@@ -53,6 +66,7 @@ async function load(form) {
     const rows = res.items ?? [];
     sortableTable(document.getElementById('outlet-head'), document.getElementById('outlet-body'), columns(), rows);
     drawCharts(rows);
+    showEmpty(rows.length === 0, q);
     const excl = res.excluded_reviewers?.length ? ` · excluding reviewers ${res.excluded_reviewers.join(', ')}` : '';
     status.textContent = `${rows.length} outlets · ${res.methodology}${excl}`;
     announce(`${rows.length} outlets loaded`);
