@@ -30,8 +30,8 @@ type Options struct {
 	BcryptCost int // cost of new password hashes
 }
 
-// New builds the services over a migrated store. The reprint index starts empty: call
-// Reprints.Sync before the first scan (serve does at start, import before it reads).
+// New builds the services over a migrated store. The reprint index lives in the database;
+// Reprints.Sync backfills the keys of articles stored without them (serve does at start).
 func New(store *models.Store, log *slog.Logger, opt Options) *Services {
 	rp := reprints.New(store, log)
 	return &Services{

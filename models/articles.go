@@ -103,7 +103,7 @@ func (s *Store) ListArticles(ctx context.Context, f ArticleFilter) ([]Article, b
 func (s *Store) ArticleTextsAfter(ctx context.Context, after int64, fn func(a Article) error) error {
 	for {
 		var batch []Article
-		if err := s.db.WithContext(ctx).Select("id, outlet_id, published_at, text, created_at").
+		if err := s.db.WithContext(ctx).Select("id, outlet_id, published_at, text, text_sha256, created_at").
 			Where("id > ?", after).Order("id").Limit(500).Find(&batch).Error; err != nil {
 			return err
 		}

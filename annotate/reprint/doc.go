@@ -41,10 +41,14 @@
 //
 // # Index persistence
 //
-// The index lives in memory. Index.MarshalBinary/UnmarshalBinary save and
-// restore it (keys are recomputed on load, in parallel); a service may as
-// well rebuild it from the database at start-up with Add. BENCHMARKS.md has
-// the rates. In a deployment with several replicas each keeps its own index.
+// An Index lives in memory. Index.MarshalBinary/UnmarshalBinary save and
+// restore it (keys are recomputed on load, in parallel). A service with
+// several replicas keeps the keys in a shared store instead: Matcher.Keys
+// gives an article's keys to store, the articles sharing at least MinKeyHits
+// of them (keys held by more than MaxBucket articles left out) are the
+// candidates, exactly Index.Candidates, and Matcher.Align verifies them, as
+// Index.Matches does (the service does this over a database table, see
+// app/reprints). BENCHMARKS.md has the rates.
 //
 // # Quality
 //

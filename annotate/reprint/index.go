@@ -1,7 +1,6 @@
 package reprint
 
 import (
-	"cmp"
 	"runtime"
 	"slices"
 	"sync"
@@ -316,7 +315,35 @@ func (ix *Index) Matches(a Article) []Match {
 		return nil
 	}
 
+	cands := ix.candidates(a.ID, keys)
+	scratchPool.Put(sc)
+	if len(cands) == 0 {
+		return nil
+	}
+	return (&Matcher{cfg: ix.cfg, sk: ix.sk}).alignTokens(a, toks, cands)
+}
+
+// Candidates returns the ids, in order, of the indexed articles other than a
+// that Matches aligns a with: those sharing at least MinKeyHits keys with it,
+// not counting keys held by more than MaxBucket articles. A store that keeps
+// the keys elsewhere must find the same (see Matcher).
+func (ix *Index) Candidates(a Article) []int64 {
+	sc := scratchPool.Get().(*sketchScratch)
+	cands := ix.candidates(a.ID, ix.sketchInto(a.Text, sc))
+	scratchPool.Put(sc)
+	ids := make([]int64, len(cands))
+	for i, c := range cands {
+		ids[i] = c.ID
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// candidates returns the live indexed articles other than id sharing enough
+// of keys (see Candidates), in no particular order.
+func (ix *Index) candidates(id int64, keys []uint64) []Article {
 	ix.mu.RLock()
+	defer ix.mu.RUnlock()
 	hits := make(map[uint32]int)
 	ix.post.lookup(keys, func(_ uint64, slots []uint32) {
 		if len(slots) > ix.cfg.MaxBucket {
@@ -326,41 +353,12 @@ func (ix *Index) Matches(a Article) []Match {
 			hits[slot]++
 		}
 	})
-	scratchPool.Put(sc)
 	var cands []Article
 	for slot, n := range hits {
 		d := &ix.docs[slot]
-		if n >= ix.cfg.MinKeyHits && d.alive && d.a.ID != a.ID {
+		if n >= ix.cfg.MinKeyHits && d.alive && d.a.ID != id {
 			cands = append(cands, d.a)
 		}
 	}
-	ix.mu.RUnlock()
-	if len(cands) == 0 {
-		return nil
-	}
-	slices.SortFunc(cands, func(x, y Article) int { return cmp.Compare(x.ID, y.ID) })
-
-	al := newAligner(ix.cfg, toks)
-	var out []Match
-	var otoks []token
-	for _, c := range cands {
-		otoks = appendTokens(otoks[:0], c.Text)
-		for _, p := range al.align(otoks) {
-			out = append(out, Match{
-				ArticleID:      a.ID,
-				OtherArticleID: c.ID,
-				Start:          int(toks[p.a0].start),
-				End:            int(toks[p.a1-1].end),
-				OtherStart:     int(otoks[p.b0].start),
-				OtherEnd:       int(otoks[p.b1-1].end),
-				Words:          p.words(),
-				Similarity:     p.similarity(),
-			})
-		}
-	}
-	slices.SortFunc(out, func(x, y Match) int {
-		return cmp.Or(cmp.Compare(x.Start, y.Start), cmp.Compare(x.OtherArticleID, y.OtherArticleID),
-			cmp.Compare(x.OtherStart, y.OtherStart))
-	})
-	return out
+	return cands
 }

@@ -17,56 +17,60 @@ import (
 	"github.com/credence-project/credence/models"
 )
 
-// Service keeps the corpus-wide reprint index of this process in step with the
-// database and turns its findings into proposed regions. The index is derived data: each
-// replica builds it from the database at start and picks up articles other replicas
-// stored before each look-up, so nothing about it lives only in memory.
+// Service keeps the shared reprint index in the database in step with the articles and
+// turns its findings into proposed regions. The index (each article's LSH keys, see
+// models.PutReprintKeys) lives in the database, so every replica looks candidates up in the
+// same index, an article indexed by one replica is a candidate on all of them at once, start-up
+// rebuilds nothing, and a replica's memory does not grow with the corpus: it holds no article
+// beyond the look-up at hand.
 type Service struct {
 	store *models.Store
 	log   *slog.Logger
+	m     *reprint.Matcher
 
-	mu      sync.Mutex // serialises syncs
-	index   *reprint.Index
-	lastID  int64
+	mu      sync.Mutex // guards outlets and stale
 	outlets []reprint.Outlet
 	stale   bool // outlets changed since they were loaded
 }
 
-// New makes an empty service; call Sync to fill it.
+// New makes the service.
 func New(store *models.Store, log *slog.Logger) *Service {
-	return &Service{store: store, log: log, index: reprint.NewIndex(reprint.DefaultConfig()), stale: true}
+	return &Service{store: store, log: log, m: reprint.NewMatcher(reprint.DefaultConfig()), stale: true}
 }
 
-// Sync adds every article stored since the last sync to the index.
+// Sync is the idempotent backfill: it stores the keys of every article that has none yet or
+// whose text changed since they were computed (a database from before the shared index, an
+// article whose scan failed after it was stored). On an indexed database it is one query.
 func (r *Service) Sync(ctx context.Context) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.syncLocked(ctx)
-}
-
-func (r *Service) syncLocked(ctx context.Context) error {
 	start, n := time.Now(), 0
-	err := r.store.ArticleTextsAfter(ctx, r.lastID, func(a models.Article) error {
-		r.index.Add(toReprintArticle(&a))
-		r.lastID = a.ID
+	err := r.store.ArticlesToReprintIndex(ctx, func(a models.Article) error {
+		if err := r.store.PutReprintKeys(ctx, a.ID, a.TextSHA256, r.m.Keys(a.Text)); err != nil && !errors.Is(err, models.ErrNotFound) {
+			return err
+		}
 		n++
 		return nil
 	})
-	if n > 100 {
-		r.log.Info("reprint index synced", "articles", n, "indexed", r.index.Len(), "took", time.Since(start))
+	if n > 0 {
+		r.log.Info("reprint index backfilled", "articles", n, "took", time.Since(start))
 	}
 	return err
 }
 
-// Rebuild drops the index and builds it again from the database.
+// Rebuild computes and stores the keys of every article again, returning how many articles
+// it indexed. Look-ups meanwhile see each article's old keys or its new ones, never none.
 func (r *Service) Rebuild(ctx context.Context) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.index = reprint.NewIndex(reprint.DefaultConfig())
-	r.lastID = 0
-	r.stale = true
-	err := r.syncLocked(ctx)
-	return r.index.Len(), err
+	n := 0
+	err := r.store.ArticleTextsAfter(ctx, 0, func(a models.Article) error {
+		if err := r.store.PutReprintKeys(ctx, a.ID, a.TextSHA256, r.m.Keys(a.Text)); err != nil {
+			if errors.Is(err, models.ErrNotFound) {
+				return nil // deleted meanwhile
+			}
+			return err
+		}
+		n++
+		return nil
+	})
+	return n, err
 }
 
 func toReprintArticle(a *models.Article) reprint.Article {
@@ -79,7 +83,9 @@ func toReprintArticle(a *models.Article) reprint.Article {
 	return ra
 }
 
-func (r *Service) outletsLocked(ctx context.Context) ([]reprint.Outlet, error) {
+func (r *Service) loadOutlets(ctx context.Context) ([]reprint.Outlet, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if !r.stale {
 		return r.outlets, nil
 	}
@@ -102,43 +108,83 @@ func (r *Service) OutletsChanged() {
 	r.mu.Unlock()
 }
 
-// Scan indexes an article, and proposes quote regions for it (and again for the articles
-// it shares passages with, whose proposals may change: a new sibling, say).
-func (r *Service) Scan(ctx context.Context, articleID int64) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if err := r.syncLocked(ctx); err != nil {
-		return err
+// article loads an article with its text, ErrNotFound if there is none.
+func (r *Service) article(ctx context.Context, id int64) (*models.Article, error) {
+	as, err := r.store.ReprintArticles(ctx, []int64{id})
+	if err != nil {
+		return nil, err
 	}
-	outlets, err := r.outletsLocked(ctx)
+	if len(as) == 0 {
+		return nil, models.ErrNotFound
+	}
+	return &as[0], nil
+}
+
+// matches finds the passages a shares with other articles: candidates from the shared index
+// (keys is a's, see reprint.Matcher), verified by alignment. It returns them with the
+// articles they name.
+func (r *Service) matches(ctx context.Context, a reprint.Article, keys []uint64) ([]reprint.Match, map[int64]reprint.Article, error) {
+	cfg := r.m.Config()
+	ids, err := r.store.ReprintCandidates(ctx, a.ID, keys, cfg.MinKeyHits, cfg.MaxBucket)
+	if err != nil || len(ids) == 0 {
+		return nil, nil, err
+	}
+	stored, err := r.store.ReprintArticles(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	cands := make([]reprint.Article, len(stored))
+	others := make(map[int64]reprint.Article, len(stored))
+	for i := range stored {
+		cands[i] = toReprintArticle(&stored[i])
+		others[cands[i].ID] = cands[i]
+	}
+	return r.m.Align(a, cands), others, nil
+}
+
+// Scan indexes an article (stores its keys in the shared index), and proposes quote regions
+// for it and again for the articles it shares passages with, whose proposals may change: a
+// new sibling, say.
+func (r *Service) Scan(ctx context.Context, articleID int64) error {
+	stored, err := r.article(ctx, articleID)
 	if err != nil {
 		return err
 	}
-	a, ok := r.index.Get(articleID)
-	if !ok {
-		return models.ErrNotFound
-	}
-	if err := r.proposeLocked(ctx, a, outlets); err != nil {
+	outlets, err := r.loadOutlets(ctx)
+	if err != nil {
 		return err
 	}
-	for _, m := range r.index.Matches(a) {
-		if other, ok := r.index.Get(m.OtherArticleID); ok {
-			if err := r.proposeLocked(ctx, other, outlets); err != nil {
-				return err
-			}
+	a := toReprintArticle(stored)
+	keys := r.m.Keys(a.Text)
+	if err := r.store.PutReprintKeys(ctx, a.ID, stored.TextSHA256, keys); err != nil {
+		return err
+	}
+	ms, others, err := r.matches(ctx, a, keys)
+	if err != nil {
+		return err
+	}
+	if err := r.propose(ctx, a, outlets, ms, others); err != nil {
+		return err
+	}
+	done := map[int64]bool{}
+	for _, m := range ms {
+		o, ok := others[m.OtherArticleID]
+		if !ok || done[o.ID] {
+			continue
+		}
+		done[o.ID] = true
+		oms, oothers, err := r.matches(ctx, o, r.m.Keys(o.Text))
+		if err != nil {
+			return err
+		}
+		if err := r.propose(ctx, o, outlets, oms, oothers); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-func (r *Service) proposeLocked(ctx context.Context, a reprint.Article, outlets []reprint.Outlet) error {
-	matches := r.index.Matches(a)
-	others := map[int64]reprint.Article{}
-	for _, m := range matches {
-		if o, ok := r.index.Get(m.OtherArticleID); ok {
-			others[o.ID] = o
-		}
-	}
+func (r *Service) propose(ctx context.Context, a reprint.Article, outlets []reprint.Outlet, matches []reprint.Match, others map[int64]reprint.Article) error {
 	attrs := reprint.FindAttributions(a.Text, outlets, a.OutletID)
 	props := mergeProposals(reprint.Propose(a, outlets, attrs, matches, others))
 	regions := make([]models.Region, 0, len(props))
@@ -195,20 +241,13 @@ func mergeProposals(ps []reprint.Proposal) []reprint.Proposal {
 
 // Matches lists the passages an article shares with others, in text order.
 func (r *Service) Matches(ctx context.Context, articleID int64) ([]reprint.Match, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if err := r.syncLocked(ctx); err != nil {
+	stored, err := r.article(ctx, articleID)
+	if err != nil {
 		return nil, err
 	}
-	a, ok := r.index.Get(articleID)
-	if !ok {
-		return nil, models.ErrNotFound
-	}
-	ms := r.index.Matches(a)
-	sort.Slice(ms, func(i, j int) bool {
-		return ms[i].Start < ms[j].Start || ms[i].Start == ms[j].Start && ms[i].OtherArticleID < ms[j].OtherArticleID
-	})
-	return ms, nil
+	a := toReprintArticle(stored)
+	ms, _, err := r.matches(ctx, a, r.m.Keys(a.Text))
+	return ms, err
 }
 
 // ArticleAdded scans a new article for reprints. A failure is logged, not returned: the

@@ -1,0 +1,142 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// The shared reprint index (migration 00012): each article's LSH keys in reprint_bands, and
+// in reprint_indexed the text they were computed from. Keys are the unsigned 64-bit keys of
+// annotate/reprint, stored bit for bit as signed BIGINTs.
+
+// bandChunk bounds the keys bound in one statement: two parameters a row on insert, one a key
+// on look-up, well under SQLite's and PostgreSQL's limits.
+const bandChunk = 1000
+
+// PutReprintKeys replaces the stored LSH keys of an article with keys, computed from the text
+// whose hash is textSHA256, in one write (through the group committer on SQLite). An article
+// deleted meanwhile is ErrNotFound.
+func (s *Store) PutReprintKeys(ctx context.Context, articleID int64, textSHA256 string, keys []uint64) error {
+	return s.inTx(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Table("articles").Where("id = ?", articleID).Count(&n).Error; err != nil {
+			return fmt.Errorf("reprint keys: find article %d: %w", articleID, err)
+		}
+		if n == 0 {
+			return ErrNotFound
+		}
+		if err := tx.Exec("DELETE FROM reprint_bands WHERE article_id = ?", articleID).Error; err != nil {
+			return fmt.Errorf("reprint keys: drop the old keys of article %d: %w", articleID, err)
+		}
+		for i := 0; i < len(keys); i += bandChunk {
+			part := keys[i:min(i+bandChunk, len(keys))]
+			args := make([]any, 0, 2*len(part))
+			for _, k := range part {
+				args = append(args, int64(k), articleID)
+			}
+			q := "INSERT INTO reprint_bands (band_hash, article_id) VALUES " +
+				strings.TrimSuffix(strings.Repeat("(?,?),", len(part)), ",")
+			if err := tx.Exec(q, args...).Error; err != nil {
+				return fmt.Errorf("reprint keys: store the keys of article %d: %w", articleID, err)
+			}
+		}
+		if err := tx.Exec("DELETE FROM reprint_indexed WHERE article_id = ?", articleID).Error; err != nil {
+			return fmt.Errorf("reprint keys: mark article %d: %w", articleID, err)
+		}
+		if err := tx.Exec("INSERT INTO reprint_indexed (article_id, text_sha256) VALUES (?, ?)", articleID, textSHA256).Error; err != nil {
+			return fmt.Errorf("reprint keys: mark article %d: %w", articleID, err)
+		}
+		return nil
+	})
+}
+
+// ReprintCandidates returns the ids of the articles other than articleID that share at least
+// minHits of keys, not counting keys held by more than maxBucket articles (boilerplate), in id
+// order: the candidates annotate/reprint's Index.Matches would align, found in the shared
+// table instead of in memory.
+func (s *Store) ReprintCandidates(ctx context.Context, articleID int64, keys []uint64, minHits, maxBucket int) ([]int64, error) {
+	hits := map[int64]int{}
+	for i := 0; i < len(keys); i += bandChunk {
+		part := keys[i:min(i+bandChunk, len(keys))]
+		args := make([]any, 0, len(part)+1)
+		for _, k := range part {
+			args = append(args, int64(k))
+		}
+		args = append(args, maxBucket)
+		in := strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")
+		rows, err := s.db.WithContext(ctx).Raw("SELECT article_id, COUNT(*) FROM reprint_bands WHERE band_hash IN ("+
+			"SELECT band_hash FROM reprint_bands WHERE band_hash IN ("+in+") GROUP BY band_hash HAVING COUNT(*) <= ?"+
+			") GROUP BY article_id", args...).Rows()
+		if err != nil {
+			return nil, fmt.Errorf("reprint candidates of article %d: %w", articleID, err)
+		}
+		for rows.Next() {
+			var id int64
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("reprint candidates of article %d: %w", articleID, err)
+			}
+			hits[id] += n
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("reprint candidates of article %d: %w", articleID, err)
+		}
+	}
+	var out []int64
+	for id, n := range hits {
+		if n >= minHits && id != articleID {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// ArticlesToReprintIndex streams, in id order, the articles (id, outlet, dates, text) whose
+// keys are missing or were computed from another text than theirs: the work of the
+// idempotent backfill. fn may store keys meanwhile; each batch is read before fn runs.
+func (s *Store) ArticlesToReprintIndex(ctx context.Context, fn func(a Article) error) error {
+	var after int64
+	for {
+		var batch []Article
+		err := s.db.WithContext(ctx).Table("articles").
+			Select("articles.id, articles.outlet_id, articles.published_at, articles.text, articles.text_sha256, articles.created_at").
+			Joins("LEFT JOIN reprint_indexed ri ON ri.article_id = articles.id").
+			Where("articles.id > ? AND (ri.article_id IS NULL OR ri.text_sha256 <> articles.text_sha256)", after).
+			Order("articles.id").Limit(500).Find(&batch).Error
+		if err != nil {
+			return fmt.Errorf("articles to index for reprints: %w", err)
+		}
+		for _, a := range batch {
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+		if len(batch) < 500 {
+			return nil
+		}
+		after = batch[len(batch)-1].ID
+	}
+}
+
+// ReprintArticles loads the texts (with outlet and dates) of the articles with the given ids,
+// for alignment; deleted ones are left out.
+func (s *Store) ReprintArticles(ctx context.Context, ids []int64) ([]Article, error) {
+	var out []Article
+	for i := 0; i < len(ids); i += bandChunk {
+		var batch []Article
+		if err := s.db.WithContext(ctx).Select("id, outlet_id, published_at, text, text_sha256, created_at").
+			Where("id IN ?", ids[i:min(i+bandChunk, len(ids))]).Order("id").Find(&batch).Error; err != nil {
+			return nil, fmt.Errorf("reprint articles: %w", err)
+		}
+		out = append(out, batch...)
+	}
+	return out, nil
+}
