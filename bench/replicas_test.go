@@ -29,28 +29,7 @@ func TestReplicasShareOnePostgreSQL(t *testing.T) {
 		t.Skipf("needs PostgreSQL: set %s (make test-postgres)", modeltest.EnvPostgres)
 	}
 	ctx := context.Background()
-	dsn := modeltest.DSN(t)
-	var replicas []*httptest.Server
-	var first *api.Server
-	for i := 0; i < 2; i++ {
-		store, err := models.Open(dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { store.Close() })
-		if err := store.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		cfg := api.DefaultConfig()
-		cfg.BcryptCost = 4
-		srv := api.New(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-		if first == nil {
-			first = srv
-		}
-		ts := httptest.NewServer(srv.Handler())
-		t.Cleanup(ts.Close)
-		replicas = append(replicas, ts)
-	}
+	replicas, first := startTestReplicas(t, 2)
 	for _, u := range []struct{ email, role string }{{"admin@r.example", "admin"}, {"rev1@r.example", "reviewer"}, {"rev2@r.example", "reviewer"}, {"res@r.example", "researcher"}} {
 		if _, err := first.App().Users.Add(ctx, 0, u.email, u.role, u.role, "password-"+u.role); err != nil {
 			t.Fatal(err)
@@ -154,4 +133,34 @@ func TestReplicasShareOnePostgreSQL(t *testing.T) {
 	if !bytes.Equal(scores[0], scores[1]) || len(scores[0]) < 10 {
 		t.Fatalf("the replicas disagree on scores:\n%s\n%s", scores[0], scores[1])
 	}
+}
+
+// startTestReplicas starts n service replicas, each with its own store and connection pool, on
+// one fresh database, each migrating it as a rolling deployment would.
+func startTestReplicas(t *testing.T, n int) ([]*httptest.Server, *api.Server) {
+	t.Helper()
+	ctx := context.Background()
+	dsn := modeltest.DSN(t)
+	var replicas []*httptest.Server
+	var first *api.Server
+	for i := 0; i < n; i++ {
+		store, err := models.Open(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { store.Close() })
+		if err := store.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		cfg := api.DefaultConfig()
+		cfg.BcryptCost = 4
+		srv := api.New(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+		if first == nil {
+			first = srv
+		}
+		ts := httptest.NewServer(srv.Handler())
+		t.Cleanup(ts.Close)
+		replicas = append(replicas, ts)
+	}
+	return replicas, first
 }
