@@ -113,13 +113,14 @@ func (s *Store) fillOutlets(tx *gorm.DB, list []Outlet) error {
 // are unique across outlets, compared case-insensitively.
 func (s *Store) CreateOutlet(ctx context.Context, actor int64, o *Outlet) error {
 	return s.inTx(ctx, func(tx *gorm.DB) error {
-		if o.Slug == "" {
+		derived := o.Slug == ""
+		if derived {
 			o.Slug = Slugify(o.Name)
 		}
 		o.Version = 1
 		if err := tx.Create(o).Error; err != nil {
 			if isUniqueViolation(err) {
-				return &ConflictError{Field: "slug", Value: o.Slug, Message: fmt.Sprintf("an outlet with slug %q already exists", o.Slug)}
+				return slugTaken(tx, o.Slug, derived)
 			}
 			return err
 		}
@@ -133,6 +134,23 @@ func (s *Store) CreateOutlet(ctx context.Context, actor int64, o *Outlet) error 
 		*o = *full
 		return audit(tx, actor, "create", "outlet", o.ID, nil, o)
 	})
+}
+
+// slugTaken says in plain words that another outlet has the web address (slug) an outlet
+// would get. When the slug was made from the name, the name is what to change: the person
+// never typed a slug, so the message names the outlet it collides with instead.
+func slugTaken(tx *gorm.DB, slug string, fromName bool) error {
+	// After a failed statement PostgreSQL refuses further queries in the transaction, so the
+	// other outlet's name is a courtesy that may be missing.
+	var other Outlet
+	who := "another outlet"
+	if tx.Where("slug = ?", slug).Take(&other).Error == nil && other.Name != "" {
+		who = fmt.Sprintf("the outlet %q", other.Name)
+	}
+	if fromName {
+		return &ConflictError{Field: "name", Value: slug, Message: fmt.Sprintf("this name is too close to %s: both would get the web address %q; choose another name", who, slug)}
+	}
+	return &ConflictError{Field: "slug", Value: slug, Message: fmt.Sprintf("the web address %q is already used by %s", slug, who)}
 }
 
 // setNames replaces an outlet's names and domains with those on o.
@@ -237,7 +255,7 @@ func (s *Store) UpdateOutlet(ctx context.Context, actor, id int64, p OutletPatch
 		})
 		if res.Error != nil {
 			if isUniqueViolation(res.Error) {
-				return &ConflictError{Field: "slug", Value: o.Slug, Message: fmt.Sprintf("an outlet with slug %q already exists", o.Slug)}
+				return slugTaken(tx, o.Slug, false)
 			}
 			return res.Error
 		}

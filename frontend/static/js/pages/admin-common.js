@@ -39,3 +39,25 @@ export function markLoaded(panel) {
   panel.dataset.loaded = 'true';
   panel.setAttribute('aria-busy', 'false');
 }
+
+// clearFieldErrors removes the messages fieldError put beside a form's fields.
+export function clearFieldErrors(form) {
+  for (const p of form.querySelectorAll('.field-error')) p.remove();
+  for (const el of form.querySelectorAll('[aria-invalid]')) { el.removeAttribute('aria-invalid'); el.removeAttribute('aria-describedby'); }
+}
+
+// fieldError shows the API's message beside the field it names (the input with id prefix +
+// field), tied to it for assistive technology, and focuses it. The forms are novalidate, so
+// the service's words replace the browser's bubbles. It answers false when the error names no
+// field of the form, for the caller to show the message elsewhere.
+export function fieldError(form, prefix, err) {
+  const input = err?.field ? form.querySelector(`#${CSS.escape(prefix + err.field)}`) : null;
+  if (!input) return false;
+  const id = `${input.id}-error`;
+  const p = h('p', { id, class: 'field-error error', text: err.message });
+  input.setAttribute('aria-invalid', 'true');
+  input.setAttribute('aria-describedby', id);
+  input.insertAdjacentElement('afterend', p);
+  input.focus();
+  return true;
+}

@@ -3,7 +3,7 @@
 
 import { api, allPages } from '../api.js';
 import { h, announce } from '../dom.js';
-import { list, replaceRows, emptyRow, plural, markLoaded } from './admin-common.js';
+import { list, replaceRows, emptyRow, plural, markLoaded, clearFieldErrors, fieldError } from './admin-common.js';
 
 const FIELDS = [
   ['name', 'Name'], ['homepage', 'Homepage'], ['domains', 'Domains'], ['aliases', 'Aliases'], ['country', 'Country'], ['notes', 'Notes'],
@@ -105,6 +105,7 @@ export async function initOutlets(panel) {
     document.getElementById('outlet-dialog-title').textContent = o ? `Edit ${o.name}` : 'New outlet';
     fill(o);
     formError.hidden = true;
+    clearFieldErrors(form);
     conflict.hidden = true;
     dialog.showModal();
     input('name').focus();
@@ -112,6 +113,7 @@ export async function initOutlets(panel) {
 
   async function save() {
     formError.hidden = true;
+    clearFieldErrors(form);
     const body = changes();
     try {
       if (!loaded) {
@@ -129,6 +131,7 @@ export async function initOutlets(panel) {
         showConflict(err.body.error.details.current, body);
         return;
       }
+      if (fieldError(form, 'of-', err)) return;
       formError.textContent = err.message;
       formError.hidden = false;
     }

@@ -3,7 +3,7 @@
 
 import { api, allPages } from '../api.js';
 import { h, announce } from '../dom.js';
-import { replaceRows, markLoaded } from './admin-common.js';
+import { replaceRows, markLoaded, clearFieldErrors, fieldError } from './admin-common.js';
 
 const ROLES = ['reviewer', 'researcher', 'admin'];
 
@@ -61,13 +61,15 @@ export async function initUsers(panel) {
   document.getElementById('user-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const v = (id) => document.getElementById(id).value;
+    clearFieldErrors(ev.target);
+    say('');
     try {
       const u = await api.post('/users', { email: v('user-email').trim(), name: v('user-name').trim(), role: v('user-role'), password: v('user-password') });
       ev.target.reset();
       say(`Created ${u.role} ${u.email}.`);
       await load();
     } catch (err) {
-      say(err.message, true);
+      if (!fieldError(ev.target, 'user-', err)) say(err.message, true);
     }
   });
 
