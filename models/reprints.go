@@ -17,41 +17,79 @@ import (
 // on look-up, well under SQLite's and PostgreSQL's limits.
 const bandChunk = 1000
 
+// ReprintKeys are the LSH keys of one article, computed from the text whose hash is TextSHA256.
+type ReprintKeys struct {
+	ArticleID  int64
+	TextSHA256 string
+	Keys       []uint64
+}
+
 // PutReprintKeys replaces the stored LSH keys of an article with keys, computed from the text
 // whose hash is textSHA256, in one write (through the group committer on SQLite). An article
 // deleted meanwhile is ErrNotFound.
 func (s *Store) PutReprintKeys(ctx context.Context, articleID int64, textSHA256 string, keys []uint64) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
-		var n int64
-		if err := tx.Table("articles").Where("id = ?", articleID).Count(&n).Error; err != nil {
-			return fmt.Errorf("reprint keys: find article %d: %w", articleID, err)
+	n, err := s.PutReprintKeysBatch(ctx, []ReprintKeys{{ArticleID: articleID, TextSHA256: textSHA256, Keys: keys}})
+	if err == nil && n == 0 {
+		return ErrNotFound
+	}
+	return err
+}
+
+// PutReprintKeysBatch is PutReprintKeys for many articles in one write, for the backfill.
+// Articles deleted meanwhile are left out; it returns how many were stored.
+func (s *Store) PutReprintKeysBatch(ctx context.Context, batch []ReprintKeys) (int, error) {
+	stored := 0
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		stored = 0
+		ids := make([]int64, len(batch))
+		for i, b := range batch {
+			ids[i] = b.ArticleID
 		}
-		if n == 0 {
-			return ErrNotFound
+		var live []int64
+		if err := tx.Table("articles").Where("id IN ?", ids).Pluck("id", &live).Error; err != nil {
+			return fmt.Errorf("reprint keys: find the articles: %w", err)
 		}
-		if err := tx.Exec("DELETE FROM reprint_bands WHERE article_id = ?", articleID).Error; err != nil {
-			return fmt.Errorf("reprint keys: drop the old keys of article %d: %w", articleID, err)
+		if len(live) == 0 {
+			return nil
 		}
-		for i := 0; i < len(keys); i += bandChunk {
-			part := keys[i:min(i+bandChunk, len(keys))]
-			args := make([]any, 0, 2*len(part))
-			for _, k := range part {
-				args = append(args, int64(k), articleID)
+		if err := tx.Exec("DELETE FROM reprint_bands WHERE article_id IN ?", live).Error; err != nil {
+			return fmt.Errorf("reprint keys: drop the old keys: %w", err)
+		}
+		if err := tx.Exec("DELETE FROM reprint_indexed WHERE article_id IN ?", live).Error; err != nil {
+			return fmt.Errorf("reprint keys: drop the old marks: %w", err)
+		}
+		var rows, marks []any
+		for _, b := range batch {
+			if !slices.Contains(live, b.ArticleID) {
+				continue
 			}
-			q := "INSERT INTO reprint_bands (band_hash, article_id) VALUES " +
-				strings.TrimSuffix(strings.Repeat("(?,?),", len(part)), ",")
-			if err := tx.Exec(q, args...).Error; err != nil {
-				return fmt.Errorf("reprint keys: store the keys of article %d: %w", articleID, err)
+			for _, k := range b.Keys {
+				rows = append(rows, int64(k), b.ArticleID)
 			}
+			marks = append(marks, b.ArticleID, b.TextSHA256)
+			stored++
 		}
-		if err := tx.Exec("DELETE FROM reprint_indexed WHERE article_id = ?", articleID).Error; err != nil {
-			return fmt.Errorf("reprint keys: mark article %d: %w", articleID, err)
+		if err := insertPairs(tx, "reprint_bands (band_hash, article_id)", rows); err != nil {
+			return fmt.Errorf("reprint keys: store the keys: %w", err)
 		}
-		if err := tx.Exec("INSERT INTO reprint_indexed (article_id, text_sha256) VALUES (?, ?)", articleID, textSHA256).Error; err != nil {
-			return fmt.Errorf("reprint keys: mark article %d: %w", articleID, err)
+		if err := insertPairs(tx, "reprint_indexed (article_id, text_sha256)", marks); err != nil {
+			return fmt.Errorf("reprint keys: mark the articles: %w", err)
 		}
 		return nil
 	})
+	return stored, err
+}
+
+// insertPairs inserts rows of two columns, given flat, bandChunk rows a statement.
+func insertPairs(tx *gorm.DB, into string, flat []any) error {
+	for i := 0; i < len(flat); i += 2 * bandChunk {
+		part := flat[i:min(i+2*bandChunk, len(flat))]
+		q := "INSERT INTO " + into + " VALUES " + strings.TrimSuffix(strings.Repeat("(?,?),", len(part)/2), ",")
+		if err := tx.Exec(q, part...).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ReprintCandidates returns the ids of the articles other than articleID that share at least
