@@ -1,6 +1,9 @@
 package annotate
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // ContextLen is how many code points of prefix and suffix an annotation keeps around its
 // quote, as a W3C TextQuoteSelector does, so it can be re-anchored in edited text.
@@ -38,52 +41,79 @@ func clip(s string) string {
 	return string([]rune(s)[:n]) + "…"
 }
 
-// Reanchor finds a quote in a new version of a text. It prefers an occurrence of the exact
-// passage whose context matches, then the occurrence nearest the old start. ok is false when
-// the passage is gone or ambiguous: such an annotation is marked orphaned, never silently moved.
-func Reanchor(t *Text, q Quote, oldStart int) (start, end int, ok bool) {
+// Reanchor finds a quote in a new version of a text, with W3C TextQuoteSelector semantics:
+// a passage found once is found; among several occurrences, the one whose surroundings match
+// the stored prefix and suffix best wins, but only by a clear margin (ContextMargin code
+// points of context more than the runner-up, or all of the context there is). ok is false
+// when the passage is gone (an edit inside it) or ambiguous: such an annotation is marked
+// orphaned, never silently moved to a guess.
+func Reanchor(t *Text, q Quote) (start, end int, ok bool) {
 	if q.Exact == "" {
 		return 0, 0, false
 	}
-	type hit struct{ start, score, dist int }
+	type hit struct{ start, score int }
 	var hits []hit
 	s := t.String()
+	prefix, suffix := []rune(q.Prefix), []rune(q.Suffix)
 	for from := 0; ; {
 		i := strings.Index(s[from:], q.Exact)
 		if i < 0 {
 			break
 		}
 		b := from + i
-		cp := CodePoints(s[:b])
-		score := 0
-		if strings.HasSuffix(s[:b], q.Prefix) {
-			score++
-		}
-		if strings.HasPrefix(s[b+len(q.Exact):], q.Suffix) {
-			score++
-		}
-		d := cp - oldStart
-		if d < 0 {
-			d = -d
-		}
-		hits = append(hits, hit{cp, score, d})
-		from = b + 1
+		score := commonSuffix(s[:b], prefix) + commonPrefix(s[b+len(q.Exact):], suffix)
+		hits = append(hits, hit{CodePoints(s[:b]), score})
+		_, size := utf8.DecodeRuneInString(s[b:])
+		from = b + size
 	}
-	if len(hits) == 0 {
+	switch len(hits) {
+	case 0:
 		return 0, 0, false
+	case 1:
+		return hits[0].start, hits[0].start + CodePoints(q.Exact), true
 	}
-	best := hits[0]
-	tie := false
+	best, second := hits[0], hit{score: -1}
 	for _, h := range hits[1:] {
-		switch {
-		case h.score > best.score || (h.score == best.score && h.dist < best.dist):
-			best, tie = h, false
-		case h.score == best.score && h.dist == best.dist:
-			tie = true
+		if h.score > best.score {
+			best, second = h, best
+		} else if h.score > second.score {
+			second = h
 		}
 	}
-	if tie || (len(hits) > 1 && best.score == 0) {
+	if best.score-second.score < min(ContextMargin, len(prefix)+len(suffix)) || best.score == second.score {
 		return 0, 0, false
 	}
 	return best.start, best.start + CodePoints(q.Exact), true
+}
+
+// ContextMargin is how many code points more of its stored context one occurrence of a
+// repeated passage must match than any other for Reanchor to choose it.
+const ContextMargin = 8
+
+// commonSuffix counts the code points at the end of s that equal the end of want.
+func commonSuffix(s string, want []rune) int {
+	n := 0
+	for i := len(want) - 1; i >= 0 && s != ""; i-- {
+		r, size := utf8.DecodeLastRuneInString(s)
+		if r != want[i] {
+			break
+		}
+		s = s[:len(s)-size]
+		n++
+	}
+	return n
+}
+
+// commonPrefix counts the code points at the start of s that equal the start of want.
+func commonPrefix(s string, want []rune) int {
+	n := 0
+	for _, w := range want {
+		r, size := utf8.DecodeRuneInString(s)
+		if s == "" || r != w {
+			break
+		}
+		s = s[size:]
+		n++
+	}
+	return n
 }

@@ -93,7 +93,7 @@ func TestReanchor(t *testing.T) {
 		{"ContextDecides", "X The FBI report stated it. Y Intro. The FBI report stated it. Outro.", 37, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, e, ok := Reanchor(NewText(tc.text), q, 7)
+			s, e, ok := Reanchor(NewText(tc.text), q)
 			if ok != tc.ok || (ok && (s != tc.start || e-s != 25)) {
 				t.Fatalf("Reanchor = %d,%d,%v; want %d,%v", s, e, ok, tc.start, tc.ok)
 			}
@@ -139,7 +139,7 @@ func FuzzAnchor(f *testing.F) {
 		if utf8.RuneCountInString(q.Exact) != end-start {
 			t.Fatalf("exact %q has %d code points, span %d", q.Exact, utf8.RuneCountInString(q.Exact), end-start)
 		}
-		if s2, e2, ok := Reanchor(txt, q, start); ok && txt.Slice(s2, e2) != q.Exact {
+		if s2, e2, ok := Reanchor(txt, q); ok && txt.Slice(s2, e2) != q.Exact {
 			t.Fatalf("reanchored to %d,%d which reads %q, not %q", s2, e2, txt.Slice(s2, e2), q.Exact)
 		}
 	})

@@ -13,6 +13,7 @@ import (
 
 type importReport struct {
 	Created           int    `json:"created"`
+	Updated           int    `json:"updated"`
 	SkippedDuplicates int    `json:"skipped_duplicates"`
 	Format            string `json:"format"`
 	DryRun            bool   `json:"dry_run"`

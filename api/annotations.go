@@ -212,6 +212,9 @@ func (s *Server) updateAnnotation(c *gin.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
+	if a.Status == "orphaned" && (req.Start == nil || req.End == nil) {
+		return fieldErr(CodeInvalid, "start", "this annotation lost its passage when the article's text was edited: place it again with start and end (or delete it)")
+	}
 	text, err := s.articleText(c.Request.Context(), a.ArticleID)
 	if err != nil {
 		return err
@@ -221,10 +224,11 @@ func (s *Server) updateAnnotation(c *gin.Context) error {
 		return err
 	}
 	row := newAnnotationRow(a.ArticleID, a.UserID, na)
+	anchored := "anchored" // validated against the current text, wherever it was before
 	// Every field is written from the version read above, so only that version may be replaced:
 	// a client that read a newer one than this request saw is told to reload, not overwritten.
 	p := models.AnnotationPatch{Version: a.Version, Label: &row.Label, Note: &row.Note, SourceText: &row.SourceText, SourceURL: &row.SourceURL,
-		Start: &row.Start, End: &row.End, Exact: &row.Exact, Prefix: &row.Prefix, Suffix: &row.Suffix}
+		Start: &row.Start, End: &row.End, Exact: &row.Exact, Prefix: &row.Prefix, Suffix: &row.Suffix, Status: &anchored}
 	// No version is the current one (API.md "Second round"); patchVersion makes one below 1 stale.
 	out, err := (*models.Annotation)(nil), error(models.ErrVersionConflict)
 	if v := patchVersion(req.Version); v == 0 || v == a.Version {

@@ -24,6 +24,7 @@ type articleJSON struct {
 	Text        *string     `json:"text,omitempty"`
 	TextSHA256  string      `json:"text_sha256"`
 	TextLength  int         `json:"text_length"`
+	Revision    int         `json:"revision"`
 	CreatedAt   time.Time   `json:"created_at"`
 	Review      *reviewJSON `json:"review,omitempty"`
 }
@@ -41,7 +42,7 @@ type reviewJSON struct {
 
 func toArticleJSON(a *models.Article, withText bool) articleJSON {
 	out := articleJSON{ID: a.ID, OutletID: a.OutletID, OutletName: a.OutletName, Title: a.Title, URL: a.URL, Author: a.Author,
-		PublishedAt: a.PublishedAt, TextSHA256: a.TextSHA256, TextLength: a.TextLength, CreatedAt: a.CreatedAt}
+		PublishedAt: a.PublishedAt, TextSHA256: a.TextSHA256, TextLength: a.TextLength, Revision: a.Revision, CreatedAt: a.CreatedAt}
 	if withText {
 		t := a.Text
 		out.Text = &t
@@ -134,7 +135,7 @@ func (s *Server) getArticle(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	cached, err := s.cachedArticleText(ctx, id)
+	cached, err := s.cachedArticleTextAt(ctx, id, v.Article.Revision)
 	if err != nil {
 		return err
 	}

@@ -29,13 +29,20 @@ type regionJSON struct {
 	OtherArticleID   *int64    `json:"other_article_id,omitempty"`
 	Version          int64     `json:"version"`
 	CreatedAt        time.Time `json:"created_at"`
+	Anchor           string    `json:"anchor"`
 }
 
 func toRegionJSON(r *models.Region, text *annotate.Text) regionJSON {
 	out := regionJSON{ID: r.ID, ArticleID: r.ArticleID, Kind: r.Kind, Start: r.Start, End: r.End, OriginOutletID: r.OriginOutletID,
 		OriginOutletName: r.OriginOutletName, Origin: r.Origin, Status: annotate.RegionStatusFor(regionOwner(r), r.Status, r.Decision), Reason: r.Reason, Relation: r.Relation,
-		OtherArticleID: r.OtherArticleID, CreatedBy: r.CreatedBy, Version: r.Version, CreatedAt: r.CreatedAt}
-	if text != nil && text.CheckSpan(r.Start, r.End) == nil {
+		OtherArticleID: r.OtherArticleID, CreatedBy: r.CreatedBy, Version: r.Version, CreatedAt: r.CreatedAt, Anchor: r.Anchor}
+	if out.Anchor == "" {
+		out.Anchor = "anchored"
+	}
+	switch {
+	case out.Anchor == "orphaned":
+		out.Exact = r.Exact // the passage as it read before the edit lost it
+	case text != nil && text.CheckSpan(r.Start, r.End) == nil:
 		out.Exact = text.Slice(r.Start, r.End)
 	}
 	return out

@@ -100,6 +100,9 @@ func exportRecordSchema() map[string]any {
 			export[col.name] = boolean
 		case "datetime":
 			export[col.name] = tstamp
+			if col.name == "published_at" {
+				export[col.name] = orNull(tstamp) // articles without a date (a feed entry may have none)
+			}
 		default:
 			export[col.name] = str
 		}

@@ -10,9 +10,10 @@ import (
 )
 
 // textCache keeps the code point index of recently used article texts, up to a budget of
-// bytes. Stored texts never change (an edited article is a new snapshot), so a cached text is
-// never stale, on any replica; the cache saves loading and indexing the text on every
-// article read and annotation write.
+// bytes. A stored text changes only with the article's revision (an edited re-import), so an
+// entry remembers its revision and a one-row check of the current revision keeps it true on
+// every replica; the cache saves loading and indexing the text on every article read and
+// annotation write.
 type textCache struct {
 	mu     sync.Mutex
 	lru    *lru.LRU[int64, *cachedText]
@@ -23,9 +24,10 @@ type textCache struct {
 // cachedText is an article's text with, once an article read asked for it, the start of the
 // article's JSON answer, ready-compressed (articlegz.go).
 type cachedText struct {
-	text    *annotate.Text
-	segOnce sync.Once
-	seg     *textSegment
+	text     *annotate.Text
+	revision int
+	segOnce  sync.Once
+	seg      *textSegment
 }
 
 // size counts the text, its index and room for the JSON segment (the text escaped, and
@@ -57,7 +59,10 @@ func (c *textCache) add(id int64, t *cachedText) *cachedText {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if prev, ok := c.lru.Get(id); ok {
-		return prev
+		if prev.revision >= t.revision {
+			return prev
+		}
+		c.lru.Remove(id)
 	}
 	c.lru.Add(id, t)
 	c.bytes += t.size()
@@ -67,17 +72,34 @@ func (c *textCache) add(id int64, t *cachedText) *cachedText {
 	return t
 }
 
-// cachedArticleText returns an article's cache entry, loading it on a miss, or
-// models.ErrNotFound.
+// cachedArticleText returns an article's cache entry, loading it on a miss or when the
+// article has been revised since it was cached, or models.ErrNotFound.
 func (s *Server) cachedArticleText(ctx context.Context, id int64) (*cachedText, error) {
-	if t, ok := s.texts.get(id); ok {
+	if _, ok := s.texts.get(id); ok {
+		rev, err := s.store.ArticleRevisionNumber(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return s.cachedArticleTextAt(ctx, id, rev)
+	}
+	return s.loadArticleText(ctx, id)
+}
+
+// cachedArticleTextAt is cachedArticleText for a caller that has just read the article's
+// revision.
+func (s *Server) cachedArticleTextAt(ctx context.Context, id int64, rev int) (*cachedText, error) {
+	if t, ok := s.texts.get(id); ok && t.revision == rev {
 		return t, nil
 	}
-	raw, err := s.store.ArticleText(ctx, id)
+	return s.loadArticleText(ctx, id)
+}
+
+func (s *Server) loadArticleText(ctx context.Context, id int64) (*cachedText, error) {
+	raw, rev, err := s.store.ArticleTextRevision(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.texts.add(id, &cachedText{text: annotate.NewText(raw)}), nil
+	return s.texts.add(id, &cachedText{text: annotate.NewText(raw), revision: rev}), nil
 }
 
 // articleText returns an article's indexed text, or models.ErrNotFound.

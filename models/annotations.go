@@ -45,6 +45,7 @@ type AnnotationPatch struct {
 	SourceText, SourceURL *string
 	Start, End            *int
 	Exact, Prefix, Suffix *string
+	Status                *string // anchored again when an orphaned annotation is placed
 }
 
 // UpdateAnnotation changes an annotation if Version is current (0: whatever is current),
@@ -74,6 +75,7 @@ func (s *Store) UpdateAnnotation(ctx context.Context, actor, id int64, p Annotat
 		set(&out.Exact, p.Exact)
 		set(&out.Prefix, p.Prefix)
 		set(&out.Suffix, p.Suffix)
+		set(&out.Status, p.Status)
 		if p.Start != nil {
 			out.Start, out.End = *p.Start, *p.End
 		}
@@ -82,7 +84,7 @@ func (s *Store) UpdateAnnotation(ctx context.Context, actor, id int64, p Annotat
 		res := tx.Model(&Annotation{}).Where("id = ? AND version = ?", id, p.Version).Updates(map[string]any{
 			"label": out.Label, "note": out.Note, "source_text": out.SourceText, "source_url": out.SourceURL,
 			"start_cp": out.Start, "end_cp": out.End, "exact": out.Exact, "prefix": out.Prefix, "suffix": out.Suffix,
-			"version": out.Version, "updated_at": out.UpdatedAt,
+			"status": out.Status, "version": out.Version, "updated_at": out.UpdatedAt,
 		})
 		if res.Error != nil {
 			return res.Error

@@ -56,7 +56,7 @@ func duplicateArticle(tx *gorm.DB, a *Article) error {
 	return nil
 }
 
-const articleColumns = "articles.id, articles.outlet_id, articles.title, articles.url, articles.author, articles.published_at, articles.text_sha256, articles.text_length, articles.data_version, articles.created_at, outlets.name AS outlet_name"
+const articleColumns = "articles.id, articles.outlet_id, articles.title, articles.url, articles.author, articles.published_at, articles.text_sha256, articles.text_length, articles.data_version, articles.revision, articles.created_at, outlets.name AS outlet_name"
 
 // Article returns one article with its text and outlet name.
 func (s *Store) Article(ctx context.Context, id int64) (*Article, error) {

@@ -11,7 +11,7 @@ import (
 // this is not written with gorm).
 
 // ReaderView is what one reader sees of an article's metadata: the article (without its
-// text, which never changes and is cached by the caller), the reader's review, and how many
+// text, which the caller caches by its hash: a revision changes it), the reader's review, and how many
 // annotations the reader has on it.
 type ReaderView struct {
 	Article     Article
@@ -35,7 +35,7 @@ func (r *Review) Rules() annotate.Review {
 // count, in one query.
 func (s *Store) ArticleForReader(ctx context.Context, articleID, userID int64) (*ReaderView, error) {
 	row, err := s.queryRow(ctx, "SELECT articles.id, articles.outlet_id, articles.title, articles.url, articles.author, articles.published_at, "+
-		"articles.text_sha256, articles.text_length, articles.data_version, articles.created_at, outlets.name, "+
+		"articles.text_sha256, articles.text_length, articles.data_version, articles.revision, articles.created_at, outlets.name, "+
 		"reviews.assigned, reviews.assigned_at, reviews.completed_at, reviews.viewed_others_at, reviews.reopened_after_viewing, "+
 		"(SELECT COUNT(*) FROM annotations WHERE annotations.article_id = articles.id AND annotations.user_id = ?) "+
 		"FROM articles JOIN outlets ON outlets.id = articles.outlet_id "+
@@ -48,7 +48,7 @@ func (s *Store) ArticleForReader(ctx context.Context, articleID, userID int64) (
 	a := &v.Article
 	var assigned, reopened sql.NullBool
 	if err := row.Scan(&a.ID, &a.OutletID, &a.Title, &a.URL, &a.Author, &a.PublishedAt, &a.TextSHA256, &a.TextLength, &a.DataVersion,
-		&a.CreatedAt, &a.OutletName, &assigned, &v.Review.AssignedAt, &v.Review.CompletedAt, &v.Review.ViewedOthersAt, &reopened,
+		&a.Revision, &a.CreatedAt, &a.OutletName, &assigned, &v.Review.AssignedAt, &v.Review.CompletedAt, &v.Review.ViewedOthersAt, &reopened,
 		&v.Annotations); err != nil {
 		return nil, rowErr(err)
 	}

@@ -228,7 +228,8 @@ func (s *Store) RegionsForCredit(ctx context.Context, articleIDs []int64) (map[i
 	for chunk := range batchesOf(articleIDs, 500) {
 		db := s.db.WithContext(ctx)
 		var regions []Region
-		if err := db.Where("article_id IN ?", chunk).Order("article_id, id").Find(&regions).Error; err != nil {
+		// An orphaned region lost its passage in an edit of the text: it credits nothing.
+		if err := db.Where("article_id IN ? AND anchor = 'anchored'", chunk).Order("article_id, id").Find(&regions).Error; err != nil {
 			return nil, fmt.Errorf("regions for credit: %w", err)
 		}
 		var decisions []RegionDecision

@@ -126,8 +126,9 @@ func (s *Store) ScoreInputs(ctx context.Context, ids []int64) ([]ScoreInput, err
 			return nil, fmt.Errorf("score inputs: reviews: %w", err)
 		}
 		var anns []ScoreAnnotation
+		// Orphaned annotations lost their passage in an edit: kept for their reviewer, never scored.
 		if err := db.Table("annotations").Select("article_id, user_id, label, start_cp, end_cp").
-			Where("article_id IN ?", chunk).Order("article_id, id").Scan(&anns).Error; err != nil {
+			Where("article_id IN ? AND status = 'anchored'", chunk).Order("article_id, id").Scan(&anns).Error; err != nil {
 			return nil, fmt.Errorf("score inputs: annotations: %w", err)
 		}
 		idx := make(map[int64]*ScoreInput, len(arts))
@@ -309,6 +310,9 @@ func (s *Store) streamQuery(ctx context.Context, f ExportFilter) *gorm.DB {
 }
 
 func exportFilters(q *gorm.DB, f ExportFilter) *gorm.DB {
+	// Orphaned annotations lost their passage in an edit of the text: their offsets no longer
+	// point at what was marked, so exports (like scores) leave them out.
+	q = q.Where("n.status = 'anchored'")
 	if len(f.OutletIDs) > 0 {
 		q = q.Where("a.outlet_id IN ?", f.OutletIDs)
 	}

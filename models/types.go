@@ -86,6 +86,7 @@ type Article struct {
 	TextSHA256  string `gorm:"column:text_sha256"`
 	TextLength  int
 	DataVersion int64 // bumped by every change to the article's annotations, regions and reviews
+	Revision    int   `gorm:"default:1"` // 1 for the first text; each edited re-import adds one (see ArticleRevision)
 	CreatedAt   time.Time
 
 	OutletName string `gorm:"->;-:migration"` // filled by joins
@@ -129,10 +130,14 @@ type Region struct {
 	Relation       string
 	OtherArticleID *int64
 	CreatedBy      *int64
-	IdempotencyKey string `json:"-"`
-	Version        int64
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Anchor is anchored, or orphaned when an edit of the text lost the passage; Exact,
+	// Prefix and Suffix are its quote and context, kept so it can be found again.
+	Anchor                string `gorm:"default:anchored"`
+	Exact, Prefix, Suffix string
+	IdempotencyKey        string `json:"-"`
+	Version               int64
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
 
 	OriginOutletName string `gorm:"->;-:migration"`
 	// Decision is the reading reviewer's own accept or reject of a detected region ("" for

@@ -57,6 +57,7 @@ type LineError struct {
 // Result holds the counts of the public contract.
 type Result struct {
 	Created           int         `json:"created"`
+	Updated           int         `json:"updated"` // stored articles (same URL) that got a new revision
 	SkippedDuplicates int         `json:"skipped_duplicates"`
 	Errors            []LineError `json:"errors"`
 	IDs               []int64     `json:"ids"`
@@ -65,13 +66,14 @@ type Result struct {
 // ItemResult is what happened, or would happen, to one article of an import.
 type ItemResult struct {
 	Line            int    `json:"line"`
-	Status          string `json:"status"` // created, duplicate, error
+	Status          string `json:"status"` // created, updated (a new revision), duplicate, error
 	Title           string `json:"title,omitempty"`
 	URL             string `json:"url,omitempty"`
 	OutletID        int64  `json:"outlet_id,omitempty"`
 	Outlet          string `json:"outlet,omitempty"`
 	ID              int64  `json:"id,omitempty"`          // the stored article (commit)
-	ExistingID      int64  `json:"existing_id,omitempty"` // the stored article it duplicates
+	ExistingID      int64  `json:"existing_id,omitempty"` // the stored article it duplicates or revises
+	Revision        int    `json:"revision,omitempty"`    // updated: the article's new revision (commit)
 	DuplicateOfLine int    `json:"duplicate_of_line,omitempty"`
 	Code            string `json:"code,omitempty"`
 	Message         string `json:"message,omitempty"`
@@ -147,6 +149,8 @@ func (rep *Report) count(res ItemResult, keepItem bool) {
 		if res.ID != 0 {
 			rep.IDs = append(rep.IDs, res.ID)
 		}
+	case "updated":
+		rep.Updated++
 	case "duplicate":
 		rep.SkippedDuplicates++
 	case "error":
@@ -218,7 +222,24 @@ func (s *Service) importItem(ctx context.Context, actor int64, it annotate.Impor
 	if opt.DryRun {
 		return s.preview(ctx, res, in, seen, lineErr)
 	}
+	// A URL given twice in one import is stored once: the later copy is a duplicate, not a
+	// revision, so importing the same file again changes nothing.
+	urlKey := digest(in.URL)
+	if in.URL != "" && seen.url[urlKey] > 0 {
+		res.Status, res.DuplicateOfLine = "duplicate", seen.url[urlKey]
+		return res, nil
+	}
+	if in.URL != "" {
+		seen.url[urlKey] = res.Line
+	}
 	a, err := s.CreateArticle(ctx, actor, in)
+	if id, ok := isURLDuplicate(err); ok {
+		a, err = s.Revise(ctx, actor, id, in)
+		if err == nil {
+			res.Status, res.ID, res.ExistingID, res.Revision, res.OutletID, res.Outlet = "updated", a.ID, a.ID, a.Revision, a.OutletID, a.OutletName
+			return res, nil
+		}
+	}
 	var dup *models.DuplicateArticleError
 	switch {
 	case errors.As(err, &dup):
@@ -248,6 +269,12 @@ func (s *Service) preview(ctx context.Context, res ItemResult, in annotate.Artic
 	switch {
 	case err != nil:
 		return res, err
+	case in.URL != "" && seen.url[urlKey] > 0:
+		res.Status, res.DuplicateOfLine = "duplicate", seen.url[urlKey]
+		res.Message = fmt.Sprintf("line %d of this import has the same url", res.DuplicateOfLine)
+	case dup != nil && dup.Reason == "url" && s.revises(ctx, dup.ExistingID, outletID, sha):
+		res.Status, res.ExistingID = "updated", dup.ExistingID
+		res.Message = fmt.Sprintf("a new revision of article %d, whose text differs", dup.ExistingID)
 	case dup != nil:
 		res.Status, res.ExistingID = "duplicate", dup.ExistingID
 		res.Message = dup.Error()
@@ -264,7 +291,21 @@ func (s *Service) preview(ctx context.Context, res ItemResult, in annotate.Artic
 		}
 		seen.text[textKey] = res.Line
 	}
+	if in.URL != "" && seen.url[urlKey] == 0 {
+		seen.url[urlKey] = res.Line // a later copy of the URL is a duplicate, as the commit finds
+	}
 	return res, nil
+}
+
+// revises says whether an article with text hash sha would be a new revision of the stored
+// article id: its text differs, and no other article of the outlet has that text.
+func (s *Service) revises(ctx context.Context, id, outletID int64, sha string) bool {
+	a, err := s.store.Article(ctx, id)
+	if err != nil || a.TextSHA256 == sha {
+		return false
+	}
+	other, err := s.store.ArticleDuplicate(ctx, "", outletID, sha)
+	return err == nil && (other == nil || other.ExistingID == id)
 }
 
 // readItems chooses the reader of a format. The returned function gives the read error

@@ -8,6 +8,7 @@ import { CHANGES } from './changes.js';
 import { excerpt, flash } from './ui.js';
 import { regionCaption } from './decorate.js';
 import { showSpan } from './selection.js';
+import { placeButton } from './orphans.js';
 
 function annItem(r) {
   return h('li', { class: `ann-item label-${r.label}` },
@@ -18,7 +19,8 @@ function annItem(r) {
       r.source?.text ? h('span', { class: 'source', text: `Source: ${excerpt(r.source.text, 60)}` }) : null,
       r.pending ? h('span', { class: 'flag', text: 'saving…' }) : null,
       r.status === 'orphaned' ? h('span', { class: 'flag warn', text: 'orphaned: the text changed' }) : null),
-    h('button', { type: 'button', class: 'ann-edit link', dataset: { localId: r.localId }, text: 'Edit', 'aria-label': `Edit ${labelName(r.label)} annotation` }));
+    h('button', { type: 'button', class: 'ann-edit link', dataset: { localId: r.localId }, text: 'Edit', 'aria-label': `Edit ${labelName(r.label)} annotation` }),
+    placeButton(r));
 }
 
 export function renderAnnList() {
