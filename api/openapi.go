@@ -171,7 +171,7 @@ func corpusSchemas() map[string]any {
 		"MergePreview": obj(map[string]any{"outlet": ref("Outlet"), "moves": obj(map[string]any{"articles": integer, "regions": integer}), "aliases_kept": strs, "domains_moved": strs}),
 		"Article": obj(map[string]any{"id": integer, "outlet_id": integer, "outlet_name": str, "title": str, "url": str, "author": str,
 			"published_at": orNull(tstamp), "text": str, "text_sha256": str, "text_length": integer,
-			"revision": map[string]any{"type": "integer", "minimum": 1, "description": "1 for the first text; each re-import with an edited text adds one"},
+			"revision":   map[string]any{"type": "integer", "minimum": 1, "description": "1 for the first text; each re-import with an edited text adds one"},
 			"created_at": tstamp, "review": obj(map[string]any{"status": str, "assigned": boolean, "completed_at": orNull(tstamp), "locked": boolean, "reopened_after_viewing": boolean},
 				"status", "assigned", "completed_at", "locked", "reopened_after_viewing"),
 			"annotations": map[string]any{"type": "array", "items": ref("Annotation")}, "regions": map[string]any{"type": "array", "items": ref("Region")}},
