@@ -88,6 +88,10 @@ func TestResearcherPages(t *testing.T) {
 	if got := eval[string](p, `document.getElementById('outlet-title').textContent`); got != name {
 		t.Errorf("outlet page title %q, want %q", got, name)
 	}
+	// One article row, said in the singular (was "1 article rows").
+	if st := eval[string](p, `document.getElementById('status').textContent`); !strings.HasPrefix(st, "1 article row ·") {
+		t.Errorf("the outlet page's status reads %q, want \"1 article row · …\"", st)
+	}
 	if m := eval[string](p, `[...document.querySelectorAll('#month-body tr')].map(r => r.cells[0].textContent).join(',')`); m != "2024-03" {
 		t.Errorf("months %q, want 2024-03", m)
 	}

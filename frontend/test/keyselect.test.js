@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KeySelection, wordSpans } from '../static/js/keyselect.js';
+import { KeySelection, wordSpans, snapToWords } from '../static/js/keyselect.js';
 import { paragraphs } from '../static/js/pieces.js';
 
 const text = 'Could somebody have left a live round?\n\n“Hollywoodcide” 🙄 indeed, a super-douche.';
@@ -54,4 +54,24 @@ test('up and down go by paragraph, shift extends to its edge', () => {
   assert.equal(show(k, k.extendParagraph(1)), 'Could somebody have left a live round?');
   k.setRange(text.indexOf('super'), text.indexOf('super') + 5);
   assert.equal(show(k, k.extendParagraph(-1)), '“Hollywoodcide” 🙄 indeed, a super');
+});
+
+test('snapToWords widens a selection to whole words and leaves word edges alone', () => {
+  const text = 'Folks that worked on the set said “no”.';
+  const W = wordSpans(text);
+  const at = (s) => text.indexOf(s);
+  // "lks that wo" → "Folks that worked" (the example).
+  let r = snapToWords(W, at('lks'), at('rked'));
+  assert.equal(text.slice(r.start, r.end), 'Folks that worked');
+  // Already on word edges, or in spaces: unchanged.
+  r = snapToWords(W, at('that'), at('that') + 4);
+  assert.equal(text.slice(r.start, r.end), 'that');
+  r = snapToWords(W, at('that') - 1, at('that') + 5);
+  assert.equal(text.slice(r.start, r.end), ' that ');
+  // Punctuation around a word stays as selected; a cut inside the quoted word widens.
+  r = snapToWords(W, at('“'), at('no') + 1);
+  assert.equal(text.slice(r.start, r.end), '“no');
+  // One character inside a word becomes the word.
+  r = snapToWords(W, at('set') + 1, at('set') + 2);
+  assert.equal(text.slice(r.start, r.end), 'set');
 });

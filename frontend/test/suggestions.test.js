@@ -148,3 +148,18 @@ test('the on/off choice is remembered, on by default', () => {
   assert.equal(suggestionsOn(broken), true);
   assert.doesNotThrow(() => setSuggestionsOn(broken, false));
 });
+
+test('visibleSuggestions hides what the reviewer covered with that label, and what lies in readers\' comments', () => {
+  const inside = sug('loaded_language', 12, 16);
+  const otherLabel = sug('opinion', 12, 16);
+  const crossing = sug('loaded_language', 18, 30);
+  const comment = sug('opinion', 60, 70);
+  const acrossComments = sug('speculation', 45, 55);
+  const out = visibleSuggestions([inside, otherLabel, crossing, comment, acrossComments], {
+    annotations: [{ label: 'loaded_language', start: 10, end: 20 }],
+    comments: [{ start: 50, end: 90 }],
+  });
+  // inside: covered by a wider loaded_language annotation; crossing: only partly covered, stays;
+  // otherLabel: another label, stays; comment: inside the comments; acrossComments: starts before them.
+  assert.deepEqual(out.map(suggestionKey), [suggestionKey(otherLabel), suggestionKey(crossing), suggestionKey(acrossComments)]);
+});

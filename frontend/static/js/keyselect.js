@@ -135,3 +135,16 @@ export class KeySelection {
 
   clear() { this.anchor = null; }
 }
+
+// snapToWords widens a mouse selection [start, end) to whole words (Label Studio's
+// granularity="word"): an edge that falls inside a word moves out to that word's edge. Edges on
+// a word boundary, in spaces or punctuation stay where they are. words as from wordSpans.
+export function snapToWords(words, start, end) {
+  let s = start;
+  let e = end;
+  const i = firstIndex(words.length, (k) => words[k][1] > s);
+  if (i < words.length && words[i][0] < s) s = words[i][0];
+  const j = firstIndex(words.length, (k) => words[k][1] >= e);
+  if (j < words.length && words[j][0] < e && e < words[j][1]) e = words[j][1];
+  return { start: s, end: Math.max(s, e) };
+}

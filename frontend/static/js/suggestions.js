@@ -16,20 +16,22 @@ export function byPosition(a, b) {
 }
 
 // visibleSuggestions returns the suggestions to show, in text order: well-formed, at most once
-// each, not rejected here, not already one of the reviewer's annotations (same label and span:
-// an accepted suggestion, or the reviewer got there first), and whose exact text is what the
-// article holds at their offsets (textAt(start, end) in code points; a stale one is dropped
-// rather than drawn over the wrong words).
-export function visibleSuggestions(items, { rejected = new Set(), annotations = [], textAt = null, lengthCP = Infinity } = {}) {
-  const taken = new Set();
-  for (const a of annotations) taken.add(`${a.label}|${a.start}|${a.end}`);
+// each, not rejected here, not already covered by one of the reviewer's annotations of that label
+// (an accepted suggestion, or the reviewer got there first, on the same span or a wider one), not
+// inside readers' comments (comments: [{start, end}], the comment regions), and whose exact text
+// is what the article holds at their offsets (textAt(start, end) in code points; a stale one is
+// dropped rather than drawn over the wrong words).
+export function visibleSuggestions(items, { rejected = new Set(), annotations = [], comments = [], textAt = null, lengthCP = Infinity } = {}) {
+  const within = (s, r) => Number.isInteger(r?.start) && Number.isInteger(r?.end) && r.start <= s.start && r.end >= s.end;
+  const covered = (s) => annotations.some((a) => a.label === s.label && within(s, a));
+  const inComments = (s) => comments.some((c) => within(s, c));
   const seen = new Set();
   const out = [];
   for (const s of items ?? []) {
     if (!s || !Number.isInteger(s.start) || !Number.isInteger(s.end) || s.start < 0 || s.end <= s.start || s.end > lengthCP) continue;
     if (typeof s.label !== 'string' || typeof s.rule !== 'string' || !s.rule) continue;
     const key = suggestionKey(s);
-    if (seen.has(key) || rejected.has(key) || taken.has(`${s.label}|${s.start}|${s.end}`)) continue;
+    if (seen.has(key) || rejected.has(key) || covered(s) || inComments(s)) continue;
     if (textAt && typeof s.exact === 'string' && textAt(s.start, s.end) !== s.exact) continue;
     seen.add(key);
     out.push(s);

@@ -2,7 +2,7 @@
 // its scores per month (chart and table) and its articles.
 
 import { api, me, allPages } from '../api.js';
-import { h, wireHeader } from '../dom.js';
+import { h, wireHeader, notForRole } from '../dom.js';
 import { LABELS, pct, fixed, interval, sortableTable } from './scorecommon.js';
 
 function fail(e) {
@@ -93,12 +93,13 @@ async function detail(id) {
     ...LABELS.map((l) => ({ key: l.key, title: l.name, numeric: true, value: (r) => r[`${l.key}_share`], cell: (r) => pct(r[`${l.key}_share`]) })),
     { key: 'credibility', title: 'Credibility', numeric: true, value: (r) => r.credibility, cell: (r) => fixed(r.credibility) },
   ], articles);
-  if (row) document.getElementById('status').textContent = `${articles.length} article rows · ${scores.methodology}`;
+  if (row) document.getElementById('status').textContent = `${articles.length} article row${articles.length === 1 ? '' : 's'} · ${scores.methodology}`;
 }
 
 async function main() {
   const user = await me();
   wireHeader(user, api);
+  if (notForRole(user, ['researcher', 'admin'], 'Outlet pages')) return;
   const id = location.pathname.split('/')[2];
   try {
     if (id && /^\d+$/.test(id)) await detail(id);

@@ -8,7 +8,7 @@ import { LABELS, LABEL_BY_ID, labelName } from '../labels.js';
 import { suggestionKey } from '../suggestions.js';
 import { S, el, root, isMine, textOf, byTextOrder } from './state.js';
 import { CHANGES, recordEdit, fieldsForUndo, updateUndoButtons } from './changes.js';
-import { excerpt } from './ui.js';
+import { excerpt, quoted } from './ui.js';
 import { restoreSelection } from './selection.js';
 import { regionCaption } from './decorate.js';
 import { relationLine, regionButtons } from './panel.js';
@@ -32,7 +32,7 @@ export function openSourceDialog(exact, onSave) {
   const d = el('source-dialog');
   const f = el('source-form');
   f.reset();
-  el('source-quote').textContent = `“${excerpt(exact, 200)}”`;
+  el('source-quote').textContent = quoted(exact, 200);
   el('source-error').hidden = true;
   const fail = (msg, field) => {
     el('source-error').textContent = msg;
@@ -54,15 +54,19 @@ export function openSourceDialog(exact, onSave) {
 }
 
 // outletCombo is the quote dialog's outlet search: a combobox over /outlets?q=, with the arrow
-// keys, Enter and Escape; chosen() is the picked outlet or null.
+// keys, Enter and Escape; chosen() is the picked outlet or null. onChange(chosen, highlighted)
+// hears of both the picked outlet and the highlighted option (which a save with the list open
+// picks).
 function outletCombo(input, listbox, onChange) {
   let chosen = null;
   let options = [];
   let active = -1;
   let seq = 0;
-  const setOpen = (open) => { listbox.hidden = !open; input.setAttribute('aria-expanded', String(open)); };
+  const highlighted = () => (!listbox.hidden && active >= 0 ? options[active] ?? null : null);
+  const setOpen = (open) => { listbox.hidden = !open; input.setAttribute('aria-expanded', String(open)); onChange(chosen, highlighted()); };
   const setActive = (i) => {
     active = i;
+    onChange(chosen, highlighted());
     [...listbox.children].forEach((li, k) => li.setAttribute('aria-selected', String(k === i)));
     if (i >= 0) {
       input.setAttribute('aria-activedescendant', listbox.children[i].id);
@@ -73,13 +77,12 @@ function outletCombo(input, listbox, onChange) {
     chosen = o;
     input.value = o.name;
     setOpen(false);
-    onChange(chosen);
   };
   const search = async () => {
     const q = input.value.trim();
     const mySeq = ++seq;
     chosen = chosen && chosen.name === input.value ? chosen : null;
-    onChange(chosen);
+    onChange(chosen, highlighted());
     if (!q) { setOpen(false); return; }
     let items = [];
     try {
@@ -120,12 +123,15 @@ function outletCombo(input, listbox, onChange) {
 export function openQuoteDialog(exact, onSave) {
   const d = el('quote-dialog');
   const input = el('outlet-input');
-  el('quote-quote').textContent = `“${excerpt(exact, 200)}”`;
+  el('quote-quote').textContent = quoted(exact, 200);
   el('quote-error').hidden = true;
-  const chosenText = (chosen) => {
-    el('outlet-chosen').textContent = chosen ? `Credited to ${chosen.name}.` : 'No outlet chosen: the quote will be credited to an unknown outlet.';
+  // Says what a save credits now: the picked outlet, else the highlighted option, else no one.
+  const chosenText = (chosen, highlighted) => {
+    el('outlet-chosen').textContent = chosen ? `Credited to ${chosen.name}.`
+      : highlighted ? `Credited to ${highlighted.name} (highlighted) when you save.`
+        : 'No outlet chosen: the quote will be credited to an unknown outlet.';
   };
-  chosenText(null);
+  chosenText(null, null);
   const combo = outletCombo(input, el('outlet-options'), chosenText);
   el('quote-form').onsubmit = (ev) => {
     ev.preventDefault();
@@ -158,7 +164,7 @@ function suggestionDetail(s, d) {
   const decide = (accept) => { d.close(); decideSuggestion(accept, S.sug.byKey.get(suggestionKey(s))); };
   return h('section', { class: 'detail sug-detail', dataset: { suggestionKey: suggestionKey(s) } },
     h('h3', {}, h('span', { class: `sug-badge sug-badge-${s.label}`, 'data-mark': `${LABEL_BY_ID[s.label]?.mark ?? '?'}?`, text: `Suggested: ${labelName(s.label)}` })),
-    h('p', { class: 'quote-preview', text: `“${excerpt(s.exact, 300)}”` }),
+    h('p', { class: 'quote-preview', text: quoted(s.exact, 300) }),
     h('p', { class: 'muted small', text: `Why: ${s.reason || 'no reason given'}` }),
     S.canWrite ? h('div', { class: 'row' },
       h('button', { type: 'button', class: 'primary sug-accept', text: `Accept as ${labelName(s.label)}`, onclick: () => decide(true) }),
@@ -168,7 +174,7 @@ function suggestionDetail(s, d) {
 function regionDetail(r) {
   return h('section', { class: `detail region-detail region-${r.kind}` },
     h('h3', { text: regionCaption(r) }),
-    h('p', { class: 'quote-preview', text: `“${excerpt(textOf(r), 200)}”` }),
+    h('p', { class: 'quote-preview', text: quoted(textOf(r), 200) }),
     relationLine(r),
     r.reason ? h('p', { class: 'muted small', text: `Detected: ${r.reason}` }) : null,
     h('p', { class: 'muted small', text: `Status: ${r.status}` }),
@@ -208,7 +214,7 @@ function readonlyAnnotation(r) {
   return h('section', { class: `detail label-${r.label}` },
     h('h3', {}, h('span', { class: `badge badge-${r.label}`, 'data-mark': LABEL_BY_ID[r.label]?.mark, text: labelName(r.label) }),
       r.user_name && !isMine(r) ? h('span', { class: 'muted', text: ` by ${r.user_name}` }) : null),
-    h('p', { class: 'quote-preview', text: `“${excerpt(textOf(r), 300)}”` }),
+    h('p', { class: 'quote-preview', text: quoted(textOf(r), 300) }),
     r.source?.text ? h('p', { text: `Source: ${r.source.text}` }) : null,
     r.source?.url ? h('p', {}, h('a', { href: /^https?:\/\//i.test(r.source.url) ? r.source.url : '#', rel: 'noopener noreferrer', target: '_blank', text: r.source.url })) : null,
     r.note ? h('p', { class: 'note', text: `Note: ${r.note}` }) : null);
@@ -274,7 +280,7 @@ function editableAnnotation(r, sessions, dialog) {
 
   const del = h('button', { type: 'button', class: 'danger', text: 'Delete annotation' });
   const section = h('section', { class: `detail label-${r.label}`, dataset: { localId: id, forAnnotation: String(r.id ?? id) } },
-    h('p', { class: 'quote-preview', text: `“${excerpt(textOf(r), 300)}”` }),
+    h('p', { class: 'quote-preview', text: quoted(textOf(r), 300) }),
     r.status === 'orphaned' ? h('p', { class: 'warn', text: 'This passage could not be found again after the text was edited.' }) : null,
     radios, sourceBox,
     h('div', { class: 'field' }, h('label', { for: `note-${uid}`, text: 'Note' }), note),

@@ -4,15 +4,16 @@
 import { announce, h } from '../dom.js';
 import { LABELS, LABEL_BY_KEY } from '../labels.js';
 import { suggestionKey } from '../suggestions.js';
-import { S, el, root, redraw, isMine, spanOf, overlaps, setCompareWho } from './state.js';
+import { S, el, root, redraw, isMine, spanOf, overlaps, setCompareWho, reviewStatus } from './state.js';
 import { undo, redo } from './changes.js';
 import { keys, onSelectionChange, selectRange, clearSelection, updateToolbar } from './selection.js';
 import { tag, markRegion } from './tagging.js';
 import { openDetails, openHelp } from './dialogs.js';
 import { jumpTo } from './panel.js';
 import { decideSuggestion, moveSuggestion, toggleSuggestions, setCurrentSuggestion, wireSuggestionEvents } from './suggestions-panel.js';
-import { refresh, sinceRefresh, markDone, reopen, toggleCompare } from './review.js';
+import { refresh, sinceRefresh, markDone, doneNext, reopen, toggleCompare } from './review.js';
 import { binding } from './keymap.js';
+import { wirePointer, underPoint } from './pointer.js';
 
 export function buildPalette() {
   const p = el('palette');
@@ -21,27 +22,13 @@ export function buildPalette() {
       type: 'button', class: `label-btn label-${l.id}`, dataset: { label: l.id }, disabled: true,
       'aria-keyshortcuts': l.key, title: `${l.name} (${l.key})`,
       onclick: () => tag(l.id),
-    }, h('span', { class: `swatch swatch-${l.id}`, 'aria-hidden': 'true', 'data-mark': l.mark }), l.name, ' ', h('kbd', { text: l.key })));
+    }, h('span', { class: `swatch swatch-${l.id}`, 'aria-hidden': 'true', 'data-mark': l.mark }), h('span', { class: 'long', text: l.name }), ' ', h('kbd', { text: l.key })));
   }
 }
 
 function dialogOpen() { return !!document.querySelector('dialog[open]'); }
 
 function isTyping(t) { return !!(t && t.closest && t.closest('input, textarea, select, [contenteditable="true"]')); }
-
-function underPoint(target, container) {
-  const anns = [];
-  const regs = [];
-  const sugs = [];
-  const reps = [];
-  for (let n = target; n && n !== container; n = n.parentElement) {
-    if (n.dataset?.localId) anns.push(n.dataset.localId);
-    if (n.dataset?.regionLocal) regs.push(n.dataset.regionLocal);
-    if (n.dataset?.suggestionKey) sugs.push(n.dataset.suggestionKey);
-    if (n.dataset?.reprintIndex) reps.push(Number(n.dataset.reprintIndex));
-  }
-  return { anns, regs, sugs, reps };
-}
 
 // The word cursor, brought to the selection first (the mouse may have moved it).
 function cursor() {
@@ -83,6 +70,7 @@ const ACTIONS = {
   undo: () => undo(),
   redo: () => redo(),
   help: () => openHelp(),
+  doneNext: () => (reviewStatus() === 'completed' ? false : doneNext()),
   // On a focused suggestion: Tab and Shift+Tab go from suggestion to suggestion, and on out past
   // the last or first (the key is then left to the browser).
   tabSuggestion: (ev, s) => {
@@ -141,12 +129,7 @@ function wireText() {
     }
     pointerFocus = false;
   });
-  r.addEventListener('click', (ev) => {
-    const sel = document.getSelection();
-    if (sel.rangeCount && !sel.isCollapsed && S.view.rangeOffsets(sel.getRangeAt(0))) return;
-    const { anns, regs, sugs, reps } = underPoint(ev.target, r);
-    if (anns.length || regs.length || sugs.length || reps.length) openDetails(anns, regs, sugs, reps);
-  });
+  wirePointer();
   el('compare-text').addEventListener('click', (ev) => {
     const { anns, regs } = underPoint(ev.target, el('compare-text'));
     if (anns.length || regs.length) openDetails(anns, regs);
@@ -181,6 +164,7 @@ function wireToolbar() {
 
 function wirePanel() {
   el('mark-done').addEventListener('click', markDone);
+  el('done-next').addEventListener('click', doneNext);
   el('reopen').addEventListener('click', reopen);
   el('compare-toggle').addEventListener('change', (ev) => toggleCompare(ev.target.checked));
   el('compare-who').addEventListener('change', (ev) => { setCompareWho(ev.target.value); redraw(); });

@@ -33,6 +33,7 @@ export const KEYMAP = [
   { scope: 'page', keys: ['s'], action: 'toggleSuggestions', write: true, show: '{s}', help: 'hide or show suggestions' },
   { scope: 'page', keys: ['Ctrl+z'], action: 'undo', typing: true, show: '{Ctrl}+{Z} / {Ctrl}+{Shift}+{Z}', help: 'undo / redo' },
   { scope: 'page', keys: ['Ctrl+Shift+z', 'Ctrl+y', 'Ctrl+Shift+y'], action: 'redo', typing: true, show: '', help: null },
+  { scope: 'page', keys: ['Ctrl+Enter'], action: 'doneNext', write: true, show: '{Ctrl}+{Enter}', help: 'mark the article done and open the next one' },
   { scope: 'page', keys: ['?'], action: 'help', show: '{?}', help: 'these guidelines and keys' },
   { scope: 'text', keys: ['Escape'], action: 'clearSelection', show: '{Esc}', help: 'clear the selection, close a dialog' },
 ];

@@ -6,7 +6,7 @@ import { h } from '../dom.js';
 import { LABELS, LABEL_BY_ID, labelName } from '../labels.js';
 import { groupReprints, labelSummary, reprintCaption, totalAnnotations } from '../reprints.js';
 import { S, el, redraw, spanOf, textOf, setReprints, learnOutlet } from './state.js';
-import { excerpt } from './ui.js';
+import { excerpt, quoted } from './ui.js';
 import { showSpan } from './selection.js';
 
 export async function loadReprints() {
@@ -56,7 +56,7 @@ function labelCountNodes(counts) {
 export function reprintBody(g, { showButton = true } = {}) {
   const total = totalAnnotations(g);
   return [
-    h('p', { class: 'excerpt', text: `“${excerpt(textOf(g), 110)}”` }),
+    h('p', { class: 'excerpt', text: quoted(textOf(g), 110) }),
     h('p', { class: 'rep-summary', text: `${reprintCaption(g)}${total ? ` · annotated ${total} time${total === 1 ? '' : 's'} there` : ''}` }),
     h('ul', { class: 'rep-others' }, ...g.others.map((o) => {
       const outlet = outletName(o.outlet_id);

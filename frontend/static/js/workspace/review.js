@@ -75,6 +75,7 @@ export function showReview({ deferCompare = false } = {}) {
   el('review-status').classList.toggle('locked', locked);
   document.body.classList.toggle('review-readonly', S.isWriter && done);
   el('mark-done').hidden = done || !S.isWriter;
+  el('done-next').hidden = done || !S.isWriter;
   el('reopen').hidden = !done || !S.isWriter || locked;
   const canCompare = done || !S.isWriter;
   const showing = canCompare && S.compareOn && (!S.isWriter || S.compareChosen || locked);
@@ -129,24 +130,77 @@ async function waitForSaves(ms) {
   return S.outbox.ops.length === 0;
 }
 
-export async function markDone() {
-  const btn = el('mark-done');
-  btn.disabled = true;
+// note says, beside the review buttons, what marking done is waiting for or why it did not.
+function note(text) {
+  const p = el('review-note');
+  p.textContent = text;
+  p.hidden = !text;
+}
+
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+// complete marks the article done once every change is saved, saying at once what it waits for;
+// true when the service has it. Offline it does not wait: it says why, and the changes stay
+// queued and retried.
+async function complete() {
+  const waiting = S.outbox.ops.length;
+  const offline = !navigator.onLine || el('save-status').dataset.saveState === 'retrying';
+  if (waiting && offline) {
+    note(`Not marked done: ${plural(waiting, 'change is', 'changes are')} not saved yet because the service cannot be reached. They are retried; mark it done once “All changes saved” shows.`);
+    return false;
+  }
+  if (waiting) note(`Saving ${plural(waiting, 'change', 'changes')} first…`);
+  if (!(await waitForSaves(10000))) {
+    note(`Not marked done: ${plural(S.outbox.ops.length, 'change is', 'changes are')} not saved yet. Mark it done once “All changes saved” shows.`);
+    return false;
+  }
+  note('Marking done…');
   try {
-    if (!(await waitForSaves(10000))) {
-      toast('Some changes are not saved yet; the article can be marked done once they are.');
-      return;
-    }
     const res = await api.post(`/articles/${encodeURIComponent(S.articleId)}/complete`);
     setReview({ status: 'completed', completed_at: res?.completed_at, locked: !!res?.locked });
+    note('');
+    return true;
+  } catch (e) {
+    note(`Not marked done: ${e.message}`);
+    return false;
+  }
+}
+
+// busy disables both done buttons while one of them works.
+async function busy(fn) {
+  const btns = [el('mark-done'), el('done-next')];
+  for (const b of btns) b.disabled = true;
+  try {
+    return await fn();
+  } finally {
+    for (const b of btns) b.disabled = false;
+  }
+}
+
+export function markDone() {
+  return busy(async () => {
+    if (!(await complete())) return;
     announce('Marked done. Other reviewers’ annotations can now be shown.');
     await refresh();
     el('compare-toggle').focus();
-  } catch (e) {
-    toast(`Could not mark the article done: ${e.message}`);
-  } finally {
-    btn.disabled = false;
-  }
+  });
+}
+
+/**
+ * doneNext is "Done — next article" (one action, also Ctrl+Enter): mark done, then open the next
+ * article of the reviewer's queue, or the queue when none is left.
+ */
+export function doneNext() {
+  return busy(async () => {
+    if (!(await complete())) return;
+    let next = null;
+    try {
+      const items = (await api.get('/queue'))?.items ?? [];
+      next = items.find((i) => i.status !== 'completed' && String(i.article_id) !== String(S.articleId)) ?? null;
+    } catch { /* the queue page says what is left */ }
+    announce(next ? 'Marked done. Opening the next article.' : 'Marked done. Nothing left in your queue.');
+    location.assign(next ? `/articles/${encodeURIComponent(next.article_id)}` : '/queue');
+  });
 }
 
 export async function reopen() {

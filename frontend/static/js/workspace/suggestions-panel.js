@@ -39,12 +39,14 @@ function pendingRejections() {
   return keys;
 }
 
-/** computeVisibleSuggestions is what to draw: not rejected, not already the reviewer's annotation. */
+/** computeVisibleSuggestions is what to draw: not rejected, not covered by the reviewer's own annotation, not in comments. */
 export function computeVisibleSuggestions() {
   if (!S.sug.server.length) return [];
   return visibleSuggestions(S.sug.server, {
     rejected: pendingRejections(),
     annotations: [...S.ann.values()].filter(isMine),
+    // Comments the reviewer marked or accepted; a proposed comments region is still a guess.
+    comments: [...S.reg.values()].filter((r) => r.kind === 'comments' && r.status === 'accepted'),
     textAt: (a, b) => S.text.slice(S.map.toUTF16(a), S.map.toUTF16(b)),
     lengthCP: S.map.lengthCP,
   });
@@ -191,17 +193,21 @@ function renderWarning() {
   warn.hidden = !G.warning;
 }
 
-function suggestionItem(s) {
+// suggestionItem is one row of the panel's list. Only the tab stop row's buttons are in the tab
+// order (tabindex 0; the others -1), so the list costs three Tab presses however long it is; the
+// arrow keys move between rows.
+function suggestionItem(s, stop) {
   const key = suggestionKey(s);
   const name = labelName(s.label);
+  const tabindex = stop ? '0' : '-1';
   return h('li', { class: `sug-item sug-item-${s.label}${key === S.sug.current ? ' current' : ''}`, dataset: { suggestionKey: key } },
     h('span', { class: `sug-badge sug-badge-${s.label}`, 'data-mark': `${LABEL_BY_ID[s.label]?.mark ?? '?'}?`, text: `Suggested: ${name}` }),
     h('span', { class: 'excerpt', text: excerpt(s.exact) }),
     s.reason ? h('span', { class: 'reason muted small', text: s.reason }) : null,
     h('div', { class: 'row' },
-      h('button', { type: 'button', class: 'link', text: 'Show', 'aria-label': `Show the suggestion “${excerpt(s.exact, 40)}” in the text`, onclick: () => setCurrentSuggestion(s, { focus: true }) }),
-      h('button', { type: 'button', class: 'small-btn sug-accept', text: 'Accept', 'aria-label': `Accept as ${name}: “${excerpt(s.exact, 40)}”`, onclick: () => decideSuggestion(true, S.sug.byKey.get(key)) }),
-      h('button', { type: 'button', class: 'small-btn sug-reject', text: 'Reject', 'aria-label': `Reject the ${name} suggestion “${excerpt(s.exact, 40)}”`, onclick: () => decideSuggestion(false, S.sug.byKey.get(key)) })));
+      h('button', { type: 'button', class: 'link', tabindex, text: 'Show', 'aria-label': `Show the suggestion “${excerpt(s.exact, 40)}” in the text`, onclick: () => setCurrentSuggestion(s, { focus: true }) }),
+      h('button', { type: 'button', class: 'small-btn sug-accept', tabindex, text: 'Accept', 'aria-label': `Accept as ${name}: “${excerpt(s.exact, 40)}”`, onclick: () => decideSuggestion(true, S.sug.byKey.get(key)) }),
+      h('button', { type: 'button', class: 'small-btn sug-reject', tabindex, text: 'Reject', 'aria-label': `Reject the ${name} suggestion “${excerpt(s.exact, 40)}”`, onclick: () => decideSuggestion(false, S.sug.byKey.get(key)) })));
 }
 
 /** renderSuggestions draws the panel's section: the toggle's state, the warning, the list. */
@@ -228,7 +234,8 @@ export function renderSuggestions() {
   // A decision made with the panel's buttons keeps focus in the panel, on the next suggestion.
   const active = document.activeElement;
   const hadFocus = list.contains(active) ? ['sug-accept', 'sug-reject', 'link'].find((c) => active.classList.contains(c)) ?? 'link' : null;
-  list.replaceChildren(...items.map(suggestionItem));
+  const stop = G.byKey.has(G.current) ? G.current : suggestionKey(items[0] ?? {});
+  list.replaceChildren(...items.map((s) => suggestionItem(s, suggestionKey(s) === stop)));
   if (hadFocus) {
     const li = (G.current && list.querySelector(`li[data-suggestion-key="${CSS.escape(G.current)}"]`)) || list.querySelector('li');
     (li?.querySelector(`.${hadFocus}`) ?? el('sug-section').querySelector('h2')).focus?.();
@@ -240,8 +247,13 @@ export function renderSuggestions() {
 // description (aria-describedby) of every suggestion's focusable piece. Esc hides it.
 let tipFor = null;
 let tipTimer = null;
+let tipHeld = false;
+
+/** holdTip keeps the tooltip away while a mouse button is down in the text (a drag's path). */
+export function holdTip(on) { tipHeld = on; }
 
 function showTip(e) {
+  if (tipHeld) return;
   const key = e?.dataset?.suggestionKey;
   const s = key && S.sug.byKey.get(key);
   if (!s) return;
@@ -310,4 +322,21 @@ export function wireSuggestionEvents() {
     if (ev.key === 'Escape' && !el('sug-tip').hidden) hideTip();
   });
   el('sug-toggle').addEventListener('click', () => toggleSuggestions());
+  el('sug-list').addEventListener('keydown', onListKey);
+}
+
+// onListKey: ↑ / ↓ (Home / End) move from row to row of the panel's list, keeping the column.
+function onListKey(ev) {
+  const moves = { ArrowDown: 1, ArrowUp: -1, Home: -Infinity, End: Infinity };
+  if (!(ev.key in moves) || ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+  const li = ev.target.closest?.('li[data-suggestion-key]');
+  if (!li) return;
+  const items = S.sug.visible;
+  const i = items.findIndex((s) => suggestionKey(s) === li.dataset.suggestionKey);
+  const d = moves[ev.key];
+  const to = items[Number.isFinite(d) ? i + d : d < 0 ? 0 : items.length - 1];
+  ev.preventDefault();
+  if (!to || to === items[i]) return;
+  setCurrentSuggestion(to);
+  renderSuggestions(); // redraws the rows and keeps focus on the same button of the new current one
 }

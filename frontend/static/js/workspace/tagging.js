@@ -8,6 +8,7 @@ import { CHANGES } from './changes.js';
 import { toast } from './ui.js';
 import { selectionCP, clearSelection } from './selection.js';
 import { openSourceDialog, openQuoteDialog } from './dialogs.js';
+import { regionCaption } from './decorate.js';
 
 /** tag applies a label to the current selection; a sourced fact asks for its source first. */
 export function tag(labelId) {
@@ -34,12 +35,36 @@ function afterTag(labelId) {
   if (document.activeElement !== root()) clearSelection();
 }
 
-/** markRegion marks the selection as a quote from another outlet or as readers' comments. */
+// proposalUnder is a region of this kind the service proposed over the selected passage
+// (detected from an attribution cue or a reprint), still waiting for the reviewer's decision:
+// one the selection covers at least half of. A narrower selection inside a long proposal is a
+// region of its own (a quote within a reprinted passage).
+function proposalUnder(kind, sel) {
+  return [...S.reg.values()].find((r) => {
+    if (r.kind !== kind || r.status !== 'proposed') return false;
+    const overlap = Math.min(r.end, sel.end) - Math.max(r.start, sel.start);
+    return overlap > 0 && 2 * overlap >= r.end - r.start;
+  }) ?? null;
+}
+
+/**
+ * markRegion marks the selection as a quote from another outlet or as readers' comments. Over a
+ * passage the service already proposed such a region for, it accepts the proposal (its span and
+ * origin) instead of making a second region, and says so.
+ */
 export function markRegion(kind) {
   if (!S.canWrite) return;
   const sel = selectionCP();
   if (!sel) {
     toast('Select the passage to mark first.');
+    return;
+  }
+  const proposal = proposalUnder(kind, sel);
+  if (proposal) {
+    CHANGES.region.update(proposal.localId, { status: 'accepted' });
+    const msg = `This passage already had a proposed region: accepted it (${regionCaption({ ...proposal, status: 'accepted' })}) instead of adding a second one. Ctrl+Z undoes it.`;
+    toast(msg);
+    announce(msg);
     return;
   }
   if (kind === 'comments') {

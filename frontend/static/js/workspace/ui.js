@@ -20,6 +20,18 @@ export function excerpt(s, n = 90) {
   return one.length > n ? one.slice(0, n - 1) + '…' : one;
 }
 
+const OPENING = /^[“"‘'«„‚]/;
+const CLOSING = /[”"’'»]$/;
+
+/**
+ * quoted is an excerpt of a passage in quotation marks, without doubling the marks a passage
+ * that is itself a quotation starts or ends with.
+ */
+export function quoted(s, n = 90) {
+  const e = excerpt(s, n);
+  return `${OPENING.test(e) ? '' : '“'}${e}${CLOSING.test(e) ? '' : '”'}`;
+}
+
 /** showSaveState is the outbox's state in #save-status (see frontend/README.md). */
 export function showSaveState(state) {
   const box = el('save-status');
@@ -27,7 +39,8 @@ export function showSaveState(state) {
   const text = {
     saved: 'All changes saved',
     saving: `Saving… (${state.pending})`,
-    retrying: `Not saved yet: ${state.error?.message ?? 'the service did not answer'}. Retrying (${state.pending} waiting)`,
+    // The error's message is a sentence of its own: its full stop gives way to the one here.
+    retrying: `Not saved yet: ${(state.error?.message ?? 'the service did not answer').replace(/[.\s]+$/, '')}. Retrying (${state.pending} waiting)`,
     'signed-out': `Signed out: sign in again to save ${state.pending} change${state.pending === 1 ? '' : 's'}`,
   }[state.status];
   el('save-text').textContent = text;

@@ -1,0 +1,214 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+)
+
+// newArticle adds an article with the given text (credited to the first outlet) for one test.
+func newArticle(t testing.TB, title, text string) article {
+	t.Helper()
+	c := adminClient(t)
+	var outlets struct {
+		Items []struct {
+			ID json.Number `json:"id"`
+		} `json:"items"`
+	}
+	c.must(t, "GET", "/api/v1/outlets?limit=1", nil, &outlets)
+	if len(outlets.Items) == 0 {
+		t.Fatal("the demo data has no outlet")
+	}
+	var a article
+	c.must(t, "POST", "/api/v1/articles", map[string]any{"outlet_id": outlets.Items[0].ID, "title": title, "text": text}, &a)
+	return a
+}
+
+type point struct{ X, Y float64 }
+
+// held marks a mouse move as made with the left button down, as a real drag's are.
+func held(p *input.DispatchMouseEventParams) { p.Buttons = 1 }
+
+// charPoint scrolls the article text's UTF-16 offset into view and returns the middle of that
+// character on the screen, where a person would put the mouse.
+func (p *page) charPoint(offset int) point {
+	p.t.Helper()
+	return eval[point](p, fmt.Sprintf(`(() => {
+		const root = document.getElementById('article-text');
+		const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+		let pos = 0;
+		for (let n = w.nextNode(); n; n = w.nextNode()) {
+			if (%[1]d < pos + n.data.length) {
+				const r = document.createRange();
+				r.setStart(n, %[1]d - pos);
+				r.setEnd(n, %[1]d - pos + 1);
+				const el = n.parentElement;
+				const box = r.getBoundingClientRect();
+				if (box.top < 120 || box.bottom > innerHeight - 40) { el.scrollIntoView({block: 'center'}); }
+				const b = r.getClientRects()[0];
+				return {X: b.left + b.width / 2, Y: b.top + b.height / 2};
+			}
+			pos += n.data.length;
+		}
+		throw new Error('offset %[1]d is past the text');
+	})()`, offset))
+}
+
+// mouseDrag presses the left button at a, moves to b in steps and releases it there.
+func (p *page) mouseDrag(a, b point, mods ...chromedp.Modifier) {
+	p.t.Helper()
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.MouseEvent(chromedp.MouseMoved, a.X, a.Y, chromedp.ButtonModifiers(mods...)),
+		chromedp.MouseEvent(chromedp.MousePressed, a.X, a.Y, chromedp.ButtonLeft, chromedp.ClickCount(1), chromedp.ButtonModifiers(mods...)),
+	}
+	for i := 1; i <= 8; i++ {
+		f := float64(i) / 8
+		steps = append(steps, chromedp.MouseEvent(chromedp.MouseMoved, a.X+(b.X-a.X)*f, a.Y+(b.Y-a.Y)*f, chromedp.ButtonLeft, held, chromedp.ButtonModifiers(mods...)))
+	}
+	steps = append(steps, chromedp.MouseEvent(chromedp.MouseReleased, b.X, b.Y, chromedp.ButtonLeft, chromedp.ClickCount(1), chromedp.ButtonModifiers(mods...)))
+	p.do(steps...)
+}
+
+// doubleClick presses and releases the left button twice at a, as one double click.
+func (p *page) doubleClick(a point) {
+	p.t.Helper()
+	p.do(
+		chromedp.MouseEvent(chromedp.MouseMoved, a.X, a.Y),
+		chromedp.MouseEvent(chromedp.MousePressed, a.X, a.Y, chromedp.ButtonLeft, chromedp.ClickCount(1)),
+		chromedp.MouseEvent(chromedp.MouseReleased, a.X, a.Y, chromedp.ButtonLeft, chromedp.ClickCount(1)),
+		chromedp.MouseEvent(chromedp.MousePressed, a.X, a.Y, chromedp.ButtonLeft, chromedp.ClickCount(2)),
+		chromedp.MouseEvent(chromedp.MouseReleased, a.X, a.Y, chromedp.ButtonLeft, chromedp.ClickCount(2)),
+	)
+}
+
+// selectedText is the DOM selection's text.
+func (p *page) selectedText() string {
+	p.t.Helper()
+	return eval[string](p, `getSelection().toString()`)
+}
+
+// waitAnnotation waits for the reviewer's annotation with this label to be saved, and returns it.
+func waitAnnotation(t *testing.T, p *page, me *client, id json.Number, label string, before int) annotation {
+	t.Helper()
+	p.waitFor("the "+label+" annotation in the list", fmt.Sprintf(`document.querySelectorAll('#ann-list li').length === %d`, before+1))
+	p.waitSaved()
+	for _, a := range me.annotations(t, id) {
+		if a.Label == label {
+			return a
+		}
+	}
+	t.Fatalf("no %s annotation was saved: %+v", label, me.annotations(t, id))
+	return annotation{}
+}
+
+// gestureText is an article's text, unique to one test (the service refuses duplicates).
+func gestureText(t testing.TB) string {
+	return gestureBody + "\n\nWritten for " + t.Name() + "."
+}
+
+const gestureBody = "Folks that worked on the set said that there were missing safety precautions.\n\n" +
+	"Rumor has it that the smug, spendthrift mayor already knew. Maybe the board will act sooner next time."
+
+// TestDoubleClickOnSuggestionSelectsWord: a double click on a suggested word selects the word
+// (then 2 tags it) and no dialog steals the gesture; a drag that starts on a suggestion or on a
+// highlight selects text as anywhere else; a plain click on a suggestion still opens it.
+func TestDoubleClickOnSuggestionSelectsWord(t *testing.T) {
+	needBrowser(t)
+	art := newArticle(t, "Gestures on suggestions", gestureText(t))
+	email, pw := newReviewer(t, "Gil Gesture")
+	me := signIn(t, email, pw)
+	sugs := me.suggestions(t, art.ID)
+	// A word inside the loaded-language suggestion (itself inside a speculation suggestion).
+	var word suggestion
+	for _, s := range sugs {
+		if strings.Contains(s.Exact, "spendthrift") && (word.Exact == "" || len(s.Exact) < len(word.Exact)) {
+			word = s
+		}
+	}
+	if word.Exact == "" {
+		t.Fatalf("the article has no suggestion over %q to double-click: %+v", "spendthrift", sugs)
+	}
+	word.Start = cpIndex(art.Text, "spendthrift", 0)
+	word.Exact = "spendthrift"
+
+	p := newPage(t)
+	p.signInPage(email, pw)
+	p.openArticle(art.ID)
+	p.waitFor("the suggestions", fmt.Sprintf(`document.querySelectorAll('#article-text [data-suggestion-rule].first').length === %d`, len(sugs)))
+
+	// Double click in the middle of the suggested word, then 2.
+	mid := utf16Offset(art.Text, word.Start+len([]rune(word.Exact))/2)
+	p.doubleClick(p.charPoint(mid))
+	p.waitFor("the word to be selected", fmt.Sprintf(`getSelection().toString().trim() === %q`, word.Exact))
+	p.key("2")
+	got := waitAnnotation(t, p, me, art.ID, "speculation", 0)
+	if got.Exact != word.Exact {
+		t.Fatalf("the double-clicked suggestion was tagged as %q, want the word %q", got.Exact, word.Exact)
+	}
+	if eval[bool](p, `!!document.querySelector('dialog[open]')`) {
+		t.Fatal("a dialog opened on the double click")
+	}
+
+	// A drag from inside the tagged (highlighted, suggested) word to inside a later word selects
+	// the words between, snapped whole, and 3 tags them.
+	from := cpIndex(art.Text, word.Exact, 0)
+	to := cpIndex(art.Text, "knew", 0)
+	p.mouseDrag(p.charPoint(utf16Offset(art.Text, from+1)), p.charPoint(utf16Offset(art.Text, to+2)))
+	want := cpSlice(art.Text, from, to+len("knew"))
+	p.waitFor("the dragged words to be selected", fmt.Sprintf(`getSelection().toString() === %q`, want))
+	if eval[bool](p, `!!document.querySelector('dialog[open]')`) {
+		t.Fatal("a dialog opened at the end of a drag that started on a highlight")
+	}
+	p.key("3")
+	if got := waitAnnotation(t, p, me, art.ID, "opinion", 1); got.Exact != want {
+		t.Fatalf("the drag from a highlight tagged %q, want %q", got.Exact, want)
+	}
+
+	// A plain click on a suggestion still opens it.
+	var other suggestion
+	for _, s := range me.suggestions(t, art.ID) {
+		if s.Start > to {
+			other = s
+			break
+		}
+	}
+	if other.Exact == "" {
+		t.Fatalf("no suggestion after %q to click", "knew")
+	}
+	p.do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`#article-text [data-suggestion-key=%q].first`, other.key()))))
+	p.waitFor("the passage dialog", fmt.Sprintf(`document.getElementById('details-dialog').open && !!document.querySelector('#details-body .sug-detail[data-suggestion-key=%q]')`, other.key()))
+}
+
+// TestSelectionSnapsToWords: a mouse selection from inside one word to inside another takes in
+// both words whole; with Alt held it keeps to the characters.
+func TestSelectionSnapsToWords(t *testing.T) {
+	needBrowser(t)
+	art := newArticle(t, "Snapping to words", gestureText(t))
+	email, pw := newReviewer(t, "Sam Snap")
+	me := signIn(t, email, pw)
+	p := newPage(t)
+	p.signInPage(email, pw)
+	p.openArticle(art.ID)
+
+	l := cpIndex(art.Text, "lks", 0)
+	r := cpIndex(art.Text, "rked", 0)
+	p.mouseDrag(p.charPoint(utf16Offset(art.Text, l)), p.charPoint(utf16Offset(art.Text, r)))
+	p.waitFor("the selection to snap to words", `getSelection().toString() === 'Folks that worked'`)
+	p.key("3")
+	if got := waitAnnotation(t, p, me, art.ID, "opinion", 0); got.Exact != "Folks that worked" {
+		t.Fatalf("a drag from inside Folks to inside worked stored %q, want %q", got.Exact, "Folks that worked")
+	}
+
+	// Alt: character precision. The drag ends at the left half of "r", so "wo" is in.
+	p.mouseDrag(p.charPoint(utf16Offset(art.Text, l)), p.charPoint(utf16Offset(art.Text, r)), chromedp.ModifierAlt)
+	sel := p.selectedText()
+	p.key("4")
+	got := waitAnnotation(t, p, me, art.ID, "loaded_language", 1)
+	if got.Exact != strings.TrimSpace(sel) || strings.HasPrefix(got.Exact, "Folks") || !strings.HasPrefix(got.Exact, "lks that w") {
+		t.Fatalf("an Alt drag stored %q (selection %q), want the characters from inside Folks", got.Exact, sel)
+	}
+}
