@@ -30,6 +30,10 @@ func (s *Server) pages(e *gin.Engine) {
 			c.Data(http.StatusOK, "text/html; charset=utf-8", b)
 		}
 	}
+	e.GET("/favicon.ico", func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=86400")
+		c.Data(http.StatusOK, "image/x-icon", favicon)
+	})
 	e.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/queue") })
 	e.GET("/login", page("login.html"))
 	e.GET("/queue", page("queue.html"))
@@ -45,6 +49,34 @@ func (s *Server) pages(e *gin.Engine) {
 		c.Header("Cache-Control", "no-cache")
 		c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(methodologyPage()))
 	})
+}
+
+// favicon and notFoundPage are embedded files the handlers answer with as they are.
+var (
+	favicon      = mustRead("static/favicon.ico")
+	notFoundPage = mustRead("pages/404.html")
+)
+
+func mustRead(name string) []byte {
+	b, err := fs.ReadFile(frontend.Files, name)
+	if err != nil {
+		panic(err) // the embedded tree is fixed at build time
+	}
+	return b
+}
+
+// notFound answers a path with no route: the API's error envelope, except for a browser asking
+// for a page outside /api/ (a GET that accepts text/html), which gets a page saying so with a
+// way on instead of raw JSON.
+func notFound(c *gin.Context) {
+	r := c.Request
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasPrefix(r.URL.Path, "/api/") &&
+		strings.Contains(r.Header.Get("Accept"), "text/html") {
+		c.Header("Cache-Control", "no-cache")
+		c.Data(http.StatusNotFound, "text/html; charset=utf-8", notFoundPage)
+		return
+	}
+	fail(c, errf(CodeNotFound, "no route %s %s", r.Method, r.URL.Path))
 }
 
 // methodologyPage wraps the methodology of the score package in a page of its own.

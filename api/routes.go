@@ -138,9 +138,8 @@ func (s *Server) routes(reg *prometheus.Registry) *gin.Engine {
 	}
 	e.ContextWithFallback = true
 	e.Use(s.observe(), s.recoverer(), securityHeaders, refuseNUL) // compression wraps the engine: see compressResponses
-	e.NoRoute(func(c *gin.Context) {
-		fail(c, errf(CodeNotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
-	})
+	// pages.go: a browser's unknown page gets an HTML page, the API its envelope.
+	e.NoRoute(notFound)
 	e.NoMethod(func(c *gin.Context) {
 		fail(c, errf(CodeMethodNotAllowed, "%s is not allowed on %s", c.Request.Method, c.Request.URL.Path))
 	})

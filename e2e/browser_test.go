@@ -126,7 +126,8 @@ func abbreviate(s string) string {
 	return s
 }
 
-// signInPage signs in through the sign-in form and waits for the queue.
+// signInPage signs in through the sign-in form and waits for the page the role lands on (the
+// queue for reviewers, the scores for researchers, the admin console for admins).
 func (p *page) signInPage(email, password string) {
 	p.t.Helper()
 	p.do(
@@ -141,7 +142,7 @@ func (p *page) signInPage(email, password string) {
 		chromedp.SendKeys(chromedp.CSS("#password"), password),
 		chromedp.Click(chromedp.CSS("#login-submit")),
 	)
-	p.waitFor("the queue after sign-in", `location.pathname === '/queue' && document.getElementById('progress-text').textContent !== 'Loading…'`)
+	p.waitFor("the role's page after sign-in", `location.pathname !== '/login' && (location.pathname === '/queue' ? document.getElementById('progress-text').textContent !== 'Loading…' : document.body.dataset.state === 'ready')`)
 }
 
 // openArticle opens the annotation view and waits until it is ready for selection.

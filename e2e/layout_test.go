@@ -55,3 +55,33 @@ func TestWorkspacePhoneLayout(t *testing.T) {
 	t.Logf("desktop: the toolbar is %.0f px high", eval[float64](p, `document.getElementById('toolbar').getBoundingClientRect().height`))
 	p.screenshot("workspace-desktop", false)
 }
+
+// TestArticleContentInLandmarks: every piece of text and every control of the annotation page
+// sits in a landmark (axe's "region" rule), the toolbar included, so screen-reader users can
+// reach it by landmark. The skip link, dialogs, the tooltip and live regions are exempt, as in axe.
+func TestArticleContentInLandmarks(t *testing.T) {
+	needBrowser(t)
+	art := articleWith(t, "Rumor has it")
+	email, pw := newReviewer(t, "Linus Landmark")
+	p := newPage(t)
+	p.signInPage(email, pw)
+	p.openArticle(art.ID)
+	p.waitFor("the suggestions toggle", `!document.getElementById('sug-toggle').hidden`)
+	outside := eval[[]string](p, `(() => {
+		const landmark = 'header, nav, main, aside, footer, form[aria-label], section[aria-label], section[aria-labelledby], [role=banner], [role=navigation], [role=main], [role=complementary], [role=contentinfo], [role=region][aria-label], [role=search]';
+		const exempt = 'dialog, [role=tooltip], [aria-live], [role=alert], [role=status], .skip, .visually-hidden';
+		const out = [];
+		const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+		for (let n = w.nextNode(); n; n = w.nextNode()) {
+			const el = n.nodeType === Node.TEXT_NODE ? n.parentElement : n;
+			const isText = n.nodeType === Node.TEXT_NODE && n.data.trim() !== '';
+			const isControl = n.nodeType === Node.ELEMENT_NODE && n.matches('button, a[href], input, select, textarea, [tabindex]');
+			if (!(isText || isControl) || !el.getClientRects().length || el.closest(exempt)) continue;
+			if (!el.closest(landmark)) out.push((el.id ? '#' + el.id : el.tagName.toLowerCase() + '.' + el.className) + ': ' + (el.textContent || '').trim().slice(0, 30));
+		}
+		return [...new Set(out)];
+	})()`)
+	if len(outside) > 0 {
+		t.Fatalf("%d pieces of the article page are outside every landmark, e.g. %v", len(outside), outside[:min(len(outside), 5)])
+	}
+}

@@ -58,3 +58,35 @@ export function wireHeader(user, api) {
     });
   }
 }
+
+// HOME is each role's own page: where signing in lands and where a page that is not for the
+// role points instead. Curators land on the queue until they have a page of their own.
+export const HOME = {
+  reviewer: ['/queue', 'your queue'],
+  curator: ['/queue', 'the queue'],
+  researcher: ['/scores', 'the scores'],
+  admin: ['/admin', 'the admin console'],
+};
+
+export function homeOf(role) { return (HOME[role] ?? HOME.reviewer)[0]; }
+
+const ROLE_NAME = { reviewer: 'a reviewer', curator: 'a curator', researcher: 'a researcher', admin: 'an admin' };
+const ROLES_NAME = { reviewer: 'reviewers', curator: 'curators', researcher: 'researchers', admin: 'admins' };
+
+/**
+ * notForRole replaces the page's main content, for a user whose role may not use the page, with
+ * a plain statement and a link to their own page, instead of a page whose every request answers
+ * 403. It returns true when it did (the page should stop there).
+ */
+export function notForRole(user, roles, what) {
+  if (!user || roles.includes(user.role)) return false;
+  const [href, name] = HOME[user.role] ?? HOME.reviewer;
+  const main = document.querySelector('main') ?? document.body;
+  main.replaceChildren(h('section', { class: 'not-for-role', 'aria-labelledby': 'not-for-role-title' },
+    h('h1', { id: 'not-for-role-title', text: `${what} are not for your role` }),
+    h('p', { text: `You are signed in as ${ROLE_NAME[user.role] ?? user.role}; ${what.toLowerCase()} are for ${roles.map((r) => ROLES_NAME[r] ?? r).join(' and ')}.` }),
+    h('p', {}, h('a', { href, class: 'button-like', text: `Go to ${name}` }))));
+  document.title = `Not for your role · credence`;
+  document.body.dataset.state = 'not-for-role';
+  return true;
+}

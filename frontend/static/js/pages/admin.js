@@ -3,7 +3,7 @@
 // again on return.
 
 import { api, me } from '../api.js';
-import { wireHeader } from '../dom.js';
+import { wireHeader, notForRole } from '../dom.js';
 import { showError } from './admin-common.js';
 import { initOutlets } from './admin-outlets.js';
 import { initUsers } from './admin-users.js';
@@ -43,11 +43,7 @@ async function show(name, { push = false, focus = false } = {}) {
 async function main() {
   const user = await me();
   wireHeader(user, api);
-  if (user.role !== 'admin') {
-    showError(document.getElementById('admin-error'), new Error('Only admins may use this page.'));
-    document.querySelector('.tabs').hidden = true;
-    return;
-  }
+  if (notForRole(user, ['admin'], 'The admin pages')) return;
   const tabs = [...document.querySelectorAll('[role="tab"]')];
   for (const [i, tab] of tabs.entries()) {
     tab.addEventListener('click', () => show(tab.dataset.tab, { push: true }));

@@ -1,7 +1,7 @@
 // The downloads page: a link to every export, filtered by the form, and API token management.
 
 import { api, me } from '../api.js';
-import { h, wireHeader, formatDate, announce } from '../dom.js';
+import { h, wireHeader, formatDate, announce, notForRole } from '../dom.js';
 import { queryFrom } from './scorecommon.js';
 
 const FILES = [
@@ -56,6 +56,7 @@ async function revoke(t) {
 async function main() {
   const user = await me();
   wireHeader(user, api);
+  if (notForRole(user, ['researcher', 'admin'], 'Downloads')) return;
   const form = document.getElementById('filters');
   form.addEventListener('input', () => renderLinks(form));
   form.addEventListener('submit', (ev) => ev.preventDefault());

@@ -1,10 +1,13 @@
 // The sign-in page: posts the form to /api/v1/auth/login and goes back where the visitor came from.
 
 import { api, ApiError } from '../api.js';
+import { homeOf } from '../dom.js';
 
-// safeNext accepts only a path on this site, so ?next= cannot send a reviewer elsewhere.
-export function safeNext(raw) {
-  if (!raw || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return '/queue';
+// safeNext accepts only a path on this site, so ?next= cannot send a reviewer elsewhere; without
+// one, each role lands on its own page (reviewers the queue, researchers the scores, admins the
+// admin console).
+export function safeNext(raw, role) {
+  if (!raw || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return homeOf(role);
   return raw;
 }
 
@@ -25,8 +28,8 @@ form.addEventListener('submit', async (ev) => {
   }
   submit.disabled = true;
   try {
-    await api.post('/auth/login', { email, password });
-    location.assign(safeNext(new URLSearchParams(location.search).get('next')));
+    const res = await api.post('/auth/login', { email, password });
+    location.assign(safeNext(new URLSearchParams(location.search).get('next'), res?.user?.role));
   } catch (e) {
     err.textContent = e instanceof ApiError && e.status === 401
       ? 'That email and password do not match an account.'

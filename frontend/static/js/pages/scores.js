@@ -2,7 +2,7 @@
 // label with a dot per outlet and its interval bar.
 
 import { api, me } from '../api.js';
-import { h, wireHeader, announce } from '../dom.js';
+import { h, wireHeader, announce, notForRole } from '../dom.js';
 import { LABELS, pct, fixed, interval, sortableTable, intervalChart, queryFrom } from './scorecommon.js';
 
 const charts = [];
@@ -81,6 +81,7 @@ async function load(form) {
 async function main() {
   const user = await me();
   wireHeader(user, api);
+  if (notForRole(user, ['researcher', 'admin'], 'The scores')) return;
   const form = document.getElementById('filters');
   form.addEventListener('submit', (ev) => { ev.preventDefault(); load(form); });
   await load(form);
