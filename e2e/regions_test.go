@@ -14,10 +14,27 @@ import (
 // the page says so.
 func TestRegionOverProposalAcceptsIt(t *testing.T) {
 	needBrowser(t)
-	// An article of its own (accepting changes the proposal for everyone's tests), with the
-	// attribution cue of the demo article that credits The Daily Ledger.
-	demo := articleWith(t, "has the latest in the case")
-	art := newArticle(t, "Proposal accepted", demo.Text+"\n\nWritten for "+t.Name()+".")
+	// An article of its own (accepting changes the proposal for everyone), with text of its own
+	// (a copy of a demo article would add passages "also published" to the demo's) and the
+	// attribution cue that credits The Daily Ledger.
+	text := "Is this the end of the pier scheme? Written for " + t.Name() + ".\n\n" +
+		"The Daily Ledger has the latest in the case . . .\n\n" +
+		"The harbour board wrote that the pier had run over budget and asked the auditor to review each of the six contracts before the spring.\n\n" +
+		"Frankly, the board's answer is the weakest spin we have read this year."
+	// Published by another outlet than the one it credits (a credit to oneself is no quote).
+	admin := adminClient(t)
+	var outlets struct {
+		Items []outlet `json:"items"`
+	}
+	admin.must(t, "GET", "/api/v1/outlets?limit=100", nil, &outlets)
+	var publisher outlet
+	for _, o := range outlets.Items {
+		if o.Name != "The Daily Ledger" {
+			publisher = o
+		}
+	}
+	var art article
+	admin.must(t, "POST", "/api/v1/articles", map[string]any{"outlet_id": publisher.ID, "title": "Proposal accepted", "text": text}, &art)
 	email, pw := newReviewer(t, "Paula Proposal")
 	me := signIn(t, email, pw)
 	var quote detectedRegion

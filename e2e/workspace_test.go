@@ -191,7 +191,7 @@ func TestOverlapEditDeleteUndo(t *testing.T) {
 	p.do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-annotation-id="%s"]`, loaded.ID))))
 	p.waitFor("the details dialog", `document.getElementById('details-dialog').open`)
 	if n := eval[int](p, `document.querySelectorAll('#details-body section.detail').length`); n != 2 {
-		t.Fatalf("the popover lists %d passages under the click, want 2", n)
+		t.Fatalf("the popover lists %d passages under the click, want 2: %s", n, eval[string](p, `[...document.querySelectorAll("#details-body section.detail")].map((s) => s.className + " " + s.textContent.slice(0, 60)).join(" | ")`))
 	}
 	p.screenshot("details-dialog", false)
 
