@@ -80,11 +80,13 @@ func (s *Store) PutReprintKeysBatch(ctx context.Context, batch []ReprintKeys) (i
 	return stored, err
 }
 
-// insertPairs inserts rows of two columns, given flat, bandChunk rows a statement.
+// insertPairs inserts rows of two columns, given flat, bandChunk rows a statement. A row
+// already there is kept: replicas starting together may backfill the same article at once,
+// and both compute the same keys from the same text.
 func insertPairs(tx *gorm.DB, into string, flat []any) error {
 	for i := 0; i < len(flat); i += 2 * bandChunk {
 		part := flat[i:min(i+2*bandChunk, len(flat))]
-		q := "INSERT INTO " + into + " VALUES " + strings.TrimSuffix(strings.Repeat("(?,?),", len(part)/2), ",")
+		q := "INSERT INTO " + into + " VALUES " + strings.TrimSuffix(strings.Repeat("(?,?),", len(part)/2), ",") + " ON CONFLICT DO NOTHING"
 		if err := tx.Exec(q, part...).Error; err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -28,6 +29,8 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	inProcess := fs.Bool("in-process", false, "run the service inside the harness instead of as subprocesses")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	skip := fs.String("skip", "", "comma-separated load phases to leave out: realistic, create, read")
+	binary := fs.String("binary", "", "the credence binary to start as the service (default: this one); an older build compares before and after")
+	startup := fs.Bool("startup", false, "measure one replica's start instead of load: time to healthy and to its first reprint look-up, look-up latency, resident memory, at --articles")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the load phases to this file (with --in-process it includes the service)")
 	fs.Lookup("db").DefValue = ""
 	c.db = os.Getenv("CREDENCE_BENCH_DB")
@@ -42,6 +45,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		cfg.Binary = exe
+		if *binary != "" {
+			cfg.Binary = *binary
+		}
 	}
 	cfg.Log = stderr
 	cfg.Skip = map[string]bool{}
@@ -61,6 +67,19 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer f.Close()
 		cfg.CPUProfile = f
+	}
+	if *startup {
+		rep, err := bench.Startup(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			b, _ := json.MarshalIndent(rep, "", "  ")
+			fmt.Fprintln(stdout, string(b))
+		} else {
+			fmt.Fprint(stdout, rep.Text())
+		}
+		return nil
 	}
 	rep, err := bench.Run(ctx, cfg)
 	if err != nil {

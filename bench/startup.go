@@ -1,0 +1,160 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/credence-project/credence/app/reprints"
+	"github.com/credence-project/credence/models"
+)
+
+// StartupReport is what one replica's start costs at a corpus size (credence bench --startup).
+type StartupReport struct {
+	Engine   string `json:"engine"`
+	Articles int    `json:"articles"`
+	// Backfill is the one-time indexing of the seeded corpus into the shared reprint index,
+	// done before the replica starts, as on a database migrated from before the index.
+	Backfill time.Duration `json:"backfill_ns"`
+	// Healthy is from starting the process to its first healthy /healthz; Ready to its first
+	// answered reprint look-up (GET /api/v1/articles/{id}/reprints), the first request that
+	// needs the reprint index.
+	Healthy time.Duration `json:"healthy_ns"`
+	Ready   time.Duration `json:"ready_ns"`
+	// Lookup is the median latency of reprint look-ups once ready, over LookupCount articles.
+	Lookup      time.Duration `json:"lookup_p50_ns"`
+	LookupCount int           `json:"lookups"`
+	// RSSBytes is the replica's resident memory after the look-ups, PeakRSSBytes its peak.
+	RSSBytes     int64 `json:"rss_bytes"`
+	PeakRSSBytes int64 `json:"peak_rss_bytes"`
+}
+
+// Startup seeds a corpus of cfg.Scale into cfg.DSN (a fresh temporary SQLite file if empty),
+// backfills the shared reprint index once, then starts one replica (cfg.Binary serve) and
+// measures how soon it is healthy and answers reprint look-ups, their latency and its memory.
+func Startup(ctx context.Context, cfg Config) (*StartupReport, error) {
+	if cfg.Binary == "" {
+		return nil, errors.New("the start-up measurement runs the service as a subprocess (no --in-process)")
+	}
+	if cfg.DSN == "" {
+		dir, err := os.MkdirTemp("", "credence-bench-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+		cfg.DSN = filepath.Join(dir, "bench.db")
+	}
+	store, err := models.Open(cfg.DSN)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	if err := store.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	rep := &StartupReport{Engine: store.Dialect(), Articles: cfg.Scale.Articles}
+	t0 := time.Now()
+	corpus, err := Build(ctx, store, cfg.Scale, cfg.Seed)
+	if err != nil {
+		return nil, fmt.Errorf("build corpus: %w", err)
+	}
+	cfg.logf("corpus: %d articles in %s", cfg.Scale.Articles, time.Since(t0).Round(time.Millisecond))
+	t0 = time.Now()
+	if err := reprints.New(store, slog.New(slog.NewTextHandler(io.Discard, nil))).Sync(ctx); err != nil {
+		return nil, fmt.Errorf("backfill the reprint index: %w", err)
+	}
+	rep.Backfill = time.Since(t0)
+	cfg.logf("reprint index backfilled in %s", rep.Backfill.Round(time.Millisecond))
+	return rep, measureStart(ctx, cfg, corpus, rep)
+}
+
+func measureStart(ctx context.Context, cfg Config, corpus *Corpus, rep *StartupReport) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(cfg.Binary, "serve", "--addr", strings.TrimPrefix(base, "http://"), "--db", cfg.DSN, "--no-migrate")
+	cmd.Env = append(os.Environ(), "CREDENCE_ADMIN_PASSWORD=bench-admin-password", "CREDENCE_LOG_FORMAT=json")
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }()
+	if err := waitHealthy(ctx, base); err != nil {
+		return err
+	}
+	rep.Healthy = time.Since(start)
+	client := NewClient(1)
+	lookup := func(id int64) error {
+		req, _ := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/api/v1/articles/%d/reprints", base, id), nil)
+		req.Header.Set("Authorization", "Bearer "+corpus.ResearcherTokens[0])
+		res, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		_, _ = io.Copy(io.Discard, res.Body)
+		if res.StatusCode != http.StatusOK {
+			return fmt.Errorf("reprint look-up of article %d: status %d", id, res.StatusCode)
+		}
+		return nil
+	}
+	if err := lookup(corpus.ArticleIDs[0]); err != nil {
+		return err
+	}
+	rep.Ready = time.Since(start)
+	var took []time.Duration
+	for i := 0; i < len(corpus.ArticleIDs) && i < 50; i++ {
+		t := time.Now()
+		if err := lookup(corpus.ArticleIDs[(i*7919)%len(corpus.ArticleIDs)]); err != nil {
+			return err
+		}
+		took = append(took, time.Since(t))
+	}
+	slices.Sort(took)
+	rep.Lookup, rep.LookupCount = took[len(took)/2], len(took)
+	if rep.RSSBytes, err = procStatus(cmd.Process.Pid, "VmRSS:"); err != nil {
+		return err
+	}
+	rep.PeakRSSBytes, err = PeakRSS(cmd.Process.Pid)
+	return err
+}
+
+// procStatus reads one kB figure of /proc/PID/status, in bytes.
+func procStatus(pid int, field string) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, field); ok {
+			var kb int64
+			if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d kB", &kb); err != nil {
+				return 0, err
+			}
+			return kb << 10, nil
+		}
+	}
+	return 0, fmt.Errorf("no %s in /proc status", field)
+}
+
+// Text renders the start-up report for people.
+func (r *StartupReport) Text() string {
+	return fmt.Sprintf("engine %s, %d articles\none-time reprint backfill: %s\nreplica healthy after %s, first reprint look-up answered after %s\n"+
+		"reprint look-up p50 %s over %d\nreplica resident memory %.1f MiB (peak %.1f MiB)\n",
+		r.Engine, r.Articles, r.Backfill.Round(time.Millisecond), r.Healthy.Round(time.Millisecond), r.Ready.Round(time.Millisecond),
+		r.Lookup.Round(10*time.Microsecond), r.LookupCount, float64(r.RSSBytes)/(1<<20), float64(r.PeakRSSBytes)/(1<<20))
+}
