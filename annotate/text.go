@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -115,4 +116,31 @@ func (t *Text) CheckSpan(start, end int) error {
 		return Errorf(CodeInvalidSpan, "end", "end (%d) must be greater than start (%d): the span is empty", end, start)
 	}
 	return nil
+}
+
+// TokenF1 compares an extracted text with the text it should be, as bags of lower-cased
+// word tokens: the harmonic mean of the share of extracted tokens that belong (precision)
+// and of the expected tokens that were found (recall). Extraction quality is reported in it.
+func TokenF1(got, want string) float64 {
+	count := func(s string) map[string]int {
+		m := map[string]int{}
+		for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			m[w]++
+		}
+		return m
+	}
+	g, w := count(got), count(want)
+	ng, nw, common := 0, 0, 0
+	for k, n := range g {
+		ng += n
+		common += min(n, w[k])
+	}
+	for _, n := range w {
+		nw += n
+	}
+	if ng == 0 || nw == 0 || common == 0 {
+		return 0
+	}
+	p, r := float64(common)/float64(ng), float64(common)/float64(nw)
+	return 2 * p * r / (p + r)
 }

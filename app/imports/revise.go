@@ -84,3 +84,16 @@ func isURLDuplicate(err error) (int64, bool) {
 	}
 	return 0, false
 }
+
+// ImportOne imports one article that was not read from a file (a page a feed listed, a URL
+// an admin pasted) exactly as Import imports each article of a file: a new article is
+// created, the same one again is a skipped duplicate, an edited one a new revision.
+func (s *Service) ImportOne(ctx context.Context, in annotate.ArticleInput, actor int64, dryRun bool) (Report, error) {
+	rep := Report{Result: Result{Errors: []LineError{}, IDs: []int64{}}, DryRun: dryRun, Format: "url"}
+	res, err := s.importItem(ctx, actor, annotate.ImportItem{Line: 1, Input: in}, Options{DryRun: dryRun}, newSeenArticles())
+	if err != nil {
+		return rep, err
+	}
+	rep.count(res, dryRun)
+	return rep, nil
+}
