@@ -87,12 +87,12 @@ func (x *crediting) segmentsOf(articleID, publisher int64, credit *models.Credit
 	a := score.Article{OutletID: publisher, Length: creditEverything}
 	var finished []int64
 	if credit != nil {
-		a.RegionVotes = scoring.RegionVotes(credit.Regions)
+		scoring.SetCredit(&a, credit.Regions)
 		finished = slices.Sorted(slices.Values(credit.Finished))
 	}
 	// The scores' rule: the regions most of the article's finished reviewers stand behind.
+	// (a curator's, when SetCredit set them), as the scores credit it.
 	a.Regions = score.CreditedRegions(a, finished)
-	a.RegionVotes = nil
 	segs := score.CreditText(a)
 	x.segments[articleID] = segs
 	return segs

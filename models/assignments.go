@@ -351,21 +351,51 @@ type ArticleProgress struct {
 }
 
 // ReviewerProgressAll counts, for every active reviewer and anyone else holding assignments,
-// their assigned articles: completed, in progress (annotated, not finished) and the rest.
+// their assigned articles: completed, in progress and the rest, by the domain's rule of a
+// review's state (annotate.Review.Status); the query only reads each assigned review.
 func (s *Store) ReviewerProgressAll(ctx context.Context) ([]ReviewerProgress, error) {
-	var out []ReviewerProgress
+	var rows []struct {
+		UserID    int64 `gorm:"column:user_id"`
+		Name      string
+		Email     string
+		Disabled  bool
+		ArticleID *int64
+		Completed bool
+		Annotated bool
+	}
 	err := s.db.WithContext(ctx).Raw(`
-		SELECT u.id AS user_id, u.name, u.email, u.disabled,
-		       count(r.article_id) AS assigned,
-		       count(r.completed_at) AS completed,
-		       COALESCE(sum(CASE WHEN r.article_id IS NOT NULL AND r.completed_at IS NULL AND EXISTS (
-		           SELECT 1 FROM annotations n WHERE n.article_id = r.article_id AND n.user_id = u.id) THEN 1 ELSE 0 END), 0) AS in_progress
+		SELECT u.id AS user_id, u.name, u.email, u.disabled, r.article_id,
+		       COALESCE(r.completed_at IS NOT NULL, FALSE) AS completed,
+		       COALESCE(EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = r.article_id AND n.user_id = u.id), FALSE) AS annotated
 		FROM users u
 		LEFT JOIN reviews r ON r.user_id = u.id AND r.assigned
 		WHERE u.deleted_at IS NULL AND ((u.role = 'reviewer' AND NOT u.disabled) OR r.article_id IS NOT NULL)
-		GROUP BY u.id, u.name, u.email, u.disabled
-		ORDER BY u.id`).Scan(&out).Error
-	return out, err
+		ORDER BY u.id, r.article_id`).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	var out []ReviewerProgress
+	for _, r := range rows {
+		if len(out) == 0 || out[len(out)-1].UserID != r.UserID {
+			out = append(out, ReviewerProgress{UserID: r.UserID, Name: r.Name, Email: r.Email, Disabled: r.Disabled})
+		}
+		p := &out[len(out)-1]
+		if r.ArticleID == nil {
+			continue // no assignment
+		}
+		p.Assigned++
+		var annotations int64
+		if r.Annotated {
+			annotations = 1
+		}
+		switch (annotate.Review{Completed: r.Completed, Annotations: annotations}).Status() {
+		case annotate.ReviewCompleted:
+			p.Completed++
+		case annotate.ReviewInProgress:
+			p.InProgress++
+		}
+	}
+	return out, nil
 }
 
 // ArticleProgressPage pages through the articles that are assigned to or finished by some

@@ -296,10 +296,17 @@ func (c *corpus) compute(ctx context.Context, ids []int64) ([]*entry, error) {
 	return out, nil
 }
 
-// RegionVotes turns an article's stored regions, with every reviewer's decisions, into the
-// reviewers' votes the crediting rule combines (score.CreditedRegions): the scores and the
-// export credit passages by the same rule.
-func RegionVotes(rs []models.Region) []score.RegionVote {
+// SetCredit gives an article's score input what its crediting follows, from its stored regions
+// with every reviewer's decisions: the reviewers' votes, which score.CreditedRegions combines by
+// majority. The scores and the export both call it, so they credit passages alike. This is the
+// one place for a curator's decision to enter: set a.Curated and a.Regions to the consensus
+// regions of an adjudicated article (and keep them out of the votes).
+func SetCredit(a *score.Article, rs []models.Region) {
+	a.RegionVotes = regionVotes(rs)
+}
+
+// regionVotes turns stored regions into the reviewers' votes (annotate.RegionHolders).
+func regionVotes(rs []models.Region) []score.RegionVote {
 	out := make([]score.RegionVote, 0, len(rs))
 	for _, r := range rs {
 		decisions := make(map[int64]string, len(r.Decisions))
@@ -323,7 +330,8 @@ func RegionVotes(rs []models.Region) []score.RegionVote {
 // scoreInput turns stored rows into the score package's input.
 func scoreInput(in models.ScoreInput) score.Article {
 	a := score.Article{ID: in.Article.ID, OutletID: in.Article.OutletID, Length: in.Article.TextLength, Reviewers: in.Reviewers,
-		RegionVotes: RegionVotes(in.Regions), ReopenedAfterViewing: in.ReopenedAfterViewing}
+		ReopenedAfterViewing: in.ReopenedAfterViewing}
+	SetCredit(&a, in.Regions)
 	for _, n := range in.Annotations {
 		a.Annotations = append(a.Annotations, score.Annotation{ReviewerID: n.UserID, Label: score.Label(n.Label), Start: n.Start, End: n.End})
 	}
