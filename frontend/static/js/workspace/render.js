@@ -41,7 +41,7 @@ export function recompute() {
   const regions = regSpans();
   const focusedSug = focusedSuggestionKey();
   showSuggestionsNow(computeVisibleSuggestions());
-  const sugs = S.sug.on ? suggestionSpans(S.sug.visible, (cp) => S.map.toUTF16(cp)) : [];
+  const sugs = S.sug.on && S.canWrite ? suggestionSpans(S.sug.visible, (cp) => S.map.toUTF16(cp)) : [];
   S.view.render([...reprintSpans(), ...regions, ...annSpans(isMine), ...sugs]);
   if (S.compareView) {
     const who = S.compareWho;
