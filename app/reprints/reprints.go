@@ -76,6 +76,9 @@ func (r *Service) Sync(ctx context.Context) error {
 	if err == nil {
 		err = flush()
 	}
+	if err == nil && n >= analyzeAfter {
+		err = r.store.AnalyzeReprintIndex(ctx)
+	}
 	if n > 0 {
 		r.log.Info("reprint index backfilled", "articles", n, "took", time.Since(start))
 	}
@@ -85,6 +88,10 @@ func (r *Service) Sync(ctx context.Context) error {
 // syncBatch is how many articles' keys the backfill writes in one transaction: about 50,000
 // rows at 600 words an article.
 const syncBatch = 50
+
+// analyzeAfter is how many articles a backfill must have indexed for it to refresh the
+// database's statistics of the index, which a bulk fill leaves stale.
+const analyzeAfter = 500
 
 // Rebuild computes and stores the keys of every article again, returning how many articles
 // it indexed. Look-ups meanwhile see each article's old keys or its new ones, never none.
