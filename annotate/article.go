@@ -107,13 +107,19 @@ func ParseImportLine(line []byte) (ArticleInput, error) {
 		case json.Unmarshal(raw.OutletAny, &name) == nil:
 			in.Outlet = name
 		default:
-			return ArticleInput{}, Errorf(CodeInvalid, "outlet", "outlet must be an id, a name, an alias or a domain")
+			return known(in), Errorf(CodeInvalid, "outlet", "outlet must be an id, a name, an alias or a domain")
 		}
 	}
 	if err := in.Normalise(); err != nil {
-		return ArticleInput{}, err
+		return known(in), err
 	}
 	return in, nil
+}
+
+// known keeps what identifies a line that failed (its title and URL, as given) so that an
+// import report can say which article it was.
+func known(in ArticleInput) ArticleInput {
+	return ArticleInput{Title: strings.TrimSpace(in.Title), URL: strings.TrimSpace(in.URL)}
 }
 
 // jsonProblem turns a decoding error into a short sentence without Go type names.

@@ -114,6 +114,8 @@ func TestParseImportLine(t *testing.T) {
 		{"ErrTwoValues", `{"title": "a", "text": "b"} 5`, CodeBadRequest, nil},
 		{"ErrOutletType", `{"outlet": [1], "title": "T", "text": "x"}`, CodeInvalid, nil},
 		{"ErrNoText", `{"title": "T"}`, CodeInvalid, nil},
+		// A failed line keeps its title, for the import report (issue 17, item 12).
+		{"ErrNoTextKeepsTitle", `{"title": " Kept title ", "text": ""}`, CodeInvalid, func(a ArticleInput) bool { return a.Title == "Kept title" }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a, err := ParseImportLine([]byte(tc.line))

@@ -52,6 +52,17 @@ type LineError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	Title   string `json:"title,omitempty"` // the line's title, when it had one: which article failed
+}
+
+// LineDuplicate is one article an import skipped as already stored (or given twice): the
+// report lists them, not only their count, so that an admin can see which ones.
+type LineDuplicate struct {
+	Line            int    `json:"line"`
+	Title           string `json:"title,omitempty"`
+	URL             string `json:"url,omitempty"`
+	ExistingID      int64  `json:"existing_id,omitempty"`
+	DuplicateOfLine int    `json:"duplicate_of_line,omitempty"`
 }
 
 // Result holds the counts of the public contract.
@@ -91,6 +102,9 @@ type Report struct {
 	Format     string       `json:"format"`
 	DryRun     bool         `json:"dry_run"`
 	Items      []ItemResult `json:"items,omitempty"`
+	// Duplicates lists the skipped duplicates (at most MaxReportedLines; SkippedDuplicates
+	// counts them all).
+	Duplicates []LineDuplicate `json:"duplicates,omitempty"`
 }
 
 // Progress is how far an import has got.
@@ -153,10 +167,15 @@ func (rep *Report) count(res ItemResult, keepItem bool) {
 		rep.Updated++
 	case "duplicate":
 		rep.SkippedDuplicates++
+		if len(rep.Duplicates) < MaxReportedLines {
+			rep.Duplicates = append(rep.Duplicates, LineDuplicate{Line: res.Line, Title: res.Title, URL: res.URL, ExistingID: res.ExistingID, DuplicateOfLine: res.DuplicateOfLine})
+		} else {
+			rep.Truncated = true
+		}
 	case "error":
 		rep.ErrorCount++
 		if len(rep.Errors) < MaxReportedLines {
-			rep.Errors = append(rep.Errors, LineError{Line: res.Line, Code: res.Code, Message: res.Message, Field: res.Field})
+			rep.Errors = append(rep.Errors, LineError{Line: res.Line, Code: res.Code, Message: res.Message, Field: res.Field, Title: res.Title})
 		} else {
 			rep.Truncated = true
 		}

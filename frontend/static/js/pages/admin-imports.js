@@ -52,6 +52,22 @@ function upload(path, body, contentType, csrf, onProgress) {
   });
 }
 
+// details says why a line failed or what it duplicates.
+function details(it) {
+  if (it.message) return it.message;
+  if (it.existing_id) return `same as article ${it.existing_id}`;
+  if (it.duplicate_of_line) return `same as line ${it.duplicate_of_line} of this import`;
+  return '';
+}
+
+// csvCell quotes a value for CSV and, as every CSV of the service does, neutralises a cell a
+// spreadsheet would run as a formula (a leading = + - @ tab or carriage return gets a ').
+export function csvCell(v) {
+  let s = String(v ?? '');
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
 export async function initImports(panel) {
   const files = document.getElementById('import-files');
   const format = document.getElementById('import-format');
@@ -119,7 +135,10 @@ export async function initImports(panel) {
         total.skipped_duplicates += rep.skipped_duplicates;
         total.errors += rep.error_count ?? rep.errors.length;
         total.truncated ||= rep.truncated;
-        const items = preview ? rep.items : rep.errors.map((e) => ({ ...e, status: 'error' }));
+        // After the import the report lists what needs a look: the failed lines and the
+        // skipped duplicates, in line order.
+        const items = preview ? rep.items : [...rep.errors.map((e) => ({ ...e, status: 'error' })),
+          ...(rep.duplicates ?? []).map((d) => ({ ...d, status: 'duplicate' }))].sort((a, b) => a.line - b.line);
         for (const it of items) out.push({ file: src.name, ...it });
       }
       render(out);
@@ -141,13 +160,29 @@ export async function initImports(panel) {
 
   function render(items) {
     table.hidden = items.length === 0;
+    offerCSV(items);
     replaceRows(rows, items.map((it) => h('tr', { class: `result-${it.status}`, dataset: { status: it.status, line: it.line } },
       h('td', { text: it.file }),
       h('td', { class: 'num', text: it.line }),
       h('td', {}, h('span', { class: `tag tag-${it.status}`, text: RESULT[it.status] ?? it.status })),
       h('td', { text: it.title ?? '' }),
       h('td', { text: it.outlet ?? '' }),
-      h('td', { text: it.message ?? (it.existing_id ? `same as article ${it.existing_id}` : '') }))));
+      h('td', { text: details(it) }))));
+  }
+
+  // offerCSV links the report's rows as a CSV file, made in the browser from what the table shows.
+  let csvURL = '';
+  function offerCSV(items) {
+    const link = document.getElementById('import-csv');
+    if (csvURL) URL.revokeObjectURL(csvURL);
+    csvURL = '';
+    link.hidden = items.length === 0;
+    if (!items.length) return;
+    const head = ['file', 'line', 'result', 'title', 'outlet', 'url', 'existing_id', 'details'];
+    const lines = [head, ...items.map((it) => [it.file, it.line, it.status, it.title ?? '', it.outlet ?? '', it.url ?? '', it.existing_id ?? '', details(it)])];
+    csvURL = URL.createObjectURL(new Blob([lines.map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n'], { type: 'text/csv;charset=utf-8' }));
+    link.href = csvURL;
+    link.download = `import-report-${new Date().toISOString().slice(0, 10)}.csv`;
   }
 
   previewBtn.addEventListener('click', () => run(true));
