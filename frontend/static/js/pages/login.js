@@ -2,14 +2,7 @@
 
 import { api, ApiError } from '../api.js';
 import { homeOf } from '../dom.js';
-
-// safeNext accepts only a path on this site, so ?next= cannot send a reviewer elsewhere; without
-// one, each role lands on its own page (reviewers the queue, researchers the scores, admins the
-// admin console).
-export function safeNext(raw, role) {
-  if (!raw || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return homeOf(role);
-  return raw;
-}
+import { safeNext } from '../safenext.js';
 
 const form = document.getElementById('login-form');
 const err = document.getElementById('login-error');
@@ -29,7 +22,9 @@ form.addEventListener('submit', async (ev) => {
   submit.disabled = true;
   try {
     const res = await api.post('/auth/login', { email, password });
-    location.assign(safeNext(new URLSearchParams(location.search).get('next'), res?.user?.role));
+    // Without a next of this site, each role lands on its own page (reviewers the queue,
+    // researchers the scores, admins the admin console).
+    location.assign(safeNext(new URLSearchParams(location.search).get('next'), homeOf(res?.user?.role)));
   } catch (e) {
     err.textContent = e instanceof ApiError && e.status === 401
       ? 'That email and password do not match an account.'
