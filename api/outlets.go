@@ -300,6 +300,17 @@ func (s *Server) mergePreview(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	// With the outlet to merge into, the articles whose text it has already: each is kept once,
+	// the staying article taking over the other's annotations, regions and reviews.
+	into, err := queryID(c, "into_id")
+	if err != nil {
+		return err
+	}
+	if into > 0 {
+		if refs["duplicates"], err = s.store.DuplicateArticles(c.Request.Context(), id, into); err != nil {
+			return err
+		}
+	}
 	c.JSON(http.StatusOK, gin.H{"outlet": toOutletJSON(o), "moves": refs, "aliases_kept": append([]string{o.Name}, o.Aliases...), "domains_moved": nonNil(o.Domains)})
 	return nil
 }

@@ -312,11 +312,16 @@ func (s *Store) DeleteOutlet(ctx context.Context, actor, id int64) error {
 }
 
 // MergeOutlets moves every article and region credit of outlet from into outlet into,
-// keeps from's name and aliases as aliases of into, moves its domains, and deletes from.
+// keeps from's name and aliases as aliases of into, moves its domains, and deletes from. An
+// article whose text into already has is folded into that one (merge.go); moved["duplicates"]
+// counts them. A second merge of the same outlet finds it gone: ErrNotFound.
 func (s *Store) MergeOutlets(ctx context.Context, actor, from, into int64) (*Outlet, map[string]int64, error) {
 	var out *Outlet
 	moved := map[string]int64{}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockOutlets(tx, min(from, into), max(from, into)); err != nil {
+			return err
+		}
 		src, err := s.outlet(tx, from)
 		if err != nil {
 			return err
@@ -325,6 +330,16 @@ func (s *Store) MergeOutlets(ctx context.Context, actor, from, into int64) (*Out
 		if err != nil {
 			return err
 		}
+		dups, err := duplicateArticles(tx, from, into)
+		if err != nil {
+			return err
+		}
+		for gone, kept := range dups {
+			if err := foldArticle(tx, gone, kept); err != nil {
+				return err
+			}
+		}
+		moved["duplicates"] = int64(len(dups))
 		// The articles moved, and those whose regions credited the old outlet, change hands:
 		// bump their data versions so that derived scores are recomputed.
 		if err := tx.Model(&Article{}).Where("outlet_id = ? OR id IN (SELECT article_id FROM regions WHERE origin_outlet_id = ?)", from, from).

@@ -191,12 +191,13 @@ export async function initOutlets(panel) {
     preview.replaceChildren();
     if (!into.value) return;
     try {
-      const p = await api.get(`/outlets/${from.id}/merge-preview`);
+      const p = await api.get(`/outlets/${from.id}/merge-preview?into_id=${Number(into.value)}`);
       const target = into.selectedOptions[0].textContent;
       preview.replaceChildren(
         h('h3', { text: 'What the merge does' }),
         h('ul', { id: 'merge-moves' },
           h('li', { text: `Moves ${plural(p.moves.articles, 'article')} to ${target}` }),
+          ...(p.moves.duplicates ? [h('li', { text: `${plural(p.moves.duplicates, 'article')} ${target} has already: kept once, with every annotation, region and review moved to it` })] : []),
           h('li', { text: `Credits ${plural(p.moves.regions, 'quoted region')} of ${from.name} to ${target}` }),
           h('li', { text: `Kept as aliases: ${p.aliases_kept.join(', ')}` }),
           h('li', { text: p.domains_moved.length ? `Domains moved: ${p.domains_moved.join(', ')}` : 'No domains to move' }),
