@@ -189,6 +189,8 @@ func toAPIError(c *gin.Context, err error) *apiError {
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody reads this answer.
 		return errf(CodeCanceled, "the request was canceled")
+	case errors.Is(err, models.ErrStorageFull):
+		return errf(CodeStorageUnavailable, "the database has no space left for writes; nothing of this change was stored; try again once an operator has made space")
 	case errors.Is(err, context.DeadlineExceeded):
 		return errf(CodeTimeout, "the request took too long; try again")
 	case isUnavailable(err):

@@ -46,6 +46,15 @@ func storeMetrics(reg *prometheus.Registry, store *models.Store) {
 	} {
 		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help}, func() float64 { return float64(c.get(store.WriteStats())) }))
 	}
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "credence_storage_full", Help: "1 while the database refuses writes for want of space (the last write failed so, none has committed since)."},
+		func() float64 {
+			if full, _ := store.StorageFull(); full {
+				return 1
+			}
+			return 0
+		}))
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "credence_storage_full_failures_total", Help: "Writes refused for want of space."},
+		func() float64 { _, n := store.StorageFull(); return float64(n) }))
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {

@@ -176,6 +176,10 @@ func (s *Server) healthz(c *gin.Context) {
 		c.JSON(CodeUnavailable.status(), gin.H{"status": "unavailable", "error": errf(CodeUnavailable, "the database does not answer")})
 		return
 	}
+	if full, _ := s.store.StorageFull(); full {
+		c.JSON(CodeStorageUnavailable.status(), gin.H{"status": "unavailable", "error": errf(CodeStorageUnavailable, "the database has no space left for writes (reads still work); it takes writes again once there is space")})
+		return
+	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 

@@ -31,6 +31,7 @@ type Store struct {
 	writes      *hotStmts        // the hot writes' prepared statements, on the writer pool (hot.go)
 	checkpoints *walCheckpointer // SQLite: WAL checkpoints beside the writer (checkpoint.go)
 	commits     *groupCommitter  // SQLite: every transaction, batched on the writer (commit.go); nil on PostgreSQL
+	storage     storageState     // whether the database refuses writes for want of space (storage.go)
 }
 
 // Dialect names the engine: "sqlite" or "postgres".

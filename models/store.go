@@ -16,16 +16,16 @@ import (
 // and absent otherwise.
 func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if s.commits != nil {
-		return s.commits.do(ctx, fn)
+		return s.storage.note(s.commits.do(ctx, fn))
 	}
-	return s.db.WithContext(ctx).Transaction(fn)
+	return s.storage.note(s.db.WithContext(ctx).Transaction(fn))
 }
 
 // inSQLTx is inTx for hand-written SQL that runs on the database/sql transaction itself (the
 // hot writes' prepared statements, bound to it with tx.StmtContext).
 func (s *Store) inSQLTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) (err error) {
 	if s.commits != nil {
-		return s.commits.doSQL(ctx, fn)
+		return s.storage.note(s.commits.doSQL(ctx, fn))
 	}
 	db, err := s.db.DB()
 	if err != nil {
