@@ -61,6 +61,7 @@ var expectedAccess = map[string]string{
 	"GET /api/v1/scores/agreement":                      "researcher admin",
 	"GET /api/v1/exports/annotations":                   "researcher admin",
 	"GET /api/v1/exports/datapackage.json":              "researcher admin",
+	"GET /api/v1/exports/datapackage.zip":               "researcher admin",
 
 	"POST /api/v1/assignments":             "admin",
 	"POST /api/v1/assignments/remove":      "admin",

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/credence-project/credence/annotate/csvout"
+	"github.com/credence-project/credence/annotate/score"
 )
 
 // exportColumn is one CSV column of the annotation export with its Data Package type.
@@ -60,8 +61,8 @@ var exportColumns = []exportColumn{
 	{"credits", "string", "pieces of the passage by owner: start-end:outlet_id|comments|unattributed_quote, separated by ;", func(b []byte, r *exportRecord) []byte { return csvCredits(b, r.Credits) }},
 	{"user_id", "integer", "the reviewer", func(b []byte, r *exportRecord) []byte { return csvInt(b, r.UserID) }},
 	{"user", "string", "the reviewer's name", func(b []byte, r *exportRecord) []byte { return r.cell(b, r.User) }},
-	{"reviewer_completed", "boolean", "the reviewer completed the article (only completed reviews count in scores)", func(b []byte, r *exportRecord) []byte { return strconv.AppendBool(b, r.ReviewerCompleted) }},
-	{"reopened_after_viewing", "boolean", "an admin reopened the review after its reviewer had seen the others' work", func(b []byte, r *exportRecord) []byte { return strconv.AppendBool(b, r.ReopenedAfterViewing) }},
+	{"reviewer_completed", "boolean", "the reviewer completed the article (only completed reviews count in scores)", func(b []byte, r *exportRecord) []byte { return append(b, score.CSVBool(r.ReviewerCompleted)...) }},
+	{"reopened_after_viewing", "boolean", "an admin reopened the review after its reviewer had seen the others' work", func(b []byte, r *exportRecord) []byte { return append(b, score.CSVBool(r.ReopenedAfterViewing)...) }},
 	{"label", "string", "sourced_fact, speculation, opinion or loaded_language", func(b []byte, r *exportRecord) []byte { return r.cell(b, r.Label) }},
 	{"start", "integer", "first code point of the passage", func(b []byte, r *exportRecord) []byte { return csvInt(b, int64(r.Start)) }},
 	{"end", "integer", "code point after the passage", func(b []byte, r *exportRecord) []byte { return csvInt(b, int64(r.End)) }},

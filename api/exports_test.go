@@ -169,7 +169,7 @@ func TestExportCSVAndFilters(t *testing.T) {
 			credited = itoa(*row.CreditedOutletID)
 		}
 		if rec[col["id"]] != itoa(row.ID) || rec[col["exact"]] != row.Exact || rec[col["label"]] != row.Label ||
-			rec[col["credited_outlet_id"]] != credited || rec[col["reviewer_completed"]] != strconv.FormatBool(row.ReviewerCompleted) {
+			rec[col["credited_outlet_id"]] != credited || rec[col["reviewer_completed"]] != score.CSVBool(row.ReviewerCompleted) {
 			t.Errorf("csv row %d %v differs from jsonl %+v", i, rec, row)
 		}
 	}
@@ -440,7 +440,7 @@ func TestExportEncoding(t *testing.T) {
 				credits = append(credits, fmt.Sprintf("%d-%d:%s", p.Start, p.End, owner))
 			}
 			rec := []string{itoa(r.ID), itoa(r.ArticleID), itoa(r.OutletID), opt(r.CreditedOutletID), strings.Join(credits, ";"),
-				itoa(r.UserID), r.User, strconv.FormatBool(r.ReviewerCompleted), strconv.FormatBool(r.ReopenedAfterView), r.Label, strconv.Itoa(r.Start), strconv.Itoa(r.End),
+				itoa(r.UserID), r.User, score.CSVBool(r.ReviewerCompleted), score.CSVBool(r.ReopenedAfterView), r.Label, strconv.Itoa(r.Start), strconv.Itoa(r.End),
 				r.Exact, r.Prefix, r.Suffix, r.Note, r.SourceText, r.SourceURL, r.Status, r.SuggestionRule, r.ArticleURL, r.ArticleTitle,
 				rfc(r.PublishedAt), rfc(&r.CreatedAt), rfc(&r.UpdatedAt)}
 			for i := range rec {

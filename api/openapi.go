@@ -74,6 +74,7 @@ var routeDocs = map[string]routeDoc{
 	"GET /api/v1/scores/agreement":                       {"Krippendorff's alpha over the whole corpus, overall and per label", "", 200, "CorpusAgreement", scoreParams},
 	"GET /api/v1/exports/annotations":                    {"Every annotation, streamed: format=jsonl (default), csv or jsonld (W3C Web Annotation AnnotationCollection)", "", 200, "", exportParams},
 	"GET /api/v1/exports/datapackage.json":               {"Frictionless Data Package describing the CSV downloads (csv=raw: pointing at the raw ones)", "", 200, "DataPackage", []string{"csv"}},
+	"GET /api/v1/exports/datapackage.zip":                {"A self-contained Frictionless Data Package (datapackage.json with the CSV files beside it, and the score inputs: articles, finished reviews, regions) for a Zenodo or OSF deposit", "", 200, "", nil},
 
 	// Admin console: assignments, import preview, audit download.
 	"POST /api/v1/assignments":             {"Assign articles to per_article distinct reviewers each, balanced by open assignments, never twice to one", "AssignRequest", 200, "AssignResult", nil},

@@ -16,6 +16,7 @@ var routeMedia = map[string]map[string]string{
 	"GET /api/v1/scores/reviewers":         {"text/csv": ""},
 	"GET /api/v1/exports/annotations":      {"application/x-ndjson": "ExportRecord", "text/csv": "", "application/ld+json": "AnnotationCollection"},
 	"GET /api/v1/exports/audit":            {"application/x-ndjson": "AuditEntry", "text/csv": ""},
+	"GET /api/v1/exports/datapackage.zip":  {"application/zip": ""},
 	"POST /api/v1/articles/import":         {"application/x-ndjson": "ImportProgressLine"},
 	"POST /api/v1/articles/import/preview": {"application/x-ndjson": "ImportProgressLine"},
 }

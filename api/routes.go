@@ -118,6 +118,7 @@ func (s *Server) researchRoutes() []Route {
 		{"GET", "/api/v1/scores/agreement", researchers, false, "score", s.agreementScores},
 		{"GET", "/api/v1/exports/annotations", researchers, false, "export", s.exportAnnotations},
 		{"GET", "/api/v1/exports/datapackage.json", researchers, false, "export", s.dataPackage},
+		{"GET", "/api/v1/exports/datapackage.zip", researchers, false, "export", s.dataPackageZip},
 		{"GET", "/api/v1/exports/audit", admin, false, "audit entry", s.exportAudit},
 
 		{"POST", "/api/v1/assignments", admin, false, "article", s.assign},

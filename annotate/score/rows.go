@@ -119,10 +119,20 @@ func writeCSV[R any](w io.Writer, cols []column[R], rows []R) error {
 	return nil
 }
 
+// CSVBool is a boolean as every CSV download writes it: TRUE or FALSE. R's read.csv reads
+// only these spellings (and T, F) as logical, and pandas and Frictionless tools read them as
+// booleans too; JSON keeps true and false.
+func CSVBool(v bool) string {
+	if v {
+		return "TRUE"
+	}
+	return "FALSE"
+}
+
 func i64(v int64) string    { return strconv.FormatInt(v, 10) }
 func itoa(v int) string     { return strconv.Itoa(v) }
 func fl(v float64) string   { return formatFloat(v) }
-func boolean(v bool) string { return strconv.FormatBool(v) }
+func boolean(v bool) string { return CSVBool(v) }
 func nf(v NullFloat) string { return v.String() }
 
 // outletColumns is the CSV layout of OutletRow: the columns API.md lists, in its order, then the
