@@ -145,7 +145,7 @@ func (s *Server) dataPackageZip(c *gin.Context) error {
 		return err
 	}
 	c.Header("Content-Type", "application/zip")
-	c.Header("Content-Disposition", `attachment; filename="credence-data-package_data-`+zp.dataVersion+"_"+now.Format("2006-01-02")+`.zip"`)
+	c.Header("Content-Disposition", `attachment; filename="`+downloadName(c, "data-package", zp.dataVersion, "zip")+`"`)
 	c.Status(http.StatusOK)
 	zw := zip.NewWriter(c.Writer)
 	// Once the status is out, a failure can only cut the download short (an incomplete zip

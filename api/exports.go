@@ -89,13 +89,18 @@ func (s *Server) exportAnnotations(c *gin.Context) error {
 		return err
 	}
 	ctx := c.Request.Context()
+	// The data version names the file; without it the export still runs, named without it.
+	version, err := s.app.Scores.DataVersion(ctx)
+	if err != nil {
+		s.log.WarnContext(ctx, "export named without its data version", "err", err, "request_id", c.GetString(ctxRequestID))
+	}
 	var total int64
 	if q.format == "jsonld" {
 		if total, err = s.store.CountExportAnnotations(ctx, q.filter); err != nil {
 			return err
 		}
 	}
-	x := &exportStream{c: c, format: q.format, total: total, bw: bufio.NewWriterSize(c.Writer, 64<<10)}
+	x := &exportStream{c: c, format: q.format, total: total, bw: bufio.NewWriterSize(c.Writer, 64<<10), version: version}
 	err = s.store.StreamExport(ctx, q.filter, exportBatch, x.page)
 	if err != nil && x.w == nil {
 		return err // nothing is sent yet: a failing first query is still an error response
@@ -115,12 +120,13 @@ func (s *Server) exportAnnotations(c *gin.Context) error {
 // exportStream is one export download. Its headers, status and writer wait for the first
 // page, so that a query failing at once still gets the error envelope.
 type exportStream struct {
-	c      *gin.Context
-	format string
-	total  int64
-	bw     *bufio.Writer
-	w      exportWriter // nil until the download has begun
-	cr     crediting
+	c       *gin.Context
+	format  string
+	total   int64
+	version string // the data version, for the file name
+	bw      *bufio.Writer
+	w       exportWriter // nil until the download has begun
+	cr      crediting
 }
 
 // begin sends the headers and the start of the document, once.
@@ -131,16 +137,16 @@ func (x *exportStream) begin() error {
 	c := x.c
 	switch x.format {
 	case "csv":
-		startCSV(c, "annotations.csv")
+		startCSV(c, downloadName(c, "annotations", x.version, "csv"))
 		x.w = &csvExport{w: x.bw, raw: csvRaw(c)}
 	case "jsonld":
 		c.Header("Content-Type", `application/ld+json; profile="`+webAnnoContext+`"`)
-		c.Header("Content-Disposition", `attachment; filename="annotations.jsonld"`)
+		c.Header("Content-Disposition", `attachment; filename="`+downloadName(c, "annotations", x.version, "jsonld")+`"`)
 		c.Status(http.StatusOK)
 		x.w = &jsonldExport{w: x.bw, base: baseURL(c), self: baseURL(c) + c.Request.URL.RequestURI()}
 	default:
 		c.Header("Content-Type", "application/x-ndjson; charset=utf-8")
-		c.Header("Content-Disposition", `attachment; filename="annotations.jsonl"`)
+		c.Header("Content-Disposition", `attachment; filename="`+downloadName(c, "annotations", x.version, "jsonl")+`"`)
 		c.Status(http.StatusOK)
 		x.w = &jsonlExport{w: x.bw}
 	}

@@ -57,7 +57,7 @@ func (s *Server) outletScores(c *gin.Context) error {
 		if q.ByMonth {
 			header = append([]string{"period"}, header...)
 		}
-		writeCSV(c, "outlet-scores.csv", header, len(items), func(i int) []string {
+		writeCSV(c, downloadName(c, "outlet-scores", meta["data_version"].(string), "csv"), header, len(items), func(i int) []string {
 			rec := items[i].Record()
 			if q.ByMonth {
 				rec = append([]string{items[i].Period}, rec...)
@@ -89,7 +89,7 @@ func (s *Server) articleScores(c *gin.Context) error {
 		return err
 	}
 	if q.format == "csv" {
-		startCSV(c, "article-scores.csv")
+		startCSV(c, downloadName(c, "article-scores", meta["data_version"].(string), "csv"))
 		w := csvout.NewWriter(c.Writer, csvRaw(c))
 		_ = w.Write(score.ArticleColumns())
 		for i := range pg.Len() {
@@ -136,7 +136,7 @@ func (s *Server) reviewerScores(c *gin.Context) error {
 		return err
 	}
 	if q.format == "csv" {
-		writeCSV(c, "reviewer-scores.csv", reviewerColumns(), len(items), func(i int) []string {
+		writeCSV(c, downloadName(c, "reviewer-scores", meta["data_version"].(string), "csv"), reviewerColumns(), len(items), func(i int) []string {
 			r := items[i]
 			rec := []string{i64s(r.ReviewerID), r.Reviewer, strconv.Itoa(r.Articles), strconv.Itoa(r.ScoredChars),
 				strconv.Itoa(r.SharedArticles), strconv.Itoa(r.SharedChars), r.Alpha.String()}

@@ -195,6 +195,16 @@ func TestMethodologyPage(t *testing.T) {
 	if strings.Contains(strings.ToLower(page), "<script") {
 		t.Error("page contains a script")
 	}
+	// The suggested citation names this version too (issue 17: a citation on the page), and
+	// the page names what recomputing needs besides the annotation export.
+	if i := strings.Index(page, `id="citation-template"`); i < 0 || !strings.Contains(page[i:], MethodologyVersion+").") {
+		t.Errorf("the page's suggested citation does not name %q", MethodologyVersion)
+	}
+	for _, f := range []string{"articles.csv", "reviews.csv", "regions.csv", "datapackage.zip"} {
+		if !strings.Contains(page, f) {
+			t.Errorf("the page does not say that recomputing needs %s", f)
+		}
+	}
 	// Every default and constant the code uses is stated on the page.
 	for _, s := range []string{
 		strconv.FormatInt(DefaultSeed, 10), strconv.Itoa(DefaultResamples), strconv.Itoa(DefaultMinArticles),

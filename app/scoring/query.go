@@ -55,6 +55,17 @@ func (c *corpus) dataVersion() string {
 	return fmt.Sprintf("%d.%d.%d", c.mark.AuditMax, c.mark.ChangesMax, c.mark.Count)
 }
 
+// DataVersion is the version of the data the scores are computed from now, as every score
+// answer reports it (downloads are named by it).
+func (s *Service) DataVersion(ctx context.Context) (string, error) {
+	c, err := s.locked(ctx, nil)
+	if err != nil {
+		return "", err
+	}
+	defer c.mu.Unlock()
+	return c.dataVersion(), nil
+}
+
 // Outlets returns the outlet rows of q (per month with ByMonth), named, marked low_sample
 // and, with HideLow, without those; and the data version they were computed from.
 func (s *Service) Outlets(ctx context.Context, q Query) ([]PeriodRow, string, error) {

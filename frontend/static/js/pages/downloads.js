@@ -5,16 +5,38 @@ import { h, wireHeader, formatDate, announce, notForRole } from '../dom.js';
 import { queryFrom } from './scorecommon.js';
 
 const FILES = [
-  { name: 'Outlet scores', path: '/api/v1/scores/outlets', formats: ['json', 'csv'], filters: ['from', 'to', 'outlet_id'] },
-  { name: 'Outlet scores per month', path: '/api/v1/scores/outlets?by=month', formats: ['json', 'csv'], filters: ['from', 'to', 'outlet_id'] },
-  { name: 'Article scores', path: '/api/v1/scores/articles', formats: ['json', 'csv'], filters: ['from', 'to', 'outlet_id'] },
-  { name: 'Reviewer agreement', path: '/api/v1/scores/reviewers', formats: ['json', 'csv'], filters: ['from', 'to'] },
-  { name: 'Corpus agreement', path: '/api/v1/scores/agreement', formats: ['json'], filters: ['from', 'to'] },
-  { name: 'Annotations', path: '/api/v1/exports/annotations', formats: ['jsonl', 'csv', 'jsonld'], filters: ['from', 'to', 'outlet_id', 'label', 'user_id'] },
-  { name: 'Data Package (describes the CSV files)', path: '/api/v1/exports/datapackage.json', formats: ['json'], filters: [] },
+  { name: 'Outlet scores', slug: 'outlet-scores', path: '/api/v1/scores/outlets', formats: ['json', 'csv'], filters: ['from', 'to', 'outlet_id'] },
+  { name: 'Outlet scores per month', slug: 'outlet-scores', path: '/api/v1/scores/outlets?by=month', formats: ['json', 'csv'], filters: ['from', 'to', 'outlet_id'] },
+  { name: 'Article scores', slug: 'article-scores', path: '/api/v1/scores/articles', formats: ['json', 'csv'], filters: ['from', 'to', 'outlet_id'] },
+  { name: 'Reviewer agreement', slug: 'reviewer-scores', path: '/api/v1/scores/reviewers', formats: ['json', 'csv'], filters: ['from', 'to'] },
+  { name: 'Corpus agreement', slug: 'agreement', path: '/api/v1/scores/agreement', formats: ['json'], filters: ['from', 'to'] },
+  { name: 'Annotations', slug: 'annotations', path: '/api/v1/exports/annotations', formats: ['jsonl', 'csv', 'jsonld'], filters: ['from', 'to', 'outlet_id', 'label', 'user_id'] },
+  { name: 'Data Package (describes the CSV files)', slug: 'datapackage', path: '/api/v1/exports/datapackage.json', formats: ['json'], filters: [] },
+  { name: 'Data package for a deposit (one zip: datapackage.json, every CSV and the score inputs)', slug: 'data-package', path: '/api/v1/exports/datapackage.zip', formats: ['zip'], filters: [] },
 ];
 
-const FORMAT_NAMES = { json: 'JSON', csv: 'CSV', jsonl: 'JSON Lines', jsonld: 'JSON-LD (W3C Web Annotation)' };
+// The words a file name gives each filter, in the server's order (api/downloadname.go), so a
+// JSON download (which the server does not name) is named as the CSV beside it is.
+const NAME_WORDS = [['by', 'by'], ['outlet_id', 'outlet'], ['from', 'from'], ['to', 'to'], ['label', 'label'], ['user_id', 'reviewer']];
+
+const fileSafe = (v) => v.replace(/,/g, '+').replace(/[^A-Za-z0-9.+-]/g, '-').slice(0, 40);
+
+// fileName names a download by what, filters, data version and day, as the server does.
+export function fileName(slug, params, dataVersion, ext, day) {
+  const parts = [`credence-${slug}`];
+  for (const [param, word] of NAME_WORDS) if (params.get(param)) parts.push(`${word}-${fileSafe(params.get(param))}`);
+  if (dataVersion) parts.push(`data-${fileSafe(dataVersion)}`);
+  parts.push(day);
+  return `${parts.join('_')}.${ext}`;
+}
+
+// versions are the methodology and data versions of the scores, for names and the citation.
+let versions = { methodology: '', data_version: '' };
+
+const FORMAT_NAMES = { json: 'JSON', csv: 'CSV', jsonl: 'JSON Lines', jsonld: 'JSON-LD (W3C Web Annotation)', zip: 'ZIP' };
+const EXTENSIONS = { json: 'json', csv: 'csv', jsonl: 'jsonl', jsonld: 'jsonld', zip: 'zip' };
+
+const today = () => new Date().toISOString().slice(0, 10);
 
 function renderLinks(form) {
   const q = queryFrom(form);
@@ -24,10 +46,21 @@ function renderLinks(form) {
       const [path, fixedQuery] = f.path.split('?');
       const p = new URLSearchParams(fixedQuery ?? '');
       for (const k of f.filters) if (q.has(k)) p.set(k, q.get(k));
-      if (!f.path.endsWith('.json')) p.set('format', fmt);
+      if (!/\.(json|zip)$/.test(path)) p.set('format', fmt);
       const qs = p.toString();
-      return h('a', { href: path + (qs ? `?${qs}` : ''), class: 'button-like', dataset: { format: fmt }, download: '', text: FORMAT_NAMES[fmt] });
+      return h('a', { href: path + (qs ? `?${qs}` : ''), class: 'button-like', dataset: { format: fmt },
+        download: fileName(f.slug, p, versions.data_version, EXTENSIONS[fmt], today()),
+        'aria-label': `${f.name}, ${FORMAT_NAMES[fmt]}`, text: FORMAT_NAMES[fmt] });
     }))));
+}
+
+// citation is the suggested citation of what is downloaded now.
+export function citation(v, origin, day) {
+  return `Credence outlet and article scores and annotations, data version ${v.data_version} (${v.methodology}). ${origin}. Downloaded ${day}.`;
+}
+
+function renderCitation() {
+  document.getElementById('citation-text').textContent = citation(versions, location.origin, today());
 }
 
 async function loadTokens() {
@@ -57,6 +90,11 @@ async function main() {
   const user = await me();
   wireHeader(user, api);
   if (notForRole(user, ['researcher', 'admin'], 'Downloads')) return;
+  try {
+    const a = await api.get('/scores/agreement');
+    versions = { methodology: a.methodology, data_version: a.data_version };
+  } catch (e) { showError(e); }
+  renderCitation();
   const form = document.getElementById('filters');
   form.addEventListener('input', () => renderLinks(form));
   form.addEventListener('submit', (ev) => ev.preventDefault());
