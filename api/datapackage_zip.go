@@ -104,7 +104,9 @@ func (s *Server) describeZip(c *gin.Context, now time.Time) (zipPackage, error) 
 		return zipPackage{}, err
 	}
 	var desc map[string]any
-	if err := s.subJSON(c, "/api/v1/exports/datapackage.json", &desc); err != nil {
+	// The files of a deposit are read by tools that parse CSV (R, pandas, Frictionless), so
+	// they hold the cells unchanged (csv=raw), as its descriptor then says.
+	if err := s.subJSON(c, "/api/v1/exports/datapackage.json?csv=raw", &desc); err != nil {
 		return zipPackage{}, err
 	}
 	zp := zipPackage{dataVersion: versions.DataVersion}

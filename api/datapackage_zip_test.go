@@ -156,9 +156,9 @@ func TestDataPackageZip(t *testing.T) {
 			t.Errorf("the package lacks the resource %s (has %v)", want, names)
 		}
 	}
-	outlets := e.must("researcher", "GET", "/api/v1/scores/outlets?format=csv", nil, 200, nil)
+	outlets := e.must("researcher", "GET", "/api/v1/scores/outlets?format=csv&csv=raw", nil, 200, nil)
 	if !bytes.Equal(dp.files["outlet-scores.csv"], outlets.Body) {
-		t.Errorf("outlet-scores.csv differs from the outlet scores download")
+		t.Errorf("outlet-scores.csv differs from the raw outlet scores download")
 	}
 }
 

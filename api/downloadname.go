@@ -12,7 +12,7 @@ import (
 var downloadFilters = []struct{ param, word string }{
 	{"by", "by"}, {"layer", "layer"}, {"outlet_id", "outlet"}, {"from", "from"}, {"to", "to"},
 	{"label", "label"}, {"user_id", "reviewer"}, {"exclude_reviewers", "excluding"},
-	{"min_articles", "min-articles"}, {"hide_low_sample", "hide-low-sample"}, {"suggestions", "suggestions"},
+	{"min_articles", "min-articles"}, {"hide_low_sample", "hide-low-sample"}, {"suggestions", "suggestions"}, {"csv", "csv"},
 }
 
 // downloadName names a download by what it holds, the filters of its query, the data version
