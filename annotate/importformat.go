@@ -9,8 +9,10 @@ import (
 	"iter"
 	"mime"
 	"path"
+	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -194,20 +196,89 @@ func JSONArrayItems(r io.Reader, max int64) iter.Seq[ImportItem] {
 	}
 }
 
-// ParseTextArticle reads a plain-text file as one article: its first non-blank line is the
-// title, the lines after it the text.
+// ParseTextArticle reads a plain-text file as one article. Its first non-blank line is the
+// title when it is short (a headline, at most maxTitleLine code points) and the lines after
+// it are the text. A first line that is a whole paragraph is no headline: it stays in the
+// text, where it can be annotated, and the title is its first sentence, shortened at a word.
+// A short date line before or after the title ("date 2021-12-04 …", "Published: 2021-12-04")
+// is the publication date, not text.
 func ParseTextArticle(b []byte) (ArticleInput, error) {
 	s := NormaliseText(string(b))
 	s = strings.TrimLeft(s, " \t\n")
-	title, rest, _ := strings.Cut(s, "\n")
-	in := ArticleInput{Title: strings.TrimSpace(title), Text: strings.Trim(rest, "\n")}
-	if in.Title == "" {
+	var in ArticleInput
+	s = takeDateLine(s, &in)
+	first, rest, _ := strings.Cut(s, "\n")
+	first = strings.TrimSpace(first)
+	if first == "" {
 		return in, Errorf(CodeInvalid, "title", "the text is empty: its first line is taken as the title")
+	}
+	if utf8.RuneCountInString(first) <= maxTitleLine {
+		in.Title = first
+		in.Text = strings.Trim(takeDateLine(rest, &in), "\n")
+	} else {
+		in.Title = titleFromParagraph(first)
+		in.Text = strings.Trim(s, "\n")
 	}
 	if strings.TrimSpace(in.Text) == "" {
 		return in, Errorf(CodeInvalid, "text", "the text has only a title line: the article text follows the first line")
 	}
 	return in, nil
+}
+
+// ParseTextBody reads a plain-text file whose title is given apart: the whole file is the
+// text, but for a date line at its start, which is the publication date.
+func ParseTextBody(b []byte) ArticleInput {
+	var in ArticleInput
+	in.Text = takeDateLine(string(b), &in)
+	return in
+}
+
+// maxTitleLine is the longest first line taken whole as a title; a longer one is a paragraph.
+const maxTitleLine = 160
+
+// dateLine matches a short line that gives a publication date, with an optional time.
+var dateLine = regexp.MustCompile(`^(?i)(?:(?:date|dated|published|posted|updated)(?:\s+on)?\s*:?\s*)?(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::\d{2})?Z?)?(?:[\s,;·|–—-].*)?$`)
+
+// takeDateLine sets in.PublishedAt from a date line at the start of s and answers s without
+// it; s is unchanged when its first line gives no date (or in already has one).
+func takeDateLine(s string, in *ArticleInput) string {
+	line, rest, _ := strings.Cut(strings.TrimLeft(s, " \t\n"), "\n")
+	line = strings.TrimSpace(line)
+	if in.PublishedAt != nil || utf8.RuneCountInString(line) > 80 {
+		return s
+	}
+	m := dateLine.FindStringSubmatch(line)
+	if m == nil {
+		return s
+	}
+	layout, value := "2006-01-02", m[1]
+	if m[2] != "" {
+		layout, value = "2006-01-02 15:04", m[1]+" "+m[2]
+	}
+	t, err := time.Parse(layout, value)
+	if err != nil {
+		return s
+	}
+	in.PublishedAt = &t
+	return strings.TrimLeft(rest, " \t\n")
+}
+
+// titleFromParagraph makes a title of a paragraph: its first sentence, cut at a word to at
+// most maxTitle code points with an ellipsis.
+func titleFromParagraph(p string) string {
+	const maxTitle = 100
+	if i := strings.IndexAny(p, ".?!"); i > 0 {
+		p = p[:i+1]
+	}
+	r := []rune(p)
+	if len(r) <= maxTitle {
+		return p
+	}
+	cut := string(r[:maxTitle])
+	if i := strings.LastIndex(cut, " "); i > maxTitle/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:–—-") + "…"
 }
 
 // ParseHTMLArticle reads an HTML page as one article: the title from <title> (else the first

@@ -3,6 +3,8 @@ package annotate_test
 import (
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/credence-project/credence/annotate"
 )
@@ -147,4 +149,40 @@ func TestParseHTMLArticle(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+}
+
+// TestParseTextArticleTitleAndDate (issue 17, item 11): a first line that is a whole paragraph
+// stays in the text and gives a short title; a "date 2021-12-04 …" line is the publication
+// date.
+func TestParseTextArticleTitleAndDate(t *testing.T) {
+	para := "The city council met on Tuesday to discuss the budget for the coming year, and after a long debate that ran well past midnight the members agreed to raise spending on schools. Critics said the plan was reckless."
+	in, err := annotate.ParseTextArticle([]byte(para + "\n\nSecond paragraph.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := utf8.RuneCountInString(in.Title); n > 101 || !strings.HasPrefix(in.Title, "The city council met on Tuesday") || !strings.HasSuffix(in.Title, "…") {
+		t.Errorf("title from a paragraph: %q (%d code points)", in.Title, n)
+	}
+	if !strings.HasPrefix(in.Text, para) {
+		t.Errorf("the first paragraph is not in the text, so it cannot be annotated: %q", in.Text)
+	}
+	in, err = annotate.ParseTextArticle([]byte("date 2021-12-04 · by Jane Doe\nCouncil raises school spending\n\nThe council agreed.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.PublishedAt == nil || !in.PublishedAt.Equal(time.Date(2021, 12, 4, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("published %v, want 2021-12-04", in.PublishedAt)
+	}
+	if in.Title != "Council raises school spending" || in.Text != "The council agreed." {
+		t.Errorf("after a date line: %+v", in)
+	}
+	in, err = annotate.ParseTextArticle([]byte("Headline\nPublished: 2020-02-29 13:45\n\nBody text.\n"))
+	if err != nil || in.PublishedAt == nil || !in.PublishedAt.Equal(time.Date(2020, 2, 29, 13, 45, 0, 0, time.UTC)) || in.Title != "Headline" || in.Text != "Body text." {
+		t.Errorf("a date line after the title: %+v, %v", in, err)
+	}
+	// A sentence that merely starts with a date stays text.
+	in, _ = annotate.ParseTextArticle([]byte("Headline\n2021-12-04 was the day the council met and argued about everything that the town had planned for years to come.\n"))
+	if in.PublishedAt != nil {
+		t.Errorf("a long sentence starting with a date was taken as the date: %+v", in)
+	}
 }

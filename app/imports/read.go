@@ -118,7 +118,7 @@ func singleArticle(format string, r io.Reader, opt Options) (annotate.ArticleInp
 			err = nil
 		}
 	case opt.Title != "":
-		in = annotate.ArticleInput{Text: string(b)}
+		in = annotate.ParseTextBody(b)
 	default:
 		in, err = annotate.ParseTextArticle(b)
 	}

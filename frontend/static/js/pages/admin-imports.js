@@ -73,6 +73,7 @@ export async function initImports(panel) {
   const format = document.getElementById('import-format');
   const outlet = document.getElementById('import-outlet');
   const url = document.getElementById('import-url');
+  const fileTitle = document.getElementById('import-title');
   const pasteBox = document.getElementById('paste-box');
   const pasteTitle = document.getElementById('paste-title');
   const pasteText = document.getElementById('paste-text');
@@ -95,7 +96,9 @@ export async function initImports(panel) {
   function sources() {
     const pasted = pasteBox.open && pasteText.value.trim();
     if (pasted) return [{ name: 'pasted text', body: pasteText.value, type: 'text/plain; charset=utf-8', format: 'text', title: pasteTitle.value.trim() }];
-    return [...files.files].map((f) => ({ name: f.name, body: f, type: f.type, format: format.value }));
+    // A title typed for the files is for a single text or HTML article (one file).
+    const title = files.files.length === 1 ? fileTitle.value.trim() : '';
+    return [...files.files].map((f) => ({ name: f.name, body: f, type: f.type, format: format.value, title }));
   }
 
   function query(src, extra) {
@@ -188,7 +191,7 @@ export async function initImports(panel) {
   previewBtn.addEventListener('click', () => run(true));
   commitBtn.addEventListener('click', () => run(false));
   // Any change to what would be imported needs a new preview.
-  for (const el of [files, format, outlet, url, pasteTitle, pasteText]) {
+  for (const el of [files, format, outlet, url, fileTitle, pasteTitle, pasteText]) {
     el.addEventListener('input', () => { commitBtn.disabled = true; });
   }
 
