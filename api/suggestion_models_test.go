@@ -91,11 +91,15 @@ const zorblaxText = "The council debated the %s zorblax plan for the harbour on 
 func TestRetrainLearnsReviewersWord(t *testing.T) {
 	e := newEnv(t)
 	o := e.outlet("O", nil, nil)
-	fresh := e.article(o, "Fresh", fmt.Sprintf(zorblaxText, "new", 999))
+	// fresh shares no passage with the reviewed articles: a reprint of one of them would get the
+	// built-in model for a reviewer who has not finished it (BlindReviewerGetsNoModelTrainedOnTheArticle).
+	fresh := e.article(o, "Fresh", "Opponents of the zorblax proposal gathered outside the town hall on Friday evening. "+
+		"Several speakers asked the mayor to publish the full budget before any decision.")
 	if _, ok := e.loadedSuggestion(fresh, "zorblax"); ok {
 		t.Fatal("the built-in model already suggests the made-up word: the test proves nothing")
 	}
 	train, held := 0, 0
+	var fitArt int64 // an article whose review the retrained model learns from
 	for i := 0; train < 10 || held < 2; i++ {
 		text := fmt.Sprintf(zorblaxText, []string{"latest", "costly", "second", "revised"}[i%4], i)
 		art := e.article(o, fmt.Sprint("A", i), text)
@@ -113,6 +117,7 @@ func TestRetrainLearnsReviewersWord(t *testing.T) {
 			held++
 		} else {
 			train++
+			fitArt = art
 		}
 	}
 	var j trainJob
@@ -153,6 +158,24 @@ func TestRetrainLearnsReviewersWord(t *testing.T) {
 		t.Fatalf("trained on %+v, want %d project reviews", last, train)
 	}
 
+	t.Run("BlindReviewerGetsNoModelTrainedOnTheArticle", func(t *testing.T) {
+		// reviewer2 has not finished fitArt, whose finished review by reviewer the retrained
+		// model learned from: its suggestions there would carry that reviewer's labels, so the
+		// built-in model answers on that article (and still the retrained one on fresh).
+		var l struct{ Items []struct{ Label, Exact, Model string } }
+		e.must("reviewer2", "GET", "/api/v1/articles/"+itoa(fitArt)+"/suggestions", nil, 200, &l)
+		for _, it := range l.Items {
+			if it.Model != suggest.BuiltinModel().ID() {
+				t.Fatalf("a blind reviewer was shown %q, trained on the article's finished review: %+v", it.Model, it)
+			}
+			if it.Label == "loaded_language" && strings.Contains(it.Exact, "zorblax") {
+				t.Fatalf("the other reviewer's word reached a blind reviewer: %+v", it)
+			}
+		}
+		if _, ok := e.loadedSuggestion(fresh, "zorblax"); !ok {
+			t.Fatal("the retrained model is no longer used where it learned nothing of the article")
+		}
+	})
 	t.Run("KeptWhenNotBetter", func(t *testing.T) {
 		// Nothing changed since: the next model measures the same, which is "at least as well",
 		// so it replaces the current one; the job reports done and a new active model.

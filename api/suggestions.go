@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -28,7 +29,7 @@ type suggestionJSON struct {
 // suggester builds the suggester of a request: the learned model in use for each label (a
 // label whose learned model admins switched off falls back to the word-list rules, less the rules
 // they switched off), beside the external model service when one is configured.
-func (s *Server) suggester(ctx context.Context) (suggest.Suggester, error) {
+func (s *Server) suggester(ctx context.Context, articleID int64, u *models.User) (suggest.Suggester, error) {
 	rules := suggest.NewRules()
 	off, err := s.store.DisabledRules(ctx)
 	if err != nil {
@@ -37,7 +38,7 @@ func (s *Server) suggester(ctx context.Context) (suggest.Suggester, error) {
 	for _, id := range off {
 		_ = rules.Disable(id) // a learned id, or a rule removed from the catalogue since
 	}
-	m, err := s.suggestionModel(ctx)
+	m, err := s.modelFor(ctx, articleID, u)
 	if err != nil {
 		return nil, err
 	}
@@ -47,6 +48,37 @@ func (s *Server) suggester(ctx context.Context) (suggest.Suggester, error) {
 	}
 	ext := &suggest.HTTPSuggester{URL: s.cfg.SuggestURL, Timeout: s.cfg.SuggestTimeout}
 	return suggest.Combine(ext, learned), nil
+}
+
+// modelFor is the model whose suggestions the reader may see on an article: the model in use,
+// unless it learned from finished reviews of this article, or of an article that shares a
+// passage with it, and the reader has not finished the article. Its suggestions there could
+// carry other reviewers' labels before the reader has finished (blind review), so the
+// built-in model, which learned from public data only, answers instead.
+func (s *Server) modelFor(ctx context.Context, articleID int64, u *models.User) (*suggest.Model, error) {
+	m, err := s.suggestionModel(ctx)
+	if err != nil || len(m.FitArticles) == 0 {
+		return m, err
+	}
+	v, err := s.store.ArticleForReader(ctx, articleID, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !reader(u).Blind(domainReview(v)) {
+		return m, nil
+	}
+	ids := []int64{articleID}
+	matches, err := s.app.Reprints.Matches(ctx, articleID)
+	if err != nil {
+		return nil, fmt.Errorf("reprints of article %d, for its suggestion model: %w", articleID, err)
+	}
+	for _, mt := range matches {
+		ids = append(ids, mt.OtherArticleID)
+	}
+	if m.LearnedFrom(ids...) {
+		return suggest.BuiltinModel(), nil
+	}
+	return m, nil
 }
 
 // ruleCatalog is every rule id admins can switch off: the learned models first, then the rules.
@@ -67,7 +99,7 @@ func (s *Server) suggestions(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	sg, err := s.suggester(ctx)
+	sg, err := s.suggester(ctx, id, currentUser(c))
 	if err != nil {
 		return err
 	}
@@ -150,7 +182,7 @@ func (s *Server) decideSuggestion(accept bool) Handler {
 		if req.Rule == "" || len(req.Rule) > 100 {
 			return fieldErr(CodeInvalid, "rule", "rule is required: the rule of the suggestion")
 		}
-		if err := s.checkSuggested(ctx, text.String(), req.Rule, string(na.Label), na.Start, na.End); err != nil {
+		if err := s.checkSuggested(ctx, id, currentUser(c), text.String(), req.Rule, string(na.Label), na.Start, na.End); err != nil {
 			return err
 		}
 		u := currentUser(c)
@@ -181,8 +213,8 @@ func (s *Server) decideSuggestion(accept bool) Handler {
 // a reviewer could otherwise "reject" invented rules and spans, and inflate the rejection
 // counts admins judge rules by. When the external model is down and the suggestion is not
 // one of the built-in rules', it cannot be checked, and the answer is to try again.
-func (s *Server) checkSuggested(ctx context.Context, text, rule, label string, start, end int) error {
-	sg, err := s.suggester(ctx)
+func (s *Server) checkSuggested(ctx context.Context, articleID int64, u *models.User, text, rule, label string, start, end int) error {
+	sg, err := s.suggester(ctx, articleID, u)
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,20 @@ type Model struct {
 	TrainedOn []DataSource                   `json:"trained_on"`
 	Lists     wordLists                      `json:"-"`
 	Notes     []string                       `json:"notes,omitempty"`
+	// FitArticles are the project's articles whose finished reviews the weights learned from,
+	// sorted. A reviewer who has not finished one of them must not be shown this model's
+	// suggestions there: they would carry other reviewers' labels (blind review).
+	FitArticles []int64 `json:"fit_articles,omitempty"`
+}
+
+// LearnedFrom reports whether the model's weights learned from reviews of any of the articles.
+func (m *Model) LearnedFrom(articleIDs ...int64) bool {
+	for _, id := range articleIDs {
+		if _, ok := slices.BinarySearch(m.FitArticles, id); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // LabelModel is the model of one label: a logistic regression over sentence or token features
@@ -130,6 +144,7 @@ func ParseModel(b []byte) (*Model, error) {
 		return nil, fmt.Errorf("model file: %w", err)
 	}
 	m := f.Model
+	slices.Sort(m.FitArticles)
 	m.Lists = wordLists{}
 	for name, words := range f.Lists {
 		set := make(map[string]bool, len(words))

@@ -50,6 +50,7 @@ func HeldBack(articleID int64) bool {
 func Retrain(ctx context.Context, base, current *Model, reviews []ReviewDoc, progress func(float64)) (*RetrainResult, error) {
 	res := &RetrainResult{Candidate: map[annotate.Label]PRF{}, Current: map[annotate.Label]PRF{}}
 	var fit, held []corpusDoc
+	var fitArticles []int64
 	for _, r := range reviews {
 		d := corpusDoc{Dataset: "project reviews", ID: strconv.FormatInt(r.ArticleID, 10), Text: r.Text, Spans: r.Tagged}
 		if HeldBack(r.ArticleID) {
@@ -61,11 +62,15 @@ func Retrain(ctx context.Context, base, current *Model, reviews []ReviewDoc, pro
 		d.Part = partFit
 		fit = append(fit, d)
 		res.FitDocs++
+		fitArticles = append(fitArticles, r.ArticleID)
 	}
+	slices.Sort(fitArticles)
+	fitArticles = slices.Compact(fitArticles)
 	m := &Model{Name: ModelName, Labels: map[annotate.Label]*LabelModel{}, Lists: base.Lists,
 		TrainedOn: append(slices.Clone(base.TrainedOn), DataSource{Dataset: "project reviews", Label: "all", Licence: "the project's own",
 			Fit: res.FitDocs, Test: res.HeldBack, Unit: "document"}),
-		Notes: []string{"retrained from the project's finished reviews on top of " + base.ID()}}
+		Notes:       []string{"retrained from the project's finished reviews on top of " + base.ID()},
+		FitArticles: fitArticles}
 	rejected := map[string][]Gold{}
 	for _, r := range reviews {
 		if !HeldBack(r.ArticleID) {
