@@ -162,7 +162,9 @@ func TestRetrainLearnsReviewersWord(t *testing.T) {
 		// reviewer2 has not finished fitArt, whose finished review by reviewer the retrained
 		// model learned from: its suggestions there would carry that reviewer's labels, so the
 		// built-in model answers on that article (and still the retrained one on fresh).
-		var l struct{ Items []struct{ Label, Exact, Model string } }
+		var l struct {
+			Items []struct{ Label, Exact, Model string }
+		}
 		e.must("reviewer2", "GET", "/api/v1/articles/"+itoa(fitArt)+"/suggestions", nil, 200, &l)
 		for _, it := range l.Items {
 			if it.Model != suggest.BuiltinModel().ID() {
