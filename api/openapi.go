@@ -40,6 +40,8 @@ var routeDocs = map[string]routeDoc{
 	"DELETE /api/v1/outlets/{id}":                        {"Delete an outlet nothing refers to (409 in_use otherwise)", "", 204, "", nil},
 	"POST /api/v1/outlets/{id}/merge":                    {"Merge an outlet into another, keeping its names as aliases; an article whose text the other has is folded into that one (moved.duplicates); a second merge of the same outlet is 404", "Merge", 200, "MergeResult", nil},
 	"GET /api/v1/outlets/{id}/merge-preview":             {"What a merge of this outlet would move; with into_id, also how many of its articles that outlet has already (duplicates: kept once, their annotations, regions and reviews moved to the staying article)", "", 200, "MergePreview", []string{"into_id"}},
+	"GET /api/v1/outlets/{id}/feeds":                     {"The outlet's feeds, each with its last poll, status, counts and last error", "", 200, "FeedList", nil},
+	"POST /api/v1/outlets/{id}/poll":                     {"Poll the outlet's feeds now and import what they list (409 in_use while a poll runs)", "", 200, "FeedList", nil},
 	"GET /api/v1/articles":                               {"List articles (without text)", "", 200, "ArticleList", []string{"outlet_id", "limit", "cursor"}},
 	"POST /api/v1/articles":                              {"Store an article", "ArticleWrite", 201, "Article", nil},
 	"POST /api/v1/articles/import":                       {"Import articles: newline-delimited JSON (default), a JSON array, plain text or HTML", "", 200, "ImportReport", []string{"format", "outlet", "url", "title", "filename"}},
@@ -162,10 +164,16 @@ func corpusSchemas() map[string]any {
 		"warnings": map[string]any{"type": "array", "items": obj(map[string]any{"field": str, "code": map[string]any{"type": "string", "enum": []string{"mixed_scripts"}}, "message": str}, "field", "code", "message")}}
 	source := obj(map[string]any{"text": str, "url": str})
 	return map[string]any{
-		"Outlet":      obj(outlet, "id", "name", "slug", "homepage", "domains", "aliases", "country", "article_count"),
-		"OutletList":  listOf("Outlet"),
-		"OutletWrite": obj(map[string]any{"version": integer, "name": str, "slug": str, "homepage": str, "domains": strs, "aliases": strs, "country": str, "notes": str}),
-		"Merge":       obj(map[string]any{"into_id": integer}, "into_id"),
+		"Outlet":     obj(outlet, "id", "name", "slug", "homepage", "domains", "aliases", "country", "article_count"),
+		"OutletList": listOf("Outlet"),
+		"OutletWrite": obj(map[string]any{"version": integer, "name": str, "slug": str, "homepage": str, "domains": strs, "aliases": strs, "country": str, "notes": str,
+			"feeds": map[string]any{"type": "array", "items": str, "description": "RSS, Atom or sitemap URLs; replaces the outlet's feeds"}}),
+		"Feed": obj(map[string]any{"id": integer, "outlet_id": integer, "url": str, "last_polled_at": orNull(tstamp),
+			"status": map[string]any{"type": "string", "enum": []string{"never", "ok", "not_modified", "error", "refused"}}, "last_error": str,
+			"polls": integer, "not_modified": integer, "created": integer, "updated": integer, "skipped_duplicates": integer, "errors": integer},
+			"id", "outlet_id", "url", "status", "polls", "created", "updated"),
+		"FeedList": listOf("Feed"),
+		"Merge":    obj(map[string]any{"into_id": integer}, "into_id"),
 		"MergeResult": obj(map[string]any{"outlet": ref("Outlet"), "moved": obj(map[string]any{"articles": integer, "regions": integer, "duplicates": integer}),
 			// The outlet kept, also at the top level (as the first answers had it).
 			"id": integer, "name": str, "aliases": strs, "domains": strs, "article_count": integer}, "outlet", "moved"),

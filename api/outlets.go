@@ -73,6 +73,7 @@ type outletRequest struct {
 	Aliases  *[]string `json:"aliases"`
 	Country  *string   `json:"country"`
 	Notes    *string   `json:"notes"`
+	Feeds    *[]string `json:"feeds"`
 }
 
 func (r *outletRequest) validate(create bool) error {
@@ -223,6 +224,10 @@ func (s *Server) updateOutlet(c *gin.Context) error {
 	if err := req.validate(false); err != nil {
 		return err
 	}
+	feeds, err := feedsOf(req.Feeds) // checked before anything changes
+	if err != nil {
+		return err
+	}
 	o, err := s.store.UpdateOutlet(c.Request.Context(), currentUser(c).ID, id, models.OutletPatch{
 		Version: patchVersion(req.Version), Name: req.Name, Slug: req.Slug, Homepage: req.Homepage, Country: req.Country,
 		Notes: req.Notes, Aliases: req.Aliases, Domains: req.Domains,
@@ -232,6 +237,11 @@ func (s *Server) updateOutlet(c *gin.Context) error {
 			return versionConflict(resourceName(c), toOutletJSON(o))
 		}
 		return err
+	}
+	if feeds != nil {
+		if err := s.store.SetOutletFeeds(c.Request.Context(), id, feeds); err != nil {
+			return err
+		}
 	}
 	s.app.Reprints.OutletsChanged()
 	c.JSON(http.StatusOK, toOutletJSON(o))

@@ -65,6 +65,8 @@ func (s *Server) corpusRoutes() []Route {
 		{"DELETE", "/api/v1/outlets/:id", admin, false, "outlet", s.deleteOutlet},
 		{"POST", "/api/v1/outlets/:id/merge", admin, false, "outlet", s.mergeOutlet},
 		{"GET", "/api/v1/outlets/:id/merge-preview", admin, false, "outlet", s.mergePreview},
+		{"GET", "/api/v1/outlets/:id/feeds", admin, false, "outlet", s.listFeeds},
+		{"POST", "/api/v1/outlets/:id/poll", admin, false, "outlet", s.pollOutlet},
 
 		{"GET", "/api/v1/articles", nil, false, "article", s.listArticles},
 		{"POST", "/api/v1/articles", admin, false, "article", s.createArticle},

@@ -33,6 +33,8 @@ type Config struct {
 	SuggestURL        string        // an external suggestion service (annotate/suggest/PROTOCOL.md); "" for none
 	SuggestTimeout    time.Duration // how long to wait for it
 	TextCacheBytes    int           // article texts kept in memory, with their code point index
+	FeedInterval      time.Duration // how often outlets' feeds are polled (jittered); 0: never in the background
+	FeedAllowPrivate  bool          // let feed and page fetches reach loopback and private addresses (tests)
 }
 
 // DefaultConfig is the configuration of a production service.
@@ -49,6 +51,7 @@ func DefaultConfig() Config {
 		LoginThrottleStep: time.Second,
 		SuggestTimeout:    5 * time.Second,
 		TextCacheBytes:    64 << 20,
+		FeedInterval:      30 * time.Minute,
 	}
 }
 
@@ -85,7 +88,7 @@ func New(cfg Config, store *models.Store, log *slog.Logger, reg *prometheus.Regi
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, store: store, log: log, metrics: newMetrics(reg), models: &modelCache{}, now: time.Now}
 	storeMetrics(reg, store)
-	s.app = app.New(store, log, app.Options{BcryptCost: cfg.BcryptCost})
+	s.app = app.New(store, log, app.Options{BcryptCost: cfg.BcryptCost, FeedAllowPrivate: cfg.FeedAllowPrivate})
 	s.texts = newTextCache(max(cfg.TextCacheBytes, 1<<20))
 	s.engine = s.routes(reg)
 	s.handler = compressResponses(s.engine)

@@ -213,3 +213,29 @@ func parseFeed(body []byte) ([]entry, error) {
 	}
 	return out, nil
 }
+
+// Run polls every outlet with feeds, then waits interval, jittered by up to a tenth either
+// way so that replicas started together drift apart, until ctx ends. The lease in the
+// database keeps two replicas from polling one outlet at once.
+func (p *Poller) Run(ctx context.Context, interval time.Duration) {
+	for {
+		wait := interval + time.Duration((rand.Float64()*0.2-0.1)*float64(interval))
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		ids, err := p.store.OutletsWithFeeds(ctx)
+		if err != nil {
+			p.log.Warn("feed poll: list outlets", "err", err)
+			continue
+		}
+		for _, id := range ids {
+			if _, err := p.PollOutlet(ctx, id); err != nil && !errors.Is(err, ErrBusy) && ctx.Err() == nil {
+				p.log.Warn("feed poll failed", "outlet_id", id, "err", err)
+			}
+		}
+	}
+}

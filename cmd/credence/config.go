@@ -82,6 +82,8 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.IntVar(&c.api.TextCacheBytes, "text-cache-bytes", c.api.TextCacheBytes, "bytes of article text kept in memory for reads and annotation writes (env CREDENCE_TEXT_CACHE_BYTES)")
 	fs.StringVar(&c.api.SuggestURL, "suggest-url", "", "an external suggestion service, beside the built-in rules (env CREDENCE_SUGGEST_URL)")
 	fs.DurationVar(&c.api.SuggestTimeout, "suggest-timeout", c.api.SuggestTimeout, "how long to wait for it (env CREDENCE_SUGGEST_TIMEOUT)")
+	fs.DurationVar(&c.api.FeedInterval, "feed-interval", c.api.FeedInterval, "how often outlets' feeds are polled, jittered by up to a tenth; 0 polls only when an admin asks (env CREDENCE_FEED_INTERVAL)")
+	fs.BoolVar(&c.api.FeedAllowPrivate, "feed-allow-private", false, "let feed and page fetches reach loopback and private addresses, which are refused by default (env CREDENCE_FEED_ALLOW_PRIVATE)")
 	syncMode := fs.String("sqlite-synchronous", "full", "SQLite: full syncs every commit (survives a power cut); normal syncs at checkpoints, faster, may lose the last commits on a power cut (env CREDENCE_SQLITE_SYNCHRONOUS)")
 	proxies := fs.String("trusted-proxies", "", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed (env CREDENCE_TRUSTED_PROXIES)")
 	if err := parseFlags(fs, args); err != nil {

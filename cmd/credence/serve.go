@@ -52,6 +52,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		log.Info("reprint index backfill done", "took", time.Since(start).Round(time.Millisecond))
 	}()
+	if cfg.api.FeedInterval > 0 {
+		go srv.App().Feeds.Run(ctx, cfg.api.FeedInterval)
+	}
 	signIn, err := firstStart(ctx, srv.App(), cfg, stdout)
 	if err != nil {
 		return err

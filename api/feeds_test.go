@@ -1,0 +1,113 @@
+package api_test
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/credence-project/credence/api"
+	"github.com/credence-project/credence/models/modeltest"
+)
+
+// newEnvWith is newEnv with a configuration of the test's own.
+func newEnvWith(t *testing.T, cfg api.Config) *env {
+	t.Helper()
+	store := modeltest.Open(t)
+	srv := api.New(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	e := &env{t: t, srv: srv, store: store, ts: ts, tokens: map[string]string{}, ids: map[string]int64{}}
+	for _, who := range []struct{ name, role string }{{"admin", "admin"}, {"reviewer", "reviewer"}} {
+		e.addUser(who.name, who.role)
+	}
+	return e
+}
+
+// newsSite serves an RSS feed listing one article page.
+func newsSite(t *testing.T) *httptest.Server {
+	var site *httptest.Server
+	site = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/rss.xml":
+			if r.Header.Get("If-None-Match") == `"1"` {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			w.Header().Set("ETag", `"1"`)
+			fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>N</title><item><title>A</title><link>%s/a</link><guid>a</guid></item></channel></rss>`, site.URL)
+		case "/a":
+			io.WriteString(w, `<html><head><title>Harbour reopens</title></head><body><nav><a href="/">Home</a> <a href="/sport">Sport</a></nav>
+<article><h1>Harbour reopens</h1><p>The harbour reopened on Monday after three weeks of repairs to the sea wall, the port authority said.</p>
+<p>Fishing boats returned at dawn, and the ferry service to the islands will resume on Wednesday with a reduced timetable.</p>
+<p>Repairs cost about two million, paid for by the regional government and an emergency fund.</p></article>
+<aside class="related"><a href="/b">Storm damage in pictures</a></aside></body></html>`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(site.Close)
+	return site
+}
+
+// TestFeedRoutesPollAndReport: an admin sets an outlet's feeds, polls them now, and reads
+// each feed's status and counts; a second poll is answered 304 and adds nothing.
+func TestFeedRoutesPollAndReport(t *testing.T) {
+	cfg := testConfig()
+	cfg.FeedAllowPrivate = true
+	e := newEnvWith(t, cfg)
+	site := newsSite(t)
+	id := e.outlet("Harbour News", nil, nil)
+	e.must("admin", "PATCH", "/api/v1/outlets/"+itoa(id), map[string]any{"feeds": []string{site.URL + "/rss.xml"}}, 200, nil)
+	type feedList struct {
+		Items []struct {
+			URL, Status                 string
+			Polls, Created, NotModified int
+			LastError                   string `json:"last_error"`
+		}
+	}
+	var fl feedList
+	e.must("admin", "GET", "/api/v1/outlets/"+itoa(id)+"/feeds", nil, 200, &fl)
+	if len(fl.Items) != 1 || fl.Items[0].Status != "never" {
+		t.Fatalf("feeds before a poll: %+v", fl)
+	}
+	e.must("admin", "POST", "/api/v1/outlets/"+itoa(id)+"/poll", nil, 200, &fl)
+	if fl.Items[0].Status != "ok" || fl.Items[0].Created != 1 {
+		t.Fatalf("after a poll: %+v", fl)
+	}
+	e.must("admin", "POST", "/api/v1/outlets/"+itoa(id)+"/poll", nil, 200, &fl)
+	if fl.Items[0].Status != "not_modified" || fl.Items[0].Created != 1 || fl.Items[0].Polls != 2 {
+		t.Fatalf("after a re-poll: %+v", fl)
+	}
+	e.must("reviewer", "POST", "/api/v1/outlets/"+itoa(id)+"/poll", nil, 403, nil)
+	r := e.must("admin", "PATCH", "/api/v1/outlets/"+itoa(id), map[string]any{"feeds": []string{"file:///etc/passwd"}}, 422, nil)
+	if r.errCode() != "invalid" {
+		t.Fatalf("a file URL as a feed: %s", r.Body)
+	}
+	e.must("admin", "GET", "/api/v1/outlets/"+itoa(id)+"/feeds", nil, 200, &fl)
+	if len(fl.Items) != 1 || fl.Items[0].URL != site.URL+"/rss.xml" {
+		t.Fatalf("a refused change changed the feeds: %+v", fl)
+	}
+}
+
+// TestFeedRoutesPrivateRefused: by default a feed on a loopback address is refused, and the
+// feed says so.
+func TestFeedRoutesPrivateRefused(t *testing.T) {
+	e := newEnv(t)
+	site := newsSite(t)
+	id := e.outlet("Harbour News", nil, nil)
+	e.must("admin", "PATCH", "/api/v1/outlets/"+itoa(id), map[string]any{"feeds": []string{site.URL + "/rss.xml"}}, 200, nil)
+	var fl struct {
+		Items []struct {
+			Status    string
+			Created   int
+			LastError string `json:"last_error"`
+		}
+	}
+	e.must("admin", "POST", "/api/v1/outlets/"+itoa(id)+"/poll", nil, 200, &fl)
+	if len(fl.Items) != 1 || fl.Items[0].Status != "refused" || fl.Items[0].Created != 0 {
+		t.Fatalf("a loopback feed: %+v, want refused", fl)
+	}
+}
