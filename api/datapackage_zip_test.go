@@ -233,7 +233,8 @@ func newCorpusEnv(t *testing.T) *env {
 // TestDataPackageZipLoadsInPandasAndR: every CSV of the package loads in pandas (read_csv)
 // and in R (read.csv) with the column types its schema declares: integers and numbers as
 // numbers, booleans as booleans, empty cells as missing. It runs where python3 with pandas
-// and Rscript are installed (Debian: python3-pandas, r-base-core), and skips otherwise.
+// and Rscript are installed (Debian: python3-pandas, r-base-core), and skips otherwise, except
+// in CI (CI set), which installs them (.ci/run) and where a missing tool fails the test.
 func TestDataPackageZipLoadsInPandasAndR(t *testing.T) {
 	e := newCorpusEnv(t)
 	dp, _ := downloadZip(t, e)
@@ -258,7 +259,7 @@ func TestDataPackageZipLoadsInPandasAndR(t *testing.T) {
 			}
 		}
 		if python == "" {
-			t.Skip("python3 with pandas is not installed (Debian: apt-get install python3-pandas)")
+			skipUnlessCI(t, "python3 with pandas is not installed (Debian: apt-get install python3-pandas)")
 		}
 		// pandas infers: int64, or float64 where a column has missing values; bool, or object
 		// holding True/False where a boolean column has missing values; float64 for a column
@@ -284,7 +285,7 @@ print("\n".join(bad))
 	})
 	t.Run("R", func(t *testing.T) {
 		if _, err := exec.LookPath("Rscript"); err != nil {
-			t.Skip("Rscript is not installed (Debian: apt-get install r-base-core)")
+			skipUnlessCI(t, "Rscript is not installed (Debian: apt-get install r-base-core)")
 		}
 		script := `
 want <- list(integer = c("integer", "numeric"), number = c("numeric", "integer"), boolean = "logical",
@@ -324,4 +325,15 @@ func runTypeCheck(t *testing.T, dir string, checks []typeCheck, name string, arg
 	if s := strings.TrimSpace(string(out)); s != "" {
 		t.Errorf("columns that do not load with their declared type in %s:\n%s", name, s)
 	}
+}
+
+// skipUnlessCI skips a test whose outside tool is missing, or fails it in CI (the CI
+// environment variable set), where .ci/run installs the tool and a skip would hide a test
+// that never ran.
+func skipUnlessCI(t *testing.T, why string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s, and CI is set: CI must run this test", why)
+	}
+	t.Skip(why)
 }
