@@ -3,6 +3,7 @@
 
 import { api, allPages } from '../api.js';
 import { h, announce } from '../dom.js';
+import { feedsSection } from './outlet-feeds.js';
 import { list, replaceRows, emptyRow, plural, markLoaded, clearFieldErrors, fieldError } from './admin-common.js';
 
 const FIELDS = [
@@ -107,6 +108,8 @@ export async function initOutlets(panel) {
     formError.hidden = true;
     clearFieldErrors(form);
     conflict.hidden = true;
+    dialog.querySelector('#outlet-feeds')?.remove();
+    if (o) dialog.append(feedsSection(o));
     dialog.showModal();
     input('name').focus();
   }

@@ -1,0 +1,50 @@
+// An outlet's feeds on the admin outlet page: the RSS, Atom or sitemap URLs (one a line),
+// saved with PATCH /outlets/{id} {feeds}; "Poll now" (POST /outlets/{id}/poll); and each
+// feed's last poll, status, counts and last error (GET /outlets/{id}/feeds).
+
+import { api } from '../api.js';
+import { h, announce } from '../dom.js';
+
+function table(items) {
+  if (!items.length) return h('p', { class: 'muted', text: 'No feeds yet.' });
+  return h('table', { class: 'feeds' },
+    h('thead', {}, h('tr', {}, ...['Feed', 'Last poll', 'Status', 'Created', 'Updated', 'Duplicates', 'Errors', 'Last error'].map((t) => h('th', { text: t })))),
+    h('tbody', {}, ...items.map((f) => h('tr', { class: `feed-status-${f.status}` },
+      h('td', { text: f.url }), h('td', { text: f.last_polled_at ? new Date(f.last_polled_at).toLocaleString() : 'never' }),
+      h('td', { text: f.status }), h('td', { text: String(f.created) }), h('td', { text: String(f.updated) }),
+      h('td', { text: String(f.skipped_duplicates) }), h('td', { text: String(f.errors) }), h('td', { text: f.last_error || '' })))));
+}
+
+/** feedsSection is the feeds part of an outlet's editor; refresh() loads what polls found. */
+export function feedsSection(outlet) {
+  const box = h('textarea', { id: 'outlet-feeds-urls', rows: 3, 'aria-label': 'Feed URLs, one a line' });
+  const list = h('div', { class: 'feed-list', dataset: { state: 'loading' } });
+  const msg = h('p', { class: 'muted', role: 'status' });
+  const show = (items) => {
+    box.value = items.map((f) => f.url).join('\n');
+    list.replaceChildren(table(items));
+    list.dataset.state = 'ready';
+  };
+  const fail = (e) => { msg.textContent = e.message || String(e); };
+  const refresh = () => api.get(`/outlets/${outlet.id}/feeds`).then((p) => show(p.items)).catch(fail);
+  const save = h('button', { type: 'button', class: 'small-btn', text: 'Save feeds', onclick: async () => {
+    const feeds = box.value.split('\n').map((s) => s.trim()).filter(Boolean);
+    try {
+      await api.patch(`/outlets/${outlet.id}`, { feeds });
+      announce('Feeds saved');
+      await refresh();
+    } catch (e) { fail(e); }
+  } });
+  const poll = h('button', { type: 'button', class: 'small-btn', text: 'Poll now', onclick: async () => {
+    msg.textContent = 'Polling…';
+    try {
+      show((await api.post(`/outlets/${outlet.id}/poll`, {})).items);
+      msg.textContent = 'Polled.';
+    } catch (e) { fail(e); }
+  } });
+  const section = h('section', { id: 'outlet-feeds', class: 'outlet-feeds' },
+    h('h3', { text: 'Feeds' }), h('p', { class: 'muted small', text: 'RSS, Atom or sitemap URLs, one a line. New pages are fetched and imported; an edited page becomes a new revision.' }),
+    box, h('div', { class: 'row' }, save, poll), msg, list);
+  refresh();
+  return section;
+}
