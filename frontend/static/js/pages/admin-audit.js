@@ -5,16 +5,42 @@ import { api, allPages } from '../api.js';
 import { h } from '../dom.js';
 import { replaceRows, emptyRow, when, markLoaded } from './admin-common.js';
 
-// changed lists the top-level fields whose values differ between before and after.
-function changed(before, after) {
-  if (!before || !after || typeof before !== 'object' || typeof after !== 'object') return [];
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]) && !/^(UpdatedAt|Version|updated_at|version)$/.test(k));
+// Bookkeeping every row carries; a diff of it says nothing to a person.
+const HIDDEN = /^(created_at|updated_at|deleted_at|version)$/;
+
+// apiName turns a stored field name into the API's: "ArticleID" → "article_id",
+// "SourceURL" → "source_url", "TextSHA256" → "text_sha256"; API names stay as they are.
+export function apiName(k) {
+  return k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase();
 }
 
+// fieldsOf maps an audit snapshot onto the API's field names, bookkeeping left out.
+function fieldsOf(v) {
+  const out = new Map();
+  if (!v || typeof v !== 'object') return out;
+  for (const [k, x] of Object.entries(v)) {
+    const n = apiName(k);
+    if (!HIDDEN.test(n)) out.set(n, x);
+  }
+  return out;
+}
+
+// diff lists [field, before, after] for every field a change touched (every field with a
+// value for a creation or a removal).
+function diff(before, after) {
+  const b = fieldsOf(before);
+  const a = fieldsOf(after);
+  const keys = [...new Set([...b.keys(), ...a.keys()])];
+  return keys.filter((k) => JSON.stringify(b.get(k)) !== JSON.stringify(a.get(k)) && (before && after ? true : !empty(b.get(k) ?? a.get(k))))
+    .map((k) => [k, b.get(k), a.get(k)]);
+}
+
+const empty = (v) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+
 const brief = (v) => {
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return s === undefined ? '' : (s.length > 120 ? s.slice(0, 119) + '…' : s);
+  if (v === undefined || v === null || v === '') return '—';
+  const s = typeof v === 'string' ? v : Array.isArray(v) && v.every((x) => typeof x !== 'object') ? v.join(', ') : JSON.stringify(v);
+  return s.length > 120 ? s.slice(0, 119) + '…' : s;
 };
 
 export async function initAudit(panel) {
@@ -22,11 +48,11 @@ export async function initAudit(panel) {
   const actor = document.getElementById('audit-actor');
   const rows = document.getElementById('audit-rows');
   const more = document.getElementById('audit-more');
-  const names = new Map();
+  const userNames = new Map();
   let cursor = '';
 
   const users = await allPages('/users');
-  for (const u of users) names.set(u.id, u.name || u.email);
+  for (const u of users) userNames.set(u.id, u.name || u.email);
   actor.append(...users.map((u) => h('option', { value: u.id, text: `${u.name} (${u.email})` })));
 
   function filters() {
@@ -37,19 +63,20 @@ export async function initAudit(panel) {
   }
 
   function row(e) {
-    const fields = changed(e.before, e.after);
-    let summary = e.before === null ? 'created' : e.after === null ? 'removed' : fields.length ? `changed ${fields.join(', ')}` : 'details';
+    const fields = diff(e.before, e.after);
+    const names = fields.map(([f]) => f);
+    let summary = e.before === null ? 'created' : e.after === null ? 'removed' : names.length ? `changed ${names.join(', ')}` : 'no field changed';
     if (e.entity === 'review' && (e.after ?? e.before)?.reviewer_id) {
       const r = (e.after ?? e.before).reviewer_id;
-      summary = `${e.action} reviewer ${names.get(r) ?? r}`;
+      summary = `${e.action} reviewer ${userNames.get(r) ?? r}`;
     }
-    const detail = fields.length
-      ? h('table', { class: 'grid small' }, h('tbody', {}, ...fields.map((f) => h('tr', {},
-        h('th', { scope: 'row', text: f }), h('td', { class: 'before', text: brief(e.before[f]) }), h('td', { class: 'after', text: brief(e.after[f]) })))))
-      : h('pre', { class: 'json', text: JSON.stringify(e.after ?? e.before, null, 2) });
+    const detail = h('table', { class: 'grid small audit-diff' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Field' }), h('th', { scope: 'col', text: 'Before' }), h('th', { scope: 'col', text: 'After' }))),
+      h('tbody', {}, ...fields.map(([f, b, a]) => h('tr', {},
+        h('th', { scope: 'row', text: f }), h('td', { class: 'before', text: brief(b) }), h('td', { class: 'after', text: brief(a) })))));
     return h('tr', { dataset: { auditId: e.id, entity: e.entity, action: e.action } },
       h('td', {}, h('time', { datetime: e.at, text: when(e.at) })),
-      h('td', { text: e.actor_id === null ? 'system' : (names.get(e.actor_id) ?? `user ${e.actor_id}`) }),
+      h('td', { text: e.actor_id === null ? 'system' : (userNames.get(e.actor_id) ?? `user ${e.actor_id}`) }),
       h('td', { text: e.action }),
       h('td', { text: `${e.entity} #${e.entity_id}` }),
       h('td', {}, h('details', {}, h('summary', { text: summary }), detail)));

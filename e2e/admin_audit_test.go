@@ -1,0 +1,44 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestAdminAuditShowsAReadableDiffInTheAPIsNames (issue 17, item 13): an outlet's change and
+// an article's creation read as field / before / after in the API's field names ("homepage",
+// "outlet_id", "url"), never as stored names ("OutletID", "URL") in a JSON dump.
+func TestAdminAuditShowsAReadableDiffInTheAPIsNames(t *testing.T) {
+	needBrowser(t)
+	c := adminClient(t)
+	var o outlet
+	c.must(t, "POST", "/api/v1/outlets", map[string]any{"name": unique("E2E Audit")}, &o)
+	c.must(t, "PATCH", "/api/v1/outlets/"+o.ID.String(), map[string]any{"homepage": "https://audit.example/"}, nil)
+	var a article
+	c.must(t, "POST", "/api/v1/articles", map[string]any{"outlet_id": o.ID, "title": "Audited", "text": "An audited text.", "url": unique("https://audit.example/a")}, &a)
+
+	p := openAdmin(t, "audit")
+	p.do(chromedp.EmulateViewport(1280, 800))
+	fields := func(entity string, id string) []string {
+		return eval[[]string](p, fmt.Sprintf(`(() => { const r = [...document.querySelectorAll('#audit-rows tr[data-entity="%s"]')].find((tr) => tr.cells[3].textContent === '%s #%s' && tr.dataset.action !== 'create' || (tr.cells[3].textContent === '%s #%s' && '%s' === 'article'));
+			if (!r) return ['(no row)']; r.querySelector('details').open = true; return [...r.querySelectorAll('.audit-diff tbody th')].map((th) => th.textContent).concat(r.querySelector('pre') ? ['(json dump)'] : []); })()`, entity, entity, id, entity, id, entity))
+	}
+	p.waitFor("the outlet's change", fmt.Sprintf(`!!document.querySelector('#audit-rows tr[data-entity="outlet"]') && [...document.querySelectorAll('#audit-rows tr')].some((tr) => tr.cells[3] && tr.cells[3].textContent === 'outlet #%s')`, o.ID))
+	if got := fields("outlet", o.ID.String()); len(got) != 1 || got[0] != "homepage" {
+		t.Errorf("the outlet's homepage change lists fields %v, want [homepage]", got)
+	}
+	got := fields("article", a.ID.String())
+	joined := strings.Join(got, ",")
+	for _, want := range []string{"outlet_id", "title", "url"} {
+		if !contains(got, want) {
+			t.Errorf("the article's creation lists %v, want %q among them", got, want)
+		}
+	}
+	if strings.ContainsAny(joined, "ABCDEFGHIJKLMNOPQRSTUVWXYZ{") || strings.Contains(joined, "json dump") {
+		t.Errorf("stored field names or a JSON dump in the audit trail: %v", got)
+	}
+	p.screenshot("admin-audit-1280", false)
+}
