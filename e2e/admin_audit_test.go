@@ -42,3 +42,23 @@ func TestAdminAuditShowsAReadableDiffInTheAPIsNames(t *testing.T) {
 	}
 	p.screenshot("admin-audit-1280", false)
 }
+
+// TestAdminAssignmentArticleSearch (issue 17, item 13): the assignment article list has a
+// search box, and "Select all shown" ticks only the articles it shows.
+func TestAdminAssignmentArticleSearch(t *testing.T) {
+	needBrowser(t)
+	c := adminClient(t)
+	var o outlet
+	c.must(t, "POST", "/api/v1/outlets", map[string]any{"name": unique("E2E Assign Search")}, &o)
+	word := "Zebrafinch" + o.ID.String()
+	var a article
+	c.must(t, "POST", "/api/v1/articles", map[string]any{"outlet_id": o.ID, "title": word + " spotted", "text": "A rare bird was seen. " + word}, &a)
+	p := openAdmin(t, "assignments")
+	p.waitFor("the article list", fmt.Sprintf(`!!document.querySelector('#assign-articles input[data-article-id="%s"]')`, a.ID))
+	p.do(chromedp.SendKeys(chromedp.CSS("#assign-search"), strings.ToLower(word)))
+	p.waitFor("the search", `[...document.querySelectorAll('#assign-articles li')].filter((li) => !li.hidden).length === 1`)
+	p.do(chromedp.Click(chromedp.CSS("#assign-all-articles")))
+	if got := eval[[]string](p, `[...document.querySelectorAll('#assign-articles input:checked')].map((i) => i.value)`); len(got) != 1 || got[0] != a.ID.String() {
+		t.Errorf("after searching and selecting all shown, ticked %v, want only %s", got, a.ID)
+	}
+}

@@ -33,7 +33,21 @@ export async function initAssignments(panel) {
       h('label', { class: 'check' }, h('input', { type: 'checkbox', value: a.id, 'data-article-id': a.id }),
         h('span', { text: `${a.title} · ${a.outlet_name} (#${a.id})` })))));
     if (!page.items.length) articleList.append(h('li', { class: 'muted', text: 'No articles.' }));
+    filterArticles();
   }
+
+  // filterArticles shows the articles whose title, outlet or id holds every word searched
+  // for; ticked articles stay ticked while hidden.
+  const search = document.getElementById('assign-search');
+  function filterArticles() {
+    const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    for (const li of articleList.querySelectorAll('li')) {
+      if (!li.querySelector('input')) continue;
+      const text = li.textContent.toLowerCase();
+      li.hidden = !words.every((w) => text.includes(w));
+    }
+  }
+  search.addEventListener('input', filterArticles);
 
   async function loadProgress(append = false) {
     const p = await api.get(`/assignments/progress?limit=200${append && cursor ? '&cursor=' + encodeURIComponent(cursor) : ''}`);
@@ -103,7 +117,7 @@ export async function initAssignments(panel) {
     }
   });
   document.getElementById('assign-all-articles').addEventListener('click', () => {
-    for (const i of articleList.querySelectorAll('input')) i.checked = true;
+    for (const i of articleList.querySelectorAll('li:not([hidden]) input')) i.checked = true;
   });
   outletSel.addEventListener('change', () => loadArticles().catch((e) => say(e.message, true)));
   more.addEventListener('click', () => loadProgress(true).catch((e) => say(e.message, true)));
