@@ -111,3 +111,54 @@ func TestFeedRoutesPrivateRefused(t *testing.T) {
 		t.Fatalf("a loopback feed: %+v, want refused", fl)
 	}
 }
+
+// TestOutletAnswersCarryFeeds: every outlet answer (list, one, create, change) carries the
+// outlet's feed URLs in the order they were set, and an empty array when it has none.
+func TestOutletAnswersCarryFeeds(t *testing.T) {
+	e := newEnv(t)
+	type outlet struct {
+		ID    int64
+		Feeds []string
+	}
+	var created outlet
+	e.must("admin", "POST", "/api/v1/outlets", map[string]any{"name": "Feedless"}, 201, &created)
+	if created.Feeds == nil || len(created.Feeds) != 0 {
+		t.Fatalf("a new outlet's feeds = %#v, want []", created.Feeds)
+	}
+	withFeeds := e.outlet("Harbour News", nil, nil)
+	urls := []string{"https://harbour.example/rss.xml", "https://harbour.example/sitemap.xml"}
+	var patched outlet
+	e.must("admin", "PATCH", "/api/v1/outlets/"+itoa(withFeeds), map[string]any{"feeds": urls}, 200, &patched)
+	if fmt.Sprint(patched.Feeds) != fmt.Sprint(urls) {
+		t.Fatalf("PATCH answered feeds %v, want %v", patched.Feeds, urls)
+	}
+	var one outlet
+	e.must("reviewer", "GET", "/api/v1/outlets/"+itoa(withFeeds), nil, 200, &one)
+	if fmt.Sprint(one.Feeds) != fmt.Sprint(urls) {
+		t.Fatalf("GET one answered feeds %v, want %v", one.Feeds, urls)
+	}
+	var list struct{ Items []outlet }
+	e.must("reviewer", "GET", "/api/v1/outlets", nil, 200, &list)
+	seen := 0
+	for _, o := range list.Items {
+		switch o.ID {
+		case withFeeds:
+			seen++
+			if fmt.Sprint(o.Feeds) != fmt.Sprint(urls) {
+				t.Errorf("list answered feeds %v for the outlet with feeds", o.Feeds)
+			}
+		case created.ID:
+			seen++
+			if o.Feeds == nil || len(o.Feeds) != 0 {
+				t.Errorf("list answered feeds %#v for the outlet without, want []", o.Feeds)
+			}
+		}
+	}
+	if seen != 2 {
+		t.Fatalf("list holds %d of the 2 outlets: %+v", seen, list.Items)
+	}
+	e.must("admin", "PATCH", "/api/v1/outlets/"+itoa(withFeeds), map[string]any{"feeds": []string{}}, 200, &patched)
+	if patched.Feeds == nil || len(patched.Feeds) != 0 {
+		t.Fatalf("after removing every feed, feeds = %#v, want []", patched.Feeds)
+	}
+}

@@ -160,11 +160,12 @@ func accountSchemas() map[string]any {
 // corpusSchemas: outlets, articles, annotations, regions, reviews, reprints, the queue and the audit trail.
 func corpusSchemas() map[string]any {
 	outlet := map[string]any{"id": integer, "name": str, "slug": str, "homepage": str, "domains": strs, "aliases": strs, "country": str, "notes": str, "article_count": integer, "version": integer,
+		"feeds": strs, // the feed URLs set with PATCH {feeds}; their polls are in GET /outlets/{id}/feeds
 		// Present only when there is something to flag: a name or alias mixing scripts (code mixed_scripts).
 		"warnings": map[string]any{"type": "array", "items": obj(map[string]any{"field": str, "code": map[string]any{"type": "string", "enum": []string{"mixed_scripts"}}, "message": str}, "field", "code", "message")}}
 	source := obj(map[string]any{"text": str, "url": str})
 	return map[string]any{
-		"Outlet":     obj(outlet, "id", "name", "slug", "homepage", "domains", "aliases", "country", "article_count"),
+		"Outlet":     obj(outlet, "id", "name", "slug", "homepage", "domains", "aliases", "country", "article_count", "feeds"),
 		"OutletList": listOf("Outlet"),
 		"OutletWrite": obj(map[string]any{"version": integer, "name": str, "slug": str, "homepage": str, "domains": strs, "aliases": strs, "country": str, "notes": str,
 			"feeds": map[string]any{"type": "array", "items": str, "description": "RSS, Atom or sitemap URLs; replaces the outlet's feeds"}}),

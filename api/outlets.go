@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -23,6 +24,7 @@ type outletJSON struct {
 	Notes        string    `json:"notes"`
 	ArticleCount int64     `json:"article_count"`
 	Version      int64     `json:"version"`
+	Feeds        []string  `json:"feeds"`
 	Warnings     []warning `json:"warnings,omitempty"`
 }
 
@@ -35,10 +37,36 @@ type warning struct {
 	Message string `json:"message"`
 }
 
-func toOutletJSON(o *models.Outlet) outletJSON {
+func toOutletJSON(o *models.Outlet, feeds []string) outletJSON {
 	return outletJSON{ID: o.ID, Name: o.Name, Slug: o.Slug, Homepage: o.Homepage, Domains: nonNil(o.Domains),
 		Aliases: nonNil(o.Aliases), Country: o.Country, Notes: o.Notes, ArticleCount: o.ArticleCount, Version: o.Version,
-		Warnings: nameWarnings(o)}
+		Feeds: nonNil(feeds), Warnings: nameWarnings(o)}
+}
+
+// outletsJSON answers outlets with their feed URLs, looked up for all of them at once.
+func (s *Server) outletsJSON(ctx context.Context, os ...*models.Outlet) ([]outletJSON, error) {
+	ids := make([]int64, len(os))
+	for i, o := range os {
+		ids[i] = o.ID
+	}
+	feeds, err := s.store.OutletFeedURLs(ctx, ids...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]outletJSON, len(os))
+	for i, o := range os {
+		out[i] = toOutletJSON(o, feeds[o.ID])
+	}
+	return out, nil
+}
+
+// outletJSON answers one outlet with its feed URLs.
+func (s *Server) outletJSON(ctx context.Context, o *models.Outlet) (outletJSON, error) {
+	out, err := s.outletsJSON(ctx, o)
+	if err != nil {
+		return outletJSON{}, err
+	}
+	return out[0], nil
 }
 
 // nameWarnings flags an outlet's name and aliases that mix writing systems.
@@ -163,9 +191,13 @@ func (s *Server) listOutlets(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]outletJSON, len(os))
+	ptrs := make([]*models.Outlet, len(os))
 	for i := range os {
-		out[i] = toOutletJSON(&os[i])
+		ptrs[i] = &os[i]
+	}
+	out, err := s.outletsJSON(c.Request.Context(), ptrs...)
+	if err != nil {
+		return err
 	}
 	list(c, out, more, func(o outletJSON) int64 { return o.ID })
 	return nil
@@ -180,7 +212,16 @@ func (s *Server) getOutlet(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, toOutletJSON(o))
+	return s.answerOutlet(c, http.StatusOK, o)
+}
+
+// answerOutlet answers an outlet with its feed URLs.
+func (s *Server) answerOutlet(c *gin.Context, status int, o *models.Outlet) error {
+	out, err := s.outletJSON(c.Request.Context(), o)
+	if err != nil {
+		return err
+	}
+	c.JSON(status, out)
 	return nil
 }
 
@@ -208,8 +249,7 @@ func (s *Server) createOutlet(c *gin.Context) error {
 		return err
 	}
 	s.app.Reprints.OutletsChanged()
-	c.JSON(http.StatusCreated, toOutletJSON(o))
-	return nil
+	return s.answerOutlet(c, http.StatusCreated, o)
 }
 
 func (s *Server) updateOutlet(c *gin.Context) error {
@@ -234,7 +274,11 @@ func (s *Server) updateOutlet(c *gin.Context) error {
 	})
 	if err != nil {
 		if errors.Is(err, models.ErrVersionConflict) && o != nil {
-			return versionConflict(resourceName(c), toOutletJSON(o))
+			cur, ferr := s.outletJSON(c.Request.Context(), o)
+			if ferr != nil {
+				return ferr
+			}
+			return versionConflict(resourceName(c), cur)
 		}
 		return err
 	}
@@ -244,8 +288,7 @@ func (s *Server) updateOutlet(c *gin.Context) error {
 		}
 	}
 	s.app.Reprints.OutletsChanged()
-	c.JSON(http.StatusOK, toOutletJSON(o))
-	return nil
+	return s.answerOutlet(c, http.StatusOK, o)
 }
 
 func (s *Server) deleteOutlet(c *gin.Context) error {
@@ -291,7 +334,10 @@ func (s *Server) mergeOutlet(c *gin.Context) error {
 		return err
 	}
 	s.app.Reprints.OutletsChanged()
-	out := toOutletJSON(o)
+	out, err := s.outletJSON(c.Request.Context(), o)
+	if err != nil {
+		return err
+	}
 	c.JSON(http.StatusOK, gin.H{"outlet": out, "moved": moved, "id": out.ID, "name": out.Name, "aliases": out.Aliases, "domains": out.Domains, "article_count": out.ArticleCount})
 	return nil
 }
@@ -321,6 +367,10 @@ func (s *Server) mergePreview(c *gin.Context) error {
 			return err
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"outlet": toOutletJSON(o), "moves": refs, "aliases_kept": append([]string{o.Name}, o.Aliases...), "domains_moved": nonNil(o.Domains)})
+	out, err := s.outletJSON(c.Request.Context(), o)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"outlet": out, "moves": refs, "aliases_kept": append([]string{o.Name}, o.Aliases...), "domains_moved": nonNil(o.Domains)})
 	return nil
 }
