@@ -62,13 +62,15 @@ const (
 	RoleAdmin      = "admin"
 	RoleReviewer   = "reviewer"
 	RoleResearcher = "researcher"
+	// RoleCurator is a lead reviewer who adjudicates finished articles into the consensus layer.
+	RoleCurator = "curator"
 )
 
 // ParseRole validates a role name.
 func ParseRole(s string) (string, error) {
 	switch s {
-	case RoleAdmin, RoleReviewer, RoleResearcher:
+	case RoleAdmin, RoleReviewer, RoleResearcher, RoleCurator:
 		return s, nil
 	}
-	return "", Errorf(CodeInvalid, "role", "role %q is not one of admin, reviewer, researcher", s)
+	return "", Errorf(CodeInvalid, "role", "role %q is not one of admin, reviewer, researcher, curator", s)
 }

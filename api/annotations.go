@@ -26,15 +26,21 @@ type annotationJSON struct {
 	Note      string           `json:"note"`
 	Source    *annotate.Source `json:"source"`
 	Status    string           `json:"status"`
-	Version   int64            `json:"version"`
-	CreatedAt time.Time        `json:"created_at"`
-	UpdatedAt time.Time        `json:"updated_at"`
+	// Origin is "manual" or "suggestion" (an accepted machine suggestion of SuggestionModel).
+	Origin          string `json:"origin"`
+	SuggestionModel string `json:"suggestion_model,omitempty"`
+	// Layer is "review" (a reviewer's own work) or "consensus" (a curator's adjudication).
+	Layer     string    `json:"layer"`
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 func toAnnotationJSON(a *models.Annotation) annotationJSON {
 	out := annotationJSON{ID: a.ID, ArticleID: a.ArticleID, UserID: a.UserID, UserName: a.UserName, Label: a.Label,
 		Start: a.Start, End: a.End, Exact: a.Exact, Prefix: a.Prefix, Suffix: a.Suffix, Note: a.Note,
-		Status: a.Status, Version: a.Version, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+		Status: a.Status, Origin: a.Origin, SuggestionModel: a.SuggestionModel, Layer: a.Layer,
+		Version: a.Version, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 	if a.SourceText != "" || a.SourceURL != "" {
 		out.Source = &annotate.Source{Text: a.SourceText, URL: a.SourceURL}
 	}
@@ -49,6 +55,7 @@ type annotationRequest struct {
 	Exact   *string          `json:"exact"`
 	Note    *string          `json:"note"`
 	Source  *annotate.Source `json:"source"`
+	Layer   string           `json:"layer"` // on create: "review" (default) or "consensus"
 }
 
 func (r *annotationRequest) input() annotate.AnnotationInput {
@@ -94,10 +101,15 @@ func (s *Server) createAnnotation(c *gin.Context) error {
 		return err
 	}
 	u := currentUser(c)
-	if err := s.checkWrite(ctx, u, articleID); err != nil {
+	a := newAnnotationRow(articleID, u.ID, na)
+	if a.Layer, err = s.writeLayer(ctx, u, articleID, req.Layer); err != nil {
 		return err
 	}
-	a := newAnnotationRow(articleID, u.ID, na)
+	if a.Layer == annotate.LayerReview { // the consensus is no review of the writer's
+		if err := s.checkWrite(ctx, u, articleID); err != nil {
+			return err
+		}
+	}
 	a.IdempotencyKey = idempotencyKey(c)
 	if err := s.store.CreateAnnotation(ctx, a); err != nil && !errors.Is(err, models.ErrReplayed) {
 		return err
@@ -126,6 +138,9 @@ func (s *Server) listAnnotations(c *gin.Context) error {
 	v, err := s.store.ArticleForReader(c.Request.Context(), articleID, u.ID)
 	if err != nil {
 		return err
+	}
+	if layer := c.Query("layer"); layer != "" && layer != annotate.LayerReview {
+		return s.listConsensus(c, u, articleID, layer, p)
 	}
 	out, more, err := s.visibleAnnotations(c.Request.Context(), u, v, userID, p)
 	if err != nil {
@@ -192,10 +207,10 @@ func (s *Server) ownAnnotation(c *gin.Context) (*models.Annotation, error) {
 		return nil, err
 	}
 	u := currentUser(c)
-	if a.UserID != u.ID && u.Role != annotate.RoleAdmin {
-		return nil, errf(CodeForbidden, "only the annotation's author or an admin may change it")
+	if err := s.mayChange(c.Request.Context(), u, a.ArticleID, a.Layer, a.UserID); err != nil {
+		return nil, err
 	}
-	if a.UserID == u.ID {
+	if a.UserID == u.ID && a.Layer == annotate.LayerReview {
 		if err := s.checkWrite(c.Request.Context(), u, a.ArticleID); err != nil {
 			return nil, err
 		}

@@ -93,7 +93,9 @@ func (s *Server) listArticles(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	as, more, err := s.store.ListArticles(c.Request.Context(), models.ArticleFilter{OutletID: outlet, Page: p})
+	// A curator lists only the articles open to them (every assigned reviewer finished).
+	curatable := currentUser(c).Role == annotate.RoleCurator
+	as, more, err := s.store.ListArticles(c.Request.Context(), models.ArticleFilter{OutletID: outlet, Curatable: curatable, Page: p})
 	if err != nil {
 		return err
 	}

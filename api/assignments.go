@@ -15,6 +15,9 @@ type assignRequest struct {
 	ArticleIDs  []int64 `json:"article_ids"`
 	ReviewerIDs []int64 `json:"reviewer_ids"`
 	PerArticle  *int    `json:"per_article"`
+	// Suggestions false hides machine suggestions from the reviewers of the pairs this request
+	// creates (default true).
+	Suggestions *bool `json:"suggestions"`
 }
 
 // maxAssignIDs bounds one assignment request; larger batches go in several requests.
@@ -53,7 +56,8 @@ func (s *Server) assign(c *gin.Context) error {
 	if req.PerArticle != nil {
 		per = *req.PerArticle
 	}
-	out, err := s.store.AssignArticles(c.Request.Context(), currentUser(c).ID, models.AssignRequest{ArticleIDs: req.ArticleIDs, ReviewerIDs: req.ReviewerIDs, PerArticle: per})
+	out, err := s.store.AssignArticles(c.Request.Context(), currentUser(c).ID, models.AssignRequest{ArticleIDs: req.ArticleIDs, ReviewerIDs: req.ReviewerIDs, PerArticle: per,
+		HideSuggestions: req.Suggestions != nil && !*req.Suggestions})
 	if err != nil {
 		return err
 	}

@@ -32,18 +32,22 @@ var expectedAccess = map[string]string{
 	"POST /api/v1/articles/import":                      "admin",
 	"GET /api/v1/articles/:id":                          "signed",
 	"GET /api/v1/articles/:id/annotations":              "signed",
-	"POST /api/v1/articles/:id/annotations":             "reviewer admin",
+	"POST /api/v1/articles/:id/annotations":             "reviewer curator admin",
 	"GET /api/v1/articles/:id/regions":                  "signed",
-	"POST /api/v1/articles/:id/regions":                 "reviewer admin",
-	"POST /api/v1/articles/:id/complete":                "reviewer admin",
-	"DELETE /api/v1/articles/:id/complete":              "reviewer admin",
+	"POST /api/v1/articles/:id/regions":                 "reviewer curator admin",
+	"POST /api/v1/articles/:id/complete":                "reviewer curator admin",
+	"DELETE /api/v1/articles/:id/complete":              "reviewer curator admin",
+	"GET /api/v1/adjudications":                         "curator admin",
+	"GET /api/v1/articles/:id/adjudication":             "curator admin",
+	"POST /api/v1/articles/:id/adjudication/accept":     "curator admin",
+	"POST /api/v1/articles/:id/adjudication/open":       "admin",
 	"GET /api/v1/articles/:id/reprints":                 "signed",
 	"POST /api/v1/articles/:id/rescan":                  "admin",
 	"POST /api/v1/reprints/rebuild":                     "admin",
-	"PATCH /api/v1/annotations/:id":                     "reviewer admin",
-	"DELETE /api/v1/annotations/:id":                    "reviewer admin",
-	"PATCH /api/v1/regions/:id":                         "reviewer admin",
-	"DELETE /api/v1/regions/:id":                        "reviewer admin",
+	"PATCH /api/v1/annotations/:id":                     "reviewer curator admin",
+	"DELETE /api/v1/annotations/:id":                    "reviewer curator admin",
+	"PATCH /api/v1/regions/:id":                         "reviewer curator admin",
+	"DELETE /api/v1/regions/:id":                        "reviewer curator admin",
 	"GET /api/v1/articles/:id/suggestions":              "reviewer admin",
 	"POST /api/v1/articles/:id/suggestions/accept":      "reviewer admin",
 	"POST /api/v1/articles/:id/suggestions/reject":      "reviewer admin",
@@ -72,9 +76,13 @@ var expectedAccess = map[string]string{
 }
 
 // TestAuthorisationMatrix calls every route of the route table as anonymous, reviewer,
-// researcher and admin and checks the answer against expectedAccess.
+// researcher, curator and admin and checks the answer against expectedAccess. A curator's
+// write may still be refused by its body (a curator writes only the consensus layer) or the
+// article (curators read only articles open to them): for the curator only the role check's
+// own refusal counts as refused here; TestCuratorAccess covers the rest.
 func TestAuthorisationMatrix(t *testing.T) {
 	e := newEnv(t)
+	e.addUser("curator", "curator")
 	o := e.outlet("Matrix Outlet", nil, nil)
 	a := e.article(o, "Matrix", "Some article text for the matrix.")
 	seen := map[string]bool{}
@@ -93,12 +101,15 @@ func TestAuthorisationMatrix(t *testing.T) {
 		if strings.HasPrefix(r.Path, "/api/v1/outlets/:id") {
 			path = strings.NewReplacer(":id", itoa(o)).Replace(r.Path)
 		}
-		for _, who := range []string{"", "reviewer", "researcher", "admin"} {
+		for _, who := range []string{"", "reviewer", "researcher", "curator", "admin"} {
 			if r.Method == "DELETE" && who == "admin" {
 				continue // allowed deletes are exercised in their own tests
 			}
 			res := e.do(who, r.Method, path, "{}")
 			allowed := want == "" || (want == "signed" && who != "") || (who != "" && strings.Contains(want, who))
+			if who == "curator" && res.Status == 403 && !strings.Contains(string(res.Body), "role may not do this") {
+				res.Status = 200 // refused past the role check: allowed as far as the role table goes
+			}
 			switch {
 			case who == "" && !allowed && res.Status != 401:
 				t.Errorf("%s as anonymous: %d, want 401", key, res.Status)

@@ -17,7 +17,7 @@ func (s *Server) dataPackage(c *gin.Context) error {
 	scoreField := func(name string) map[string]any {
 		kind := "number"
 		switch {
-		case name == "outlet" || name == "period":
+		case name == "outlet" || name == "period" || name == "ci_reason":
 			kind = "string"
 		case name == "low_sample":
 			kind = "boolean"

@@ -202,7 +202,7 @@ func (s *Server) writeScoreInputs(ctx context.Context, zw *zip.Writer) error {
 		for i, a := range batch {
 			ids[i] = a.ID
 		}
-		inputs, err := s.store.ScoreInputs(ctx, ids)
+		inputs, err := s.store.ScoreInputs(ctx, ids, models.ScoreVariant{})
 		if err != nil {
 			return err
 		}

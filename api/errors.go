@@ -42,21 +42,25 @@ const (
 	CodeNotCompleted     Code = "not_completed"              // reopening a review that was never finished
 	CodeReviewLocked     Code = annotate.CodeReviewLocked    // a finished review frozen after its reviewer saw the others'
 	CodeReviewCompleted  Code = annotate.CodeReviewCompleted // a write to a review marked done and not reopened
-	CodeTooLarge         Code = annotate.CodeTooLarge        // a request body over the limit
-	CodeUnsupportedMedia Code = "unsupported_media_type"
-	CodeInvalid          Code = annotate.CodeInvalid       // well-formed, but a value is not allowed
-	CodeInvalidLabel     Code = annotate.CodeInvalidLabel  // a label outside the four
-	CodeInvalidSpan      Code = annotate.CodeInvalidSpan   // start/end outside the text, or empty
-	CodeQuoteMismatch    Code = annotate.CodeQuoteMismatch // exact differs from text[start:end]
-	CodeUnknownOutlet    Code = annotate.CodeUnknownOutlet // an outlet id, name, alias or domain that names none
-	CodeUnknownReviewer  Code = models.CodeUnknownReviewer
-	CodeUnknownArticle   Code = models.CodeUnknownArticle
-	CodeTooFewReviewers  Code = models.CodeTooFewReviewers
-	CodeBadFormat        Code = "bad_format"   // a ?format= the route does not write, or an upload in no format it reads
-	CodeRateLimited      Code = "rate_limited" // too many failed sign-ins
-	CodeCanceled         Code = "canceled"     // the client went away (499 is the customary log status)
-	CodeTimeout          Code = "timeout"      // the request took longer than its deadline
-	CodeUnavailable      Code = "unavailable"  // the database does not answer
+	// CodeSuggestionsHidden: a decision on a suggestion the reviewer's assignment hides.
+	CodeSuggestionsHidden Code = annotate.CodeSuggestionsHidden
+	CodeNotReady          Code = annotate.CodeNotReady    // a curator on an article its assigned reviewers have not all finished
+	CodeAdjudicated       Code = annotate.CodeAdjudicated // a change to the consensus of an adjudicated article
+	CodeTooLarge          Code = annotate.CodeTooLarge    // a request body over the limit
+	CodeUnsupportedMedia  Code = "unsupported_media_type"
+	CodeInvalid           Code = annotate.CodeInvalid       // well-formed, but a value is not allowed
+	CodeInvalidLabel      Code = annotate.CodeInvalidLabel  // a label outside the four
+	CodeInvalidSpan       Code = annotate.CodeInvalidSpan   // start/end outside the text, or empty
+	CodeQuoteMismatch     Code = annotate.CodeQuoteMismatch // exact differs from text[start:end]
+	CodeUnknownOutlet     Code = annotate.CodeUnknownOutlet // an outlet id, name, alias or domain that names none
+	CodeUnknownReviewer   Code = models.CodeUnknownReviewer
+	CodeUnknownArticle    Code = models.CodeUnknownArticle
+	CodeTooFewReviewers   Code = models.CodeTooFewReviewers
+	CodeBadFormat         Code = "bad_format"   // a ?format= the route does not write, or an upload in no format it reads
+	CodeRateLimited       Code = "rate_limited" // too many failed sign-ins
+	CodeCanceled          Code = "canceled"     // the client went away (499 is the customary log status)
+	CodeTimeout           Code = "timeout"      // the request took longer than its deadline
+	CodeUnavailable       Code = "unavailable"  // the database does not answer
 	// CodeStorageUnavailable: the database refuses writes (a full disk); reads may still work.
 	CodeStorageUnavailable Code = "storage_unavailable"
 	CodeInternal           Code = "internal" // anything the client cannot act on; logged with the request id
@@ -81,6 +85,9 @@ var catalogue = map[Code]int{
 	CodeNotCompleted:       http.StatusConflict,
 	CodeReviewLocked:       http.StatusConflict,
 	CodeReviewCompleted:    http.StatusConflict,
+	CodeSuggestionsHidden:  http.StatusForbidden,
+	CodeNotReady:           http.StatusForbidden,
+	CodeAdjudicated:        http.StatusConflict,
 	CodeTooLarge:           http.StatusRequestEntityTooLarge,
 	CodeUnsupportedMedia:   http.StatusUnsupportedMediaType,
 	CodeInvalid:            http.StatusUnprocessableEntity,
@@ -182,6 +189,8 @@ func toAPIError(c *gin.Context, err error) *apiError {
 		return errf(CodeNotFound, "no such %s", resourceName(c))
 	case errors.Is(err, models.ErrVersionConflict):
 		return versionConflict(resourceName(c), nil)
+	case errors.Is(err, models.ErrAdjudicated):
+		return toAPIError(c, annotate.CheckConsensusWrite(true))
 	case errors.Is(err, models.ErrNotCompleted):
 		return errf(CodeNotCompleted, "the reviewer has not finished this article, so there is nothing to reopen")
 	case errors.Is(err, models.ErrDuplicate):

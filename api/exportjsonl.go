@@ -62,7 +62,8 @@ func appendJSONL(b []byte, r *exportRecord) ([]byte, error) {
 	}{
 		{`,"exact":`, r.Exact}, {`,"prefix":`, r.Prefix}, {`,"suffix":`, r.Suffix}, {`,"note":`, r.Note},
 		{`,"source_text":`, r.SourceText}, {`,"source_url":`, r.SourceURL}, {`,"status":`, r.Status},
-		{`,"suggestion_rule":`, r.SuggestionRule}, {`,"article_url":`, r.ArticleURL}, {`,"article_title":`, r.ArticleTitle},
+		{`,"suggestion_rule":`, r.SuggestionRule}, {`,"origin":`, r.Origin}, {`,"suggestion_model":`, r.SuggestionModel},
+		{`,"layer":`, r.Layer}, {`,"article_url":`, r.ArticleURL}, {`,"article_title":`, r.ArticleTitle},
 	} {
 		b = append(b, f.key...)
 		b = appendJSONString(b, f.v)

@@ -48,6 +48,9 @@ type exportRecord struct {
 	SourceURL            string     `json:"source_url"`
 	Status               string     `json:"status"`
 	SuggestionRule       string     `json:"suggestion_rule"`
+	Origin               string     `json:"origin"`
+	SuggestionModel      string     `json:"suggestion_model"`
+	Layer                string     `json:"layer"`
 	ArticleURL           string     `json:"article_url"`
 	ArticleTitle         string     `json:"article_title"`
 	PublishedAt          *time.Time `json:"published_at"`
@@ -89,6 +92,9 @@ func (x *crediting) segmentsOf(articleID, publisher int64, credit *models.Credit
 	if credit != nil {
 		scoring.SetCredit(&a, credit.Regions)
 		finished = slices.Sorted(slices.Values(credit.Finished))
+		if credit.Curated { // adjudicated: the curator's regions decide, in both layers
+			a.Curated, a.Regions = true, scoring.ConsensusRegions(credit.Consensus)
+		}
 	}
 	// The scores' rule: the regions most of the article's finished reviewers stand behind.
 	// (a curator's, when SetCredit set them), as the scores credit it.
@@ -137,10 +143,14 @@ func (x *crediting) fill(r *models.ExportRow, credit *models.CreditRegions) *exp
 	}
 	x.rec = exportRecord{
 		ID: r.ID, ArticleID: r.ArticleID, OutletID: r.ArticleOutletID, CreditedOutletID: credited, Credits: credits,
-		UserID: r.UserID, User: r.UserName, ReviewerCompleted: r.CompletedAt != nil,
+		UserID: r.UserID, User: r.UserName,
+		// A consensus annotation is exported only once its article is adjudicated: its
+		// curator's work is complete.
+		ReviewerCompleted:    r.CompletedAt != nil || r.Layer == models.LayerConsensus,
 		ReopenedAfterViewing: credit != nil && slices.Contains(credit.ReopenedAfterViewing, r.UserID),
 		Label:                r.Label, Start: r.Start, End: r.End, Exact: r.Exact, Prefix: r.Prefix, Suffix: r.Suffix,
 		Note: r.Note, SourceText: r.SourceText, SourceURL: r.SourceURL, Status: r.Status, SuggestionRule: r.SuggestionRule,
+		Origin: r.Origin, SuggestionModel: r.SuggestionModel, Layer: r.Layer,
 		ArticleURL: r.ArticleURL, ArticleTitle: r.ArticleTitle, PublishedAt: r.PublishedAt,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}

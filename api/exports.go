@@ -52,6 +52,14 @@ func parseExportQuery(c *gin.Context) (exportQuery, error) {
 	if q.filter.UserID, err = queryID(c, "user_id"); err != nil {
 		return q, err
 	}
+	v, err := parseVariant(c)
+	if err != nil {
+		return q, err
+	}
+	if v.Suggestions != models.ArmAll {
+		return q, fieldErr(CodeBadRequest, "suggestions", "the export has every annotation with its origin; filter on the origin column instead")
+	}
+	q.filter.Layer = v.Layer
 	return q, nil
 }
 

@@ -335,6 +335,9 @@ type exportLine struct {
 	SourceURL         string     `json:"source_url"`
 	Status            string     `json:"status"`
 	SuggestionRule    string     `json:"suggestion_rule"`
+	Origin            string     `json:"origin"`
+	SuggestionModel   string     `json:"suggestion_model"`
+	Layer             string     `json:"layer"`
 	ArticleURL        string     `json:"article_url"`
 	ArticleTitle      string     `json:"article_title"`
 	PublishedAt       *time.Time `json:"published_at"`
@@ -362,9 +365,10 @@ func TestExportEncoding(t *testing.T) {
 	for i, s := range tricky {
 		u := tricky[(i+1)%len(tricky)]
 		_, err := db.ExecContext(context.Background(), rebind(e, `INSERT INTO annotations (article_id, user_id, label, start_cp, end_cp,
-			exact, prefix, suffix, note, source_text, source_url, suggestion_rule, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			a, e.ids["reviewer"], score.AllLabels[i%4], i, i+3, s+"x", u, s, u, s, u, s, now, now.Add(time.Duration(i)*time.Second))
+			exact, prefix, suffix, note, source_text, source_url, suggestion_rule, origin, suggestion_model, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			a, e.ids["reviewer"], score.AllLabels[i%4], i, i+3, s+"x", u, s, u, s, u, s, []string{"manual", "suggestion"}[i%2], u,
+			now, now.Add(time.Duration(i)*time.Second))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -441,8 +445,8 @@ func TestExportEncoding(t *testing.T) {
 			}
 			rec := []string{itoa(r.ID), itoa(r.ArticleID), itoa(r.OutletID), opt(r.CreditedOutletID), strings.Join(credits, ";"),
 				itoa(r.UserID), r.User, score.CSVBool(r.ReviewerCompleted), score.CSVBool(r.ReopenedAfterView), r.Label, strconv.Itoa(r.Start), strconv.Itoa(r.End),
-				r.Exact, r.Prefix, r.Suffix, r.Note, r.SourceText, r.SourceURL, r.Status, r.SuggestionRule, r.ArticleURL, r.ArticleTitle,
-				rfc(r.PublishedAt), rfc(&r.CreatedAt), rfc(&r.UpdatedAt)}
+				r.Exact, r.Prefix, r.Suffix, r.Note, r.SourceText, r.SourceURL, r.Status, r.SuggestionRule, r.Origin, r.SuggestionModel, r.Layer,
+				r.ArticleURL, r.ArticleTitle, rfc(r.PublishedAt), rfc(&r.CreatedAt), rfc(&r.UpdatedAt)}
 			for i := range rec {
 				rec[i] = mode.cell(rec[i])
 			}

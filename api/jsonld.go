@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"time"
+
+	"github.com/credence-project/credence/models"
 )
 
 // jsonldExport writes a W3C Web Annotation AnnotationCollection whose first (and only)
@@ -42,8 +45,11 @@ type webAnnotation struct {
 	Body       []any     `json:"body"`
 	Target     waTarget  `json:"target"`
 	Creator    waCreator `json:"creator"`
-	Created    string    `json:"created"`
-	Modified   string    `json:"modified"`
+	// Generator is the machine suggester whose suggestion the creator accepted (origin
+	// "suggestion"); absent for an annotation typed by hand.
+	Generator *waCreator `json:"generator,omitempty"`
+	Created   string     `json:"created"`
+	Modified  string     `json:"modified"`
 }
 
 type waTarget struct {
@@ -104,6 +110,9 @@ func (e *jsonldExport) write(r *exportRecord) error {
 		Creator:  waCreator{ID: e.base + "/api/v1/users/" + i64s(r.UserID), Type: "Person", Name: r.User},
 		Created:  r.CreatedAt.Format(time.RFC3339),
 		Modified: r.UpdatedAt.Format(time.RFC3339),
+	}
+	if r.Origin == models.OriginSuggestion {
+		a.Generator = &waCreator{ID: "urn:credence:suggestion-model:" + url.PathEscape(r.SuggestionModel), Type: "Software", Name: r.SuggestionModel}
 	}
 	b, err := json.Marshal(a)
 	if err != nil {

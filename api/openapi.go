@@ -46,12 +46,16 @@ var routeDocs = map[string]routeDoc{
 	"POST /api/v1/articles":                              {"Store an article", "ArticleWrite", 201, "Article", nil},
 	"POST /api/v1/articles/import":                       {"Import articles: newline-delimited JSON (default), a JSON array, plain text or HTML", "", 200, "ImportReport", []string{"format", "outlet", "url", "title", "filename"}},
 	"GET /api/v1/articles/{id}":                          {"One article with its text and the reader's review; include=annotations,regions adds the annotations the reader may see (narrowed by user_id) and the regions, to open an article in one request", "", 200, "Article", []string{"include", "user_id"}},
-	"GET /api/v1/articles/{id}/annotations":              {"An article's annotations (blind until the reviewer completes)", "", 200, "AnnotationList", []string{"user_id", "limit", "cursor"}},
+	"GET /api/v1/articles/{id}/annotations":              {"An article's annotations (blind until the reviewer completes); layer=consensus lists the consensus layer (not for reviewers)", "", 200, "AnnotationList", []string{"user_id", "layer", "limit", "cursor"}},
 	"POST /api/v1/articles/{id}/annotations":             {"Annotate a passage; 409 review_completed when the reader has marked the article done (reopen first), review_locked when their review is frozen", "AnnotationWrite", 201, "Annotation", nil},
 	"GET /api/v1/articles/{id}/regions":                  {"Quote and comment regions: the detected ones, each with the reader's own status (proposed until they decide), and manual ones (a reviewer sees only their own)", "", 200, "RegionList", nil},
 	"POST /api/v1/articles/{id}/regions":                 {"Mark a quote or comments region", "RegionWrite", 201, "Region", nil},
-	"POST /api/v1/articles/{id}/complete":                {"The signed-in reviewer has finished the article", "", 200, "Review", nil},
-	"DELETE /api/v1/articles/{id}/complete":              {"Reopen the signed-in reviewer's finished review; 409 review_locked once they have been shown the others' work (only an admin can reopen it then)", "", 200, "Review", nil},
+	"POST /api/v1/articles/{id}/complete":                {"The signed-in reviewer has finished the article; with {\"layer\": \"consensus\"} (curator, admin) the article is adjudicated", "Completion?", 200, "Review", nil},
+	"DELETE /api/v1/articles/{id}/complete":              {"Reopen the signed-in reviewer's finished review; 409 review_locked once they have been shown the others' work (only an admin can reopen it then); with ?layer=consensus (curator, admin) reopen the adjudication", "", 200, "Review", []string{"layer"}},
+	"GET /api/v1/adjudications":                          {"The articles open to curators (every assigned reviewer finished, or opened by an admin), with their adjudication status", "", 200, "CurationQueue", []string{"limit", "cursor"}},
+	"GET /api/v1/articles/{id}/adjudication":             {"Every finished reviewer's annotations and regions grouped into units (same label or kind, overlapping spans) with how many reviewers marked each, disagreements first, beside the consensus; the first opening pre-merges the units every finished reviewer agrees on", "", 200, "Adjudication", nil},
+	"POST /api/v1/articles/{id}/adjudication/accept":     {"Accept all of one finished reviewer's annotations of one label into the consensus (those it has already are skipped)", "AcceptUnits", 200, "AcceptUnitsResult", nil},
+	"POST /api/v1/articles/{id}/adjudication/open":       {"Open the article to curators before every assigned reviewer has finished", "", 200, "AdjudicationOpened", nil},
 	"GET /api/v1/articles/{id}/reprints":                 {"Passages this article shares with others, with the label counts there that the reader may see (blind review holds on the other article too)", "", 200, "ReprintList", nil},
 	"POST /api/v1/articles/{id}/rescan":                  {"Run reprint detection again for one article", "", 200, "RegionList", nil},
 	"POST /api/v1/reprints/rebuild":                      {"Rebuild the reprint index from the database", "", 200, "RebuildResult", nil},
@@ -114,6 +118,8 @@ var (
 	strs    = map[string]any{"type": "array", "items": str}
 	label   = map[string]any{"type": "string", "enum": []string{"sourced_fact", "speculation", "opinion", "loaded_language"}}
 	nullInt = orNull(integer)
+	// layerSchema: the layer of an annotation or region (annotate.LayerReview, LayerConsensus).
+	layerSchema = map[string]any{"type": "string", "enum": []string{"review", "consensus"}, "description": "review: a reviewer's own work (the default); consensus: a curator's adjudication"}
 )
 
 // orNull lets a schema also be null. The document is OpenAPI 3.1, whose schemas are JSON
@@ -138,7 +144,7 @@ func schemas() map[string]any {
 
 // accountSchemas: sign-in, the caller, tokens and accounts.
 func accountSchemas() map[string]any {
-	user := map[string]any{"id": integer, "email": str, "name": str, "role": map[string]any{"type": "string", "enum": []string{"admin", "reviewer", "researcher"}}, "disabled": boolean}
+	user := map[string]any{"id": integer, "email": str, "name": str, "role": map[string]any{"type": "string", "enum": []string{"admin", "reviewer", "researcher", "curator"}}, "disabled": boolean}
 	return map[string]any{
 		"Error": obj(map[string]any{"error": obj(map[string]any{"code": str, "message": str, "field": str, "details": map[string]any{}}, "code", "message"),
 			// A version_conflict carries the resource as it is now, in error.details.current and here.
@@ -192,23 +198,28 @@ func corpusSchemas() map[string]any {
 			"errors": map[string]any{"type": "array", "items": obj(map[string]any{"line": integer, "code": str, "message": str, "field": str})}}, "created", "skipped_duplicates", "errors"),
 		"Annotation": obj(map[string]any{"id": integer, "article_id": integer, "user_id": integer, "user_name": str, "label": label,
 			"start": integer, "end": integer, "exact": str, "prefix": str, "suffix": str, "note": str, "source": orNull(source),
-			"status": map[string]any{"type": "string", "enum": []string{"anchored", "orphaned"}}, "version": integer, "created_at": tstamp, "updated_at": tstamp},
-			"id", "article_id", "user_id", "label", "start", "end", "exact", "version"),
+			"status": map[string]any{"type": "string", "enum": []string{"anchored", "orphaned"}}, "version": integer, "created_at": tstamp, "updated_at": tstamp,
+			"origin":           map[string]any{"type": "string", "enum": []string{"manual", "suggestion"}, "description": "suggestion: created by accepting a machine suggestion of suggestion_model"},
+			"suggestion_model": str,
+			"layer":            map[string]any{"type": "string", "enum": []string{"review", "consensus"}, "description": "review: a reviewer's own work; consensus: a curator's adjudication"}},
+			"id", "article_id", "user_id", "label", "start", "end", "exact", "version", "origin", "layer"),
 		"AnnotationList":  listOf("Annotation"),
-		"AnnotationWrite": obj(map[string]any{"version": integer, "label": label, "start": integer, "end": integer, "exact": str, "note": str, "source": orNull(source)}),
+		"AnnotationWrite": obj(map[string]any{"version": integer, "label": label, "start": integer, "end": integer, "exact": str, "note": str, "source": orNull(source), "layer": layerSchema}),
 		"Region": obj(map[string]any{"id": integer, "article_id": integer, "kind": map[string]any{"type": "string", "enum": []string{"quote", "comments"}},
 			"start": integer, "end": integer, "exact": str, "origin_outlet_id": nullInt, "origin_outlet_name": str,
 			"origin": map[string]any{"type": "string", "enum": []string{"manual", "detected"}},
 			"status": map[string]any{"type": "string", "enum": []string{"proposed", "accepted", "rejected"}},
-			"reason": str, "relation": str, "other_article_id": nullInt, "created_by": nullInt, "version": integer, "created_at": tstamp,
+			"reason": str, "relation": str, "other_article_id": nullInt, "created_by": nullInt, "version": integer, "created_at": tstamp, "layer": layerSchema,
 			"anchor": map[string]any{"type": "string", "enum": []string{"anchored", "orphaned"},
 				"description": "orphaned when an edit of the article's text lost the passage; exact is then the old text"}},
 			"id", "article_id", "kind", "start", "end", "origin", "status", "reason"),
 		"RegionList":  listOf("Region"),
-		"RegionWrite": obj(map[string]any{"version": integer, "kind": str, "start": integer, "end": integer, "exact": str, "origin_outlet_id": nullInt, "status": str}),
+		"RegionWrite": obj(map[string]any{"version": integer, "kind": str, "start": integer, "end": integer, "exact": str, "origin_outlet_id": nullInt, "status": str, "layer": layerSchema}),
 		"Review": obj(map[string]any{"article_id": integer, "user_id": integer, "completed_at": orNull(tstamp), "status": str,
-			"reviewer_id": integer, "assigned": boolean, "locked": boolean, "reopened_after_viewing": boolean},
+			"reviewer_id": integer, "assigned": boolean, "locked": boolean, "reopened_after_viewing": boolean,
+			"layer": layerSchema, "adjudicated_at": orNull(tstamp), "adjudicated_by": nullInt},
 			"article_id", "user_id", "completed_at", "locked", "reopened_after_viewing"),
+		"Completion": obj(map[string]any{"layer": layerSchema}),
 		"Reprint": obj(map[string]any{"article_id": integer, "outlet_id": integer, "outlet_name": str, "title": str, "start": integer, "end": integer,
 			"other_start": integer, "other_end": integer, "similarity": number,
 			"annotations": map[string]any{"type": "object", "description": "label counts on the other article's passage", "additionalProperties": integer}}, "article_id", "outlet_id", "start", "end", "other_start", "other_end", "similarity"),
@@ -230,7 +241,8 @@ func researchSchemas() map[string]any {
 		"ExportRecord":    scoreSchemas()["ExportRecord"],
 		"DataPackage":     scoreSchemas()["DataPackage"],
 
-		"AssignRequest":   obj(map[string]any{"article_ids": map[string]any{"type": "array", "items": integer}, "reviewer_ids": map[string]any{"type": "array", "items": integer}, "per_article": integer}, "article_ids"),
+		"AssignRequest": obj(map[string]any{"article_ids": map[string]any{"type": "array", "items": integer}, "reviewer_ids": map[string]any{"type": "array", "items": integer}, "per_article": integer,
+			"suggestions": map[string]any{"type": "boolean", "default": true, "description": "false: the reviewers of the pairs this request creates are shown no machine suggestions on those articles"}}, "article_ids"),
 		"UnassignRequest": obj(map[string]any{"article_ids": map[string]any{"type": "array", "items": integer}, "reviewer_ids": map[string]any{"type": "array", "items": integer}}, "article_ids"),
 		"AssignResult": obj(map[string]any{"items": map[string]any{"type": "array", "items": obj(map[string]any{"article_id": integer, "reviewer_id": integer, "created": boolean}, "article_id", "reviewer_id")},
 			"created": integer}, "items"),
@@ -256,11 +268,18 @@ func suggestionSchemas() map[string]any {
 	return map[string]any{
 		"Suggestion": obj(map[string]any{"label": label, "start": integer, "end": integer, "exact": str, "reason": str, "rule": str, "cue": str,
 			"confidence": map[string]any{"type": "number", "minimum": 0, "maximum": 1}, "model": str}, "label", "start", "end", "exact", "reason", "rule", "confidence", "model"),
-		"SuggestionList":     suggestionList(),
-		"SuggestionDecision": obj(map[string]any{"label": label, "start": integer, "end": integer, "rule": str, "note": str}, "label", "start", "end", "rule"),
+		"SuggestionList": suggestionList(),
+		"SuggestionDecision": obj(map[string]any{"label": label, "start": integer, "end": integer, "rule": str, "note": str,
+			"model": map[string]any{"type": "string", "description": "the suggestion's model, recorded as the annotation's suggestion_model"}}, "label", "start", "end", "rule"),
 		"SuggestionRule": obj(map[string]any{"rule": str, "label": label, "description": str, "enabled": boolean, "accepted": integer, "rejected": integer,
 			"acceptance_rate": orNull(number)}),
 		"SuggestionRuleList":  listOf("SuggestionRule"),
+		"Adjudication":        adjudicationSchema(),
+		"AcceptUnits":         obj(map[string]any{"reviewer_id": integer, "label": label}, "reviewer_id", "label"),
+		"AcceptUnitsResult":   obj(map[string]any{"items": map[string]any{"type": "array", "items": ref("Annotation")}, "created": integer, "skipped": integer}, "items", "created"),
+		"AdjudicationOpened":  obj(map[string]any{"article_id": integer, "opened_at": tstamp, "opened_by": nullInt}),
+		"CurationQueue":       listOf("CurationItem"),
+		"CurationItem":        curationItemSchema(),
 		"SuggestionRuleWrite": obj(map[string]any{"enabled": boolean}, "enabled"),
 		"SuggestionModel":     suggestionModelSchema(),
 		"SuggestionModelList": listOf("SuggestionModel"),
@@ -326,8 +345,9 @@ func operation(r Route, p string) map[string]any {
 	if params != nil {
 		op["parameters"] = params
 	}
-	if d.Request != "" {
-		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(d.Request)}}}
+	if d.Request != "" { // "Name?": an optional body
+		op["requestBody"] = map[string]any{"required": !strings.HasSuffix(d.Request, "?"),
+			"content": map[string]any{"application/json": map[string]any{"schema": ref(strings.TrimSuffix(d.Request, "?"))}}}
 	}
 	if strings.HasPrefix(r.Path, "/api/v1/articles/import") {
 		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/x-ndjson": map[string]any{"schema": str},

@@ -92,7 +92,9 @@ func mediaSchemas() map[string]any {
 		"body":    map[string]any{"type": "array", "items": open},
 		"target":  obj(map[string]any{"source": str, "selector": map[string]any{"type": "array", "items": open}}, "source", "selector"),
 		"creator": obj(map[string]any{"id": str, "type": str, "name": str}, "id", "type"),
-		"created": tstamp, "modified": tstamp}, "id", "type", "body", "target")
+		// generator: the machine suggester whose suggestion the creator accepted (origin suggestion).
+		"generator": obj(map[string]any{"id": str, "type": map[string]any{"type": "string", "enum": []string{"Software"}}, "name": str}, "id", "type"),
+		"created":   tstamp, "modified": tstamp}, "id", "type", "body", "target")
 	return map[string]any{
 		"OpenAPIDocument": obj(map[string]any{"openapi": str, "info": open, "servers": map[string]any{"type": "array"},
 			"paths": open, "components": open, "security": map[string]any{"type": "array"}}, "openapi", "info", "paths"),
@@ -115,6 +117,7 @@ func suggestionList() map[string]any {
 	l := listOf("Suggestion")
 	props := maps.Clone(l["properties"].(map[string]any))
 	props["warning"] = str
+	props["hidden"] = map[string]any{"type": "boolean", "description": "true: the reader's assignment hides machine suggestions on this article, and items is empty"}
 	l["properties"] = props
 	return l
 }

@@ -1,14 +1,19 @@
 package api
 
 import (
+	"fmt"
+	"html"
 	"io/fs"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/credence-project/credence/annotate/score"
 	"github.com/credence-project/credence/frontend"
+	"github.com/credence-project/credence/models"
 )
 
 // pages serves the browser application: the HTML pages at their routes and the assets
@@ -38,7 +43,7 @@ func (s *Server) pages(e *gin.Engine) {
 	e.GET("/login", page("login.html"))
 	e.GET("/queue", page("queue.html"))
 	e.GET("/articles/:id", page("article.html"))
-	for _, extra := range []string{"admin", "scores", "outlets", "downloads"} {
+	for _, extra := range []string{"admin", "scores", "outlets", "downloads", "adjudication"} {
 		name := extra + ".html"
 		if _, err := fs.Stat(frontend.Files, "pages/"+name); err == nil {
 			e.GET("/"+extra, page(name))
@@ -46,8 +51,13 @@ func (s *Server) pages(e *gin.Engine) {
 		}
 	}
 	e.GET("/methodology", func(c *gin.Context) {
+		origins, err := s.store.AnnotationOrigins(c.Request.Context())
+		if err != nil {
+			fail(c, err)
+			return
+		}
 		c.Header("Cache-Control", "no-cache")
-		c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(methodologyPage()))
+		c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(methodologyPage(origins)))
 	})
 }
 
@@ -79,9 +89,40 @@ func notFound(c *gin.Context) {
 	fail(c, errf(CodeNotFound, "no route %s %s", r.Method, r.URL.Path))
 }
 
+// suggestionShare is the methodology's live report of how many of the counted annotations
+// came from machine suggestions, by model.
+func suggestionShare(origins []models.OriginCount) string {
+	var total, suggested int64
+	byModel := map[string]int64{}
+	for _, o := range origins {
+		total += o.N
+		if o.Origin == models.OriginSuggestion {
+			suggested += o.N
+			byModel[o.SuggestionModel] += o.N
+		}
+	}
+	var b strings.Builder
+	b.WriteString(`<p id="suggestion-share"><strong>In the data now:</strong> `)
+	if total == 0 {
+		b.WriteString("no completed review has an annotation yet.</p>")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "of the %d annotations in completed reviews, %d (%.1f%%) came from accepted machine suggestions", total, suggested, 100*float64(suggested)/float64(total))
+	models := slices.Sorted(maps.Keys(byModel))
+	for i, m := range models {
+		sep := "; by model: "
+		if i > 0 {
+			sep = ", "
+		}
+		fmt.Fprintf(&b, "%s%s %d", sep, html.EscapeString(m), byModel[m])
+	}
+	b.WriteString(".</p>")
+	return b.String()
+}
+
 // methodologyPage wraps the methodology of the score package in a page of its own.
-func methodologyPage() string {
-	body := score.MethodologyHTML
+func methodologyPage(origins []models.OriginCount) string {
+	body := strings.Replace(score.MethodologyHTML, "<!-- suggestion-share -->", suggestionShare(origins), 1)
 	if strings.Contains(strings.ToLower(body), "<html") {
 		return body
 	}

@@ -23,6 +23,7 @@ type regionJSON struct {
 	OriginOutletName string    `json:"origin_outlet_name"`
 	Origin           string    `json:"origin"`
 	Status           string    `json:"status"`
+	Layer            string    `json:"layer"` // "review" or "consensus"
 	Reason           string    `json:"reason"`
 	Relation         string    `json:"relation,omitempty"`
 	CreatedBy        *int64    `json:"created_by"` // the author of a manual region; null for a detected one
@@ -34,7 +35,7 @@ type regionJSON struct {
 
 func toRegionJSON(r *models.Region, text *annotate.Text) regionJSON {
 	out := regionJSON{ID: r.ID, ArticleID: r.ArticleID, Kind: r.Kind, Start: r.Start, End: r.End, OriginOutletID: r.OriginOutletID,
-		OriginOutletName: r.OriginOutletName, Origin: r.Origin, Status: annotate.RegionStatusFor(regionOwner(r), r.Status, r.Decision), Reason: r.Reason, Relation: r.Relation,
+		OriginOutletName: r.OriginOutletName, Origin: r.Origin, Status: annotate.RegionStatusFor(regionOwner(r), r.Status, r.Decision), Layer: r.Layer, Reason: r.Reason, Relation: r.Relation,
 		OtherArticleID: r.OtherArticleID, CreatedBy: r.CreatedBy, Version: r.Version, CreatedAt: r.CreatedAt, Anchor: r.Anchor}
 	if out.Anchor == "" {
 		out.Anchor = "anchored"
@@ -65,6 +66,7 @@ type regionRequest struct {
 	Exact          *string `json:"exact"`
 	OriginOutletID *int64  `json:"origin_outlet_id"`
 	Status         *string `json:"status"`
+	Layer          string  `json:"layer"` // on create: "review" (default) or "consensus"
 }
 
 func (s *Server) listRegions(c *gin.Context) error {
@@ -140,11 +142,18 @@ func (s *Server) createRegion(c *gin.Context) error {
 		return err
 	}
 	u := currentUser(c)
-	if err := s.checkWrite(ctx, u, articleID); err != nil {
+	layer, err := s.writeLayer(ctx, u, articleID, req.Layer)
+	if err != nil {
+		return err
+	}
+	if layer == annotate.LayerReview {
+		err = s.checkWrite(ctx, u, articleID)
+	}
+	if err != nil {
 		return err
 	}
 	r := &models.Region{ArticleID: articleID, Kind: kind, Start: start, End: end, OriginOutletID: origin, Origin: annotate.OriginManual,
-		Status: annotate.StatusAccepted, CreatedBy: &u.ID}
+		Status: annotate.StatusAccepted, CreatedBy: &u.ID, Layer: layer}
 	r.IdempotencyKey = idempotencyKey(c)
 	if err := s.store.CreateRegion(ctx, u.ID, r); err != nil && !errors.Is(err, models.ErrReplayed) {
 		return err
@@ -209,6 +218,10 @@ func (s *Server) updateRegion(c *gin.Context) error {
 // (annotate.CheckWrite) unless an admin acts on someone else's region.
 func (s *Server) checkRegionChange(ctx context.Context, u *models.User, r *models.Region, ch annotate.RegionChange) error {
 	owner := regionOwner(r)
+	if r.Layer == annotate.LayerConsensus || u.Role == annotate.RoleCurator {
+		// The consensus is the curators' (annotate.MayChange), and no review of theirs.
+		return s.mayChange(ctx, u, r.ArticleID, r.Layer, owner.CreatedBy)
+	}
 	if err := annotate.CheckRegionChange(reader(u), owner, ch); err != nil {
 		return err
 	}

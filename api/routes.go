@@ -28,6 +28,10 @@ var (
 	writers     = []string{annotate.RoleReviewer, annotate.RoleAdmin}
 	researchers = []string{annotate.RoleResearcher, annotate.RoleAdmin}
 	reviewers   = []string{annotate.RoleReviewer}
+	curators    = []string{annotate.RoleCurator, annotate.RoleAdmin}
+	// annotators write annotations and regions: reviewers in their review, curators in the
+	// consensus layer, admins in either (annotate.WriteLayer decides which).
+	annotators = []string{annotate.RoleReviewer, annotate.RoleCurator, annotate.RoleAdmin}
 )
 
 // Routes lists every /api/v1 route with the roles that may call it, group by group; the
@@ -74,23 +78,28 @@ func (s *Server) corpusRoutes() []Route {
 		{"POST", "/api/v1/articles/import/preview", admin, false, "article", s.importPreview},
 		{"GET", "/api/v1/articles/:id", nil, false, "article", s.getArticle},
 		{"GET", "/api/v1/articles/:id/annotations", nil, false, "article", s.listAnnotations},
-		{"POST", "/api/v1/articles/:id/annotations", writers, false, "article", s.createAnnotation},
+		{"POST", "/api/v1/articles/:id/annotations", annotators, false, "article", s.createAnnotation},
 		{"GET", "/api/v1/articles/:id/regions", nil, false, "article", s.listRegions},
-		{"POST", "/api/v1/articles/:id/regions", writers, false, "article", s.createRegion},
-		{"POST", "/api/v1/articles/:id/complete", writers, false, "article", s.complete},
+		{"POST", "/api/v1/articles/:id/regions", annotators, false, "article", s.createRegion},
+		{"POST", "/api/v1/articles/:id/complete", annotators, false, "article", s.completeLayer},
 		{"POST", "/api/v1/articles/:id/reopen", admin, false, "article", s.reopenFor},
-		{"DELETE", "/api/v1/articles/:id/complete", writers, false, "article", s.reopen},
+		{"DELETE", "/api/v1/articles/:id/complete", annotators, false, "article", s.completeLayer},
+
+		{"GET", "/api/v1/adjudications", curators, false, "article", s.curationQueue},
+		{"GET", "/api/v1/articles/:id/adjudication", curators, false, "article", s.adjudication},
+		{"POST", "/api/v1/articles/:id/adjudication/accept", curators, false, "article", s.acceptUnits},
+		{"POST", "/api/v1/articles/:id/adjudication/open", admin, false, "article", s.openAdjudication},
 	}
 }
 
 // reviewRoutes: annotations, regions, reprints and suggestions.
 func (s *Server) reviewRoutes() []Route {
 	return []Route{
-		{"PATCH", "/api/v1/annotations/:id", writers, false, "annotation", s.updateAnnotation},
-		{"DELETE", "/api/v1/annotations/:id", writers, false, "annotation", s.deleteAnnotation},
+		{"PATCH", "/api/v1/annotations/:id", annotators, false, "annotation", s.updateAnnotation},
+		{"DELETE", "/api/v1/annotations/:id", annotators, false, "annotation", s.deleteAnnotation},
 
-		{"PATCH", "/api/v1/regions/:id", writers, false, "region", s.updateRegion},
-		{"DELETE", "/api/v1/regions/:id", writers, false, "region", s.deleteRegion},
+		{"PATCH", "/api/v1/regions/:id", annotators, false, "region", s.updateRegion},
+		{"DELETE", "/api/v1/regions/:id", annotators, false, "region", s.deleteRegion},
 
 		{"GET", "/api/v1/articles/:id/reprints", nil, false, "article", s.reprints},
 		{"POST", "/api/v1/articles/:id/rescan", admin, false, "article", s.rescan},
@@ -162,6 +171,9 @@ func (s *Server) routes(reg *prometheus.Registry) *gin.Engine {
 		chain := []gin.HandlerFunc{resource(r.Resource), limitBody(limit), checkCSVParam}
 		if !r.Public {
 			chain = append(chain, requireRole(r.Roles...))
+		}
+		if strings.HasPrefix(r.Path, "/api/v1/articles/:id") {
+			chain = append(chain, s.curatorGate) // curators read only articles open to them
 		}
 		v1.Handle(r.Method, r.Path, append(chain, handle(r.handler))...)
 	}

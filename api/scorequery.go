@@ -10,6 +10,7 @@ import (
 
 	"github.com/credence-project/credence/annotate/score"
 	"github.com/credence-project/credence/app/scoring"
+	"github.com/credence-project/credence/models"
 )
 
 // scoreQuery is the parsed query of a score route.
@@ -29,6 +30,13 @@ func (q scoreQuery) filters() gin.H {
 	}
 	if q.ByMonth {
 		f["by"] = "month"
+	}
+	f["layer"] = models.LayerReview
+	if q.Variant.Consensus() {
+		f["layer"] = models.LayerConsensus
+	}
+	if q.Variant.Suggestions != models.ArmAll {
+		f["suggestions"] = q.Variant.Suggestions
 	}
 	return f
 }
@@ -66,7 +74,34 @@ func parseScoreQuery(c *gin.Context) (scoreQuery, error) {
 	default:
 		return q, fieldErr(CodeBadRequest, "by", "by must be \"month\" or absent, not %q", v)
 	}
+	if q.Variant, err = parseVariant(c); err != nil {
+		return q, err
+	}
 	return q, nil
+}
+
+// parseVariant reads ?layer=review|consensus and ?suggestions=shown|hidden: which layer is
+// scored and, in the reviewers' layer, which suggestion arm. The consensus layer has no arm.
+func parseVariant(c *gin.Context) (models.ScoreVariant, error) {
+	var v models.ScoreVariant
+	switch l := c.Query("layer"); l {
+	case "", models.LayerReview:
+	case models.LayerConsensus:
+		v.Layer = models.LayerConsensus
+	default:
+		return v, fieldErr(CodeBadRequest, "layer", "layer must be review or consensus, not %q", l)
+	}
+	switch a := c.Query("suggestions"); a {
+	case "":
+	case models.ArmShown, models.ArmHidden:
+		if v.Consensus() {
+			return v, fieldErr(CodeBadRequest, "suggestions", "suggestions splits the reviewers' layer; the consensus layer has no suggestion arms")
+		}
+		v.Suggestions = a
+	default:
+		return v, fieldErr(CodeBadRequest, "suggestions", "suggestions must be shown or hidden, not %q", a)
+	}
+	return v, nil
 }
 
 func parseFormat(c *gin.Context, def string, allowed ...string) (string, error) {

@@ -3,6 +3,7 @@ package api
 import (
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/credence-project/credence/annotate/score"
@@ -10,9 +11,9 @@ import (
 
 // Query parameters of the score and export routes, for the OpenAPI document.
 var (
-	scoreParams        = []string{"format", "csv", "exclude_reviewers", "outlet_id", "from", "to", "min_articles", "hide_low_sample", "by"}
+	scoreParams        = []string{"format", "csv", "exclude_reviewers", "outlet_id", "from", "to", "min_articles", "hide_low_sample", "by", "layer", "suggestions"}
 	articleScoreParams = append(slices.Clone(scoreParams), "limit", "cursor")
-	exportParams       = []string{"format", "csv", "outlet_id", "from", "to", "label", "user_id"}
+	exportParams       = []string{"format", "csv", "outlet_id", "from", "to", "label", "user_id", "layer"}
 )
 
 // scoreSchemas are the OpenAPI schemas of the score and export responses, built from the
@@ -66,7 +67,10 @@ func columnSchemas(names []string) map[string]any {
 			props[n] = str
 		case n == "low_sample":
 			props[n] = boolean
-		case strings.HasSuffix(n, "_alpha"):
+		case n == "ci_reason":
+			props[n] = map[string]any{"type": "string", "enum": []string{"", score.CIReasonTooFewArticles},
+				"description": "why the row's intervals are null: too_few_articles below " + strconv.Itoa(score.MinIntervalArticles) + " scored articles; empty when they are given"}
+		case strings.HasSuffix(n, "_alpha"), strings.Contains(n, "_ci_"):
 			props[n] = nullNum
 		case strings.HasSuffix(n, "_id") || n == "articles" || n == "reviewers" || n == "scored_chars":
 			props[n] = integer
@@ -109,5 +113,7 @@ func exportRecordSchema() map[string]any {
 	}
 	export["credited_outlet_id"] = nullInt
 	export["published_at"] = orNull(tstamp) // an article without a date
+	export["origin"] = map[string]any{"type": "string", "enum": []string{"manual", "suggestion"}}
+	export["layer"] = layerSchema
 	return export
 }

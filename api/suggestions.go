@@ -99,6 +99,13 @@ func (s *Server) suggestions(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	if hidden, err := s.suggestionsHidden(ctx, id, currentUser(c).ID); err != nil || hidden {
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, gin.H{"items": []suggestionJSON{}, "next_cursor": "", "hidden": true})
+		return nil
+	}
 	sg, err := s.suggester(ctx, id, currentUser(c))
 	if err != nil {
 		return err
@@ -141,6 +148,16 @@ func (s *Server) suggestions(c *gin.Context) error {
 	return nil
 }
 
+// suggestionsHidden tells whether the reviewer's assignment to the article hides machine
+// suggestions from them (POST /assignments with "suggestions": false).
+func (s *Server) suggestionsHidden(ctx context.Context, articleID, userID int64) (bool, error) {
+	r, err := s.store.Review(ctx, articleID, userID)
+	if err != nil {
+		return false, err
+	}
+	return r.SuggestionsHidden, nil
+}
+
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		return s[:i]
@@ -153,6 +170,7 @@ type decisionRequest struct {
 	Start  *int             `json:"start"`
 	End    *int             `json:"end"`
 	Rule   string           `json:"rule"`
+	Model  string           `json:"model"` // what made the suggestion; derived from the rule when absent
 	Note   string           `json:"note"`
 	Source *annotate.Source `json:"source"`
 }
@@ -191,10 +209,21 @@ func (s *Server) decideSuggestion(accept bool) Handler {
 		}
 		f := &models.SuggestionFeedback{ArticleID: id, UserID: u.ID, Rule: req.Rule, Label: string(na.Label), Start: na.Start, End: na.End, Decision: "rejected"}
 		var a *models.Annotation
+		if hidden, err := s.suggestionsHidden(ctx, id, u.ID); err != nil || hidden {
+			if err == nil {
+				err = errf(CodeSuggestionsHidden, "your assignment to this article shows no machine suggestions, so there is none to decide")
+			}
+			return err
+		}
 		if accept {
 			f.Decision = "accepted"
+			model, err := annotate.SuggestionModel(req.Rule, req.Model)
+			if err != nil {
+				return err
+			}
 			a = newAnnotationRow(id, u.ID, na)
 			a.SuggestionRule, a.IdempotencyKey = req.Rule, idempotencyKey(c)
+			a.Origin, a.SuggestionModel = models.OriginSuggestion, model
 		}
 		if err := s.store.RecordSuggestion(ctx, f, a); err != nil && !errors.Is(err, models.ErrReplayed) {
 			return err

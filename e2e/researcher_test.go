@@ -53,6 +53,15 @@ func TestResearcherPages(t *testing.T) {
 	if !eval[bool](p, row+`.querySelector('.tag-low') !== null`) {
 		t.Error("an outlet with one article is not flagged low sample")
 	}
+	// Issue 14: one article is too few for an interval, and the table says so instead of a
+	// zero-width "x% (x% – x%)".
+	if cell := eval[string](p, row+`.textContent`); !strings.Contains(cell, "too few articles for an interval") || strings.Contains(cell, "% – ") {
+		t.Errorf("the one-article outlet's row reads %q", cell)
+	}
+	chartLabel := fmt.Sprintf(`Chart.getChart(document.querySelector('#charts canvas')).data.labels.find(l => l.startsWith(%q))`, name)
+	if got := eval[string](p, chartLabel); !strings.Contains(got, "too few articles for an interval") {
+		t.Errorf("the chart labels the one-article outlet %q", got)
+	}
 	// One chart per label, each with a dot and an interval per outlet in the table.
 	counts := eval[[]int](p, `[...document.querySelectorAll('#charts canvas')].map(c => { const ch = Chart.getChart(c); return ch ? Math.min(ch.data.datasets[0].data.length, ch.data.datasets[1].data.length) : -1; })`)
 	rows := eval[int](p, `document.querySelectorAll('#outlet-body tr').length`)
@@ -94,6 +103,9 @@ func TestResearcherPages(t *testing.T) {
 	}
 	if m := eval[string](p, `[...document.querySelectorAll('#month-body tr')].map(r => r.cells[0].textContent).join(',')`); m != "2024-03" {
 		t.Errorf("months %q, want 2024-03", m)
+	}
+	if sum := eval[string](p, `document.getElementById('outlet-summary').textContent`); !strings.Contains(sum, "too few articles for an interval") || strings.Contains(sum, "% – ") {
+		t.Errorf("the outlet summary reads %q", sum)
 	}
 	if href := eval[string](p, `document.querySelector('#article-body a').getAttribute('href')`); href != "/articles/"+a.ID.String() {
 		t.Errorf("article link %q", href)

@@ -16,6 +16,31 @@ func touchReview(tx *gorm.DB, articleID, userID int64) error {
 	}).Create(&Review{ArticleID: articleID, UserID: userID, UpdatedAt: now}).Error
 }
 
+// Layers and origins of annotations (the columns' CHECK constraints list the same).
+const (
+	LayerReview      = "review"
+	LayerConsensus   = "consensus"
+	OriginManual     = "manual"
+	OriginSuggestion = "suggestion"
+)
+
+// setAnnotationDefaults fills what a new annotation leaves empty: anchored, typed by hand (or
+// from a suggestion when it names its rule), in the reviewers' layer.
+func setAnnotationDefaults(a *Annotation) {
+	if a.Status == "" {
+		a.Status = "anchored"
+	}
+	if a.Origin == "" {
+		a.Origin = OriginManual
+		if a.SuggestionRule != "" {
+			a.Origin = OriginSuggestion
+		}
+	}
+	if a.Layer == "" {
+		a.Layer = LayerReview
+	}
+}
+
 // CountAnnotations counts a reviewer's annotations on an article.
 func (s *Store) CountAnnotations(ctx context.Context, articleID, userID int64) (int64, error) {
 	var n int64
@@ -34,7 +59,8 @@ func (s *Store) Annotation(ctx context.Context, id int64) (*Annotation, error) {
 // AnnotationFilter narrows the annotations of an article.
 type AnnotationFilter struct {
 	ArticleID int64
-	UserID    int64 // 0: every user
+	UserID    int64  // 0: every user
+	Layer     string // LayerReview ("" too) or LayerConsensus
 	Page      Page
 }
 

@@ -17,10 +17,11 @@ import (
 
 // The statements of a create, prepared once on the writer pool.
 const (
-	annotationReplaySQL = "SELECT id, article_id, label, start_cp, end_cp, exact, prefix, suffix, note, source_text, source_url, status, suggestion_rule, version, created_at, updated_at " +
-		"FROM annotations WHERE user_id = ? AND idempotency_key = ?"
+	annotationReplaySQL = "SELECT id, article_id, label, start_cp, end_cp, exact, prefix, suffix, note, source_text, source_url, status, suggestion_rule, " +
+		"origin, suggestion_model, layer, version, created_at, updated_at FROM annotations WHERE user_id = ? AND idempotency_key = ?"
 	annotationInsertSQL = "INSERT INTO annotations (article_id, user_id, label, start_cp, end_cp, exact, prefix, suffix, note, source_text, source_url, " +
-		"status, suggestion_rule, idempotency_key, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+		"status, suggestion_rule, origin, suggestion_model, layer, idempotency_key, version, created_at, updated_at) " +
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
 	reviewTouchSQL = "INSERT INTO reviews (article_id, user_id, assigned, updated_at) VALUES (?, ?, FALSE, ?) " +
 		"ON CONFLICT (article_id, user_id) DO UPDATE SET updated_at = excluded.updated_at"
 	articleBumpSQL = "UPDATE articles SET data_version = data_version + 1 WHERE id = ?"
@@ -29,13 +30,18 @@ const (
 
 const annotationFields = "annotations.id, annotations.article_id, annotations.user_id, annotations.label, annotations.start_cp, annotations.end_cp, " +
 	"annotations.exact, annotations.prefix, annotations.suffix, annotations.note, annotations.source_text, annotations.source_url, " +
-	"annotations.status, annotations.suggestion_rule, annotations.version, annotations.created_at, annotations.updated_at, users.name"
+	"annotations.status, annotations.suggestion_rule, annotations.origin, annotations.suggestion_model, annotations.layer, " +
+	"annotations.version, annotations.created_at, annotations.updated_at, users.name"
 
 // ListAnnotations pages through an article's annotations by id.
 func (s *Store) ListAnnotations(ctx context.Context, f AnnotationFilter) ([]Annotation, bool, error) {
 	q := "SELECT " + annotationFields + " FROM annotations JOIN users ON users.id = annotations.user_id " +
-		"WHERE annotations.article_id = ? AND annotations.id > ?"
-	args := []any{f.ArticleID, f.Page.After}
+		"WHERE annotations.article_id = ? AND annotations.layer = ? AND annotations.id > ?"
+	layer := f.Layer
+	if layer == "" {
+		layer = LayerReview
+	}
+	args := []any{f.ArticleID, layer, f.Page.After}
 	if f.UserID != 0 {
 		q += " AND annotations.user_id = ?"
 		args = append(args, f.UserID)
@@ -51,7 +57,8 @@ func (s *Store) ListAnnotations(ctx context.Context, f AnnotationFilter) ([]Anno
 	for rows.Next() {
 		var a Annotation
 		if err := rows.Scan(&a.ID, &a.ArticleID, &a.UserID, &a.Label, &a.Start, &a.End, &a.Exact, &a.Prefix, &a.Suffix, &a.Note,
-			&a.SourceText, &a.SourceURL, &a.Status, &a.SuggestionRule, &a.Version, &a.CreatedAt, &a.UpdatedAt, &a.UserName); err != nil {
+			&a.SourceText, &a.SourceURL, &a.Status, &a.SuggestionRule, &a.Origin, &a.SuggestionModel, &a.Layer, &a.Version, &a.CreatedAt, &a.UpdatedAt,
+			&a.UserName); err != nil {
 			return nil, false, err
 		}
 		out = append(out, a)
@@ -74,9 +81,7 @@ func (s *Store) CreateAnnotation(ctx context.Context, a *Annotation) error {
 	}
 	replay, insert, review, bump, auditRow := st[0], st[1], st[2], st[3], st[4]
 	a.Version = 1
-	if a.Status == "" {
-		a.Status = "anchored"
-	}
+	setAnnotationDefaults(a)
 	now := nowUTC()
 	a.CreatedAt, a.UpdatedAt = now, now
 	return s.inSQLTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -84,7 +89,7 @@ func (s *Store) CreateAnnotation(ctx context.Context, a *Annotation) error {
 			prev := *a
 			err := tx.StmtContext(ctx, replay).QueryRowContext(ctx, a.UserID, a.IdempotencyKey).Scan(&prev.ID, &prev.ArticleID, &prev.Label,
 				&prev.Start, &prev.End, &prev.Exact, &prev.Prefix, &prev.Suffix, &prev.Note, &prev.SourceText, &prev.SourceURL, &prev.Status,
-				&prev.SuggestionRule, &prev.Version, &prev.CreatedAt, &prev.UpdatedAt)
+				&prev.SuggestionRule, &prev.Origin, &prev.SuggestionModel, &prev.Layer, &prev.Version, &prev.CreatedAt, &prev.UpdatedAt)
 			switch {
 			case err == nil:
 				*a = prev
@@ -94,11 +99,15 @@ func (s *Store) CreateAnnotation(ctx context.Context, a *Annotation) error {
 			}
 		}
 		if err := tx.StmtContext(ctx, insert).QueryRowContext(ctx, a.ArticleID, a.UserID, a.Label, a.Start, a.End, a.Exact, a.Prefix, a.Suffix,
-			a.Note, a.SourceText, a.SourceURL, a.Status, a.SuggestionRule, a.IdempotencyKey, a.Version, a.CreatedAt, a.UpdatedAt).Scan(&a.ID); err != nil {
+			a.Note, a.SourceText, a.SourceURL, a.Status, a.SuggestionRule, a.Origin, a.SuggestionModel, a.Layer, a.IdempotencyKey, a.Version,
+			a.CreatedAt, a.UpdatedAt).Scan(&a.ID); err != nil {
 			return s.translate(err)
 		}
-		if _, err := tx.StmtContext(ctx, review).ExecContext(ctx, a.ArticleID, a.UserID, now); err != nil {
-			return s.translate(err)
+		// A curator's consensus work is no review of theirs: only a reviewer's annotation starts one.
+		if a.Layer != LayerConsensus {
+			if _, err := tx.StmtContext(ctx, review).ExecContext(ctx, a.ArticleID, a.UserID, now); err != nil {
+				return s.translate(err)
+			}
 		}
 		if _, err := tx.StmtContext(ctx, bump).ExecContext(ctx, a.ArticleID); err != nil {
 			return err

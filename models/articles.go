@@ -82,8 +82,9 @@ func (s *Store) ArticleText(ctx context.Context, id int64) (string, error) {
 
 // ArticleFilter narrows a list of articles.
 type ArticleFilter struct {
-	OutletID int64
-	Page     Page
+	OutletID  int64
+	Curatable bool // only articles open to curators
+	Page      Page
 }
 
 // ListArticles pages through articles by id, without their texts.
@@ -92,6 +93,9 @@ func (s *Store) ListArticles(ctx context.Context, f ArticleFilter) ([]Article, b
 		Joins("JOIN outlets ON outlets.id = articles.outlet_id")
 	if f.OutletID != 0 {
 		q = q.Where("articles.outlet_id = ?", f.OutletID)
+	}
+	if f.Curatable {
+		q = q.Where(fmt.Sprintf(curatableArticle, "articles.id"))
 	}
 	var out []Article
 	err := paginate(q, "articles.id", f.Page).Find(&out).Error

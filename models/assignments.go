@@ -49,6 +49,9 @@ type AssignRequest struct {
 	ArticleIDs  []int64
 	ReviewerIDs []int64
 	PerArticle  int
+	// HideSuggestions puts the reviews this request assigns in the arm shown no machine
+	// suggestions (a study comparing reviews with and without pre-annotation).
+	HideSuggestions bool
 }
 
 // chunk is how many ids go into one IN (...) list; both engines cap bound parameters.
@@ -203,14 +206,15 @@ func (s *Store) AssignArticles(ctx context.Context, actor int64, req AssignReque
 		plan := annotate.PlanAssignments(articles, pool, per, holders, load) // the rule is the domain's
 		now := nowUTC()
 		for _, p := range plan {
-			r := Review{ArticleID: p.ArticleID, UserID: p.ReviewerID, Assigned: true, AssignedAt: &now, UpdatedAt: now}
+			r := Review{ArticleID: p.ArticleID, UserID: p.ReviewerID, Assigned: true, AssignedAt: &now, SuggestionsHidden: req.HideSuggestions, UpdatedAt: now}
 			if err := tx.Clauses(clause.OnConflict{
 				Columns:   []clause.Column{{Name: "article_id"}, {Name: "user_id"}},
-				DoUpdates: clause.Assignments(map[string]any{"assigned": true, "assigned_at": now}),
+				DoUpdates: clause.Assignments(map[string]any{"assigned": true, "assigned_at": now, "suggestions_hidden": req.HideSuggestions}),
 			}).Create(&r).Error; err != nil {
 				return err
 			}
-			if err := audit(tx, actor, "assign", "review", p.ArticleID, nil, map[string]any{"article_id": p.ArticleID, "reviewer_id": p.ReviewerID}); err != nil {
+			if err := audit(tx, actor, "assign", "review", p.ArticleID, nil, map[string]any{"article_id": p.ArticleID, "reviewer_id": p.ReviewerID,
+				"suggestions_hidden": req.HideSuggestions}); err != nil {
 				return err
 			}
 		}

@@ -25,7 +25,7 @@ type ExportBatch struct {
 // reviewer is read once per page instead (exportPeople, exportArticles): every column costs
 // the SQLite driver several cgo calls per row.
 const exportColumns = `n.id, n.article_id, n.user_id, n.label, n.start_cp, n.end_cp, n.exact, n.prefix, n.suffix, n.note,
-	n.source_text, n.source_url, n.status, n.suggestion_rule, n.created_at, n.updated_at, r.completed_at`
+	n.source_text, n.source_url, n.status, n.suggestion_rule, n.origin, n.suggestion_model, n.layer, n.created_at, n.updated_at, r.completed_at`
 
 // exportPackedSQLite is the row of exportColumns as one text value on SQLite: each field as
 // its length in bytes, ":" and its bytes, "~" for a NULL (see unpackExportRow). Through the
@@ -35,7 +35,8 @@ const exportColumns = `n.id, n.article_id, n.user_id, n.label, n.start_cp, n.end
 var exportPackedSQLite = func() string {
 	var parts []string
 	for _, c := range []string{"n.id", "n.article_id", "n.user_id", "n.start_cp", "n.end_cp", "n.label", "n.exact", "n.prefix",
-		"n.suffix", "n.note", "n.source_text", "n.source_url", "n.status", "n.suggestion_rule", "n.created_at", "n.updated_at"} {
+		"n.suffix", "n.note", "n.source_text", "n.source_url", "n.status", "n.suggestion_rule", "n.origin", "n.suggestion_model", "n.layer",
+		"n.created_at", "n.updated_at"} {
 		parts = append(parts, "octet_length("+c+")", "':'", c)
 	}
 	// concat() renders NULL as nothing: a NULL completion is "~" and no value.
@@ -69,7 +70,7 @@ func (s *Store) sqlitePacks(ctx context.Context) bool {
 }
 
 // exportPackedFields is how many fields exportPackedSQLite packs.
-const exportPackedFields = 17
+const exportPackedFields = 20
 
 // unpackExportRow splits a value of exportPackedSQLite into r; the strings share v's memory.
 func unpackExportRow(v string, r *ExportRow) error {
@@ -104,7 +105,7 @@ func unpackExportRow(v string, r *ExportRow) error {
 		}
 		*p = n
 	}
-	for i := 5; i < 14; i++ {
+	for i := 5; i < 17; i++ {
 		if null[i] {
 			return fmt.Errorf("packed export row: field %d of %q is null", i, v)
 		}
@@ -112,10 +113,11 @@ func unpackExportRow(v string, r *ExportRow) error {
 	r.Start, r.End = int(start), int(end)
 	r.Label, r.Exact, r.Prefix, r.Suffix, r.Note = f[5], f[6], f[7], f[8], f[9]
 	r.SourceText, r.SourceURL, r.Status, r.SuggestionRule = f[10], f[11], f[12], f[13]
-	r.CreatedAt, r.UpdatedAt = sqliteTime(f[14]), sqliteTime(f[15])
+	r.Origin, r.SuggestionModel, r.Layer = f[14], f[15], f[16]
+	r.CreatedAt, r.UpdatedAt = sqliteTime(f[17]), sqliteTime(f[18])
 	r.CompletedAt = nil
-	if !null[16] {
-		t := sqliteTime(f[16])
+	if !null[19] {
+		t := sqliteTime(f[19])
 		r.CompletedAt = &t
 	}
 	return nil
@@ -294,7 +296,8 @@ func (s *Store) exportPage(ctx context.Context, f ExportFilter, after, upTo int6
 			continue
 		}
 		if err := rows.Scan(&r.ID, &r.ArticleID, &r.UserID, &r.Label, &r.Start, &r.End, &r.Exact, &r.Prefix, &r.Suffix, &r.Note,
-			&r.SourceText, &r.SourceURL, &r.Status, &r.SuggestionRule, &r.CreatedAt, &r.UpdatedAt, &completed); err != nil {
+			&r.SourceText, &r.SourceURL, &r.Status, &r.SuggestionRule, &r.Origin, &r.SuggestionModel, &r.Layer, &r.CreatedAt, &r.UpdatedAt,
+			&completed); err != nil {
 			return fmt.Errorf("export annotations after %d: %w", after, err)
 		}
 		if completed.Valid {

@@ -14,6 +14,9 @@ const regionColumns = "regions.*, outlets.name AS origin_outlet_name"
 // CreateRegion stores a region.
 func (s *Store) CreateRegion(ctx context.Context, actor int64, r *Region) error {
 	r.Version = 1
+	if r.Layer == "" {
+		r.Layer = LayerReview
+	}
 	return s.inTx(ctx, func(tx *gorm.DB) error {
 		if r.IdempotencyKey != "" && r.CreatedBy != nil {
 			var prev Region
@@ -134,7 +137,7 @@ func (s *Store) ReplaceDetectedRegions(ctx context.Context, articleID int64, pro
 			if dup {
 				continue
 			}
-			p.ArticleID, p.Origin, p.Status, p.Version = articleID, "detected", "proposed", 1
+			p.ArticleID, p.Origin, p.Status, p.Version, p.Layer = articleID, "detected", "proposed", 1, LayerReview
 			if err := tx.Omit("OriginOutletName").Create(p).Error; err != nil {
 				return err
 			}
@@ -207,8 +210,12 @@ func (s *Store) DecideRegion(ctx context.Context, regionID, userID, version int6
 // CreditRegions is what the crediting rule needs of one article: every region with every
 // reviewer's decision on it (Region.Decisions), and the reviewers who finished the article.
 type CreditRegions struct {
-	Regions  []Region
+	Regions  []Region // the reviewers' layer
 	Finished []int64
+	// Curated: a curator adjudicated the article, and its consensus regions (Consensus) decide
+	// its crediting in both layers.
+	Curated   bool
+	Consensus []Region
 	// ReopenedAfterViewing are the reviewers whose review of the article an admin reopened after
 	// they had seen the others' work (finished again or not): exports mark their annotations.
 	ReopenedAfterViewing []int64
@@ -229,8 +236,11 @@ func (s *Store) RegionsForCredit(ctx context.Context, articleIDs []int64) (map[i
 		db := s.db.WithContext(ctx)
 		var regions []Region
 		// An orphaned region lost its passage in an edit of the text: it credits nothing.
-		if err := db.Where("article_id IN ? AND anchor = 'anchored'", chunk).Order("article_id, id").Find(&regions).Error; err != nil {
+		if err := db.Where("article_id IN ? AND anchor = 'anchored' AND layer = ?", chunk, LayerReview).Order("article_id, id").Find(&regions).Error; err != nil {
 			return nil, fmt.Errorf("regions for credit: %w", err)
+		}
+		if err := curatedInto(db, chunk, at); err != nil {
+			return nil, err
 		}
 		var decisions []RegionDecision
 		if err := db.Table("region_decisions AS d").Select("d.region_id, d.user_id, d.status, d.updated_at").
@@ -268,4 +278,29 @@ func (s *Store) RegionsForCredit(ctx context.Context, articleIDs []int64) (map[i
 		}
 	}
 	return out, nil
+}
+
+// curatedInto marks the adjudicated articles among the given ones Curated, with their
+// consensus regions.
+func curatedInto(db *gorm.DB, articles []int64, at func(int64) *CreditRegions) error {
+	var adjudicated []int64
+	if err := db.Model(&Adjudication{}).Where("article_id IN ? AND completed_at IS NOT NULL", articles).
+		Order("article_id").Pluck("article_id", &adjudicated).Error; err != nil {
+		return fmt.Errorf("regions for credit: adjudications: %w", err)
+	}
+	if len(adjudicated) == 0 {
+		return nil
+	}
+	var consensus []Region
+	if err := db.Where("article_id IN ? AND layer = ?", adjudicated, LayerConsensus).Order("article_id, id").Find(&consensus).Error; err != nil {
+		return fmt.Errorf("regions for credit: consensus: %w", err)
+	}
+	for _, id := range adjudicated {
+		at(id).Curated = true
+	}
+	for _, r := range consensus {
+		cr := at(r.ArticleID)
+		cr.Consensus = append(cr.Consensus, r)
+	}
+	return nil
 }

@@ -37,17 +37,22 @@ type ScoreAnnotation struct {
 // ScoreInput is everything the score of one article is computed from.
 type ScoreInput struct {
 	Article   ScoreArticle
-	Regions   []Region // every region, with every reviewer's decisions (Region.Decisions)
+	Regions   []Region // every region of the reviewers' layer, with every reviewer's decisions (Region.Decisions)
 	Reviewers []int64  // reviewers whose review is completed
 	// ReopenedAfterViewing are the reviewers among them whose review an admin reopened after
 	// they had seen the others' work.
 	ReopenedAfterViewing []int64
 	Annotations          []ScoreAnnotation
+	// Curated: the article is adjudicated, and its consensus regions (Consensus) decide the
+	// crediting whatever the reviewers' regions.
+	Curated   bool
+	Consensus []Region
 }
 
 // ScoreCacheKey names one family of cached per-article results.
 type ScoreCacheKey struct {
 	Excluded    string // sorted excluded reviewer ids, comma-separated
+	Variant     ScoreVariant
 	Methodology string
 }
 
@@ -61,14 +66,13 @@ type ScoreCacheEntry struct {
 
 const scoreBatch = 2000
 
-// ScoreCorpus calls fn, in article id order and in batches, with every article that has at
-// least one completed review, and with its cached result under key when one is valid.
+// ScoreCorpus calls fn, in article id order and in batches, with every article the key's
+// variant scores (scoredArticle), and with its cached result under key when one is valid.
 func (s *Store) ScoreCorpus(ctx context.Context, key ScoreCacheKey, fn func([]ScoreArticle) error) error {
 	after := int64(0)
 	for {
 		var batch []ScoreArticle
-		err := s.scoreArticles(ctx, key).
-			Where("a.id > ? AND EXISTS (SELECT 1 FROM reviews r WHERE r.article_id = a.id AND r.completed_at IS NOT NULL)", after).
+		err := s.scoreArticles(ctx, key).Where("a.id > ?", after).Where(scoredArticle(key.Variant)).
 			Order("a.id").Limit(scoreBatch).Scan(&batch).Error
 		if err != nil {
 			return fmt.Errorf("score corpus after %d: %w", after, err)
@@ -97,18 +101,32 @@ func (s *Store) ScoreArticlesByID(ctx context.Context, key ScoreCacheKey, ids []
 	return out, nil
 }
 
+// scoredArticle is the SQL condition on an article (aliased a) that the variant scores: one
+// with a completed review in the variant's arm, or for the consensus layer an adjudicated one.
+func scoredArticle(v ScoreVariant) string {
+	if v.Consensus() {
+		return fmt.Sprintf(adjudicatedArticle, "a.id")
+	}
+	return "EXISTS (SELECT 1 FROM reviews r WHERE r.article_id = a.id AND r.completed_at IS NOT NULL" + v.reviewArm() + ")"
+}
+
 func (s *Store) scoreArticles(ctx context.Context, key ScoreCacheKey) *gorm.DB {
 	return s.db.WithContext(ctx).Table("articles AS a").
 		Select("a.id, a.outlet_id, a.published_at, a.data_version, a.text_length, c.result").
-		Joins(`LEFT JOIN article_score_cache c ON c.article_id = a.id AND c.excluded = ? AND c.methodology = ?
-			AND c.data_version = a.data_version AND c.outlet_id = a.outlet_id`, key.Excluded, key.Methodology)
+		Joins(`LEFT JOIN article_score_cache c ON c.article_id = a.id AND c.excluded = ? AND c.variant = ? AND c.methodology = ?
+			AND c.data_version = a.data_version AND c.outlet_id = a.outlet_id`, key.Excluded, key.Variant.String(), key.Methodology)
 }
 
 // ScoreInputs loads what the scores of the given articles are computed from. Each article's
 // DataVersion is read before its annotations, regions and reviews, so a result computed from
 // these inputs and stored under that version is never served for a later version: a change
 // made while they are read bumps the version past it.
-func (s *Store) ScoreInputs(ctx context.Context, ids []int64) ([]ScoreInput, error) {
+//
+// The variant decides whose work is read: in the reviewers' layer the completed reviews of its
+// arm and their review-layer annotations; in the consensus layer the adjudicated articles'
+// consensus annotations, all credited to the curator who completed the adjudication (the one
+// "reviewer" of that layer).
+func (s *Store) ScoreInputs(ctx context.Context, ids []int64, v ScoreVariant) ([]ScoreInput, error) {
 	var out []ScoreInput
 	for chunk := range batchesOf(ids, 500) {
 		db := s.db.WithContext(ctx)
@@ -121,14 +139,18 @@ func (s *Store) ScoreInputs(ctx context.Context, ids []int64) ([]ScoreInput, err
 		if err != nil {
 			return nil, fmt.Errorf("score inputs: %w", err)
 		}
-		var reviews []Review
-		if err := db.Where("article_id IN ? AND completed_at IS NOT NULL", chunk).Order("article_id, user_id").Find(&reviews).Error; err != nil {
-			return nil, fmt.Errorf("score inputs: reviews: %w", err)
+		reviews, err := scoredReviews(db, chunk, v)
+		if err != nil {
+			return nil, err
+		}
+		layer := LayerReview
+		if v.Consensus() {
+			layer = LayerConsensus
 		}
 		var anns []ScoreAnnotation
 		// Orphaned annotations lost their passage in an edit: kept for their reviewer, never scored.
 		if err := db.Table("annotations").Select("article_id, user_id, label, start_cp, end_cp").
-			Where("article_id IN ? AND status = 'anchored'", chunk).Order("article_id, id").Scan(&anns).Error; err != nil {
+			Where("article_id IN ? AND status = 'anchored' AND layer = ?", chunk, layer).Order("article_id, id").Scan(&anns).Error; err != nil {
 			return nil, fmt.Errorf("score inputs: annotations: %w", err)
 		}
 		idx := make(map[int64]*ScoreInput, len(arts))
@@ -142,6 +164,7 @@ func (s *Store) ScoreInputs(ctx context.Context, ids []int64) ([]ScoreInput, err
 		for id, cr := range credit {
 			if in := idx[id]; in != nil {
 				in.Regions = cr.Regions
+				in.Curated, in.Consensus = cr.Curated, cr.Consensus
 			}
 		}
 		for _, r := range reviews {
@@ -154,6 +177,12 @@ func (s *Store) ScoreInputs(ctx context.Context, ids []int64) ([]ScoreInput, err
 		}
 		for _, a := range anns {
 			if in := idx[a.ArticleID]; in != nil {
+				if v.Consensus() {
+					if len(in.Reviewers) == 0 {
+						continue // not adjudicated: its consensus is not finished
+					}
+					a.UserID = in.Reviewers[0]
+				}
 				in.Annotations = append(in.Annotations, a)
 			}
 		}
@@ -161,11 +190,31 @@ func (s *Store) ScoreInputs(ctx context.Context, ids []int64) ([]ScoreInput, err
 	return out, nil
 }
 
+// scoredReviews returns the reviews of the given articles whose work the variant counts, in
+// article order: completed reviews of its arm, or in the consensus layer one per adjudicated
+// article, by the curator who completed it.
+func scoredReviews(db *gorm.DB, articles []int64, v ScoreVariant) ([]Review, error) {
+	var reviews []Review
+	var err error
+	if v.Consensus() {
+		err = db.Table("adjudications").Select("article_id, completed_by AS user_id, completed_at").
+			Where("article_id IN ? AND completed_at IS NOT NULL AND completed_by IS NOT NULL", articles).Order("article_id").Scan(&reviews).Error
+	} else {
+		err = db.Table("reviews AS r").Where("r.article_id IN ? AND r.completed_at IS NOT NULL"+v.reviewArm(), articles).
+			Order("r.article_id, r.user_id").Find(&reviews).Error
+	}
+	if err != nil {
+		return nil, fmt.Errorf("score inputs: reviews: %w", err)
+	}
+	return reviews, nil
+}
+
 // SaveScoreCache stores computed per-article results under key, replacing older ones.
 func (s *Store) SaveScoreCache(ctx context.Context, key ScoreCacheKey, entries []ScoreCacheEntry) error {
 	type row struct {
 		ArticleID   int64
 		Excluded    string
+		Variant     string
 		Methodology string
 		DataVersion int64
 		OutletID    int64
@@ -176,12 +225,12 @@ func (s *Store) SaveScoreCache(ctx context.Context, key ScoreCacheKey, entries [
 	for chunk := range batchesOf(entries, 200) {
 		rows := make([]row, len(chunk))
 		for i, e := range chunk {
-			rows[i] = row{e.ArticleID, key.Excluded, key.Methodology, e.DataVersion, e.OutletID, string(e.Result), now}
+			rows[i] = row{e.ArticleID, key.Excluded, key.Variant.String(), key.Methodology, e.DataVersion, e.OutletID, string(e.Result), now}
 		}
 		// A transaction per chunk: on PostgreSQL a failed statement ends its transaction.
 		err := s.inTx(ctx, func(tx *gorm.DB) error {
 			return tx.Table("article_score_cache").Clauses(clause.OnConflict{
-				Columns:   []clause.Column{{Name: "article_id"}, {Name: "excluded"}, {Name: "methodology"}},
+				Columns:   []clause.Column{{Name: "article_id"}, {Name: "excluded"}, {Name: "variant"}, {Name: "methodology"}},
 				DoUpdates: clause.AssignmentColumns([]string{"data_version", "outlet_id", "result", "computed_at"}),
 			}).Create(&rows).Error
 		})
@@ -277,6 +326,9 @@ type ExportFilter struct {
 	From, To  *time.Time
 	Label     string
 	UserID    int64
+	// Layer is LayerReview ("" too) or LayerConsensus: the consensus layer of adjudicated
+	// articles only.
+	Layer string
 }
 
 // ExportRow is one annotation with what an export reports beside it.
@@ -328,7 +380,10 @@ func exportFilters(q *gorm.DB, f ExportFilter) *gorm.DB {
 	if f.UserID != 0 {
 		q = q.Where("n.user_id = ?", f.UserID)
 	}
-	return q
+	if f.Layer == LayerConsensus {
+		return q.Where("n.layer = ?", LayerConsensus).Where(fmt.Sprintf(adjudicatedArticle, "n.article_id"))
+	}
+	return q.Where("n.layer = ?", LayerReview)
 }
 
 // ExportAnnotations returns up to limit annotations with ids above after, in id order: one
@@ -337,7 +392,7 @@ func exportFilters(q *gorm.DB, f ExportFilter) *gorm.DB {
 func (s *Store) ExportAnnotations(ctx context.Context, f ExportFilter, after int64, limit int) ([]ExportRow, error) {
 	rows, err := s.exportQuery(ctx, f).
 		Select(`n.id, n.article_id, n.user_id, n.label, n.start_cp, n.end_cp, n.exact, n.prefix, n.suffix, n.note,
-			n.source_text, n.source_url, n.status, n.suggestion_rule, n.version, n.created_at, n.updated_at,
+			n.source_text, n.source_url, n.status, n.suggestion_rule, n.origin, n.suggestion_model, n.layer, n.version, n.created_at, n.updated_at,
 			COALESCE(u.name, ''), a.outlet_id, a.url, a.title, a.published_at, r.completed_at`).
 		Where("n.id > ?", after).Order("n.id").Limit(limit).Rows()
 	if err != nil {
@@ -349,7 +404,7 @@ func (s *Store) ExportAnnotations(ctx context.Context, f ExportFilter, after int
 		var r ExportRow
 		var published, completed sql.NullTime
 		if err := rows.Scan(&r.ID, &r.ArticleID, &r.UserID, &r.Label, &r.Start, &r.End, &r.Exact, &r.Prefix, &r.Suffix, &r.Note,
-			&r.SourceText, &r.SourceURL, &r.Status, &r.SuggestionRule, &r.Version, &r.CreatedAt, &r.UpdatedAt,
+			&r.SourceText, &r.SourceURL, &r.Status, &r.SuggestionRule, &r.Origin, &r.SuggestionModel, &r.Layer, &r.Version, &r.CreatedAt, &r.UpdatedAt,
 			&r.UserName, &r.ArticleOutletID, &r.ArticleURL, &r.ArticleTitle, &published, &completed); err != nil {
 			return nil, fmt.Errorf("export annotations after %d: %w", after, err)
 		}

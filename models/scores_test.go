@@ -108,7 +108,7 @@ func TestScoreChanges(t *testing.T) {
 	if after.ChangesMax <= before.ChangesMax {
 		t.Errorf("the merge was not recorded: %+v → %+v", before, after)
 	}
-	inputs, err := s.ScoreInputs(ctx, []int64{a.ID})
+	inputs, err := s.ScoreInputs(ctx, []int64{a.ID}, models.ScoreVariant{})
 	if err != nil || len(inputs) != 1 {
 		t.Fatal(err)
 	}

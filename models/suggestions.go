@@ -44,7 +44,8 @@ func (s *Store) RecordSuggestion(ctx context.Context, f *SuggestionFeedback, acc
 			}
 		}
 		if accepted != nil {
-			accepted.Version, accepted.Status = 1, "anchored"
+			accepted.Version = 1
+			setAnnotationDefaults(accepted)
 			if err := tx.Omit("UserName").Create(accepted).Error; err != nil {
 				return err
 			}

@@ -108,6 +108,11 @@ type Annotation struct {
 	SourceURL      string `gorm:"column:source_url"`
 	Status         string
 	SuggestionRule string
+	// Origin is "manual", or "suggestion" for an accepted machine suggestion of SuggestionModel.
+	Origin          string
+	SuggestionModel string
+	// Layer is "review" (a reviewer's own work) or "consensus" (a curator's adjudication).
+	Layer          string
 	IdempotencyKey string `json:"-"`
 	Version        int64
 	CreatedAt      time.Time
@@ -134,6 +139,7 @@ type Region struct {
 	// Prefix and Suffix are its quote and context, kept so it can be found again.
 	Anchor                string `gorm:"default:anchored"`
 	Exact, Prefix, Suffix string
+	Layer                 string // "review" or "consensus"
 	IdempotencyKey        string `json:"-"`
 	Version               int64
 	CreatedAt             time.Time
@@ -166,7 +172,21 @@ type Review struct {
 	ViewedOthersAt *time.Time
 	// ReopenedAfterViewing: an admin reopened the review after its reviewer had seen the others.
 	ReopenedAfterViewing bool
-	UpdatedAt            time.Time
+	// SuggestionsHidden: the assignment put this review in the arm shown no machine suggestions.
+	SuggestionsHidden bool
+	UpdatedAt         time.Time
+}
+
+// Adjudication is a curator's work on one article: opened to curators early by an admin
+// (OpenedAt), pre-merged once (PremergedAt), adjudicated (CompletedAt).
+type Adjudication struct {
+	ArticleID   int64 `gorm:"primaryKey"`
+	OpenedBy    *int64
+	OpenedAt    *time.Time
+	PremergedAt *time.Time
+	CompletedBy *int64
+	CompletedAt *time.Time
+	UpdatedAt   time.Time
 }
 
 // AuditEntry records one change: who, what, when, before and after (JSON).

@@ -29,7 +29,9 @@
 // resamples of n articles with replacement; Hyndman–Fan type 7 quantiles), drawn from a
 // SplitMix64 stream seeded per outlet from (Options.Seed, outlet id), over articles sorted by
 // id: the same input gives the same bits whatever its order, the number of CPUs, or the other
-// outlets. LowSample marks outlets with fewer than Options.MinArticles scored articles.
+// outlets. An outlet with fewer than MinIntervalArticles scored articles has no intervals (null,
+// CIReason CIReasonTooFewArticles). LowSample marks outlets with fewer than Options.MinArticles
+// scored articles.
 //
 // Agreement: Krippendorff's nominal alpha over character units, per label (value: label given
 // or not) and overall (value: the set of labels given, one of 16 categories), pooled per article,

@@ -105,6 +105,15 @@ const (
 	DefaultConfidence  float64 = 0.95
 )
 
+// MinIntervalArticles is the fewest scored articles an outlet needs for its bootstrap
+// intervals: below it the intervals are null with CIReasonTooFewArticles. Resampling one
+// article gives it back every time (a zero-width interval), and two to four give the handful of
+// distinct resamples that make an interval look far more certain than the sample is.
+const MinIntervalArticles = 5
+
+// CIReasonTooFewArticles is OutletRow.CIReason for an outlet below MinIntervalArticles.
+const CIReasonTooFewArticles = "too_few_articles"
+
 // Options tune the scores. The zero value means "all defaults".
 type Options struct {
 	// Seed of the bootstrap; 0 means DefaultSeed. Each outlet's resamples are drawn from a stream

@@ -22,26 +22,30 @@ type OutletRow struct {
 	// ScoredChars is the number of characters credited to the outlet in those articles.
 	ScoredChars int `json:"scored_chars"`
 
-	SourcedFactShare     float64 `json:"sourced_fact_share"`
-	SourcedFactCILow     float64 `json:"sourced_fact_ci_low"`
-	SourcedFactCIHigh    float64 `json:"sourced_fact_ci_high"`
-	SpeculationShare     float64 `json:"speculation_share"`
-	SpeculationCILow     float64 `json:"speculation_ci_low"`
-	SpeculationCIHigh    float64 `json:"speculation_ci_high"`
-	OpinionShare         float64 `json:"opinion_share"`
-	OpinionCILow         float64 `json:"opinion_ci_low"`
-	OpinionCIHigh        float64 `json:"opinion_ci_high"`
-	LoadedLanguageShare  float64 `json:"loaded_language_share"`
-	LoadedLanguageCILow  float64 `json:"loaded_language_ci_low"`
-	LoadedLanguageCIHigh float64 `json:"loaded_language_ci_high"`
+	SourcedFactShare     float64   `json:"sourced_fact_share"`
+	SourcedFactCILow     NullFloat `json:"sourced_fact_ci_low"`
+	SourcedFactCIHigh    NullFloat `json:"sourced_fact_ci_high"`
+	SpeculationShare     float64   `json:"speculation_share"`
+	SpeculationCILow     NullFloat `json:"speculation_ci_low"`
+	SpeculationCIHigh    NullFloat `json:"speculation_ci_high"`
+	OpinionShare         float64   `json:"opinion_share"`
+	OpinionCILow         NullFloat `json:"opinion_ci_low"`
+	OpinionCIHigh        NullFloat `json:"opinion_ci_high"`
+	LoadedLanguageShare  float64   `json:"loaded_language_share"`
+	LoadedLanguageCILow  NullFloat `json:"loaded_language_ci_low"`
+	LoadedLanguageCIHigh NullFloat `json:"loaded_language_ci_high"`
 
 	// AgreementAlpha is the overall Krippendorff's alpha (null when undefined).
 	AgreementAlpha    NullFloat `json:"agreement_alpha"`
 	Credibility       float64   `json:"credibility"`
-	CredibilityCILow  float64   `json:"credibility_ci_low"`
-	CredibilityCIHigh float64   `json:"credibility_ci_high"`
+	CredibilityCILow  NullFloat `json:"credibility_ci_low"`
+	CredibilityCIHigh NullFloat `json:"credibility_ci_high"`
 	// LowSample is set when Articles < Options.MinArticles.
 	LowSample bool `json:"low_sample"`
+	// CIReason says why the intervals are null: CIReasonTooFewArticles when the outlet has fewer
+	// than MinIntervalArticles scored articles (a bootstrap over so few articles has next to no
+	// spread, and would pass for certainty); "" when they are given.
+	CIReason string `json:"ci_reason"`
 
 	// Per-label alphas (null when undefined).
 	SourcedFactAlpha    NullFloat `json:"sourced_fact_alpha"`
@@ -53,8 +57,8 @@ type OutletRow struct {
 // LabelScore is one label's figures in a row.
 type LabelScore struct {
 	Share  float64   `json:"share"`
-	CILow  float64   `json:"ci_low"`
-	CIHigh float64   `json:"ci_high"`
+	CILow  NullFloat `json:"ci_low"` // null when the row's CIReason says why
+	CIHigh NullFloat `json:"ci_high"`
 	Alpha  NullFloat `json:"alpha"`
 }
 
@@ -240,15 +244,25 @@ func outletRow(id int64, d *outletData, opt Options, scratch *[NumLabels + 1][]f
 		}
 		scratch[i] = scratch[i][:opt.Resamples]
 	}
+	row.Credibility = Credibility(shares)
+	if len(d.units) < MinIntervalArticles {
+		row.CIReason = CIReasonTooFewArticles
+		for l := range NumLabels {
+			row.setLabel(l, LabelScore{Share: shares[l], Alpha: alphas[l]})
+		}
+		return row
+	}
 	bootstrap(d.units, streamState(opt.Seed, id), scratch)
 	for l := range NumLabels {
 		lo, hi := interval(scratch[l], opt.Confidence)
-		row.setLabel(l, LabelScore{Share: shares[l], CILow: lo, CIHigh: hi, Alpha: alphas[l]})
+		row.setLabel(l, LabelScore{Share: shares[l], CILow: validFloat(lo), CIHigh: validFloat(hi), Alpha: alphas[l]})
 	}
-	row.Credibility = Credibility(shares)
-	row.CredibilityCILow, row.CredibilityCIHigh = interval(scratch[NumLabels], opt.Confidence)
+	lo, hi := interval(scratch[NumLabels], opt.Confidence)
+	row.CredibilityCILow, row.CredibilityCIHigh = validFloat(lo), validFloat(hi)
 	return row
 }
+
+func validFloat(v float64) NullFloat { return NullFloat{Float64: v, Valid: true} }
 
 // CorpusAgreement is the agreement over every credited character of every result: the per-label
 // and overall alphas of the whole corpus.

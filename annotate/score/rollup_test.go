@@ -113,11 +113,11 @@ func TestBootstrapIntervals(t *testing.T) {
 		for _, row := range OutletScores(corpus(2, 120, 4), Options{}) {
 			for _, l := range AllLabels {
 				s := row.Label(l)
-				if !(s.CILow <= s.Share && s.Share <= s.CIHigh) {
+				if !s.CILow.Valid || !s.CIHigh.Valid || !(s.CILow.Float64 <= s.Share && s.Share <= s.CIHigh.Float64) {
 					t.Errorf("outlet %d %s: %v not in [%v, %v]", row.OutletID, l, s.Share, s.CILow, s.CIHigh)
 				}
 			}
-			if !(row.CredibilityCILow <= row.Credibility && row.Credibility <= row.CredibilityCIHigh) {
+			if !(row.CredibilityCILow.Float64 <= row.Credibility && row.Credibility <= row.CredibilityCIHigh.Float64) || !row.CredibilityCILow.Valid {
 				t.Errorf("outlet %d credibility %v not in [%v, %v]", row.OutletID, row.Credibility, row.CredibilityCILow, row.CredibilityCIHigh)
 			}
 			if row.Credibility < 0 || row.Credibility > 1 {
@@ -125,21 +125,50 @@ func TestBootstrapIntervals(t *testing.T) {
 			}
 		}
 	})
-	t.Run("SingleArticleIsDegenerate", func(t *testing.T) {
+	// A single article's bootstrap is degenerate (every resample is that article): issue 14
+	// asks that it not be published as a zero-width interval, so below MinIntervalArticles
+	// the intervals are null and the row says why.
+	t.Run("SingleArticleHasNoInterval", func(t *testing.T) {
 		a := Article{ID: 1, OutletID: 1, Length: 10, Reviewers: []int64{1}, Annotations: []Annotation{{ReviewerID: 1, Label: Opinion, Start: 0, End: 3}}}
 		rows := OutletScores([]Article{a}, Options{})
 		if len(rows) != 1 {
 			t.Fatalf("rows = %d", len(rows))
 		}
 		r := rows[0]
-		if r.OpinionShare != 0.3 || r.OpinionCILow != 0.3 || r.OpinionCIHigh != 0.3 {
-			t.Errorf("opinion = %v [%v, %v], want 0.3 [0.3, 0.3]", r.OpinionShare, r.OpinionCILow, r.OpinionCIHigh)
+		if r.OpinionShare != 0.3 || r.OpinionCILow.Valid || r.OpinionCIHigh.Valid {
+			t.Errorf("opinion = %v [%v, %v], want 0.3 with no interval", r.OpinionShare, r.OpinionCILow, r.OpinionCIHigh)
 		}
-		if r.CredibilityCILow != r.Credibility || r.CredibilityCIHigh != r.Credibility {
-			t.Errorf("credibility interval not degenerate: %v [%v, %v]", r.Credibility, r.CredibilityCILow, r.CredibilityCIHigh)
+		if r.CredibilityCILow.Valid || r.CredibilityCIHigh.Valid || r.CIReason != CIReasonTooFewArticles {
+			t.Errorf("credibility interval given for one article: %v [%v, %v] (%q)", r.Credibility, r.CredibilityCILow, r.CredibilityCIHigh, r.CIReason)
 		}
 		if !r.LowSample || r.Articles != 1 || r.Reviewers != 1 || r.ScoredChars != 10 {
 			t.Errorf("row = %+v", r)
+		}
+	})
+	t.Run("SmallSampleThreshold", func(t *testing.T) {
+		// Outlet o has o articles (1 to 6) with differing shares: intervals from
+		// MinIntervalArticles articles on, with some width; null below, whatever the shares.
+		var arts []Article
+		for o := 1; o <= 6; o++ {
+			for j := range o {
+				arts = append(arts, Article{ID: int64(o*10 + j), OutletID: int64(o), Length: 100, Reviewers: []int64{1},
+					Annotations: []Annotation{{ReviewerID: 1, Label: Opinion, Start: 0, End: 10 + 15*j}}})
+			}
+		}
+		for _, r := range OutletScores(arts, Options{}) {
+			withheld := r.Articles < MinIntervalArticles
+			for _, l := range AllLabels {
+				s := r.Label(l)
+				if s.CILow.Valid == withheld || s.CIHigh.Valid == withheld {
+					t.Errorf("outlet of %d articles, %s: interval [%v, %v]", r.Articles, l, s.CILow, s.CIHigh)
+				}
+			}
+			if (r.CIReason == CIReasonTooFewArticles) != withheld || r.CredibilityCILow.Valid == withheld {
+				t.Errorf("outlet of %d articles: reason %q, credibility [%v, %v]", r.Articles, r.CIReason, r.CredibilityCILow, r.CredibilityCIHigh)
+			}
+			if !withheld && !(r.OpinionCIHigh.Float64 > r.OpinionCILow.Float64) {
+				t.Errorf("outlet of %d varied articles: zero-width interval %v", r.Articles, r.OpinionCILow)
+			}
 		}
 	})
 	t.Run("CoverageOnSimulatedOutlets", func(t *testing.T) {
@@ -165,7 +194,7 @@ func TestBootstrapIntervals(t *testing.T) {
 		covered := 0
 		rows := RollUp(results, Options{})
 		for _, r := range rows {
-			if r.OpinionCILow <= 0.3 && 0.3 <= r.OpinionCIHigh {
+			if r.OpinionCILow.Float64 <= 0.3 && 0.3 <= r.OpinionCIHigh.Float64 {
 				covered++
 			}
 		}

@@ -36,7 +36,7 @@ import (
 
 const (
 	changeWindow = 512 // score_changes ids re-checked below the newest seen
-	maxCorpora   = 4   // exclusion lists held at once
+	maxCorpora   = 8   // exclusion lists and variants held at once
 	maxViews     = 16  // date ranges held per corpus
 	maxDerived   = 32  // derived tables held per corpus
 	// reloadAbove: more changed articles than this at once (an outlet merge) reload the corpus.
@@ -51,19 +51,21 @@ type Service struct {
 
 	mu      sync.Mutex
 	corpora map[string]*corpus
-	used    []string // exclusion keys, least recently used first
+	used    []string // exclusion and variant keys, least recently used first
 }
 
-// fresh returns the held corpus for an exclusion list (sorted, unique), brought up to date.
-func (s *Service) fresh(ctx context.Context, excluded []int64) (*corpus, error) {
-	key := models.ScoreCacheKey{Excluded: models.JoinIDs(excluded, ","), Methodology: score.MethodologyVersion}
+// fresh returns the held corpus for an exclusion list (sorted, unique) and a variant (the
+// layer and suggestion arm scored), brought up to date.
+func (s *Service) fresh(ctx context.Context, excluded []int64, v models.ScoreVariant) (*corpus, error) {
+	key := models.ScoreCacheKey{Excluded: models.JoinIDs(excluded, ","), Variant: v, Methodology: score.MethodologyVersion}
+	held := key.Excluded + "|" + v.String()
 	s.mu.Lock()
-	c := s.corpora[key.Excluded]
+	c := s.corpora[held]
 	if c == nil {
 		c = &corpus{store: s.store, log: s.log, key: key, excluded: excluded}
-		s.corpora[key.Excluded] = c
+		s.corpora[held] = c
 	}
-	s.used = append(slices.DeleteFunc(s.used, func(k string) bool { return k == key.Excluded }), key.Excluded)
+	s.used = append(slices.DeleteFunc(s.used, func(k string) bool { return k == held }), held)
 	if len(s.used) > maxCorpora {
 		delete(s.corpora, s.used[0])
 		s.used = s.used[1:]
@@ -274,7 +276,7 @@ func (c *corpus) put(e *entry) {
 
 // compute scores articles from their inputs and stores the results for every replica.
 func (c *corpus) compute(ctx context.Context, ids []int64) ([]*entry, error) {
-	inputs, err := c.store.ScoreInputs(ctx, ids)
+	inputs, err := c.store.ScoreInputs(ctx, ids, c.key.Variant)
 	if err != nil {
 		return nil, err
 	}
@@ -327,11 +329,28 @@ func regionVotes(rs []models.Region) []score.RegionVote {
 	return out
 }
 
+// ConsensusRegions turns an adjudicated article's consensus regions into the regions that
+// credit it (score.Article.Regions with Curated): the curator's decision, in both layers.
+func ConsensusRegions(rs []models.Region) []score.Region {
+	out := make([]score.Region, 0, len(rs))
+	for _, r := range rs {
+		reg := score.Region{Kind: score.RegionKind(r.Kind), Start: r.Start, End: r.End}
+		if r.OriginOutletID != nil {
+			reg.OriginOutletID = *r.OriginOutletID
+		}
+		out = append(out, reg)
+	}
+	return out
+}
+
 // scoreInput turns stored rows into the score package's input.
 func scoreInput(in models.ScoreInput) score.Article {
 	a := score.Article{ID: in.Article.ID, OutletID: in.Article.OutletID, Length: in.Article.TextLength, Reviewers: in.Reviewers,
 		ReopenedAfterViewing: in.ReopenedAfterViewing}
 	SetCredit(&a, in.Regions)
+	if in.Curated { // adjudicated: the curator's regions decide, in both layers
+		a.Curated, a.Regions = true, ConsensusRegions(in.Consensus)
+	}
 	for _, n := range in.Annotations {
 		a.Annotations = append(a.Annotations, score.Annotation{ReviewerID: n.UserID, Label: score.Label(n.Label), Start: n.Start, End: n.End})
 	}

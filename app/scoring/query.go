@@ -23,6 +23,9 @@ type Query struct {
 	MinArticles int  // rows on fewer articles are marked low_sample
 	HideLow     bool // and left out
 	ByMonth     bool // outlet rows per month of publication
+	// Variant is the layer scored (the reviewers' or the consensus) and, in the reviewers'
+	// layer, the suggestion arm.
+	Variant models.ScoreVariant
 }
 
 func (q Query) wantsOutlet(id int64) bool {
@@ -40,9 +43,10 @@ type PeriodRow struct {
 	score.OutletRow
 }
 
-// locked returns the corpus of an exclusion list, fresh and locked: the caller unlocks it.
-func (s *Service) locked(ctx context.Context, excluded []int64) (*corpus, error) {
-	c, err := s.fresh(ctx, excluded)
+// locked returns the corpus of q's exclusion list and variant, fresh and locked: the caller
+// unlocks it.
+func (s *Service) locked(ctx context.Context, q Query) (*corpus, error) {
+	c, err := s.fresh(ctx, q.Excluded, q.Variant)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +62,7 @@ func (c *corpus) dataVersion() string {
 // DataVersion is the version of the data the scores are computed from now, as every score
 // answer reports it (downloads are named by it).
 func (s *Service) DataVersion(ctx context.Context) (string, error) {
-	c, err := s.locked(ctx, nil)
+	c, err := s.locked(ctx, Query{})
 	if err != nil {
 		return "", err
 	}
@@ -69,7 +73,7 @@ func (s *Service) DataVersion(ctx context.Context) (string, error) {
 // Outlets returns the outlet rows of q (per month with ByMonth), named, marked low_sample
 // and, with HideLow, without those; and the data version they were computed from.
 func (s *Service) Outlets(ctx context.Context, q Query) ([]PeriodRow, string, error) {
-	c, err := s.locked(ctx, q.Excluded)
+	c, err := s.locked(ctx, q)
 	if err != nil {
 		return nil, "", err
 	}
@@ -131,7 +135,7 @@ func (p *ArticlePage) Rows(i int) []score.ArticleRow {
 // Articles returns the reviewed articles of q by id after the given one: at most limit, or
 // all of them with limit 0.
 func (s *Service) Articles(ctx context.Context, q Query, after int64, limit int) (*ArticlePage, string, error) {
-	c, err := s.locked(ctx, q.Excluded)
+	c, err := s.locked(ctx, q)
 	if err != nil {
 		return nil, "", err
 	}
@@ -160,7 +164,7 @@ func (s *Service) Articles(ctx context.Context, q Query, after int64, limit int)
 // Reviewers returns each counted reviewer's agreement with the others and shares beside the
 // peers' on the same articles, named.
 func (s *Service) Reviewers(ctx context.Context, q Query) ([]score.ReviewerRow, string, error) {
-	c, err := s.locked(ctx, q.Excluded)
+	c, err := s.locked(ctx, q)
 	if err != nil {
 		return nil, "", err
 	}
@@ -195,7 +199,7 @@ type Agreement struct {
 
 // Agreement returns the corpus-wide agreement of q's articles.
 func (s *Service) Agreement(ctx context.Context, q Query) (Agreement, string, error) {
-	c, err := s.locked(ctx, q.Excluded)
+	c, err := s.locked(ctx, q)
 	if err != nil {
 		return Agreement{}, "", err
 	}

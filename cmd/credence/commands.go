@@ -54,7 +54,7 @@ func userAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlagSet("user add", stderr, &c)
 	fs.StringVar(&email, "email", "", "email address (required)")
 	fs.StringVar(&name, "name", "", "display name (required)")
-	fs.StringVar(&role, "role", "", "admin, reviewer or researcher (required)")
+	fs.StringVar(&role, "role", "", "admin, reviewer, researcher or curator (required)")
 	fs.StringVar(&password, "password", "", "password of at least 8 characters (required; env CREDENCE_PASSWORD)")
 	cost := fs.Int("bcrypt-cost", api.DefaultConfig().BcryptCost, "password hashing cost (env CREDENCE_BCRYPT_COST)")
 	if err := parseFlags(fs, args); err != nil {

@@ -43,7 +43,11 @@ export function wireHeader(user, api) {
   if (who && user) who.textContent = `${user.name || user.email} · ${user.role}`;
   // Each role's own pages, beside the ones the page's header already lists.
   const nav = document.querySelector('header nav[aria-label="Main"]');
-  const links = { admin: [['/admin', 'Admin'], ['/scores', 'Scores']], researcher: [['/scores', 'Scores'], ['/downloads', 'Downloads']] }[user?.role] ?? [];
+  const links = {
+    admin: [['/admin', 'Admin'], ['/scores', 'Scores'], ['/adjudication', 'Adjudication']],
+    researcher: [['/scores', 'Scores'], ['/downloads', 'Downloads']],
+    curator: [['/adjudication', 'Adjudication']],
+  }[user?.role] ?? [];
   if (nav) {
     for (const [href, text] of links) {
       if (nav.querySelector(`a[href="${href}"]`)) continue;

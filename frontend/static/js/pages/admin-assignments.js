@@ -92,6 +92,7 @@ export async function initAssignments(panel) {
     const articles = checked(articleList);
     if (!articles.length) { say('Tick the articles to assign.', true); return; }
     const body = { article_ids: articles, per_article: Number(per.value) || 1 };
+    if (!document.getElementById('assign-suggestions').checked) body.suggestions = false;
     const reviewers = checked(reviewerList);
     if (reviewers.length) body.reviewer_ids = reviewers;
     try {

@@ -5,7 +5,7 @@ import { api, allPages } from '../api.js';
 import { h, announce } from '../dom.js';
 import { replaceRows, markLoaded, clearFieldErrors, fieldError } from './admin-common.js';
 
-const ROLES = ['reviewer', 'researcher', 'admin'];
+const ROLES = ['reviewer', 'researcher', 'curator', 'admin'];
 
 export async function initUsers(panel) {
   const rows = document.getElementById('user-rows');

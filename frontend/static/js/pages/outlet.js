@@ -3,7 +3,11 @@
 
 import { api, me, allPages } from '../api.js';
 import { h, wireHeader, notForRole } from '../dom.js';
-import { LABELS, pct, fixed, interval, sortableTable } from './scorecommon.js';
+import { LABELS, LAYERS, pct, fixed, rowInterval, sortableTable } from './scorecommon.js';
+
+// The layer scored, from ?layer= (the reviewers' by default, or the curators' consensus).
+const layer = new URLSearchParams(location.search).get('layer') === 'consensus' ? 'consensus' : '';
+const layerQuery = layer ? `&layer=${layer}` : '';
 
 function fail(e) {
   const err = document.getElementById('error');
@@ -12,10 +16,10 @@ function fail(e) {
 }
 
 async function list() {
-  const res = await api.get('/scores/outlets');
+  const res = await api.get(`/scores/outlets?${layerQuery.slice(1)}`);
   const ul = document.getElementById('outlet-list');
   for (const r of res.items ?? []) {
-    ul.append(h('li', {}, h('a', { href: `/outlets/${r.outlet_id}`, text: r.outlet || `Outlet ${r.outlet_id}` }),
+    ul.append(h('li', {}, h('a', { href: `/outlets/${r.outlet_id}${layer ? '?layer=consensus' : ''}`, text: r.outlet || `Outlet ${r.outlet_id}` }),
       h('span', { class: 'muted', text: ` · ${r.articles} articles` })));
   }
   document.getElementById('outlet-list-box').hidden = false;
@@ -28,9 +32,9 @@ function summary(row) {
   add('Articles', String(row.articles));
   add('Reviewers', String(row.reviewers));
   add('Characters scored', row.scored_chars.toLocaleString());
-  for (const l of LABELS) add(l.name, `${pct(row[`${l.key}_share`])} (${interval(row[`${l.key}_ci_low`], row[`${l.key}_ci_high`])})`);
+  for (const l of LABELS) add(l.name, `${pct(row[`${l.key}_share`])} (${rowInterval(row, l.key)})`);
   add('Agreement α', fixed(row.agreement_alpha));
-  add('Credibility', `${fixed(row.credibility)} (${fixed(row.credibility_ci_low)} – ${fixed(row.credibility_ci_high)})`);
+  add('Credibility', `${fixed(row.credibility)} (${rowInterval(row, 'credibility', fixed)})`);
   if (row.low_sample) add('Sample', h('span', { class: 'tag tag-low', text: 'low sample' }));
 }
 
@@ -61,9 +65,9 @@ function timeEmpty(empty, undated, scored) {
 async function detail(id) {
   const [outlet, scores, months, articles] = await Promise.all([
     api.get(`/outlets/${id}`),
-    api.get(`/scores/outlets?outlet_id=${id}`),
-    api.get(`/scores/outlets?outlet_id=${id}&by=month`),
-    allPages(`/scores/articles?outlet_id=${id}`),
+    api.get(`/scores/outlets?outlet_id=${id}${layerQuery}`),
+    api.get(`/scores/outlets?outlet_id=${id}&by=month${layerQuery}`),
+    allPages(`/scores/articles?outlet_id=${id}${layerQuery}`),
   ]);
   document.getElementById('outlet-title').textContent = outlet.name;
   document.title = `${outlet.name} · credence`;
@@ -79,7 +83,7 @@ async function detail(id) {
     { key: 'period', title: 'Month', value: (r) => r.period, cell: (r) => r.period },
     { key: 'articles', title: 'Articles', numeric: true, value: (r) => r.articles, cell: (r) => String(r.articles) },
     ...LABELS.map((l) => ({ key: l.key, title: l.name, numeric: true, value: (r) => r[`${l.key}_share`],
-      cell: (r) => `${pct(r[`${l.key}_share`])} (${interval(r[`${l.key}_ci_low`], r[`${l.key}_ci_high`])})` })),
+      cell: (r) => `${pct(r[`${l.key}_share`])} (${rowInterval(r, l.key)})` })),
     { key: 'low_sample', title: 'Sample', value: (r) => (r.low_sample ? 0 : 1), cell: (r) => (r.low_sample ? 'low' : 'ok') },
   ], m);
   const titles = new Map();
@@ -96,10 +100,22 @@ async function detail(id) {
   if (row) document.getElementById('status').textContent = `${articles.length} article row${articles.length === 1 ? '' : 's'} · ${scores.methodology}`;
 }
 
+// layerChoice offers the two layers; choosing one reloads the page with ?layer=.
+function layerChoice() {
+  const select = h('select', { id: 'layer-choice', onchange: () => {
+    const u = new URL(location.href);
+    if (select.value) u.searchParams.set('layer', select.value); else u.searchParams.delete('layer');
+    location.assign(u);
+  } }, ...LAYERS.map((l) => h('option', { value: l.value, text: l.name })));
+  select.value = layer;
+  document.getElementById('layer-box').replaceChildren(h('label', { for: 'layer-choice', text: 'Layer ' }), select);
+}
+
 async function main() {
   const user = await me();
   wireHeader(user, api);
   if (notForRole(user, ['researcher', 'admin'], 'Outlet pages')) return;
+  layerChoice();
   const id = location.pathname.split('/')[2];
   try {
     if (id && /^\d+$/.test(id)) await detail(id);

@@ -10,6 +10,11 @@ async function main() {
   wireHeader(user, api);
   const list = document.getElementById('queue-list');
   const err = document.getElementById('queue-error');
+  if (user.role === 'curator') {
+    // A curator's landing page is the adjudication queue.
+    location.replace('/adjudication');
+    return;
+  }
   if (user.role !== 'reviewer') {
     // The queue is a reviewer's; point admins and researchers to their own pages instead of an error.
     const home = user.role === 'admin'

@@ -18,9 +18,32 @@ export function fixed(v, digits = 3) {
   return typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '–';
 }
 
-export function interval(lo, hi) {
-  return `${pct(lo)} – ${pct(hi)}`;
+// NO_INTERVAL is what a table says where the service withheld an interval (ci_reason
+// "too_few_articles": fewer than 5 scored articles, see the methodology), instead of a
+// zero-width "5.7% – 5.7%" that would read as certainty.
+export const NO_INTERVAL = 'too few articles for an interval';
+
+export function interval(lo, hi, fmt = pct) {
+  if (typeof lo !== 'number' || typeof hi !== 'number') return NO_INTERVAL;
+  return `${fmt(lo)} – ${fmt(hi)}`;
 }
+
+// rowInterval formats a row's interval for key (a label key, or 'credibility' with fixed()).
+export function rowInterval(row, key, fmt = pct) {
+  const lo = row[`${key}_ci_low`];
+  const hi = row[`${key}_ci_high`];
+  if (typeof lo !== 'number' || typeof hi !== 'number') {
+    return row.ci_reason === 'too_few_articles' ? `${NO_INTERVAL} (${row.articles})` : 'no interval';
+  }
+  return interval(lo, hi, fmt);
+}
+
+// LAYERS are the layers a researcher can score: the reviewers' annotations, or the curators'
+// consensus of adjudicated articles.
+export const LAYERS = [
+  { value: '', name: "Reviewers' annotations" },
+  { value: 'consensus', name: 'Consensus (adjudicated articles)' },
+];
 
 // sortableTable renders rows into a table whose column headers sort it. columns:
 // [{key, title, value(row) → sortable, cell(row) → Node|string, numeric}].
@@ -51,15 +74,17 @@ export function sortableTable(headRow, body, columns, rows, initial = columns[0]
 }
 
 // intervalChart draws one label: a dot per outlet at its share and a bar over its interval.
+// An outlet without an interval gets no bar, and its name on the axis says why.
 export function intervalChart(canvas, label, rows, nameOf) {
   const Chart = globalThis.Chart;
   if (!Chart) throw new Error('the chart library did not load');
+  const hasInterval = (r) => typeof r[`${label.key}_ci_low`] === 'number' && typeof r[`${label.key}_ci_high`] === 'number';
   return new Chart(canvas, {
     type: 'bar',
     data: {
-      labels: rows.map(nameOf),
+      labels: rows.map((r) => (hasInterval(r) ? nameOf(r) : `${nameOf(r)} (${NO_INTERVAL})`)),
       datasets: [
-        { type: 'bar', label: '95% interval', data: rows.map((r) => [r[`${label.key}_ci_low`], r[`${label.key}_ci_high`]]),
+        { type: 'bar', label: '95% interval', data: rows.map((r) => (hasInterval(r) ? [r[`${label.key}_ci_low`], r[`${label.key}_ci_high`]] : null)),
           backgroundColor: label.color + '55', borderColor: label.color, borderWidth: 1, barPercentage: 0.35, order: 2 },
         { type: 'line', label: 'Share', data: rows.map((r) => r[`${label.key}_share`]), showLine: false,
           pointRadius: 5, pointBackgroundColor: label.color, borderColor: label.color, order: 1 },

@@ -3,7 +3,7 @@
 
 import { api, me } from '../api.js';
 import { h, wireHeader, announce, notForRole } from '../dom.js';
-import { LABELS, pct, fixed, interval, sortableTable, intervalChart, queryFrom } from './scorecommon.js';
+import { LABELS, pct, fixed, rowInterval, sortableTable, intervalChart, queryFrom } from './scorecommon.js';
 
 const charts = [];
 
@@ -16,12 +16,12 @@ function columns() {
   ];
   for (const l of LABELS) {
     cols.push({ key: `${l.key}_share`, title: l.name, numeric: true, value: (r) => r[`${l.key}_share`],
-      cell: (r) => h('span', {}, pct(r[`${l.key}_share`]), h('span', { class: 'ci', text: ` (${interval(r[`${l.key}_ci_low`], r[`${l.key}_ci_high`])})` })) });
+      cell: (r) => h('span', {}, pct(r[`${l.key}_share`]), h('span', { class: r.ci_reason ? 'ci no-ci' : 'ci', text: ` (${rowInterval(r, l.key)})` })) });
   }
   cols.push(
     { key: 'agreement_alpha', title: 'Agreement α', numeric: true, value: (r) => r.agreement_alpha, cell: (r) => fixed(r.agreement_alpha) },
     { key: 'credibility', title: 'Credibility', numeric: true, value: (r) => r.credibility,
-      cell: (r) => h('span', {}, fixed(r.credibility), h('span', { class: 'ci', text: ` (${fixed(r.credibility_ci_low)} – ${fixed(r.credibility_ci_high)})` })) },
+      cell: (r) => h('span', {}, fixed(r.credibility), h('span', { class: r.ci_reason ? 'ci no-ci' : 'ci', text: ` (${rowInterval(r, 'credibility', fixed)})` })) },
     { key: 'low_sample', title: 'Sample', value: (r) => (r.low_sample ? 0 : 1),
       cell: (r) => (r.low_sample ? h('span', { class: 'tag tag-low', title: 'fewer articles than the minimum: do not trust these figures', text: 'low sample' }) : h('span', { class: 'muted', text: 'ok' })) },
   );
@@ -68,7 +68,11 @@ async function load(form) {
     drawCharts(rows);
     showEmpty(rows.length === 0, q);
     const excl = res.excluded_reviewers?.length ? ` · excluding reviewers ${res.excluded_reviewers.join(', ')}` : '';
-    status.textContent = `${rows.length} outlets · ${res.methodology}${excl}`;
+    const layer = res.filters?.layer === 'consensus' ? ' · consensus layer (adjudicated articles only)' : '';
+    const arm = res.filters?.suggestions ? ` · reviews ${res.filters.suggestions === 'hidden' ? 'without' : 'with'} machine suggestions` : '';
+    const noCI = rows.filter((r) => r.ci_reason).length;
+    const small = noCI ? ` · ${noCI} with too few articles for an interval` : '';
+    status.textContent = `${rows.length} outlets${layer}${arm}${small} · ${res.methodology}${excl}`;
     announce(`${rows.length} outlets loaded`);
   } catch (e) {
     err.textContent = `The scores could not be loaded: ${e.message}`;

@@ -23,6 +23,7 @@ async function acceptSuggestion(op, box) {
   }
   if (!created) {
     const body = { label: sg.label, start: sg.start, end: sg.end, rule: sg.rule };
+    if (typeof sg.model === 'string' && sg.model) body.model = sg.model; // recorded as the annotation's suggestion_model
     if (op.body.note) body.note = op.body.note;
     op.tried = true; // persisted: a replay after a reload checks first as well
     box.persist();

@@ -23,7 +23,9 @@ export async function loadSuggestions() {
   if (!S.canWrite) return;
   try {
     const res = await api.get(`/articles/${encodeURIComponent(S.articleId)}/suggestions`);
-    setSuggestions({ items: Array.isArray(res?.items) ? res.items : [], loaded: true, warning: typeof res?.warning === 'string' ? res.warning : '' });
+    // hidden: this reviewer's assignment is in the study arm shown no machine suggestions, so
+    // there is nothing to show or toggle.
+    setSuggestions({ items: Array.isArray(res?.items) ? res.items : [], loaded: res?.hidden !== true, warning: typeof res?.warning === 'string' ? res.warning : '' });
   } catch (e) {
     setSuggestions({ items: [], loaded: false, warning: e.status === 403 || e.status === 404 ? '' : `Suggestions could not be loaded: ${e.message}` });
   }
