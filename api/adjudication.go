@@ -436,7 +436,6 @@ func (s *Server) mayChange(ctx context.Context, u *models.User, articleID int64,
 	return nil
 }
 
-
 // listConsensus answers GET /articles/{id}/annotations?layer=consensus: the article's
 // consensus annotations, for curators, admins and researchers (never reviewers: it is made
 // from the other reviewers' work).

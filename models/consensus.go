@@ -7,7 +7,6 @@ package models
 // holds for an article whose consensus a curator has completed.
 const adjudicatedArticle = "EXISTS (SELECT 1 FROM adjudications j WHERE j.article_id = %s AND j.completed_at IS NOT NULL)"
 
-
 // Suggestion arms of a review (ScoreVariant.Suggestions).
 const (
 	ArmAll    = ""       // every review
