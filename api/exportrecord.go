@@ -90,11 +90,8 @@ func (x *crediting) segmentsOf(articleID, publisher int64, credit *models.Credit
 	a := score.Article{OutletID: publisher, Length: creditEverything}
 	var finished []int64
 	if credit != nil {
-		scoring.SetCredit(&a, credit.Regions)
+		scoring.SetCredit(&a, credit.Regions, credit.Curated, credit.Consensus)
 		finished = slices.Sorted(slices.Values(credit.Finished))
-		if credit.Curated { // adjudicated: the curator's regions decide, in both layers
-			a.Curated, a.Regions = true, scoring.ConsensusRegions(credit.Consensus)
-		}
 	}
 	// The scores' rule: the regions most of the article's finished reviewers stand behind.
 	// (a curator's, when SetCredit set them), as the scores credit it.

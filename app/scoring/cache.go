@@ -303,8 +303,13 @@ func (c *corpus) compute(ctx context.Context, ids []int64) ([]*entry, error) {
 // majority. The scores and the export both call it, so they credit passages alike. This is the
 // one place for a curator's decision to enter: set a.Curated and a.Regions to the consensus
 // regions of an adjudicated article (and keep them out of the votes).
-func SetCredit(a *score.Article, rs []models.Region) {
+//
+// An adjudicated article (curated) is credited by its consensus regions, in both layers.
+func SetCredit(a *score.Article, rs []models.Region, curated bool, consensus []models.Region) {
 	a.RegionVotes = regionVotes(rs)
+	if curated {
+		a.Curated, a.Regions = true, ConsensusRegions(consensus)
+	}
 }
 
 // regionVotes turns stored regions into the reviewers' votes (annotate.RegionHolders).
@@ -347,10 +352,7 @@ func ConsensusRegions(rs []models.Region) []score.Region {
 func scoreInput(in models.ScoreInput) score.Article {
 	a := score.Article{ID: in.Article.ID, OutletID: in.Article.OutletID, Length: in.Article.TextLength, Reviewers: in.Reviewers,
 		ReopenedAfterViewing: in.ReopenedAfterViewing}
-	SetCredit(&a, in.Regions)
-	if in.Curated { // adjudicated: the curator's regions decide, in both layers
-		a.Curated, a.Regions = true, ConsensusRegions(in.Consensus)
-	}
+	SetCredit(&a, in.Regions, in.Curated, in.Consensus)
 	for _, n := range in.Annotations {
 		a.Annotations = append(a.Annotations, score.Annotation{ReviewerID: n.UserID, Label: score.Label(n.Label), Start: n.Start, End: n.End})
 	}
