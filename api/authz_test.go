@@ -27,6 +27,8 @@ var expectedAccess = map[string]string{
 	"DELETE /api/v1/outlets/:id":                        "admin",
 	"POST /api/v1/outlets/:id/merge":                    "admin",
 	"GET /api/v1/outlets/:id/merge-preview":             "admin",
+	"GET /api/v1/outlets/:id/feeds":                     "admin",
+	"POST /api/v1/outlets/:id/poll":                     "admin",
 	"GET /api/v1/articles":                              "signed",
 	"POST /api/v1/articles":                             "admin",
 	"POST /api/v1/articles/import":                      "admin",
