@@ -136,7 +136,7 @@ func orNull(s map[string]any) map[string]any {
 // schemas are the components of the OpenAPI document, group by group.
 func schemas() map[string]any {
 	s := accountSchemas()
-	for _, g := range []map[string]any{corpusSchemas(), researchSchemas(), suggestionSchemas()} {
+	for _, g := range []map[string]any{outletSchemas(), corpusSchemas(), researchSchemas(), suggestionSchemas()} {
 		maps.Copy(s, g)
 	}
 	return s
@@ -163,13 +163,12 @@ func accountSchemas() map[string]any {
 	}
 }
 
-// corpusSchemas: outlets, articles, annotations, regions, reviews, reprints, the queue and the audit trail.
-func corpusSchemas() map[string]any {
+// outletSchemas: outlets, their feeds and merges.
+func outletSchemas() map[string]any {
 	outlet := map[string]any{"id": integer, "name": str, "slug": str, "homepage": str, "domains": strs, "aliases": strs, "country": str, "notes": str, "article_count": integer, "version": integer,
 		"feeds": strs, // the feed URLs set with PATCH {feeds}; their polls are in GET /outlets/{id}/feeds
 		// Present only when there is something to flag: a name or alias mixing scripts (code mixed_scripts).
 		"warnings": map[string]any{"type": "array", "items": obj(map[string]any{"field": str, "code": map[string]any{"type": "string", "enum": []string{"mixed_scripts"}}, "message": str}, "field", "code", "message")}}
-	source := obj(map[string]any{"text": str, "url": str})
 	return map[string]any{
 		"Outlet":     obj(outlet, "id", "name", "slug", "homepage", "domains", "aliases", "country", "article_count", "feeds"),
 		"OutletList": listOf("Outlet"),
@@ -185,6 +184,13 @@ func corpusSchemas() map[string]any {
 			// The outlet kept, also at the top level (as the first answers had it).
 			"id": integer, "name": str, "aliases": strs, "domains": strs, "article_count": integer}, "outlet", "moved"),
 		"MergePreview": obj(map[string]any{"outlet": ref("Outlet"), "moves": obj(map[string]any{"articles": integer, "regions": integer, "duplicates": integer}), "aliases_kept": strs, "domains_moved": strs}),
+	}
+}
+
+// corpusSchemas: articles, annotations, regions, reviews, reprints, the queue and the audit trail.
+func corpusSchemas() map[string]any {
+	source := obj(map[string]any{"text": str, "url": str})
+	return map[string]any{
 		"Article": obj(map[string]any{"id": integer, "outlet_id": integer, "outlet_name": str, "title": str, "url": str, "author": str,
 			"published_at": orNull(tstamp), "text": str, "text_sha256": str, "text_length": integer,
 			"revision":   map[string]any{"type": "integer", "minimum": 1, "description": "1 for the first text; each re-import with an edited text adds one"},
