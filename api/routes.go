@@ -76,6 +76,7 @@ func (s *Server) corpusRoutes() []Route {
 		{"POST", "/api/v1/articles", admin, false, "article", s.createArticle},
 		{"POST", "/api/v1/articles/import", admin, false, "article", s.importUpload},
 		{"POST", "/api/v1/articles/import/preview", admin, false, "article", s.importPreview},
+		{"POST", "/api/v1/articles/import/urls", admin, false, "article", s.importURLs},
 		{"GET", "/api/v1/articles/:id", nil, false, "article", s.getArticle},
 		{"GET", "/api/v1/articles/:id/annotations", nil, false, "article", s.listAnnotations},
 		{"POST", "/api/v1/articles/:id/annotations", annotators, false, "article", s.createAnnotation},
