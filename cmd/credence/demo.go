@@ -23,9 +23,12 @@ import (
 //go:embed demo
 var demoFiles embed.FS
 
-// Demo accounts, created with the demo data so that a reviewer and a researcher can be tried.
+// Demo accounts, created with the demo data so that every role can be tried: two reviewers
+// (independent review needs two), a curator who adjudicates their work, and a researcher.
 var demoAccounts = []struct{ email, name, role string }{
 	{"reviewer@example.org", "Demo Reviewer", "reviewer"},
+	{"reviewer2@example.org", "Second Demo Reviewer", "reviewer"},
+	{"curator@example.org", "Demo Curator", "curator"},
 	{"researcher@example.org", "Demo Researcher", "researcher"},
 }
 
@@ -36,7 +39,11 @@ func loadDemo(ctx context.Context, svc *app.Services, stdout io.Writer) (string,
 	if err != nil {
 		return "", err
 	}
-	accounts := "Demo accounts (password " + demoPassword + "): " + demoAccounts[0].email + " (reviewer), " + demoAccounts[1].email + " (researcher)\n"
+	names := make([]string, len(demoAccounts))
+	for i, a := range demoAccounts {
+		names[i] = a.email + " (" + a.role + ")"
+	}
+	accounts := "Demo accounts (password " + demoPassword + "): " + strings.Join(names, ", ") + "\n"
 	if len(existing) > 0 {
 		return accounts, nil // demo data, or real data, is there already
 	}
