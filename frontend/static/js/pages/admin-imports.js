@@ -5,7 +5,7 @@ import { api, allPages } from '../api.js';
 import { h, announce } from '../dom.js';
 import { replaceRows, plural, markLoaded } from './admin-common.js';
 
-const RESULT = { created: 'New', duplicate: 'Duplicate', error: 'Error' };
+const RESULT = { created: 'New', updated: 'Revision', duplicate: 'Duplicate', error: 'Error' };
 
 // upload posts one body with XMLHttpRequest, which reports the upload's progress, and reads the
 // service's streamed progress lines as they arrive.
@@ -77,6 +77,8 @@ export async function initImports(panel) {
   const pasteBox = document.getElementById('paste-box');
   const pasteTitle = document.getElementById('paste-title');
   const pasteText = document.getElementById('paste-text');
+  const urlsBox = document.getElementById('urls-box');
+  const urlsText = document.getElementById('import-urls');
   const previewBtn = document.getElementById('import-preview');
   const commitBtn = document.getElementById('import-commit');
   const status = document.getElementById('import-status');
@@ -86,6 +88,7 @@ export async function initImports(panel) {
   const bar = document.getElementById('import-progress');
   const barLabel = document.getElementById('import-progress-label');
 
+  let names = [];
   const say = (msg, error = false) => {
     status.textContent = msg;
     status.className = error ? 'error' : '';
@@ -94,6 +97,12 @@ export async function initImports(panel) {
 
   // sources are what the form holds: the chosen files, or the pasted text.
   function sources() {
+    const pasted = urlsBox.open && urlsText.value.trim();
+    if (pasted) return [{ name: 'urls', urls: urlsText.value.split('\n').map((l) => l.trim()).filter(Boolean) }];
+    return fileSources();
+  }
+
+  function fileSources() {
     const pasted = pasteBox.open && pasteText.value.trim();
     if (pasted) return [{ name: 'pasted text', body: pasteText.value, type: 'text/plain; charset=utf-8', format: 'text', title: pasteTitle.value.trim() }];
     // A title typed for the files is for a single text or HTML article (one file).
@@ -113,7 +122,7 @@ export async function initImports(panel) {
 
   async function run(preview) {
     const list = sources();
-    if (!list.length) { say('Choose a file or paste a text first.', true); return; }
+    if (!list.length) { say('Choose a file, paste a text or give article URLs first.', true); return; }
     previewBtn.disabled = true;
     commitBtn.disabled = true;
     const me = await api.get('/me');
@@ -121,6 +130,15 @@ export async function initImports(panel) {
     const total = { created: 0, skipped_duplicates: 0, errors: 0, truncated: false };
     try {
       for (const src of list) {
+        if (src.urls) {
+          barLabel.textContent = `Fetching ${plural(src.urls.length, 'page')}…`;
+          box.hidden = false;
+          bar.removeAttribute('value');
+          const got = await fetchURLs(src.urls, preview);
+          for (const k of ['created', 'skipped_duplicates', 'errors']) total[k] += got.total[k];
+          out.push(...got.rows);
+          continue;
+        }
         box.hidden = false;
         bar.value = 0;
         const rep = await upload(`/articles/import${preview ? '/preview' : ''}?${query(src)}`, src.body, src.type, me.csrf_token, (phase, done, all, items) => {
@@ -161,6 +179,34 @@ export async function initImports(panel) {
     }
   }
 
+  // fetchURLs has the service fetch and import article pages by URL; each URL is one row: its
+  // import's result, or why its page was not read.
+  async function fetchURLs(urls, preview) {
+    const body = { urls, preview };
+    const o = outlet.value.trim();
+    if (o) {
+      const found = names.find((n) => String(n.id) === o || n.name.toLowerCase() === o.toLowerCase());
+      if (!found) throw new Error(`No outlet named ${o}.`);
+      body.outlet_id = found.id;
+    }
+    const ans = await api.post('/articles/import/urls', body);
+    const total = { created: 0, skipped_duplicates: 0, errors: 0 };
+    const rows = ans.items.map((it, i) => {
+      if (it.error) {
+        total.errors += 1;
+        return { file: it.url, line: i + 1, status: 'error', url: it.url, message: `${it.error.code}: ${it.error.message}` };
+      }
+      const r = it.report;
+      total.created += r.created;
+      total.skipped_duplicates += r.skipped_duplicates;
+      total.errors += r.errors.length;
+      const item = r.items?.[0] ?? {};
+      const status = r.errors.length ? 'error' : r.skipped_duplicates ? 'duplicate' : r.updated ? 'updated' : 'created';
+      return { ...(r.duplicates?.[0] ?? {}), ...(r.errors[0] ?? {}), ...item, file: it.url, line: i + 1, status, url: it.url };
+    });
+    return { total, rows };
+  }
+
   function render(items) {
     table.hidden = items.length === 0;
     offerCSV(items);
@@ -191,11 +237,11 @@ export async function initImports(panel) {
   previewBtn.addEventListener('click', () => run(true));
   commitBtn.addEventListener('click', () => run(false));
   // Any change to what would be imported needs a new preview.
-  for (const el of [files, format, outlet, url, fileTitle, pasteTitle, pasteText]) {
+  for (const el of [files, format, outlet, url, fileTitle, pasteTitle, pasteText, urlsText]) {
     el.addEventListener('input', () => { commitBtn.disabled = true; });
   }
 
-  const names = await allPages('/outlets');
+  names = await allPages('/outlets');
   document.getElementById('outlet-names').replaceChildren(...names.map((o) => h('option', { value: o.name })));
   markLoaded(panel);
   return {};
