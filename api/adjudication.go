@@ -20,7 +20,7 @@ import (
 // curatorGate keeps curators to the articles open to them: on a route of one article it
 // answers 403 not_ready for a curator while an assigned reviewer is still at work on it.
 func (s *Server) curatorGate(c *gin.Context) {
-	if u := currentUser(c); u == nil || u.Role != annotate.RoleCurator {
+	if !isCurator(c) {
 		c.Next()
 		return
 	}
@@ -33,6 +33,12 @@ func (s *Server) curatorGate(c *gin.Context) {
 		return
 	}
 	c.Next()
+}
+
+// isCurator tells whether the caller is a curator, who reads only the articles open to curators.
+func isCurator(c *gin.Context) bool {
+	u := currentUser(c)
+	return u != nil && u.Role == annotate.RoleCurator
 }
 
 // checkCuratable refuses an article that is not open to curators.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -164,7 +165,7 @@ func (s *Server) dataPackageZip(c *gin.Context) error {
 			abort(err)
 		}
 	}
-	if err := s.writeScoreInputs(c.Request.Context(), zw); err != nil {
+	if err := s.writeScoreInputs(c.Request.Context(), zw, isCurator(c)); err != nil {
 		abort(err)
 	}
 	if err := zw.Close(); err != nil {
@@ -185,8 +186,9 @@ func writeZipFile(zw *zip.Writer, name string, write func(io.Writer) error) erro
 }
 
 // writeScoreInputs writes the articles, reviews and regions CSVs from the inputs the scores
-// are computed from, article by article in id order.
-func (s *Server) writeScoreInputs(ctx context.Context, zw *zip.Writer) error {
+// are computed from, article by article in id order; with curated (a curator's package) of
+// the articles open to curators only, as the caller's score and annotation files are.
+func (s *Server) writeScoreInputs(ctx context.Context, zw *zip.Writer, curated bool) error {
 	var bufs [3]bytes.Buffer
 	writers := make([]*csv.Writer, len(packageInputs))
 	for i, in := range packageInputs {
@@ -197,10 +199,22 @@ func (s *Server) writeScoreInputs(ctx context.Context, zw *zip.Writer) error {
 		}
 		_ = writers[i].Write(header)
 	}
+	var open []int64 // a curator's package: only the articles open to curators
+	if curated {
+		var err error
+		if open, err = s.store.CuratableArticleIDs(ctx); err != nil {
+			return err
+		}
+	}
 	err := s.store.ScoreCorpus(ctx, models.ScoreCacheKey{Methodology: score.MethodologyVersion}, func(batch []models.ScoreArticle) error {
-		ids := make([]int64, len(batch))
-		for i, a := range batch {
-			ids[i] = a.ID
+		ids := make([]int64, 0, len(batch))
+		for _, a := range batch {
+			if _, ok := slices.BinarySearch(open, a.ID); ok || !curated {
+				ids = append(ids, a.ID)
+			}
+		}
+		if len(ids) == 0 {
+			return nil
 		}
 		inputs, err := s.store.ScoreInputs(ctx, ids, models.ScoreVariant{})
 		if err != nil {

@@ -60,6 +60,7 @@ func parseExportQuery(c *gin.Context) (exportQuery, error) {
 		return q, fieldErr(CodeBadRequest, "suggestions", "the export has every annotation with its origin; filter on the origin column instead")
 	}
 	q.filter.Layer = v.Layer
+	q.filter.Curatable = isCurator(c) // a curator downloads the articles open to curators only
 	return q, nil
 }
 

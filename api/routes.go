@@ -24,11 +24,12 @@ type Route struct {
 }
 
 var (
-	admin       = []string{annotate.RoleAdmin}
-	writers     = []string{annotate.RoleReviewer, annotate.RoleAdmin}
-	researchers = []string{annotate.RoleResearcher, annotate.RoleAdmin}
-	reviewers   = []string{annotate.RoleReviewer}
-	curators    = []string{annotate.RoleCurator, annotate.RoleAdmin}
+	admin     = []string{annotate.RoleAdmin}
+	writers   = []string{annotate.RoleReviewer, annotate.RoleAdmin}
+	reviewers = []string{annotate.RoleReviewer}
+	curators  = []string{annotate.RoleCurator, annotate.RoleAdmin}
+	// scoreReaders read scores and downloads: curators only from the articles open to them.
+	scoreReaders = []string{annotate.RoleResearcher, annotate.RoleCurator, annotate.RoleAdmin}
 	// annotators write annotations and regions: reviewers in their review, curators in the
 	// consensus layer, admins in either (annotate.WriteLayer decides which).
 	annotators = []string{annotate.RoleReviewer, annotate.RoleCurator, annotate.RoleAdmin}
@@ -124,13 +125,13 @@ func (s *Server) researchRoutes() []Route {
 		{"GET", "/api/v1/queue", reviewers, false, "queue", s.queue},
 		{"GET", "/api/v1/audit", admin, false, "audit entry", s.listAudit},
 
-		{"GET", "/api/v1/scores/outlets", researchers, false, "score", s.outletScores},
-		{"GET", "/api/v1/scores/articles", researchers, false, "score", s.articleScores},
-		{"GET", "/api/v1/scores/reviewers", researchers, false, "score", s.reviewerScores},
-		{"GET", "/api/v1/scores/agreement", researchers, false, "score", s.agreementScores},
-		{"GET", "/api/v1/exports/annotations", researchers, false, "export", s.exportAnnotations},
-		{"GET", "/api/v1/exports/datapackage.json", researchers, false, "export", s.dataPackage},
-		{"GET", "/api/v1/exports/datapackage.zip", researchers, false, "export", s.dataPackageZip},
+		{"GET", "/api/v1/scores/outlets", scoreReaders, false, "score", s.outletScores},
+		{"GET", "/api/v1/scores/articles", scoreReaders, false, "score", s.articleScores},
+		{"GET", "/api/v1/scores/reviewers", scoreReaders, false, "score", s.reviewerScores},
+		{"GET", "/api/v1/scores/agreement", scoreReaders, false, "score", s.agreementScores},
+		{"GET", "/api/v1/exports/annotations", scoreReaders, false, "export", s.exportAnnotations},
+		{"GET", "/api/v1/exports/datapackage.json", scoreReaders, false, "export", s.dataPackage},
+		{"GET", "/api/v1/exports/datapackage.zip", scoreReaders, false, "export", s.dataPackageZip},
 		{"GET", "/api/v1/exports/audit", admin, false, "audit entry", s.exportAudit},
 
 		{"POST", "/api/v1/assignments", admin, false, "article", s.assign},

@@ -77,6 +77,8 @@ func parseScoreQuery(c *gin.Context) (scoreQuery, error) {
 	if q.Variant, err = parseVariant(c); err != nil {
 		return q, err
 	}
+	// A curator's scores come from the articles open to curators only.
+	q.Curated = isCurator(c)
 	return q, nil
 }
 

@@ -356,3 +356,15 @@ func (s *Store) CurationQueue(ctx context.Context, p Page) ([]CurationItem, bool
 	}
 	return trim(out, p.Limit, nil)
 }
+
+// CuratableArticleIDs returns the ids of every article open to curators (see
+// curatableArticle), in id order: what a curator's scores and downloads are computed from.
+func (s *Store) CuratableArticleIDs(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := s.db.WithContext(ctx).Table("articles AS a").Where(fmt.Sprintf(curatableArticle, "a.id")).
+		Order("a.id").Pluck("a.id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("curatable articles: %w", err)
+	}
+	return ids, nil
+}

@@ -329,6 +329,8 @@ type ExportFilter struct {
 	// Layer is LayerReview ("" too) or LayerConsensus: the consensus layer of adjudicated
 	// articles only.
 	Layer string
+	// Curatable keeps to the articles open to curators: a curator's export.
+	Curatable bool
 }
 
 // ExportRow is one annotation with what an export reports beside it.
@@ -379,6 +381,9 @@ func exportFilters(q *gorm.DB, f ExportFilter) *gorm.DB {
 	}
 	if f.UserID != 0 {
 		q = q.Where("n.user_id = ?", f.UserID)
+	}
+	if f.Curatable {
+		q = q.Where(fmt.Sprintf(curatableArticle, "n.article_id"))
 	}
 	if f.Layer == LayerConsensus {
 		return q.Where("n.layer = ?", LayerConsensus).Where(fmt.Sprintf(adjudicatedArticle, "n.article_id"))

@@ -26,6 +26,9 @@ type Query struct {
 	// Variant is the layer scored (the reviewers' or the consensus) and, in the reviewers'
 	// layer, the suggestion arm.
 	Variant models.ScoreVariant
+	// Curated keeps to the articles open to curators (every assigned reviewer finished, or
+	// opened by an admin): a curator's question.
+	Curated bool
 }
 
 func (q Query) wantsOutlet(id int64) bool {
@@ -46,6 +49,9 @@ type PeriodRow struct {
 // locked returns the corpus of q's exclusion list and variant, fresh and locked: the caller
 // unlocks it.
 func (s *Service) locked(ctx context.Context, q Query) (*corpus, error) {
+	if q.Curated {
+		return s.lockedCurated(ctx, q)
+	}
 	c, err := s.fresh(ctx, q.Excluded, q.Variant)
 	if err != nil {
 		return nil, err
