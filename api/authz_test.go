@@ -74,6 +74,7 @@ var expectedAccess = map[string]string{
 	"GET /api/v1/assignments/progress":     "admin",
 	"POST /api/v1/articles/:id/reopen":     "admin",
 	"POST /api/v1/articles/import/preview": "admin",
+	"POST /api/v1/articles/import/urls":    "admin",
 	"GET /api/v1/exports/audit":            "admin",
 }
 
