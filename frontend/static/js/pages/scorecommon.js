@@ -33,7 +33,7 @@ export function rowInterval(row, key, fmt = pct) {
   const lo = row[`${key}_ci_low`];
   const hi = row[`${key}_ci_high`];
   if (typeof lo !== 'number' || typeof hi !== 'number') {
-    return row.ci_reason === 'too_few_articles' ? `${NO_INTERVAL} (${row.articles})` : 'no interval';
+    return row.ci_reason === 'too_few_articles' ? `${NO_INTERVAL}: ${row.articles}` : 'no interval';
   }
   return interval(lo, hi, fmt);
 }
