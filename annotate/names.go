@@ -81,7 +81,3 @@ func Scripts(s string) []string {
 	}
 	return out
 }
-
-// MixedScripts tells whether a name mixes writing systems, as a lookalike does ("Рaypal"
-// with a Cyrillic "Р"). It is a warning, not a refusal: some real names mix scripts.
-func MixedScripts(s string) bool { return len(Scripts(s)) > 1 }

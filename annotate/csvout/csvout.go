@@ -94,9 +94,6 @@ func NewWriter(w io.Writer, raw bool) *Writer {
 	return &Writer{w: bufio.NewWriter(w), raw: raw}
 }
 
-// Raw tells whether the writer leaves formula cells unchanged.
-func (w *Writer) Raw() bool { return w.raw }
-
 // Write writes one record (buffered: Flush sends it on).
 func (w *Writer) Write(record []string) error {
 	if w.err != nil {
@@ -111,16 +108,6 @@ func (w *Writer) Write(record []string) error {
 	}
 	w.buf = append(b, '\n')
 	_, w.err = w.w.Write(w.buf)
-	return w.err
-}
-
-// WriteLine writes a line built by the caller with AppendField (the annotation export builds
-// its lines without making strings of its numbers), ending it.
-func (w *Writer) WriteLine(line []byte) error {
-	if w.err != nil {
-		return w.err
-	}
-	_, w.err = w.w.Write(append(line, '\n'))
 	return w.err
 }
 
