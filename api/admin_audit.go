@@ -8,7 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/credence-project/credence/app/audit"
-	"github.com/credence-project/credence/models"
 )
 
 // exportAudit downloads the audit trail (GET /api/v1/exports/audit?format=csv|jsonl).
@@ -17,7 +16,7 @@ func (s *Server) exportAudit(c *gin.Context) error {
 	if !slices.Contains(audit.Formats, format) {
 		return fieldErr(CodeBadRequest, "format", "format must be csv or jsonl")
 	}
-	actor, err := queryID(c, "actor_id")
+	f, err := auditFilter(c)
 	if err != nil {
 		return err
 	}
@@ -28,7 +27,7 @@ func (s *Server) exportAudit(c *gin.Context) error {
 	c.Header("Content-Type", ct)
 	c.Header("Content-Disposition", `attachment; filename="credence-audit-`+time.Now().UTC().Format("20060102-150405")+`.`+ext+`"`)
 	c.Status(http.StatusOK)
-	if err := audit.Export(c.Request.Context(), s.store, c.Writer, format, csvRaw(c), models.AuditFilter{Entity: c.Query("entity"), ActorID: actor}); err != nil {
+	if err := audit.Export(c.Request.Context(), s.store, c.Writer, format, csvRaw(c), f); err != nil {
 		if !c.Writer.Written() {
 			c.Header("Content-Disposition", "")
 			return err

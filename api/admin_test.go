@@ -172,6 +172,50 @@ func TestAuditExport(t *testing.T) {
 	e.must("researcher", "GET", "/api/v1/exports/audit", nil, 403, nil)
 }
 
+// TestAuditFilterByAction: ?action= narrows the list and the download to one kind of change,
+// combines with ?entity=, and a malformed name is a 400 rather than an empty answer.
+func TestAuditFilterByAction(t *testing.T) {
+	e := newEnv(t)
+	o := e.outlet("Filtered", nil, nil)
+	e.must("admin", "PATCH", "/api/v1/outlets/"+itoa(o), map[string]any{"version": 1, "country": "NZ"}, 200, nil)
+	e.article(o, "T", "Text.")
+
+	var l struct {
+		Items []struct{ Action, Entity string }
+	}
+	e.must("admin", "GET", "/api/v1/audit?action=update&limit=1000", nil, 200, &l)
+	if len(l.Items) != 1 || l.Items[0].Action != "update" || l.Items[0].Entity != "outlet" {
+		t.Fatalf("?action=update: %+v", l.Items)
+	}
+	e.must("admin", "GET", "/api/v1/audit?action=create&limit=1000", nil, 200, &l)
+	entities := map[string]bool{}
+	for _, it := range l.Items {
+		if it.Action != "create" {
+			t.Fatalf("?action=create answered a %q entry", it.Action)
+		}
+		entities[it.Entity] = true
+	}
+	if !entities["outlet"] || !entities["article"] {
+		t.Fatalf("?action=create: %+v", l.Items)
+	}
+	e.must("admin", "GET", "/api/v1/audit?action=create&entity=article&limit=1000", nil, 200, &l)
+	if len(l.Items) != 1 || l.Items[0].Entity != "article" {
+		t.Fatalf("?action=create&entity=article: %+v", l.Items)
+	}
+	r := e.do("admin", "GET", "/api/v1/exports/audit?format=csv&action=update", nil)
+	rows, err := csv.NewReader(bytes.NewReader(r.Body)).ReadAll()
+	if err != nil || r.Status != 200 || len(rows) != 2 || rows[1][3] != "update" {
+		t.Fatalf("download ?action=update: %d %q %v", r.Status, rows, err)
+	}
+	for _, path := range []string{"/api/v1/audit", "/api/v1/exports/audit"} {
+		for _, q := range []string{"action=Update", "action=up%20date", "entity=outlet%27--"} {
+			if r := e.do("admin", "GET", path+"?"+q, nil); r.Status != 400 || r.errCode() != "bad_request" {
+				t.Errorf("%s?%s: %d %s", path, q, r.Status, r.Body)
+			}
+		}
+	}
+}
+
 func jsonEqual(t *testing.T, a, b []byte) bool {
 	t.Helper()
 	var x, y any

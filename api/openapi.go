@@ -73,7 +73,7 @@ var routeDocs = map[string]routeDoc{
 	"POST /api/v1/suggestions/models/train":              {"Retrain the suggestion models from the finished reviews in the background", "", 202, "TrainJob", nil},
 	"GET /api/v1/suggestions/models/train/{id}":          {"A retraining job: queued, running, done, kept (the new model measured worse) or failed", "", 200, "TrainJob", nil},
 	"GET /api/v1/queue":                                  {"The signed-in reviewer's articles still to do, assigned first", "", 200, "Queue", nil},
-	"GET /api/v1/audit":                                  {"Every change, newest first", "", 200, "AuditList", []string{"entity", "actor_id", "limit", "cursor"}},
+	"GET /api/v1/audit":                                  {"Every change, newest first", "", 200, "AuditList", []string{"entity", "action", "actor_id", "limit", "cursor"}},
 	"GET /api/v1/scores/outlets":                         {"Per-outlet label shares with 95% intervals, agreement and credibility (format=csv for CSV; by=month per month)", "", 200, "OutletScores", scoreParams},
 	"GET /api/v1/scores/articles":                        {"Per-article scores per credited outlet (format=csv for every row as CSV)", "", 200, "ArticleScores", articleScoreParams},
 	"GET /api/v1/scores/reviewers":                       {"Each reviewer's agreement with the others and shares beside the peers'", "", 200, "ReviewerScores", scoreParams},
@@ -89,7 +89,7 @@ var routeDocs = map[string]routeDoc{
 	"POST /api/v1/articles/{id}/reopen":    {"Reopen a reviewer's finished review, frozen or not; it heads their queue again, and one reopened after its reviewer saw the others is marked reopened_after_viewing for good", "Reopen", 200, "Review", nil},
 	"POST /api/v1/articles/import/urls":    {"Fetch article pages by URL (internal addresses refused unless --feed-allow-private), extract their text and import each, or with preview say what importing would do; a page not fetched or read is an error of its URL (refused, too_large, fetch_failed)", "URLImport", 200, "URLImportReport", nil},
 	"POST /api/v1/articles/import/preview": {"What importing the body would do, per line (created, duplicate, error); stores nothing", "", 200, "ImportReport", []string{"format", "outlet", "url", "title", "filename"}},
-	"GET /api/v1/exports/audit":            {"Download the audit trail as CSV or JSON Lines, newest first", "", 200, "", []string{"format", "csv", "entity", "actor_id"}},
+	"GET /api/v1/exports/audit":            {"Download the audit trail as CSV or JSON Lines, newest first", "", 200, "", []string{"format", "csv", "entity", "action", "actor_id"}},
 }
 
 var ginParam = regexp.MustCompile(`:(\w+)`)

@@ -41,6 +41,14 @@ func TestAdminAuditShowsAReadableDiffInTheAPIsNames(t *testing.T) {
 		t.Errorf("stored field names or a JSON dump in the audit trail: %v", got)
 	}
 	p.screenshot("admin-audit-1280", false)
+
+	// The action filter: only updates are listed, and the downloads carry the same filter.
+	eval[bool](p, `(() => { const s = document.getElementById('audit-action'); s.value = 'update'; s.dispatchEvent(new Event('change')); return true; })()`)
+	p.waitFor("only updates listed", fmt.Sprintf(`(() => { const rs = [...document.querySelectorAll('#audit-rows tr[data-action]')];
+		return rs.length > 0 && rs.every((tr) => tr.dataset.action === 'update') && rs.some((tr) => tr.cells[3].textContent === 'outlet #%s'); })()`, o.ID))
+	if href := eval[string](p, `document.getElementById('audit-csv').getAttribute('href')`); !strings.Contains(href, "action=update") {
+		t.Errorf("the CSV download %q does not carry the action filter", href)
+	}
 }
 
 // TestAdminAssignmentArticleSearch (issue 17, item 13): the assignment article list has a

@@ -83,6 +83,7 @@ func paginate(q *gorm.DB, col string, p Page) *gorm.DB {
 // AuditFilter narrows the audit trail.
 type AuditFilter struct {
 	Entity  string
+	Action  string
 	ActorID int64
 	Before  int64 // newest first: entries with id below this cursor
 	Limit   int
@@ -93,6 +94,9 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, boo
 	q := s.db.WithContext(ctx).Model(&AuditEntry{})
 	if f.Entity != "" {
 		q = q.Where("entity = ?", f.Entity)
+	}
+	if f.Action != "" {
+		q = q.Where("action = ?", f.Action)
 	}
 	if f.ActorID != 0 {
 		q = q.Where("actor_id = ?", f.ActorID)

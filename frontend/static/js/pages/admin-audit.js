@@ -1,5 +1,5 @@
-// The audit trail: every change with who, what, when, before and after; filtered by entity
-// and by who made it, and downloadable as CSV or JSON Lines with the same filters.
+// The audit trail: every change with who, what, when, before and after; filtered by entity,
+// action and who made it, and downloadable as CSV or JSON Lines with the same filters.
 
 import { api, allPages } from '../api.js';
 import { h } from '../dom.js';
@@ -45,6 +45,7 @@ const brief = (v) => {
 
 export async function initAudit(panel) {
   const entity = document.getElementById('audit-entity');
+  const action = document.getElementById('audit-action');
   const actor = document.getElementById('audit-actor');
   const rows = document.getElementById('audit-rows');
   const more = document.getElementById('audit-more');
@@ -58,6 +59,7 @@ export async function initAudit(panel) {
   function filters() {
     const q = new URLSearchParams();
     if (entity.value) q.set('entity', entity.value);
+    if (action.value) q.set('action', action.value);
     if (actor.value) q.set('actor_id', actor.value);
     return q;
   }
@@ -100,6 +102,7 @@ export async function initAudit(panel) {
   }
 
   entity.addEventListener('change', () => load());
+  action.addEventListener('change', () => load());
   actor.addEventListener('change', () => load());
   more.addEventListener('click', () => load(true));
   document.getElementById('audit-filter').addEventListener('submit', (ev) => ev.preventDefault());
