@@ -31,6 +31,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	skip := fs.String("skip", "", "comma-separated load phases to leave out: realistic, create, read")
 	binary := fs.String("binary", "", "the credence binary to start as the service (default: this one); an older build compares before and after")
 	startup := fs.Bool("startup", false, "measure one replica's start instead of load: time to healthy and to its first reprint look-up, look-up latency, resident memory, at --articles")
+	importRun := fs.Bool("import", false, "measure an NDJSON import of --articles synthetic articles (the pipeline of credence import) into a fresh database instead of load")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the load phases to this file (with --in-process it includes the service)")
 	fs.Lookup("db").DefValue = ""
 	c.db = os.Getenv("CREDENCE_BENCH_DB")
@@ -68,6 +69,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer f.Close()
 		cfg.CPUProfile = f
 	}
+	if *importRun {
+		return benchImport(ctx, cfg, *asJSON, stdout)
+	}
 	if *startup {
 		rep, err := bench.Startup(ctx, cfg)
 		if err != nil {
@@ -92,6 +96,21 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if rep.Errors() > 0 {
 		return fmt.Errorf("%d requests failed", rep.Errors())
+	}
+	return nil
+}
+
+// benchImport runs and prints the import measurement (bench --import).
+func benchImport(ctx context.Context, cfg bench.Config, asJSON bool, stdout io.Writer) error {
+	rep, err := bench.Import(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		fmt.Fprintln(stdout, string(b))
+	} else {
+		fmt.Fprint(stdout, rep.Text())
 	}
 	return nil
 }
