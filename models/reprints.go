@@ -2,11 +2,13 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // The shared reprint index (migration 00012): each article's LSH keys in reprint_bands, and
@@ -45,8 +47,14 @@ func (s *Store) PutReprintKeysBatch(ctx context.Context, batch []ReprintKeys) (i
 		for i, b := range batch {
 			ids[i] = b.ArticleID
 		}
+		// No foreign key checks the keys (migration 00014): on PostgreSQL the articles are
+		// locked against deletion until the keys are in, so none outlives its article.
+		q := tx.Table("articles").Where("id IN ?", ids)
+		if s.dialect == "postgres" {
+			q = q.Clauses(clause.Locking{Strength: "KEY SHARE"})
+		}
 		var live []int64
-		if err := tx.Table("articles").Where("id IN ?", ids).Pluck("id", &live).Error; err != nil {
+		if err := q.Pluck("id", &live).Error; err != nil {
 			return fmt.Errorf("reprint keys: find the articles: %w", err)
 		}
 		if len(live) == 0 {
@@ -58,16 +66,35 @@ func (s *Store) PutReprintKeysBatch(ctx context.Context, batch []ReprintKeys) (i
 		if err := tx.Exec("DELETE FROM reprint_indexed WHERE article_id IN ?", live).Error; err != nil {
 			return fmt.Errorf("reprint keys: drop the old marks: %w", err)
 		}
+		alive := make(map[int64]bool, len(live))
+		for _, id := range live {
+			alive[id] = true
+		}
+		keep := make([]ReprintKeys, 0, len(live))
+		for _, b := range batch {
+			if alive[b.ArticleID] {
+				keep = append(keep, b)
+			}
+		}
+		stored = len(keep)
+		return s.insertReprintKeys(tx, keep, true)
+	})
+	return stored, err
+}
+
+// insertReprintKeys stores the keys and marks of articles that have none, in the transaction
+// tx: on PostgreSQL as arrays unnested by one statement per reprintRows keys, on SQLite as
+// rows of multi-row inserts. With onConflict a row already there is kept: replicas starting
+// together may backfill the same article at once, and both compute the same keys from the
+// same text. Without it (articles made in tx, or the bulk fill) there can be none.
+func (s *Store) insertReprintKeys(tx *gorm.DB, batch []ReprintKeys, onConflict bool) error {
+	if s.dialect != "postgres" {
 		var rows, marks []any
 		for _, b := range batch {
-			if !slices.Contains(live, b.ArticleID) {
-				continue
-			}
 			for _, k := range b.Keys {
 				rows = append(rows, int64(k), b.ArticleID)
 			}
 			marks = append(marks, b.ArticleID, b.TextSHA256)
-			stored++
 		}
 		if err := insertPairs(tx, "reprint_bands (band_hash, article_id)", rows); err != nil {
 			return fmt.Errorf("reprint keys: store the keys: %w", err)
@@ -76,13 +103,58 @@ func (s *Store) PutReprintKeysBatch(ctx context.Context, batch []ReprintKeys) (i
 			return fmt.Errorf("reprint keys: mark the articles: %w", err)
 		}
 		return nil
-	})
-	return stored, err
+	}
+	// gorm would spell a slice parameter out as a list: the statements go to the
+	// transaction's connection itself, where pgx sends a []int64 as one BIGINT[].
+	conn := tx.Statement.ConnPool
+	ctx := tx.Statement.Context
+	suffix := ""
+	if onConflict {
+		suffix = " ON CONFLICT DO NOTHING"
+	}
+	hashes, owners := make([]int64, 0, reprintRows), make([]int64, 0, reprintRows)
+	flush := func() error {
+		if len(hashes) == 0 {
+			return nil
+		}
+		if _, err := conn.ExecContext(ctx, "INSERT INTO reprint_bands (band_hash, article_id) SELECT * FROM unnest($1::bigint[], $2::bigint[])"+suffix, hashes, owners); err != nil {
+			return fmt.Errorf("reprint keys: store the keys: %w", err)
+		}
+		hashes, owners = hashes[:0], owners[:0]
+		return nil
+	}
+	ids, shas := make([]int64, len(batch)), make([]string, len(batch))
+	for i, b := range batch {
+		ids[i], shas[i] = b.ArticleID, b.TextSHA256
+		for _, k := range b.Keys {
+			hashes, owners = append(hashes, int64(k)), append(owners, b.ArticleID)
+			if len(hashes) == reprintRows {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	// A mark may be there from an earlier text (the bulk fill does not drop marks first).
+	if _, err := conn.ExecContext(ctx, "INSERT INTO reprint_indexed (article_id, text_sha256) SELECT * FROM unnest($1::bigint[], $2::text[]) "+
+		"ON CONFLICT (article_id) DO UPDATE SET text_sha256 = excluded.text_sha256", ids, shas); err != nil {
+		return fmt.Errorf("reprint keys: mark the articles: %w", err)
+	}
+	return nil
 }
 
+// reprintRows bounds the keys of one statement on PostgreSQL: two arrays of 8 bytes a key,
+// about 1.6 MB a statement.
+const reprintRows = 100_000
+
 // insertPairs inserts rows of two columns, given flat, bandChunk rows a statement. A row
-// already there is kept: replicas starting together may backfill the same article at once,
-// and both compute the same keys from the same text.
+// already there is kept (see insertReprintKeys).
 func insertPairs(tx *gorm.DB, into string, flat []any) error {
 	for i := 0; i < len(flat); i += 2 * bandChunk {
 		part := flat[i:min(i+2*bandChunk, len(flat))]
@@ -99,7 +171,68 @@ func insertPairs(tx *gorm.DB, into string, flat []any) error {
 // order: the candidates annotate/reprint's Index.Matches would align, found in the shared
 // table instead of in memory.
 func (s *Store) ReprintCandidates(ctx context.Context, articleID int64, keys []uint64, minHits, maxBucket int) ([]int64, error) {
+	postings, err := s.ReprintPostings(ctx, keys, maxBucket)
+	if err != nil {
+		return nil, fmt.Errorf("reprint candidates of article %d: %w", articleID, err)
+	}
+	return CandidatesOf(postings, articleID, keys, minHits), nil
+}
+
+// CandidatesOf counts, for the article articleID with the given keys, the other articles
+// holding each key in postings (ReprintPostings), and returns, in id order, those holding at
+// least minHits of them.
+func CandidatesOf(postings map[uint64][]int64, articleID int64, keys []uint64, minHits int) []int64 {
 	hits := map[int64]int{}
+	for _, k := range keys {
+		for _, id := range postings[k] {
+			if id != articleID {
+				hits[id]++
+			}
+		}
+	}
+	var out []int64
+	for id, n := range hits {
+		if n >= minHits {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ReprintPostings returns, for each of keys held by at least one and at most maxBucket
+// articles, the articles holding it; keys held by more (boilerplate) are left out. Many
+// articles' keys may be looked up at once (an import batch). On PostgreSQL each key is one
+// probe of the primary key, reading at most maxBucket+1 holders: the plan needs no statistics
+// (a table filled since the last ANALYZE was scanned whole by the join it replaces, 0.6 s a
+// look-up at 2,000 articles).
+func (s *Store) ReprintPostings(ctx context.Context, keys []uint64, maxBucket int) (map[uint64][]int64, error) {
+	out := map[uint64][]int64{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	if s.dialect == "postgres" {
+		hs := make([]int64, len(keys))
+		for i, k := range keys {
+			hs[i] = int64(k)
+		}
+		slices.Sort(hs)
+		hs = slices.Compact(hs)
+		rows, err := s.query(ctx, "SELECT k.h, b.article_id FROM unnest(?::bigint[]) AS k(h) "+
+			"CROSS JOIN LATERAL (SELECT article_id FROM reprint_bands WHERE band_hash = k.h LIMIT ?) AS b", hs, maxBucket+1)
+		if err != nil {
+			return nil, err
+		}
+		if err := scanPostings(rows, out); err != nil {
+			return nil, err
+		}
+		for k, ids := range out {
+			if len(ids) > maxBucket {
+				delete(out, k)
+			}
+		}
+		return out, nil
+	}
 	for i := 0; i < len(keys); i += bandChunk {
 		part := keys[i:min(i+bandChunk, len(keys))]
 		args := make([]any, 0, len(part)+1)
@@ -108,35 +241,28 @@ func (s *Store) ReprintCandidates(ctx context.Context, articleID int64, keys []u
 		}
 		args = append(args, maxBucket)
 		in := strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")
-		rows, err := s.db.WithContext(ctx).Raw("SELECT article_id, COUNT(*) FROM reprint_bands WHERE band_hash IN ("+
-			"SELECT band_hash FROM reprint_bands WHERE band_hash IN ("+in+") GROUP BY band_hash HAVING COUNT(*) <= ?"+
-			") GROUP BY article_id", args...).Rows()
+		rows, err := s.db.WithContext(ctx).Raw("SELECT band_hash, article_id FROM reprint_bands WHERE band_hash IN ("+
+			"SELECT band_hash FROM reprint_bands WHERE band_hash IN ("+in+") GROUP BY band_hash HAVING COUNT(*) <= ?)", args...).Rows()
 		if err != nil {
-			return nil, fmt.Errorf("reprint candidates of article %d: %w", articleID, err)
+			return nil, err
 		}
-		for rows.Next() {
-			var id int64
-			var n int
-			if err := rows.Scan(&id, &n); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("reprint candidates of article %d: %w", articleID, err)
-			}
-			hits[id] += n
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("reprint candidates of article %d: %w", articleID, err)
+		if err := scanPostings(rows, out); err != nil {
+			return nil, err
 		}
 	}
-	var out []int64
-	for id, n := range hits {
-		if n >= minHits && id != articleID {
-			out = append(out, id)
-		}
-	}
-	slices.Sort(out)
 	return out, nil
+}
+
+func scanPostings(rows *sql.Rows, out map[uint64][]int64) error {
+	defer rows.Close()
+	for rows.Next() {
+		var h, id int64
+		if err := rows.Scan(&h, &id); err != nil {
+			return err
+		}
+		out[uint64(h)] = append(out[uint64(h)], id)
+	}
+	return rows.Err()
 }
 
 // ArticlesToReprintIndex streams, in id order, the articles (id, outlet, dates, text) whose
@@ -194,3 +320,57 @@ func (s *Store) AnalyzeReprintIndex(ctx context.Context) error {
 	}
 	return nil
 }
+
+// BulkFillReprintIndex fills an empty shared index of a corpus of at least minArticles
+// articles the fast way, on PostgreSQL: in one transaction it drops the table's two indexes,
+// stores every batch that fill passes to put without them (appending to the table costs a
+// tenth of maintaining a primary key on random hashes, measured), and builds the indexes
+// again, sorted, at the end. Meanwhile other sessions' look-ups and writes of the index wait
+// (the table is locked), which only the first start on a database from before the index, or
+// a fresh bulk-seeded one, ever meets. Replicas starting together fill it once: the others
+// wait for the first and find the index full. It reports whether it filled the index; when
+// it did not (SQLite, an index already holding keys, a small corpus) it did nothing.
+func (s *Store) BulkFillReprintIndex(ctx context.Context, minArticles int, fill func(put func([]ReprintKeys) (int, error)) error) (bool, error) {
+	if s.dialect != "postgres" {
+		return false, nil
+	}
+	filled := false
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", reprintFillLock).Error; err != nil {
+			return err
+		}
+		var keyed bool
+		var articles int64
+		if err := tx.Raw("SELECT EXISTS (SELECT 1 FROM reprint_bands)").Scan(&keyed).Error; err != nil {
+			return err
+		}
+		if err := tx.Table("articles").Count(&articles).Error; err != nil {
+			return err
+		}
+		if keyed || articles < int64(minArticles) {
+			return nil
+		}
+		for _, q := range []string{"LOCK TABLE reprint_bands IN ACCESS EXCLUSIVE MODE",
+			"ALTER TABLE reprint_bands DROP CONSTRAINT reprint_bands_pkey", "DROP INDEX reprint_bands_article"} {
+			if err := tx.Exec(q).Error; err != nil {
+				return fmt.Errorf("reprint index bulk fill: %w", err)
+			}
+		}
+		if err := fill(func(b []ReprintKeys) (int, error) { return len(b), s.insertReprintKeys(tx, b, false) }); err != nil {
+			return err
+		}
+		for _, q := range []string{"SET LOCAL maintenance_work_mem = '256MB'",
+			"ALTER TABLE reprint_bands ADD CONSTRAINT reprint_bands_pkey PRIMARY KEY (band_hash, article_id)",
+			"CREATE INDEX reprint_bands_article ON reprint_bands (article_id)"} {
+			if err := tx.Exec(q).Error; err != nil {
+				return fmt.Errorf("reprint index bulk fill: %w", err)
+			}
+		}
+		filled = true
+		return nil
+	})
+	return filled, err
+}
+
+// reprintFillLock is the advisory lock key of the bulk fill ("reprint" in ASCII).
+const reprintFillLock = 0x7265707269_6e74

@@ -42,52 +42,109 @@ func New(store *models.Store, log *slog.Logger) *Service {
 // Sync is the idempotent backfill: it stores the keys of every article that has none yet or
 // whose text changed since they were computed (a database from before the shared index, an
 // article whose scan failed after it was stored). On an indexed database it is one query.
-// Keys are computed on all cores and written syncBatch articles a transaction.
+// Keys are computed on all cores, the next batch's while the last is written. An empty index
+// of a large corpus is filled in bulk (models.BulkFillReprintIndex), else syncBatch articles
+// are written a transaction.
 func (r *Service) Sync(ctx context.Context) error {
 	start, n := time.Now(), 0
-	var batch []models.Article
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		keys := make([]models.ReprintKeys, len(batch))
-		var wg sync.WaitGroup
-		workers := runtime.GOMAXPROCS(0)
-		for w := range workers {
-			wg.Go(func() {
-				for i := w; i < len(batch); i += workers {
-					keys[i] = models.ReprintKeys{ArticleID: batch[i].ID, TextSHA256: batch[i].TextSHA256, Keys: r.m.Keys(batch[i].Text)}
-				}
-			})
-		}
-		wg.Wait()
-		stored, err := r.store.PutReprintKeysBatch(ctx, keys)
-		n += stored
-		batch = batch[:0]
+	filled, err := r.store.BulkFillReprintIndex(ctx, bulkFillMin, func(put func([]models.ReprintKeys) (int, error)) error {
+		var err error
+		n, err = r.keyBatches(ctx, bulkBatch, put)
 		return err
-	}
-	err := r.store.ArticlesToReprintIndex(ctx, func(a models.Article) error {
-		batch = append(batch, a)
-		if len(batch) == syncBatch {
-			return flush()
-		}
-		return nil
 	})
-	if err == nil {
-		err = flush()
+	if err == nil && !filled {
+		n, err = r.keyBatches(ctx, syncBatch, func(keys []models.ReprintKeys) (int, error) {
+			return r.store.PutReprintKeysBatch(ctx, keys)
+		})
 	}
 	if err == nil && n >= analyzeAfter {
 		err = r.store.AnalyzeReprintIndex(ctx)
 	}
 	if n > 0 {
-		r.log.Info("reprint index backfilled", "articles", n, "took", time.Since(start))
+		r.log.Info("reprint index backfilled", "articles", n, "bulk", filled, "took", time.Since(start))
 	}
 	return err
+}
+
+// keyBatches streams the articles to index (models.ArticlesToReprintIndex) in batches of
+// size, computes their keys on all cores and hands each batch to put, which returns how many
+// it stored; the next batch's keys are computed while put writes the last. It returns how
+// many articles put stored.
+func (r *Service) keyBatches(ctx context.Context, size int, put func([]models.ReprintKeys) (int, error)) (int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ready := make(chan []models.ReprintKeys, 1)
+	read := make(chan error, 1)
+	go func() {
+		defer close(ready)
+		var batch []models.Article
+		send := func() error {
+			if len(batch) == 0 {
+				return nil
+			}
+			keys := r.keysOf(batch)
+			batch = batch[:0]
+			select {
+			case ready <- keys:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		err := r.store.ArticlesToReprintIndex(ctx, func(a models.Article) error {
+			batch = append(batch, a)
+			if len(batch) == size {
+				return send()
+			}
+			return nil
+		})
+		if err == nil {
+			err = send()
+		}
+		read <- err
+	}()
+	n := 0
+	var err error
+	for keys := range ready {
+		if err != nil {
+			continue // drain: the reader stops at the cancellation
+		}
+		var stored int
+		stored, err = put(keys)
+		n += stored
+		if err != nil {
+			cancel()
+		}
+	}
+	if rerr := <-read; err == nil {
+		err = rerr
+	}
+	return n, err
+}
+
+// keysOf computes the keys of articles on all cores.
+func (r *Service) keysOf(batch []models.Article) []models.ReprintKeys {
+	keys := make([]models.ReprintKeys, len(batch))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(batch); i += workers {
+				keys[i] = models.ReprintKeys{ArticleID: batch[i].ID, TextSHA256: batch[i].TextSHA256, Keys: r.m.Keys(batch[i].Text)}
+			}
+		})
+	}
+	wg.Wait()
+	return keys
 }
 
 // syncBatch is how many articles' keys the backfill writes in one transaction: about 50,000
 // rows at 600 words an article.
 const syncBatch = 50
+
+// bulkFillMin is the least corpus whose empty index Sync fills in bulk, and bulkBatch the
+// articles of one of its writes (about 300,000 keys).
+const bulkFillMin, bulkBatch = 2000, 500
 
 // analyzeAfter is how many articles a backfill must have indexed for it to refresh the
 // database's statistics of the index, which a bulk fill leaves stale.
