@@ -92,21 +92,26 @@ func (s *Server) createAnnotation(c *gin.Context) error {
 		return err
 	}
 	ctx := c.Request.Context()
-	text, err := s.articleText(ctx, articleID)
-	if err != nil {
-		return err
-	}
-	na, err := annotate.NewAnnotation(text, req.input())
-	if err != nil {
-		return err
-	}
 	u := currentUser(c)
+	// One read gives the article's revision, for its cached text, and the writer's review.
+	v, err := s.store.ArticleForReader(ctx, articleID, u.ID)
+	if err != nil {
+		return err
+	}
+	text, err := s.cachedArticleTextAt(ctx, articleID, v.Article.Revision)
+	if err != nil {
+		return err
+	}
+	na, err := annotate.NewAnnotation(text.text, req.input())
+	if err != nil {
+		return err
+	}
 	a := newAnnotationRow(articleID, u.ID, na)
 	if a.Layer, err = s.writeLayer(ctx, u, articleID, req.Layer); err != nil {
 		return err
 	}
 	if a.Layer == annotate.LayerReview { // the consensus is no review of the writer's
-		if err := s.checkWrite(ctx, u, articleID); err != nil {
+		if err := annotate.CheckWrite(reader(u), domainReview(v)); err != nil {
 			return err
 		}
 	}

@@ -71,6 +71,9 @@ func (s *Store) ListAnnotations(ctx context.Context, f AnnotationFilter) ([]Anno
 // repeats the user's Idempotency-Key returns ErrReplayed with a set to
 // what the first create stored.
 func (s *Store) CreateAnnotation(ctx context.Context, a *Annotation) error {
+	if s.dialect == "postgres" {
+		return s.createAnnotationPG(ctx, a)
+	}
 	// Prepared before the transaction: on SQLite it holds the writer pool's one connection.
 	var st [5]*sql.Stmt
 	for i, q := range []string{annotationReplaySQL, annotationInsertSQL, reviewTouchSQL, articleBumpSQL, auditInsertSQL} {

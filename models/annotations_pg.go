@@ -1,0 +1,116 @@
+package models
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// A create on PostgreSQL is one statement: the insert, the review's start, the article's
+// data version and the audit entry are data-modifying CTEs of one INSERT, which PostgreSQL
+// runs atomically as its own transaction. That is one round trip to the server instead of
+// seven (BEGIN, the idempotency look-up, four writes, COMMIT), and one commit. The
+// idempotency key is the insert's conflict target: a create that repeats a key inserts
+// nothing, so the other CTEs, which read the insert's RETURNING, write nothing either, and
+// the first create's row is then read. ON CONFLICT waits for a concurrent create with the same
+// key to commit or roll back, so two such creates never both insert.
+//
+// The audit entry holds the annotation as JSON, id included, and the id is the insert's: the
+// statement joins the JSON before and after the id around it (see createAuditParts).
+const (
+	annotationCreatePGHead = "WITH ins AS (INSERT INTO annotations (article_id, user_id, label, start_cp, end_cp, exact, prefix, suffix, note, " +
+		"source_text, source_url, status, suggestion_rule, origin, suggestion_model, layer, idempotency_key, version, created_at, updated_at) " +
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) " +
+		"ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key <> '' DO NOTHING RETURNING id), " +
+		"bump AS (UPDATE articles SET data_version = data_version + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM ins)), " +
+		"aud AS (INSERT INTO audit_log (at, actor_id, action, entity, entity_id, before, after) " +
+		"SELECT $19, $2, 'create', 'annotation', ins.id, NULL, $21::text || ins.id::text || $22::text FROM ins) "
+	// A reviewer's annotation starts their review; a curator's consensus work is no review.
+	annotationCreatePGReview = "rev AS (INSERT INTO reviews (article_id, user_id, assigned, updated_at) SELECT $1, $2, FALSE, $19 FROM ins " +
+		"ON CONFLICT (article_id, user_id) DO UPDATE SET updated_at = excluded.updated_at) "
+	annotationCreatePGTail  = "SELECT id FROM ins"
+	annotationCreatePGSQL   = annotationCreatePGHead + ", " + annotationCreatePGReview + annotationCreatePGTail
+	annotationCreatePGNoRev = annotationCreatePGHead + annotationCreatePGTail
+)
+
+// createAnnotationPG is CreateAnnotation on PostgreSQL.
+func (s *Store) createAnnotationPG(ctx context.Context, a *Annotation) error {
+	q := annotationCreatePGSQL
+	if a.Layer == LayerConsensus {
+		q = annotationCreatePGNoRev
+	}
+	// Statements are prepared once (per connection of the pool) and run outside any explicit
+	// transaction: the statement is its own.
+	create, err := s.writes.stmt(ctx, q)
+	if err != nil {
+		return fmt.Errorf("prepare the annotation create: %w", err)
+	}
+	a.Version = 1
+	setAnnotationDefaults(a)
+	now := nowUTC()
+	a.CreatedAt, a.UpdatedAt = now, now
+	head, tail, err := createAuditParts(a)
+	if err != nil {
+		return err
+	}
+	// A repeated key whose first create is deleted between the conflict and the read of it
+	// inserts again: a few attempts, then the answer of the last.
+	for attempt := 0; ; attempt++ {
+		err = create.QueryRowContext(ctx, a.ArticleID, a.UserID, a.Label, a.Start, a.End, a.Exact, a.Prefix, a.Suffix, a.Note, a.SourceText,
+			a.SourceURL, a.Status, a.SuggestionRule, a.Origin, a.SuggestionModel, a.Layer, a.IdempotencyKey, a.Version, a.CreatedAt, a.UpdatedAt,
+			head, tail).Scan(&a.ID)
+		if err == nil {
+			s.storage.note(nil)
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) || a.IdempotencyKey == "" {
+			return s.storage.note(s.translate(err))
+		}
+		// Nothing inserted: the key was used. Answer what its create stored.
+		if err := s.replayAnnotation(ctx, a); !errors.Is(err, sql.ErrNoRows) || attempt == 2 {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("annotation create with idempotency key %q: the first create's row keeps disappearing", a.IdempotencyKey)
+			}
+			return err
+		}
+	}
+}
+
+// replayAnnotation fills a with the user's annotation of the same idempotency key and answers
+// ErrReplayed, or sql.ErrNoRows when there is none.
+func (s *Store) replayAnnotation(ctx context.Context, a *Annotation) error {
+	replay, err := s.writes.stmt(ctx, annotationReplaySQL)
+	if err != nil {
+		return fmt.Errorf("prepare %q: %w", annotationReplaySQL, err)
+	}
+	prev := *a
+	err = replay.QueryRowContext(ctx, a.UserID, a.IdempotencyKey).Scan(&prev.ID, &prev.ArticleID, &prev.Label,
+		&prev.Start, &prev.End, &prev.Exact, &prev.Prefix, &prev.Suffix, &prev.Note, &prev.SourceText, &prev.SourceURL, &prev.Status,
+		&prev.SuggestionRule, &prev.Origin, &prev.SuggestionModel, &prev.Layer, &prev.Version, &prev.CreatedAt, &prev.UpdatedAt)
+	if err != nil {
+		return err
+	}
+	*a = prev
+	return ErrReplayed
+}
+
+// auditIDHead is how the JSON of an Annotation starts: its id is the first field.
+const auditIDHead = `{"ID":`
+
+// createAuditParts splits the audit entry of a new annotation (its JSON, as SQLite's create
+// records it) around the id that the insert will give it: the entry is head, the id, tail.
+func createAuditParts(a *Annotation) (head, tail string, err error) {
+	b := *a
+	b.ID = 0
+	after, err := json.Marshal(&b)
+	if err != nil {
+		return "", "", err
+	}
+	if !bytes.HasPrefix(after, []byte(auditIDHead+"0,")) {
+		return "", "", fmt.Errorf("audit entry of an annotation: its JSON does not start with its id: %.40s", after)
+	}
+	return auditIDHead, string(after[len(auditIDHead)+1:]), nil
+}
