@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/credence-project/credence/annotate"
@@ -110,20 +111,25 @@ func (fc *featCtx) markLists(lists wordLists) {
 		names = append(names, name)
 	}
 	slices.Sort(names)
+	// One look-up a phrase instead of one a list: the entries with the lists that hold them
+	// (in name order), and the longest entry in words.
+	index := map[string][]string{}
+	longest := 1
+	for _, name := range names {
+		for phrase := range lists[name] {
+			index[phrase] = append(index[phrase], name)
+			longest = max(longest, strings.Count(phrase, " ")+1)
+		}
+	}
+	var parts []string
 	for i := range toks {
-		for n := 1; n <= 3 && i+n <= len(toks); n++ {
+		parts = parts[:0]
+		for n := 1; n <= min(3, longest) && i+n <= len(toks); n++ {
 			if toks[i+n-1].sent != toks[i].sent {
 				break
 			}
-			parts := make([]string, n)
-			for k := range n {
-				parts[k] = bareWord(toks[i+k])
-			}
-			phrase := strings.Join(parts, " ")
-			for _, name := range names {
-				if !lists[name][phrase] {
-					continue
-				}
+			parts = append(parts, bareWord(toks[i+n-1]))
+			for _, name := range index[strings.Join(parts, " ")] {
 				for k := i; k < i+n; k++ {
 					if !slices.Contains(fc.tokLists[k], name) {
 						fc.tokLists[k] = append(fc.tokLists[k], name)
@@ -199,7 +205,7 @@ func (fc *featCtx) computeSentenceFeatures(si int) []string {
 		}
 	}
 	var f featureSet
-	quoted := 0
+	quoted, listed := 0, map[string]int{}
 	for ti := first; ti < end; ti++ {
 		t := d.tokens[ti]
 		w := bareWord(t)
@@ -207,9 +213,16 @@ func (fc *featCtx) computeSentenceFeatures(si int) []string {
 		if ti+1 < end {
 			f.add("b:" + w + " " + bareWord(d.tokens[ti+1]))
 		}
+		if ti+2 < end {
+			f.add("t:" + w + " " + bareWord(d.tokens[ti+1]) + " " + bareWord(d.tokens[ti+2]))
+		}
+		if ti-first < 4 {
+			f.add("s:" + w)
+		}
 		charTrigrams(&f, w)
 		for _, l := range fc.tokLists[ti] {
 			f.add("l:" + l)
+			listed[l]++
 		}
 		if firstPerson[w] {
 			f.add("fp")
@@ -233,6 +246,11 @@ func (fc *featCtx) computeSentenceFeatures(si int) []string {
 			f.add("q:some")
 		}
 	}
+	for l, n := range listed {
+		if n >= 2 {
+			f.add("l2:" + l)
+		}
+	}
 	f.add(lengthBucket(end - first))
 	for _, i := range sentIdx {
 		for _, r := range fc.sentRules[i] {
@@ -246,6 +264,23 @@ func (fc *featCtx) computeSentenceFeatures(si int) []string {
 		}
 	}
 	return f.distinct()
+}
+
+// precompute fills the feature caches of every sentence and token (two goroutines: they write
+// different caches), after which scoring only reads fc and may run concurrently.
+func (fc *featCtx) precompute() {
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for si := range fc.d.sentences {
+			fc.sentenceFeatures(si)
+		}
+	})
+	for ti, t := range fc.d.tokens {
+		if t.sent >= 0 {
+			fc.tokenFeatures(ti)
+		}
+	}
+	wg.Wait()
 }
 
 // tokenFeatures returns the features of token ti for the loaded-language model.

@@ -50,6 +50,22 @@ type trainOptions struct {
 	// negatives to positives, which lifts rare labels without trusting them blindly.
 	PosWeight float64
 	NoChars   bool // leave out letter trigrams
+	// Drop lists feature families (their prefixes, "t:" for word trigrams) the label's model
+	// leaves out.
+	Drop []string
+}
+
+// dropped reports whether the options leave feature f out.
+func (o trainOptions) dropped(f string) bool {
+	if o.NoChars && strings.HasPrefix(f, "c:") {
+		return true
+	}
+	for _, p := range o.Drop {
+		if strings.HasPrefix(f, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func defaultTrainOptions() trainOptions {
@@ -132,7 +148,7 @@ func trainLinear(exs []example, dict *featDict, prior *linear, o trainOptions, p
 	}
 	var vocab []string
 	for id, f := range dict.names {
-		if o.NoChars && strings.HasPrefix(f, "c:") {
+		if o.dropped(f) {
 			continue
 		}
 		if count[id] >= o.MinCount {

@@ -162,6 +162,11 @@ func TestLoadCorpusParts(t *testing.T) {
 	if p := parts["newssd-eng/opinion"]; p[partFit] != 36 || p[partCalib] != 12 || p[partTest] != 12 {
 		t.Errorf("newssd parts %v", p)
 	}
+	// CheckThat's dev_en (12 of its 60 fixture rows) is shared between fit and calib by a hash of
+	// the row id; its 36 train_en rows are fit and its 12 dev_test_en rows test.
+	if p := parts["checkthat2025-en/opinion"]; p[partFit] <= 36 || p[partCalib] == 0 || p[partFit]+p[partCalib] != 48 || p[partTest] != 12 {
+		t.Errorf("checkthat parts %v", p)
+	}
 	for _, set := range []string{"semeval2021-memes/loaded_language", "semeval2021-memes/speculation"} {
 		if p := parts[set]; p[partFit] != 20 || p[partCalib] != 20 || p[partTest] != 20 {
 			t.Errorf("%s parts %v", set, p)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/credence-project/credence/annotate"
@@ -173,31 +174,49 @@ func (l *Learned) Suggest(ctx context.Context, text string) ([]Suggestion, error
 			out = append(out, s)
 		}
 	}
-	for _, label := range Labels() {
+	// Every label's model reads the same features: computed once, then the labels are scored
+	// side by side (each reads the caches only).
+	fc.precompute()
+	labels := Labels()
+	per := make([][]Suggestion, len(labels))
+	var wg sync.WaitGroup
+	for i, label := range labels {
 		if l.off[label] {
 			continue
 		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		lm := l.model.Labels[label]
-		var spans [][2]int
-		for _, dc := range decode(lm.score(fc, label), lm.thresholds()) {
-			out = append(out, l.suggestion(fc, label, lm, dc))
-			spans = append(spans, [2]int{dc.start, dc.end})
-		}
-		// The rules measured precise enough on the calibration part speak where the model is silent.
-		for _, tr := range lm.Rules {
-			for _, s := range rs {
-				if tr.Trusted && s.Rule == tr.Rule && !overlapsAny([2]int{s.Start, s.End}, spans) {
-					s.Confidence = tr.Precision
-					out = append(out, s)
-				}
-			}
-		}
+		wg.Go(func() { per[i] = l.suggestLabel(fc, label, rs) })
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, p := range per {
+		out = append(out, p...)
 	}
 	SortSuggestions(out)
 	return out, nil
+}
+
+// suggestLabel is what label's model suggests on fc, with the trusted rules' suggestions (of rs)
+// where the model is silent.
+func (l *Learned) suggestLabel(fc *featCtx, label annotate.Label, rs []Suggestion) []Suggestion {
+	lm := l.model.Labels[label]
+	var out []Suggestion
+	var spans [][2]int
+	for _, dc := range decode(lm.score(fc, label), lm.thresholds()) {
+		out = append(out, l.suggestion(fc, label, lm, dc))
+		spans = append(spans, [2]int{dc.start, dc.end})
+	}
+	// The rules measured precise enough on the calibration part speak where the model is silent.
+	for _, tr := range lm.Rules {
+		for _, s := range rs {
+			if tr.Trusted && s.Rule == tr.Rule && !overlapsAny([2]int{s.Start, s.End}, spans) {
+				s.Confidence = tr.Precision
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }
 
 // suggestion builds the reviewer's view of a decoded span: the reason names the features of its
