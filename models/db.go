@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -27,6 +28,7 @@ type Store struct {
 	db          *gorm.DB
 	write       *sql.DB          // SQLite: the single-connection pool for writes, owned by the committer; nil on PostgreSQL
 	dialect     string           // "sqlite" or "postgres"
+	driverDSN   string           // PostgreSQL: the URL, for the session of a cluster-wide lock (cluster.go)
 	hot         *hotStmts        // the hot read paths' prepared statements, on the reader pool (hot.go)
 	writes      *hotStmts        // the hot writes' prepared statements, on the writer pool (hot.go)
 	checkpoints *walCheckpointer // SQLite: WAL checkpoints beside the writer (checkpoint.go)
@@ -53,10 +55,30 @@ func ParseDSN(dsn string) (dialect, driverDSN string, err error) {
 	return "sqlite", dsn, nil
 }
 
-// Open connects to the database named by dsn (see ParseDSN). SQLite runs in WAL mode with
+// Default pool sizes: the connections one process keeps to PostgreSQL, and SQLite's readers
+// beside its one writer. OpenOptions.Pool (serve's --db-pool) overrides them.
+const (
+	DefaultPostgresPool  = 32
+	DefaultSQLiteReaders = 8
+)
+
+// OpenOptions tune Open.
+type OpenOptions struct {
+	// Pool is the most connections the process opens to PostgreSQL, or the most SQLite
+	// readers; 0 takes the engine's default (DefaultPostgresPool, DefaultSQLiteReaders).
+	Pool int
+}
+
+// Open connects to the database named by dsn (see ParseDSN) with the default pool.
+func Open(dsn string) (*Store, error) { return OpenWith(dsn, OpenOptions{}) }
+
+// OpenWith connects to the database named by dsn (see ParseDSN). SQLite runs in WAL mode with
 // foreign keys, a busy timeout and immediate transactions, so concurrent writers wait for
 // each other instead of failing with "database is locked".
-func Open(dsn string) (*Store, error) {
+func OpenWith(dsn string, opt OpenOptions) (*Store, error) {
+	if opt.Pool < 0 {
+		return nil, fmt.Errorf("database pool of %d connections: it must be at least 1 (0 for the default)", opt.Pool)
+	}
 	dialect, path, err := ParseDSN(dsn)
 	if err != nil {
 		return nil, err
@@ -79,16 +101,19 @@ func Open(dsn string) (*Store, error) {
 	// Idle connections are kept up to the pool's size: database/sql keeps only two by default,
 	// so under concurrent load every request past the second opened a new connection (on
 	// SQLite, the file and its pragmas) and prepared its statements again.
-	poolSize := 32
+	poolSize := DefaultPostgresPool
 	if dialect == "sqlite" {
 		// Readers only: writes go through the single writer connection below. Under WAL,
 		// readers never wait for the writer.
-		poolSize = 8
+		poolSize = DefaultSQLiteReaders
+	}
+	if opt.Pool > 0 {
+		poolSize = opt.Pool
 	}
 	sqlDB.SetMaxOpenConns(poolSize)
 	sqlDB.SetMaxIdleConns(poolSize)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	st := &Store{db: db, dialect: dialect, hot: &hotStmts{db: sqlDB, dialect: dialect}, writes: &hotStmts{db: sqlDB, dialect: dialect}}
+	st := &Store{db: db, dialect: dialect, driverDSN: path, hot: &hotStmts{db: sqlDB, dialect: dialect}, writes: &hotStmts{db: sqlDB, dialect: dialect}}
 	if dialect == "sqlite" {
 		// One connection for writes: SQLite allows one writer at a time anyway, and queueing
 		// writers in the group committer, in order, is far faster than letting them contend
@@ -171,7 +196,19 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if s.dialect == "postgres" {
 		d = goose.DialectPostgres
 	}
-	p, err := goose.NewProvider(d, sqlDB, sub)
+	var opts []goose.ProviderOption
+	if s.dialect == "postgres" {
+		// Replicas that start together on a fresh database would otherwise both create
+		// goose's table and run the same migrations at once (duplicate key in pg_type,
+		// "relation already exists"): an advisory lock on one session makes the second wait
+		// for the first, then find nothing left to do. Polled every second, for ten minutes.
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 600))
+		if err != nil {
+			return fmt.Errorf("migrations: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(d, sqlDB, sub, opts...)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
