@@ -61,6 +61,7 @@ type serveConfig struct {
 	metricsAddr   string
 	demo          bool
 	noMigrate     bool
+	dbPool        int
 	adminEmail    string
 	adminPassword string
 	logFormat     string
@@ -73,7 +74,8 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (env CREDENCE_ADDR)")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve /metrics without sign-in on this address of its own, for a monitoring network; on --addr it needs an admin's API token (env CREDENCE_METRICS_ADDR)")
 	fs.BoolVar(&c.demo, "demo", false, "load the demo outlets, articles and accounts when the database is empty (env CREDENCE_DEMO)")
-	fs.BoolVar(&c.noMigrate, "no-migrate", false, "do not run migrations on start (env CREDENCE_NO_MIGRATE)")
+	fs.BoolVar(&c.noMigrate, "no-migrate", false, "do not run migrations on start, and refuse to start on a database they have not reached: run `credence migrate` first (env CREDENCE_NO_MIGRATE)")
+	fs.IntVar(&c.dbPool, "db-pool", 0, fmt.Sprintf("most connections this process opens to PostgreSQL (SQLite: readers beside the one writer); 0 for the default, %d on PostgreSQL and %d on SQLite; replicas × pool must fit PostgreSQL's max_connections (env CREDENCE_DB_POOL)", models.DefaultPostgresPool, models.DefaultSQLiteReaders))
 	fs.StringVar(&c.adminEmail, "admin-email", "admin@example.org", "email of the admin created on first start (env CREDENCE_ADMIN_EMAIL)")
 	fs.StringVar(&c.logFormat, "log-format", "text", "text or json (env CREDENCE_LOG_FORMAT)")
 	fs.BoolVar(&c.api.SecureCookies, "secure-cookies", false, "mark cookies Secure; on by itself for TLS requests (env CREDENCE_SECURE_COOKIES)")
@@ -109,6 +111,9 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	c.adminPassword = os.Getenv("CREDENCE_ADMIN_PASSWORD")
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return nil, fmt.Errorf("--log-format must be text or json, not %q", c.logFormat)
+	}
+	if c.dbPool < 0 {
+		return nil, fmt.Errorf("--db-pool must be at least 1 connection, or 0 for the default, not %d", c.dbPool)
 	}
 	if c.api.BcryptCost < 4 || c.api.BcryptCost > 31 {
 		return nil, fmt.Errorf("--bcrypt-cost must be from 4 to 31")

@@ -23,6 +23,7 @@ func TestMalformedEnvironmentRefused(t *testing.T) {
 		{"CREDENCE_DEMO", "maybe", "demo"},
 		{"CREDENCE_SECURE_COOKIES", "yes please", "secure-cookies"},
 		{"CREDENCE_NO_MIGRATE", "2", "no-migrate"},
+		{"CREDENCE_DB_POOL", "many", "db-pool"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv(tc.name, tc.value)
@@ -37,6 +38,11 @@ func TestMalformedEnvironmentRefused(t *testing.T) {
 		})
 	}
 	t.Run("out of range", func(t *testing.T) {
+		t.Setenv("CREDENCE_DB_POOL", "-3")
+		if _, err := parseServe(nil, io.Discard); err == nil || !strings.Contains(err.Error(), "db-pool") {
+			t.Fatalf("CREDENCE_DB_POOL=-3: %v", err)
+		}
+		t.Setenv("CREDENCE_DB_POOL", "")
 		t.Setenv("CREDENCE_BCRYPT_COST", "99")
 		if _, err := parseServe(nil, io.Discard); err == nil || !strings.Contains(err.Error(), "bcrypt-cost") {
 			t.Fatalf("CREDENCE_BCRYPT_COST=99: %v", err)
@@ -46,11 +52,12 @@ func TestMalformedEnvironmentRefused(t *testing.T) {
 		t.Setenv("CREDENCE_BCRYPT_COST", "5")
 		t.Setenv("CREDENCE_SESSION_TTL", "2h")
 		t.Setenv("CREDENCE_DEMO", "true")
+		t.Setenv("CREDENCE_DB_POOL", "12")
 		c, err := parseServe(nil, io.Discard)
-		if err != nil || c.api.BcryptCost != 5 || c.api.SessionTTL != 2*time.Hour || !c.demo || c.addr != "127.0.0.1:0" {
+		if err != nil || c.api.BcryptCost != 5 || c.api.SessionTTL != 2*time.Hour || !c.demo || c.addr != "127.0.0.1:0" || c.dbPool != 12 {
 			t.Fatalf("parsed %+v, %v", c, err)
 		}
-		if c, err := parseServe([]string{"--bcrypt-cost", "6", "--demo=false"}, io.Discard); err != nil || c.api.BcryptCost != 6 || c.demo {
+		if c, err := parseServe([]string{"--bcrypt-cost", "6", "--demo=false", "--db-pool", "4"}, io.Discard); err != nil || c.api.BcryptCost != 6 || c.demo || c.dbPool != 4 {
 			t.Fatalf("the command line did not override the environment: %+v, %v", c, err)
 		}
 	})

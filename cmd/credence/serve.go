@@ -26,18 +26,25 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	log := newLogger(cfg.logFormat, stderr)
 	slog.SetDefault(log)
 
-	store, err := models.Open(cfg.db)
+	store, err := models.OpenWith(cfg.db, models.OpenOptions{Pool: cfg.dbPool})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if !cfg.noMigrate {
-		if err := store.Migrate(ctx); err != nil {
+	if cfg.noMigrate {
+		if err := store.CheckMigrated(ctx); err != nil {
 			return err
 		}
+	} else if err := store.Migrate(ctx); err != nil {
+		return err
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// The pool's use, for sizing --db-pool: go_sql_wait_count_total rising means requests wait
+	// for a connection.
+	if sqlDB, err := store.SQLDB(); err == nil {
+		reg.MustRegister(collectors.NewDBStatsCollector(sqlDB, store.Dialect()))
+	}
 	srv := api.New(cfg.api, store, log, reg)
 
 	// The reprint index lives in the database, shared by every replica: start-up builds
@@ -55,8 +62,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cfg.api.FeedInterval > 0 {
 		go srv.App().Feeds.Run(ctx, cfg.api.FeedInterval)
 	}
-	signIn, err := firstStart(ctx, srv.App(), cfg, stdout)
-	if err != nil {
+	// Replicas starting together on one PostgreSQL database take turns here: the second finds
+	// the first's admin and demo data, instead of adding its own or failing on a duplicate.
+	var signIn string
+	if err := store.Exclusively(ctx, "first start", func() error {
+		signIn, err = firstStart(ctx, srv.App(), cfg, stdout)
+		return err
+	}); err != nil {
 		return err
 	}
 
