@@ -19,8 +19,9 @@ test: ## vet and run every test with the race detector on SQLite
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 30m ./...
 
-test-postgres: ## run the store and API suites against PostgreSQL (PG_TEST=...)
+test-postgres: ## run the store and API suites, and the compose file's cluster, against PostgreSQL (PG_TEST=...)
 	CREDENCE_TEST_POSTGRES='$(PG_TEST)' $(GO) test -race -count=1 -timeout 30m ./models/... ./api/... ./bench/...
+	CREDENCE_TEST_POSTGRES='$(PG_TEST)' $(GO) test -race -count=1 -timeout 30m -run 'OnPostgreSQL' ./cmd/credence/
 
 frontend-test: ## run the browser modules' unit tests with Node's test runner
 	node --test frontend/test/

@@ -69,7 +69,9 @@ type service struct {
 	cmd    *exec.Cmd
 	URL    string
 	db     string
+	stdout *syncBuffer
 	stderr *syncBuffer
+	addr   chan string // where it listens, once it says so
 	done   chan struct{}
 	err    error // the process's exit, once done is closed
 }
@@ -106,16 +108,39 @@ func startService(t *testing.T, db string, extraEnv ...string) *service {
 		"CREDENCE_DEMO=", "CREDENCE_DB=", "CREDENCE_ADDR=", "CREDENCE_NO_MIGRATE=",
 	)
 	cmd.Env = append(cmd.Env, extraEnv...)
+	s := startProcess(t, cmd)
+	s.db = db
+	s.waitListening(60 * time.Second)
+	return s
+}
+
+// startProcess starts cmd (the credence binary), capturing its output: the address it
+// listens on, once it says so, and its standard error. The process is killed when the test
+// ends if still running.
+func startProcess(t *testing.T, cmd *exec.Cmd) *service {
+	t.Helper()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &service{t: t, cmd: cmd, db: db, stderr: &syncBuffer{}, done: make(chan struct{})}
+	s := &service{t: t, cmd: cmd, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{}), addr: make(chan string, 1)}
 	cmd.Stderr = s.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	scanned := make(chan struct{})
 	go func() {
+		defer close(scanned)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			s.stdout.Write([]byte(sc.Text() + "\n"))
+			if m := runningAt.FindStringSubmatch(sc.Text()); m != nil {
+				s.addr <- m[1]
+			}
+		}
+	}()
+	go func() {
+		<-scanned // Wait closes the pipe: read it to the end first
 		s.err = cmd.Wait()
 		close(s.done)
 	}()
@@ -127,23 +152,19 @@ func startService(t *testing.T, db string, extraEnv ...string) *service {
 			<-s.done
 		}
 	})
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := runningAt.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
-			}
-		}
-	}()
-	select {
-	case s.URL = <-addr:
-	case <-s.done:
-		t.Fatalf("credence serve exited before listening: %v\n%s", s.err, s.stderr)
-	case <-time.After(60 * time.Second):
-		t.Fatalf("credence serve did not start in 60 s\n%s", s.stderr)
-	}
 	return s
+}
+
+// waitListening waits until the process says where it listens, and sets URL.
+func (s *service) waitListening(timeout time.Duration) {
+	s.t.Helper()
+	select {
+	case s.URL = <-s.addr:
+	case <-s.done:
+		s.t.Fatalf("%s exited before listening: %v\n%s", s.cmd.Args, s.err, s.stderr)
+	case <-time.After(timeout):
+		s.t.Fatalf("%s did not start in %s\n%s", s.cmd.Args, timeout, s.stderr)
+	}
 }
 
 // signal sends sig to the process.
