@@ -150,6 +150,16 @@ func (p *page) openArticle(id json.Number) {
 	p.t.Helper()
 	p.do(chromedp.Navigate(fmt.Sprintf("%s/articles/%s", env.base, id)))
 	p.waitReady()
+	p.waitSettled()
+}
+
+// waitSettled waits for what the article page draws after it is ready: the suggestions and
+// the reprinted passages arrive by their own requests, and drawing them can move the text
+// (the suggestions' toggle appears above it). A test that works out where a word is on the
+// screen must do so after that, or its mouse lands on another line.
+func (p *page) waitSettled() {
+	p.t.Helper()
+	p.waitFor("the suggestions and reprints to be drawn", `!!document.body.dataset.suggestions && !!document.body.dataset.reprints`)
 }
 
 func (p *page) waitReady() {

@@ -19,6 +19,7 @@ export async function loadReprints() {
   setReprints(groupReprints(items, S.map.lengthCP).map((g, index) => ({ ...g, index })));
   redraw();
   renderReprints();
+  document.body.dataset.reprints = 'loaded'; // the passages are drawn (tests wait for the page to settle)
   // The list gives the other articles' outlets by id: fetch their names once, then show them.
   const missing = new Set();
   for (const g of S.reprints) for (const o of g.others) if (o.outlet_id != null && !S.outlets.has(String(o.outlet_id))) missing.add(String(o.outlet_id));

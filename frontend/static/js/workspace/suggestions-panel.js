@@ -20,7 +20,8 @@ import { toast, excerpt } from './ui.js';
 import { keys, cursorCP } from './selection.js';
 
 export async function loadSuggestions() {
-  if (!S.canWrite) return;
+  // data-suggestions on the body tells when they have arrived (tests wait for the page to settle).
+  if (!S.canWrite) { document.body.dataset.suggestions = 'none'; return; }
   try {
     const res = await api.get(`/articles/${encodeURIComponent(S.articleId)}/suggestions`);
     // hidden: this reviewer's assignment is in the study arm shown no machine suggestions, so
@@ -31,6 +32,7 @@ export async function loadSuggestions() {
   }
   el('sug-toggle').hidden = !S.sug.loaded;
   redraw();
+  document.body.dataset.suggestions = S.sug.loaded ? 'loaded' : 'none';
 }
 
 function pendingRejections() {
