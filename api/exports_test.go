@@ -475,7 +475,7 @@ func rebind(e *env, q string) string { return models.Rebind(e.store.Dialect(), q
 // calls the handler with a ResponseWriter that discards the bytes (counting lines), which is
 // the server's own cost without a client competing for the same cores.
 func BenchmarkExportRows(b *testing.B) {
-	e := newEnv(&testing.T{})
+	e := benchEnv(b)
 	benchCorpus(b, e)
 	for _, format := range []string{"jsonl", "csv"} {
 		b.Run(format+"/http", func(b *testing.B) {

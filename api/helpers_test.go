@@ -39,7 +39,20 @@ func testConfig() api.Config {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	store := modeltest.Open(t)
+	return newEnvOn(t, modeltest.Open(t))
+}
+
+// benchEnv is newEnv for a benchmark: the store and the server are closed (and a PostgreSQL
+// test database dropped) when the benchmark ends.
+func benchEnv(b *testing.B) *env {
+	b.Helper()
+	e := newEnvOn(&testing.T{}, modeltest.Open(b))
+	b.Cleanup(e.ts.Close)
+	return e
+}
+
+func newEnvOn(t *testing.T, store *models.Store) *env {
+	t.Helper()
 	srv := api.New(testConfig(), store, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)

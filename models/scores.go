@@ -22,6 +22,9 @@ type ScoreArticle struct {
 	// Cached is the stored per-article result for the requested key, nil when there is none
 	// valid for the current data version and publisher.
 	Cached []byte `gorm:"column:result"`
+	// Scored: the key's variant scores the article (scoredArticle). ScoreCorpus returns scored
+	// articles only; ScoreArticlesByID tells.
+	Scored bool
 }
 
 // ScoreAnnotation is one annotation as the scores see it. Accepted machine suggestions are
@@ -80,6 +83,9 @@ func (s *Store) ScoreCorpus(ctx context.Context, key ScoreCacheKey, fn func([]Sc
 		if len(batch) == 0 {
 			return nil
 		}
+		for i := range batch {
+			batch[i].Scored = true
+		}
 		if err := fn(batch); err != nil {
 			return err
 		}
@@ -87,13 +93,15 @@ func (s *Store) ScoreCorpus(ctx context.Context, key ScoreCacheKey, fn func([]Sc
 	}
 }
 
-// ScoreArticlesByID returns the given articles (those that still exist), with their cached
-// results under key when valid, in id order.
+// ScoreArticlesByID returns the given articles (those that still exist), whether the key's
+// variant scores them, and their cached results under key when valid, in id order.
 func (s *Store) ScoreArticlesByID(ctx context.Context, key ScoreCacheKey, ids []int64) ([]ScoreArticle, error) {
 	var out []ScoreArticle
 	for chunk := range batchesOf(ids, 500) {
 		var batch []ScoreArticle
-		if err := s.scoreArticles(ctx, key).Where("a.id IN ?", chunk).Order("a.id").Scan(&batch).Error; err != nil {
+		err := s.scoreArticles(ctx, key).Select("a.id, a.outlet_id, a.published_at, a.data_version, a.text_length, c.result, " +
+			scoredArticle(key.Variant) + " AS scored").Where("a.id IN ?", chunk).Order("a.id").Scan(&batch).Error
+		if err != nil {
 			return nil, fmt.Errorf("score articles: %w", err)
 		}
 		out = append(out, batch...)

@@ -369,6 +369,11 @@ func (c *corpus) apply(ctx context.Context, changed []int64) error {
 	fresh := map[int64]*entry{}
 	var missing []int64
 	for _, a := range stored {
+		if !a.Scored {
+			// No finished review the variant counts (most changes: work on an open review):
+			// its result would count for nothing, so nothing is computed or stored.
+			continue
+		}
 		if e := c.decodeCached(a); e != nil {
 			fresh[a.ID] = e
 		} else {
