@@ -99,8 +99,8 @@ func (s *Store) ScoreArticlesByID(ctx context.Context, key ScoreCacheKey, ids []
 	var out []ScoreArticle
 	for chunk := range batchesOf(ids, 500) {
 		var batch []ScoreArticle
-		err := s.scoreArticles(ctx, key).Select("a.id, a.outlet_id, a.published_at, a.data_version, a.text_length, c.result, " +
-			scoredArticle(key.Variant) + " AS scored").Where("a.id IN ?", chunk).Order("a.id").Scan(&batch).Error
+		err := s.scoreArticles(ctx, key).Select("a.id, a.outlet_id, a.published_at, a.data_version, a.text_length, c.result, "+
+			scoredArticle(key.Variant)+" AS scored").Where("a.id IN ?", chunk).Order("a.id").Scan(&batch).Error
 		if err != nil {
 			return nil, fmt.Errorf("score articles: %w", err)
 		}
