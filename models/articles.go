@@ -24,6 +24,20 @@ func (e *DuplicateArticleError) Unwrap() error { return ErrDuplicate }
 // CreateArticle stores an article unless one with the same URL, or the same outlet and text
 // hash, exists already (a *DuplicateArticleError then).
 func (s *Store) CreateArticle(ctx context.Context, actor int64, a *Article) error {
+	return s.createArticle(ctx, actor, a, nil)
+}
+
+// CreateArticleIndexed is CreateArticle that also stores the article's reprint keys (none for a
+// short text), in the article's transaction: the shared reprint index never lacks a stored
+// article, crash or not.
+func (s *Store) CreateArticleIndexed(ctx context.Context, actor int64, a *Article, keys []uint64) error {
+	if keys == nil {
+		keys = []uint64{}
+	}
+	return s.createArticle(ctx, actor, a, keys)
+}
+
+func (s *Store) createArticle(ctx context.Context, actor int64, a *Article, keys []uint64) error {
 	return s.inTx(ctx, func(tx *gorm.DB) error {
 		if err := duplicateArticle(tx, a); err != nil {
 			return err
@@ -37,9 +51,12 @@ func (s *Store) CreateArticle(ctx context.Context, actor int64, a *Article) erro
 			}
 			return err
 		}
-		return audit(tx, actor, "create", "article", a.ID, nil, map[string]any{
+		if err := audit(tx, actor, "create", "article", a.ID, nil, map[string]any{
 			"id": a.ID, "outlet_id": a.OutletID, "title": a.Title, "url": a.URL, "text_sha256": a.TextSHA256,
-		})
+		}); err != nil || keys == nil {
+			return err
+		}
+		return s.insertReprintKeys(tx, []ReprintKeys{{ArticleID: a.ID, TextSHA256: a.TextSHA256, Keys: keys}}, false)
 	})
 }
 

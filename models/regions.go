@@ -114,36 +114,51 @@ func (s *Store) DeleteRegion(ctx context.Context, actor, id int64) error {
 // ReplaceDetectedRegions swaps an article's detected regions that no reviewer has decided for a
 // new set, keeping those a reviewer already accepted or rejected (and not proposing them again).
 func (s *Store) ReplaceDetectedRegions(ctx context.Context, articleID int64, proposals []Region) error {
+	return s.inTx(ctx, func(tx *gorm.DB) error { return replaceDetected(tx, articleID, proposals) })
+}
+
+// ReplaceDetectedRegionsBatch is ReplaceDetectedRegions for many articles (proposals by
+// article id, in the order of ids) in one transaction: an import batch's reprint scan.
+func (s *Store) ReplaceDetectedRegionsBatch(ctx context.Context, ids []int64, proposals map[int64][]Region) error {
 	return s.inTx(ctx, func(tx *gorm.DB) error {
-		// A detected region some reviewer has decided stays, so that no decision is lost; the
-		// others give way to the new findings.
-		if err := tx.Where("article_id = ? AND origin = 'detected' AND NOT EXISTS (SELECT 1 FROM region_decisions d WHERE d.region_id = regions.id)", articleID).
-			Delete(&Region{}).Error; err != nil {
-			return err
-		}
-		var decided []Region
-		if err := tx.Where("article_id = ? AND origin = 'detected'", articleID).Find(&decided).Error; err != nil {
-			return err
-		}
-		for i := range proposals {
-			p := &proposals[i]
-			dup := false
-			for _, d := range decided {
-				if d.Start == p.Start && d.End == p.End && d.Kind == p.Kind {
-					dup = true
-					break
-				}
-			}
-			if dup {
-				continue
-			}
-			p.ArticleID, p.Origin, p.Status, p.Version, p.Layer = articleID, "detected", "proposed", 1, LayerReview
-			if err := tx.Omit("OriginOutletName").Create(p).Error; err != nil {
+		for _, id := range ids {
+			if err := replaceDetected(tx, id, proposals[id]); err != nil {
 				return err
 			}
 		}
-		return bumpArticle(tx, articleID)
+		return nil
 	})
+}
+
+func replaceDetected(tx *gorm.DB, articleID int64, proposals []Region) error {
+	// A detected region some reviewer has decided stays, so that no decision is lost; the
+	// others give way to the new findings.
+	if err := tx.Where("article_id = ? AND origin = 'detected' AND NOT EXISTS (SELECT 1 FROM region_decisions d WHERE d.region_id = regions.id)", articleID).
+		Delete(&Region{}).Error; err != nil {
+		return err
+	}
+	var decided []Region
+	if err := tx.Where("article_id = ? AND origin = 'detected'", articleID).Find(&decided).Error; err != nil {
+		return err
+	}
+	for i := range proposals {
+		p := &proposals[i]
+		dup := false
+		for _, d := range decided {
+			if d.Start == p.Start && d.End == p.End && d.Kind == p.Kind {
+				dup = true
+				break
+			}
+		}
+		if dup {
+			continue
+		}
+		p.ArticleID, p.Origin, p.Status, p.Version, p.Layer = articleID, "detected", "proposed", 1, LayerReview
+		if err := tx.Omit("OriginOutletName").Create(p).Error; err != nil {
+			return err
+		}
+	}
+	return bumpArticle(tx, articleID)
 }
 
 // RegionFor returns one region with the reader's own decision on it (Region.Decision).

@@ -96,10 +96,10 @@ func (s *Store) insertReprintKeys(tx *gorm.DB, batch []ReprintKeys, onConflict b
 			}
 			marks = append(marks, b.ArticleID, b.TextSHA256)
 		}
-		if err := insertPairs(tx, "reprint_bands (band_hash, article_id)", rows); err != nil {
+		if err := insertPairs(tx, "reprint_bands (band_hash, article_id)", rows, onConflict); err != nil {
 			return fmt.Errorf("reprint keys: store the keys: %w", err)
 		}
-		if err := insertPairs(tx, "reprint_indexed (article_id, text_sha256)", marks); err != nil {
+		if err := insertPairs(tx, "reprint_indexed (article_id, text_sha256)", marks, onConflict); err != nil {
 			return fmt.Errorf("reprint keys: mark the articles: %w", err)
 		}
 		return nil
@@ -153,12 +153,15 @@ func (s *Store) insertReprintKeys(tx *gorm.DB, batch []ReprintKeys, onConflict b
 // about 1.6 MB a statement.
 const reprintRows = 100_000
 
-// insertPairs inserts rows of two columns, given flat, bandChunk rows a statement. A row
-// already there is kept (see insertReprintKeys).
-func insertPairs(tx *gorm.DB, into string, flat []any) error {
+// insertPairs inserts rows of two columns, given flat, bandChunk rows a statement; with
+// onConflict a row already there is kept (see insertReprintKeys).
+func insertPairs(tx *gorm.DB, into string, flat []any, onConflict bool) error {
 	for i := 0; i < len(flat); i += 2 * bandChunk {
 		part := flat[i:min(i+2*bandChunk, len(flat))]
-		q := "INSERT INTO " + into + " VALUES " + strings.TrimSuffix(strings.Repeat("(?,?),", len(part)/2), ",") + " ON CONFLICT DO NOTHING"
+		q := "INSERT INTO " + into + " VALUES " + strings.TrimSuffix(strings.Repeat("(?,?),", len(part)/2), ",")
+		if onConflict {
+			q += " ON CONFLICT DO NOTHING"
+		}
 		if err := tx.Exec(q, part...).Error; err != nil {
 			return err
 		}

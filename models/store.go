@@ -50,6 +50,12 @@ func (s *Store) inSQLTx(ctx context.Context, fn func(ctx context.Context, tx *sq
 
 // audit records a change in the same transaction as the change itself.
 func audit(tx *gorm.DB, actor int64, action, entity string, id int64, before, after any) error {
+	e := auditEntry(actor, action, entity, id, before, after)
+	return tx.Create(&e).Error
+}
+
+// auditEntry is the audit row of a change, for audit or a batch of changes.
+func auditEntry(actor int64, action, entity string, id int64, before, after any) AuditEntry {
 	e := AuditEntry{At: time.Now().UTC(), Action: action, Entity: entity, EntityID: id}
 	if actor != 0 {
 		e.ActorID = &actor
@@ -64,7 +70,7 @@ func audit(tx *gorm.DB, actor int64, action, entity string, id int64, before, af
 		s := string(b)
 		e.After = &s
 	}
-	return tx.Create(&e).Error
+	return e
 }
 
 // bumpArticle marks an article's annotations, regions or reviews as changed.

@@ -23,7 +23,8 @@ func New(store *models.Store, rp *reprints.Service) *Service {
 }
 
 // CreateArticle validates, normalises and stores one article, resolving its outlet by id,
-// by name, alias or domain, or by the domain of its URL; then it is scanned for reprints.
+// by name, alias or domain, or by the domain of its URL. Its reprint keys are stored with it,
+// in its transaction; then it is scanned for reprints.
 func (s *Service) CreateArticle(ctx context.Context, actor int64, in annotate.ArticleInput) (*models.Article, error) {
 	if err := in.Normalise(); err != nil {
 		return nil, err
@@ -34,15 +35,22 @@ func (s *Service) CreateArticle(ctx context.Context, actor int64, in annotate.Ar
 	}
 	a := &models.Article{OutletID: outletID, Title: in.Title, URL: in.URL, Author: in.Author, PublishedAt: in.PublishedAt,
 		Text: in.Text, TextSHA256: annotate.TextSHA256(in.Text), TextLength: annotate.CodePoints(in.Text), CreatedAt: time.Now().UTC()}
-	if err := s.store.CreateArticle(ctx, actor, a); err != nil {
+	if s.reprints == nil {
+		if err := s.store.CreateArticle(ctx, actor, a); err != nil {
+			return nil, err
+		}
+		return s.store.Article(ctx, a.ID)
+	}
+	keys := s.reprints.Keys([]string{a.Text})
+	if err := s.store.CreateArticleIndexed(ctx, actor, a, keys[0]); err != nil {
 		return nil, err
 	}
 	full, err := s.store.Article(ctx, a.ID)
 	if err != nil {
 		return nil, err
 	}
-	if s.reprints != nil {
-		s.reprints.ArticleAdded(ctx, full.ID)
+	if err := s.reprints.ScanBatch(ctx, []models.Article{*full}, keys); err != nil {
+		s.reprints.ScanFailed([]models.Article{*full}, err)
 	}
 	return full, nil
 }

@@ -136,19 +136,35 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opt Options, actor in
 	items, readErr := readItems(format, br, opt)
 	seen := newSeenArticles()
 	n := 0
+	b := &batch{s: s, actor: actor, outlets: map[outletKey]resolved{}}
+	flush := func() error {
+		if err := b.flush(ctx); err != nil {
+			return err
+		}
+		for _, sl := range b.slots {
+			rep.count(sl.res, opt.DryRun)
+			n++
+			if progress != nil {
+				progress(n, cr.n)
+			}
+		}
+		b.slots, b.bytes = b.slots[:0], 0
+		return ctx.Err()
+	}
 	for it := range items {
-		res, err := s.importItem(ctx, actor, it, opt, seen)
+		res, in, store, err := s.importItem(ctx, it, opt, seen)
 		if err != nil {
 			return rep, err
 		}
-		rep.count(res, opt.DryRun)
-		n++
-		if progress != nil {
-			progress(n, cr.n)
+		b.add(res, in, store)
+		if len(b.slots) >= batchArticles || b.bytes >= batchBytes {
+			if err := flush(); err != nil {
+				return rep, err
+			}
 		}
-		if ctx.Err() != nil {
-			return rep, ctx.Err()
-		}
+	}
+	if err := flush(); err != nil {
+		return rep, err
 	}
 	if err := readErr(); err != nil && !errors.Is(err, io.EOF) {
 		return rep, err
@@ -206,17 +222,29 @@ func digest(s string) [16]byte {
 	return [16]byte(h[:16])
 }
 
-func (s *Service) importItem(ctx context.Context, actor int64, it annotate.ImportItem, opt Options, seen *seenArticles) (ItemResult, error) {
-	res := ItemResult{Line: it.Line}
-	lineErr := func(err error) (ItemResult, error) {
-		var de *annotate.Error
-		if !errors.As(err, &de) {
-			return res, fmt.Errorf("import line %d: %w", it.Line, err)
-		}
-		res.Status, res.Code, res.Message, res.Field = "error", de.Code, de.Message, de.Field
-		return res, nil
-	}
+// importItem checks one article of an import and says what became of it, or, with store,
+// that it is to be stored (by the batch it joins, see batch.go); a preview is answered here.
+func (s *Service) importItem(ctx context.Context, it annotate.ImportItem, opt Options, seen *seenArticles) (ItemResult, annotate.ArticleInput, bool, error) {
 	in := it.Input
+	res, err := s.checkItem(ctx, it, &in, opt, seen)
+	return res, in, err == nil && res.Status == "", err
+}
+
+// lineError turns an error of the domain into the line's error result; any other error
+// stops the import.
+func lineError(res ItemResult, err error) (ItemResult, error) {
+	var de *annotate.Error
+	if !errors.As(err, &de) {
+		return res, fmt.Errorf("import line %d: %w", res.Line, err)
+	}
+	res.Status, res.Code, res.Message, res.Field = "error", de.Code, de.Message, de.Field
+	return res, nil
+}
+
+func (s *Service) checkItem(ctx context.Context, it annotate.ImportItem, inp *annotate.ArticleInput, opt Options, seen *seenArticles) (ItemResult, error) {
+	res := ItemResult{Line: it.Line}
+	lineErr := func(err error) (ItemResult, error) { return lineError(res, err) }
+	in := inp
 	res.Title, res.URL = in.Title, in.URL
 	if it.Err != nil {
 		return lineErr(it.Err)
@@ -239,7 +267,7 @@ func (s *Service) importItem(ctx context.Context, actor int64, it annotate.Impor
 	}
 	res.Title, res.URL = in.Title, in.URL
 	if opt.DryRun {
-		return s.preview(ctx, res, in, seen, lineErr)
+		return s.preview(ctx, res, *in, seen, lineErr)
 	}
 	// A URL given twice in one import is stored once: the later copy is a duplicate, not a
 	// revision, so importing the same file again changes nothing.
@@ -251,6 +279,12 @@ func (s *Service) importItem(ctx context.Context, actor int64, it annotate.Impor
 	if in.URL != "" {
 		seen.url[urlKey] = res.Line
 	}
+	return res, nil // to be stored
+}
+
+// storeOne stores one checked article of an import on its own: a new revision of the stored
+// article with its URL, or a new article.
+func (s *Service) storeOne(ctx context.Context, actor int64, res ItemResult, in annotate.ArticleInput) (ItemResult, error) {
 	a, err := s.CreateArticle(ctx, actor, in)
 	if id, ok := isURLDuplicate(err); ok {
 		a, err = s.Revise(ctx, actor, id, in)
@@ -265,7 +299,7 @@ func (s *Service) importItem(ctx context.Context, actor int64, it annotate.Impor
 		res.Status, res.ExistingID = "duplicate", dup.ExistingID
 		return res, nil
 	case err != nil:
-		return lineErr(err)
+		return lineError(res, err)
 	}
 	res.Status, res.ID, res.OutletID, res.Outlet = "created", a.ID, a.OutletID, a.OutletName
 	return res, nil

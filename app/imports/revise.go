@@ -90,7 +90,10 @@ func isURLDuplicate(err error) (int64, bool) {
 // created, the same one again is a skipped duplicate, an edited one a new revision.
 func (s *Service) ImportOne(ctx context.Context, in annotate.ArticleInput, actor int64, dryRun bool) (Report, error) {
 	rep := Report{Result: Result{Errors: []LineError{}, IDs: []int64{}}, DryRun: dryRun, Format: "url"}
-	res, err := s.importItem(ctx, actor, annotate.ImportItem{Line: 1, Input: in}, Options{DryRun: dryRun}, newSeenArticles())
+	res, checked, store, err := s.importItem(ctx, annotate.ImportItem{Line: 1, Input: in}, Options{DryRun: dryRun}, newSeenArticles())
+	if err == nil && store {
+		res, err = s.storeOne(ctx, actor, res, checked)
+	}
 	if err != nil {
 		return rep, err
 	}

@@ -279,6 +279,11 @@ func (r *Service) Scan(ctx context.Context, articleID int64) error {
 }
 
 func (r *Service) propose(ctx context.Context, a reprint.Article, outlets []reprint.Outlet, matches []reprint.Match, others map[int64]reprint.Article) error {
+	return r.store.ReplaceDetectedRegions(ctx, a.ID, r.regions(a, outlets, matches, others))
+}
+
+// regions are the quote regions proposed for a, given its passages shared with others.
+func (r *Service) regions(a reprint.Article, outlets []reprint.Outlet, matches []reprint.Match, others map[int64]reprint.Article) []models.Region {
 	attrs := reprint.FindAttributions(a.Text, outlets, a.OutletID)
 	props := mergeProposals(reprint.Propose(a, outlets, attrs, matches, others))
 	regions := make([]models.Region, 0, len(props))
@@ -294,7 +299,7 @@ func (r *Service) propose(ctx context.Context, a reprint.Article, outlets []repr
 		}
 		regions = append(regions, reg)
 	}
-	return r.store.ReplaceDetectedRegions(ctx, a.ID, regions)
+	return regions
 }
 
 // mergeProposals folds proposals that credit the same outlet for nearly the same passage

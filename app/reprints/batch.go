@@ -1,0 +1,152 @@
+package reprints
+
+import (
+	"context"
+	"runtime"
+	"sync"
+
+	"github.com/credence-project/credence/annotate/reprint"
+	"github.com/credence-project/credence/models"
+)
+
+// Keys computes the LSH keys of texts on all cores: what models.CreateArticles stores with
+// each new article, in its transaction.
+func (r *Service) Keys(texts []string) [][]uint64 {
+	out := make([][]uint64, len(texts))
+	parallel(len(texts), func(i int) { out[i] = r.m.Keys(texts[i]) })
+	return out
+}
+
+// parallel runs fn(0..n-1) on all cores.
+func parallel(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	workers := min(n, runtime.GOMAXPROCS(0))
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// ScanBatch is Scan for articles stored together, whose keys (keys[i] of articles[i]) are in
+// the shared index already (models.CreateArticles): it proposes quote regions for each, and
+// again for the stored articles they share passages with. The look-ups of the whole batch go
+// to the database at once, and so do the proposals; alignment runs on all cores. The outcome
+// is Scan's for each article in turn: every article whose passages the batch can change is
+// proposed for again, against the corpus with the whole batch in it.
+func (r *Service) ScanBatch(ctx context.Context, articles []models.Article, keys [][]uint64) error {
+	if len(articles) == 0 {
+		return nil
+	}
+	outlets, err := r.loadOutlets(ctx)
+	if err != nil {
+		return err
+	}
+	cfg := r.m.Config()
+	texts := map[int64]reprint.Article{} // every article at hand, by id
+	inBatch := map[int64]bool{}
+	for i := range articles {
+		texts[articles[i].ID] = toReprintArticle(&articles[i])
+		inBatch[articles[i].ID] = true
+	}
+	postings := map[uint64][]int64{}
+	// matchAll finds the passages of each of as (keys ks[i]) with the corpus.
+	matchAll := func(as []reprint.Article, ks [][]uint64) ([][]reprint.Match, error) {
+		var want []uint64
+		for _, k := range ks {
+			for _, h := range k {
+				if _, ok := postings[h]; !ok {
+					want = append(want, h)
+				}
+			}
+		}
+		got, err := r.store.ReprintPostings(ctx, want, cfg.MaxBucket)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range want {
+			postings[h] = got[h] // nil: no holder, or boilerplate
+		}
+		cands := make([][]int64, len(as))
+		var load []int64
+		for i, a := range as {
+			cands[i] = models.CandidatesOf(postings, a.ID, ks[i], cfg.MinKeyHits)
+			for _, id := range cands[i] {
+				if _, ok := texts[id]; !ok {
+					load = append(load, id)
+					texts[id] = reprint.Article{} // loaded below
+				}
+			}
+		}
+		stored, err := r.store.ReprintArticles(ctx, load)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range load {
+			delete(texts, id) // deleted meanwhile unless loaded again here
+		}
+		for i := range stored {
+			texts[stored[i].ID] = toReprintArticle(&stored[i])
+		}
+		out := make([][]reprint.Match, len(as))
+		parallel(len(as), func(i int) {
+			cs := make([]reprint.Article, 0, len(cands[i]))
+			for _, id := range cands[i] {
+				if c, ok := texts[id]; ok {
+					cs = append(cs, c)
+				}
+			}
+			if len(cs) > 0 {
+				out[i] = r.m.Align(as[i], cs)
+			}
+		})
+		return out, nil
+	}
+	as := make([]reprint.Article, len(articles))
+	for i := range articles {
+		as[i] = texts[articles[i].ID]
+	}
+	ms, err := matchAll(as, keys)
+	if err != nil {
+		return err
+	}
+	// The stored articles the batch shares passages with: their proposals may change.
+	var others []reprint.Article
+	seen := map[int64]bool{}
+	for _, m := range ms {
+		for _, x := range m {
+			if o, ok := texts[x.OtherArticleID]; ok && !inBatch[o.ID] && !seen[o.ID] {
+				seen[o.ID] = true
+				others = append(others, o)
+			}
+		}
+	}
+	okeys := make([][]uint64, len(others))
+	parallel(len(others), func(i int) { okeys[i] = r.m.Keys(others[i].Text) })
+	oms, err := matchAll(others, okeys)
+	if err != nil {
+		return err
+	}
+	proposals := make(map[int64][]models.Region, len(as)+len(others))
+	order := make([]int64, 0, len(as)+len(others))
+	all, allMs := append(as, others...), append(ms, oms...)
+	for i, a := range all {
+		proposals[a.ID] = r.regions(a, outlets, allMs[i], texts)
+		order = append(order, a.ID)
+	}
+	return r.store.ReplaceDetectedRegionsBatch(ctx, order, proposals)
+}
+
+// ScanFailed logs a failed ScanBatch of stored articles: like ArticleAdded, the failure does
+// not undo their import, and the articles keep their keys; a rebuild or their next scan
+// proposes their regions.
+func (r *Service) ScanFailed(articles []models.Article, err error) {
+	ids := make([]int64, len(articles))
+	for i := range articles {
+		ids[i] = articles[i].ID
+	}
+	r.log.Warn("reprint scan failed", "article_ids", ids, "err", err)
+}
