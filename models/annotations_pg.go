@@ -9,7 +9,7 @@ import (
 	"fmt"
 )
 
-// A create on PostgreSQL is one statement: the insert, the review's start, the article's
+// A create on PostgreSQL is one statement, batched with concurrent creates (commit_pg.go): the insert, the review's start, the article's
 // data version and the audit entry are data-modifying CTEs of one INSERT, which PostgreSQL
 // runs atomically as its own transaction. That is one round trip to the server instead of
 // seven (BEGIN, the idempotency look-up, four writes, COMMIT), and one commit. The
@@ -42,12 +42,6 @@ func (s *Store) createAnnotationPG(ctx context.Context, a *Annotation) error {
 	if a.Layer == LayerConsensus {
 		q = annotationCreatePGNoRev
 	}
-	// Statements are prepared once (per connection of the pool) and run outside any explicit
-	// transaction: the statement is its own.
-	create, err := s.writes.stmt(ctx, q)
-	if err != nil {
-		return fmt.Errorf("prepare the annotation create: %w", err)
-	}
 	a.Version = 1
 	setAnnotationDefaults(a)
 	now := nowUTC()
@@ -59,9 +53,11 @@ func (s *Store) createAnnotationPG(ctx context.Context, a *Annotation) error {
 	// A repeated key whose first create is deleted between the conflict and the read of it
 	// inserts again: a few attempts, then the answer of the last.
 	for attempt := 0; ; attempt++ {
-		err = create.QueryRowContext(ctx, a.ArticleID, a.UserID, a.Label, a.Start, a.End, a.Exact, a.Prefix, a.Suffix, a.Note, a.SourceText,
-			a.SourceURL, a.Status, a.SuggestionRule, a.Origin, a.SuggestionModel, a.Layer, a.IdempotencyKey, a.Version, a.CreatedAt, a.UpdatedAt,
-			head, tail).Scan(&a.ID)
+		// Batched with concurrent creates (commit_pg.go); pgx prepares the statement once per
+		// connection and keeps it.
+		a.ID, err = s.pgCreates.do(ctx, a.ArticleID, a.UserID, q, a.ArticleID, a.UserID, a.Label, a.Start, a.End, a.Exact, a.Prefix, a.Suffix,
+			a.Note, a.SourceText, a.SourceURL, a.Status, a.SuggestionRule, a.Origin, a.SuggestionModel, a.Layer, a.IdempotencyKey, a.Version,
+			a.CreatedAt, a.UpdatedAt, head, tail)
 		if err == nil {
 			s.storage.note(nil)
 			return nil

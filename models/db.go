@@ -33,6 +33,7 @@ type Store struct {
 	writes      *hotStmts        // the hot writes' prepared statements, on the writer pool (hot.go)
 	checkpoints *walCheckpointer // SQLite: WAL checkpoints beside the writer (checkpoint.go)
 	commits     *groupCommitter  // SQLite: every transaction, batched on the writer (commit.go); nil on PostgreSQL
+	pgCreates   *pgCreates       // PostgreSQL: annotation creates, batched (commit_pg.go); nil on SQLite
 	storage     storageState     // whether the database refuses writes for want of space (storage.go)
 }
 
@@ -114,6 +115,9 @@ func OpenWith(dsn string, opt OpenOptions) (*Store, error) {
 	sqlDB.SetMaxIdleConns(poolSize)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	st := &Store{db: db, dialect: dialect, driverDSN: path, hot: &hotStmts{db: sqlDB, dialect: dialect}, writes: &hotStmts{db: sqlDB, dialect: dialect}}
+	if dialect == "postgres" {
+		st.pgCreates = newPGCreates(sqlDB)
+	}
 	if dialect == "sqlite" {
 		// One connection for writes: SQLite allows one writer at a time anyway, and queueing
 		// writers in the group committer, in order, is far faster than letting them contend
@@ -236,6 +240,9 @@ func (s *Store) Close() error {
 	if s.commits != nil {
 		s.commits.close()
 		s.checkpoints.close()
+	}
+	if s.pgCreates != nil {
+		s.pgCreates.close()
 	}
 	s.hot.close()
 	s.writes.close()
