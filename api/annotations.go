@@ -94,11 +94,11 @@ func (s *Server) createAnnotation(c *gin.Context) error {
 	ctx := c.Request.Context()
 	u := currentUser(c)
 	// One read gives the article's revision, for its cached text, and the writer's review.
-	v, err := s.store.ArticleForReader(ctx, articleID, u.ID)
+	rev, review, err := s.store.ArticleForWrite(ctx, articleID, u.ID)
 	if err != nil {
 		return err
 	}
-	text, err := s.cachedArticleTextAt(ctx, articleID, v.Article.Revision)
+	text, err := s.cachedArticleTextAt(ctx, articleID, rev)
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (s *Server) createAnnotation(c *gin.Context) error {
 		return err
 	}
 	if a.Layer == annotate.LayerReview { // the consensus is no review of the writer's
-		if err := annotate.CheckWrite(reader(u), domainReview(v)); err != nil {
+		if err := annotate.CheckWrite(reader(u), toDomainReview(review)); err != nil {
 			return err
 		}
 	}

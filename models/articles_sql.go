@@ -31,6 +31,24 @@ func (r *Review) Rules() annotate.Review {
 	return annotate.Review{Completed: r.CompletedAt != nil, ViewedOthers: r.ViewedOthersAt != nil, ReopenedAfterViewing: r.ReopenedAfterViewing}
 }
 
+// ArticleForWrite reads what a create needs before it writes, in one query: the article's
+// revision (for its cached text) and the writer's review as the rules see it (no annotation
+// count: CheckWrite does not use it). ErrNotFound when the article does not exist.
+func (s *Store) ArticleForWrite(ctx context.Context, articleID, userID int64) (revision int, review *Review, err error) {
+	row, err := s.queryRow(ctx, "SELECT articles.revision, reviews.completed_at, reviews.viewed_others_at, reviews.reopened_after_viewing "+
+		"FROM articles LEFT JOIN reviews ON reviews.article_id = articles.id AND reviews.user_id = ? WHERE articles.id = ?", userID, articleID)
+	if err != nil {
+		return 0, nil, err
+	}
+	r := &Review{ArticleID: articleID, UserID: userID}
+	var reopened sql.NullBool
+	if err := row.Scan(&revision, &r.CompletedAt, &r.ViewedOthersAt, &reopened); err != nil {
+		return 0, nil, rowErr(err)
+	}
+	r.ReopenedAfterViewing = reopened.Bool
+	return revision, r, nil
+}
+
 // ArticleForReader reads an article's metadata with the reader's review and annotation
 // count, in one query.
 func (s *Store) ArticleForReader(ctx context.Context, articleID, userID int64) (*ReaderView, error) {
