@@ -157,7 +157,11 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opt Options, actor in
 			return rep, err
 		}
 		b.add(res, in, store)
-		if len(b.slots) >= batchArticles || b.bytes >= batchBytes {
+		// A full batch is stored; so is what has arrived when the input has caught up with its
+		// sender (nothing buffered, the last read short): a request body still arriving, say a
+		// feed of articles written as they come, is stored as it arrives instead of waiting for
+		// 200 lines or the end. A file reads in full buffers, so its batches stay full.
+		if len(b.slots) >= batchArticles || b.bytes >= batchBytes || (br.Buffered() == 0 && cr.short) {
 			if err := flush(); err != nil {
 				return rep, err
 			}

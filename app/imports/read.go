@@ -147,12 +147,14 @@ func (s *stickyErrReader) Read(p []byte) (int, error) {
 }
 
 type countingReader struct {
-	r io.Reader
-	n int64
+	r     io.Reader
+	n     int64
+	short bool // the last read returned less than asked: the reader is caught up with its sender
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	c.short = n < len(p)
 	return n, err
 }
