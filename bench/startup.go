@@ -37,6 +37,25 @@ type StartupReport struct {
 	// RSSBytes is the replica's resident memory after the look-ups, PeakRSSBytes its peak.
 	RSSBytes     int64 `json:"rss_bytes"`
 	PeakRSSBytes int64 `json:"peak_rss_bytes"`
+	// Scores is, with --reviewed, what answering outlet scores costs the replica.
+	Scores *ScoresMemory `json:"scores,omitempty"`
+}
+
+// ScoresMemory is a replica's outlet scores over a reviewed corpus: the first request (which
+// loads every reviewed article's result), repeats, and a request after a change, each with
+// the process's resident memory (VmRSS) and peak (VmHWM) after it.
+type ScoresMemory struct {
+	First        time.Duration `json:"first_ns"`
+	FirstRSS     int64         `json:"first_rss_bytes"`
+	FirstPeak    int64         `json:"first_peak_rss_bytes"`
+	Repeats      int           `json:"repeats"`
+	RepeatP50    time.Duration `json:"repeat_p50_ns"`
+	RepeatRSS    int64         `json:"repeat_rss_bytes"`
+	Changes      int           `json:"changes"`
+	AfterChange  time.Duration `json:"after_change_p50_ns"` // p50 of the requests after each change
+	ChangeRSS    int64         `json:"change_rss_bytes"`
+	ChangePeak   int64         `json:"change_peak_rss_bytes"`
+	ResponseSize int64         `json:"response_bytes"` // uncompressed JSON of one answer
 }
 
 // Startup seeds a corpus of cfg.Scale into cfg.DSN (a fresh temporary SQLite file if empty),
@@ -129,8 +148,102 @@ func measureStart(ctx context.Context, cfg Config, corpus *Corpus, rep *StartupR
 	if rep.RSSBytes, err = procStatus(cmd.Process.Pid, "VmRSS:"); err != nil {
 		return err
 	}
-	rep.PeakRSSBytes, err = PeakRSS(cmd.Process.Pid)
+	if rep.PeakRSSBytes, err = PeakRSS(cmd.Process.Pid); err != nil {
+		return err
+	}
+	if cfg.Scale.Reviewed {
+		// The first request scores every article of a corpus no replica has scored yet: minutes.
+		slow := NewClient(1)
+		slow.Timeout = 30 * time.Minute
+		rep.Scores, err = measureScores(ctx, cfg, slow, base, corpus, cmd.Process.Pid)
+	}
 	return err
+}
+
+// measureScores asks the replica for the outlet scores: once cold, then repeatedly with no
+// change, then after each of a few changes (a reviewer reopens a finished review, annotates
+// and finishes again), reading its memory after each stage.
+func measureScores(ctx context.Context, cfg Config, client *http.Client, base string, corpus *Corpus, pid int) (*ScoresMemory, error) {
+	do := func(method, path, token string, body string, want int) (int64, time.Duration, error) {
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		req, _ := http.NewRequestWithContext(ctx, method, base+path, rd)
+		req.Header.Set("Authorization", "Bearer "+token)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		t := time.Now()
+		res, err := client.Do(req)
+		if err != nil {
+			return 0, 0, err
+		}
+		defer res.Body.Close()
+		n, _ := io.Copy(io.Discard, res.Body)
+		if res.StatusCode != want {
+			return 0, 0, fmt.Errorf("%s %s: status %d", method, path, res.StatusCode)
+		}
+		return n, time.Since(t), nil
+	}
+	researcher := corpus.ResearcherTokens[0]
+	mem := func() (rss, peak int64, err error) {
+		if rss, err = procStatus(pid, "VmRSS:"); err != nil {
+			return 0, 0, err
+		}
+		peak, err = PeakRSS(pid)
+		return rss, peak, err
+	}
+	m := &ScoresMemory{}
+	var err error
+	if m.ResponseSize, m.First, err = do("GET", "/api/v1/scores/outlets", researcher, "", http.StatusOK); err != nil {
+		return nil, err
+	}
+	if m.FirstRSS, m.FirstPeak, err = mem(); err != nil {
+		return nil, err
+	}
+	cfg.logf("first outlet scores in %s, resident %.1f MiB", m.First.Round(time.Millisecond), float64(m.FirstRSS)/(1<<20))
+	var took []time.Duration
+	for range 20 {
+		_, t, err := do("GET", "/api/v1/scores/outlets", researcher, "", http.StatusOK)
+		if err != nil {
+			return nil, err
+		}
+		took = append(took, t)
+	}
+	slices.Sort(took)
+	m.Repeats, m.RepeatP50 = len(took), took[len(took)/2]
+	if m.RepeatRSS, _, err = mem(); err != nil {
+		return nil, err
+	}
+	took = took[:0]
+	for i := range 10 {
+		k := (i * 7919) % len(corpus.ArticleIDs)
+		art := fmt.Sprintf("/api/v1/articles/%d", corpus.ArticleIDs[k])
+		tok := corpus.ReviewerTokens[corpus.ReviewersOf[k][0]]
+		n := corpus.ArticleLen[corpus.ArticleIDs[k]]
+		body := fmt.Sprintf(`{"label":"opinion","start":%d,"end":%d}`, i%max(1, n-40), min(n, i%max(1, n-40)+30))
+		if _, _, err := do("DELETE", art+"/complete", tok, "", http.StatusOK); err != nil {
+			return nil, err
+		}
+		if _, _, err := do("POST", art+"/annotations", tok, body, http.StatusCreated); err != nil {
+			return nil, err
+		}
+		if _, _, err := do("POST", art+"/complete", tok, "", http.StatusOK); err != nil {
+			return nil, err
+		}
+		_, t, err := do("GET", "/api/v1/scores/outlets", researcher, "", http.StatusOK)
+		if err != nil {
+			return nil, err
+		}
+		took = append(took, t)
+	}
+	slices.Sort(took)
+	m.Changes, m.AfterChange = len(took), took[len(took)/2]
+	if m.ChangeRSS, m.ChangePeak, err = mem(); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // procStatus reads one kB figure of /proc/PID/status, in bytes.
@@ -156,5 +269,17 @@ func (r *StartupReport) Text() string {
 	return fmt.Sprintf("engine %s, %d articles\none-time reprint backfill: %s\nreplica healthy after %s, first reprint look-up answered after %s\n"+
 		"reprint look-up p50 %s over %d\nreplica resident memory %.1f MiB (peak %.1f MiB)\n",
 		r.Engine, r.Articles, r.Backfill.Round(time.Millisecond), r.Healthy.Round(time.Millisecond), r.Ready.Round(time.Millisecond),
-		r.Lookup.Round(10*time.Microsecond), r.LookupCount, float64(r.RSSBytes)/(1<<20), float64(r.PeakRSSBytes)/(1<<20))
+		r.Lookup.Round(10*time.Microsecond), r.LookupCount, float64(r.RSSBytes)/(1<<20), float64(r.PeakRSSBytes)/(1<<20)) + r.Scores.text()
+}
+
+func (m *ScoresMemory) text() string {
+	if m == nil {
+		return ""
+	}
+	mib := func(b int64) float64 { return float64(b) / (1 << 20) }
+	return fmt.Sprintf("first outlet scores (%d bytes of JSON) in %s: resident %.1f MiB (peak %.1f MiB)\n"+
+		"%d repeats, p50 %s: resident %.1f MiB\n%d changes, scores after each p50 %s: resident %.1f MiB (peak %.1f MiB)\n",
+		m.ResponseSize, m.First.Round(time.Millisecond), mib(m.FirstRSS), mib(m.FirstPeak),
+		m.Repeats, m.RepeatP50.Round(10*time.Microsecond), mib(m.RepeatRSS),
+		m.Changes, m.AfterChange.Round(10*time.Microsecond), mib(m.ChangeRSS), mib(m.ChangePeak))
 }

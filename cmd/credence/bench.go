@@ -31,6 +31,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	skip := fs.String("skip", "", "comma-separated load phases to leave out: realistic, create, read")
 	binary := fs.String("binary", "", "the credence binary to start as the service (default: this one); an older build compares before and after")
 	startup := fs.Bool("startup", false, "measure one replica's start instead of load: time to healthy and to its first reprint look-up, look-up latency, resident memory, at --articles")
+	fs.BoolVar(&cfg.Scale.Reviewed, "reviewed", false, "with --startup: every article gets two finished reviews, and the replica's outlet scores are measured (first request, repeats, after changes) with its memory")
 	importRun := fs.Bool("import", false, "measure an NDJSON import of --articles synthetic articles (the pipeline of credence import) into a fresh database instead of load")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the load phases to this file (with --in-process it includes the service)")
 	fs.Lookup("db").DefValue = ""
