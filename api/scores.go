@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strconv"
 
@@ -44,13 +45,27 @@ func scored[T any](c *gin.Context, ask func(ctx context.Context, q scoreQuery) (
 	return rows, q, scoreMeta(q, version), nil
 }
 
-// outletScores answers GET /api/v1/scores/outlets.
+// outletScores answers GET /api/v1/scores/outlets. Its JSON rows of all time come encoded
+// from the scoring service, which re-encodes only the rows a change touches.
 func (s *Server) outletScores(c *gin.Context) error {
+	var encoded json.RawMessage
 	items, q, meta, err := scored(c, func(ctx context.Context, q scoreQuery) ([]scoring.PeriodRow, string, error) {
+		if q.format == "json" && !q.ByMonth {
+			var version string
+			var err error
+			encoded, _, version, err = s.app.Scores.OutletsJSON(ctx, q.Query)
+			return nil, version, err
+		}
 		return s.app.Scores.Outlets(ctx, q.Query)
 	})
 	if err != nil {
 		return err
+	}
+	if encoded != nil {
+		meta["items"] = encoded
+		meta["next_cursor"] = ""
+		c.JSON(http.StatusOK, meta)
+		return nil
 	}
 	if q.format == "csv" {
 		header := score.OutletColumns()

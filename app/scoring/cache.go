@@ -130,7 +130,17 @@ func (d Dates) includes(e *entry) bool {
 type outletView struct {
 	rows   map[int64]score.OutletRow
 	sorted []score.OutletRow // rebuilt (never modified) when rows change; nil when stale
-	used   uint64
+	// enc holds rows as answered in JSON (encodeRow), made when first asked for and dropped
+	// with the row: a change re-encodes only the outlets it touches.
+	enc  map[int64]*encodedRow
+	used uint64
+}
+
+// encodedRow is one outlet row's JSON under the name it was encoded with, with low_sample
+// false and true.
+type encodedRow struct {
+	name string
+	low  [2][]byte
 }
 
 type derivedTable struct {
@@ -413,6 +423,7 @@ func (c *corpus) apply(ctx context.Context, changed []int64) error {
 	clear(c.derived)
 	for d, v := range c.views {
 		for o := range affected {
+			delete(v.enc, o)
 			if row, ok := c.outletRow(d, o); ok {
 				v.rows[o] = row
 			} else {
@@ -451,7 +462,7 @@ func (c *corpus) results(d Dates) []score.ArticleResult {
 func (c *corpus) outletRows(d Dates) []score.OutletRow {
 	v := c.views[d]
 	if v == nil {
-		v = &outletView{rows: map[int64]score.OutletRow{}}
+		v = &outletView{rows: map[int64]score.OutletRow{}, enc: map[int64]*encodedRow{}}
 		for _, r := range score.RollUp(c.results(d), score.Options{}) {
 			v.rows[r.OutletID] = r
 		}

@@ -2,6 +2,8 @@ package scoring
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -106,6 +108,67 @@ func (s *Service) Outlets(ctx context.Context, q Query) ([]PeriodRow, string, er
 		items = append(items, r)
 	}
 	return items, version, nil
+}
+
+// OutletsJSON is Outlets without ByMonth, encoded: the JSON array of the rows, as
+// json.Marshal writes a []PeriodRow of them, with how many rows it holds. Each row's
+// encoding is held with the rows, so after a change only the outlets it touches (or whose
+// name changed) are encoded again.
+func (s *Service) OutletsJSON(ctx context.Context, q Query) (json.RawMessage, int, string, error) {
+	if q.ByMonth {
+		return nil, 0, "", errors.New("scoring: OutletsJSON has no month rows")
+	}
+	c, err := s.locked(ctx, q)
+	if err != nil {
+		return nil, 0, "", err
+	}
+	defer c.mu.Unlock()
+	rows := c.outletRows(q.Dates)
+	v := c.views[q.Dates]
+	out := make([]byte, 0, 1024*len(rows))
+	out = append(out, '[')
+	n := 0
+	for _, r := range rows {
+		if !q.wantsOutlet(r.OutletID) {
+			continue
+		}
+		low := r.Articles < q.MinArticles
+		if q.HideLow && low {
+			continue
+		}
+		b, err := v.encoded(r, c.names[r.OutletID], low)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		if n > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, b...)
+		n++
+	}
+	return append(out, ']'), n, c.dataVersion(), nil
+}
+
+// encoded returns the JSON of a row of v named name, encoding it when not held.
+func (v *outletView) encoded(r score.OutletRow, name string, low bool) ([]byte, error) {
+	e := v.enc[r.OutletID]
+	if e == nil || e.name != name {
+		e = &encodedRow{name: name}
+		v.enc[r.OutletID] = e
+	}
+	i := 0
+	if low {
+		i = 1
+	}
+	if e.low[i] == nil {
+		r.Outlet, r.LowSample = name, low
+		b, err := json.Marshal(PeriodRow{OutletRow: r})
+		if err != nil {
+			return nil, fmt.Errorf("encode the row of outlet %d: %w", r.OutletID, err)
+		}
+		e.low[i] = b
+	}
+	return e.low[i], nil
 }
 
 // ArticlePage is a page of scored articles. Its entries are immutable, so rows are built
