@@ -25,8 +25,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/credence-project/credence/annotate"
@@ -80,11 +82,40 @@ func (s *Service) fresh(ctx context.Context, excluded []int64, v models.ScoreVar
 	return c, nil
 }
 
-// entry is one article's result; entries are never changed, only replaced.
+// entry is one article's result, packed (packed.go); entries are never changed, only replaced.
 type entry struct {
 	id, outlet int64
 	published  *time.Time
-	res        score.ArticleResult
+	outlets    []int64 // the ids of the result's Outlets, in their order
+	reviewed   bool    // the result has counted reviewers
+	counts     bool    // someone completed the article: it matters to some figure
+	packed     []byte
+}
+
+func newEntry(id, outlet int64, published *time.Time, res *score.ArticleResult) *entry {
+	e := &entry{id: id, outlet: outlet, published: published, packed: pack(res),
+		reviewed: len(res.Reviewers) > 0, counts: len(res.Reviewers) > 0 || len(res.Excluded) > 0}
+	if len(res.Outlets) > 0 {
+		e.outlets = make([]int64, len(res.Outlets))
+		for i, p := range res.Outlets {
+			e.outlets[i] = p.OutletID
+		}
+	}
+	return e
+}
+
+// result unpacks the entry's result.
+func (e *entry) result() score.ArticleResult {
+	r, err := unpack(e.packed)
+	if err != nil {
+		panic(err) // the bytes are pack's: a programming error
+	}
+	return r
+}
+
+// credits tells whether the result credits an outlet q asks about.
+func (e *entry) credits(q Query) bool {
+	return slices.ContainsFunc(e.outlets, q.wantsOutlet)
 }
 
 // corpus is the per-article results under one exclusion list with what is derived from
@@ -238,7 +269,7 @@ func (c *corpus) load(ctx context.Context, m models.ScoreMark) error {
 			return err
 		}
 		for _, e := range entries {
-			if counts(e) {
+			if e.counts {
 				c.put(e)
 				c.ids = append(c.ids, e.id)
 			}
@@ -257,28 +288,25 @@ func (c *corpus) load(ctx context.Context, m models.ScoreMark) error {
 	return nil
 }
 
-// counts tells whether an article matters to any figure: someone completed it.
-func counts(e *entry) bool { return len(e.res.Reviewers) > 0 || len(e.res.Excluded) > 0 }
-
 func (c *corpus) decodeCached(a models.ScoreArticle) *entry {
 	if a.Cached == nil {
 		return nil
 	}
-	e := &entry{id: a.ID, outlet: a.OutletID, published: a.PublishedAt}
-	if err := json.Unmarshal(a.Cached, &e.res); err != nil || e.res.Methodology != score.MethodologyVersion {
+	var res score.ArticleResult
+	if err := json.Unmarshal(a.Cached, &res); err != nil || res.Methodology != score.MethodologyVersion {
 		return nil
 	}
-	return e
+	return newEntry(a.ID, a.OutletID, a.PublishedAt, &res)
 }
 
 // put adds an entry (not to ids: callers keep those sorted).
 func (c *corpus) put(e *entry) {
 	c.entries[e.id] = e
-	for _, p := range e.res.Outlets {
-		set := c.byOutlet[p.OutletID]
+	for _, o := range e.outlets {
+		set := c.byOutlet[o]
 		if set == nil {
 			set = map[int64]bool{}
-			c.byOutlet[p.OutletID] = set
+			c.byOutlet[o] = set
 		}
 		set[e.id] = true
 	}
@@ -294,7 +322,7 @@ func (c *corpus) compute(ctx context.Context, ids []int64) ([]*entry, error) {
 	cache := make([]models.ScoreCacheEntry, 0, len(inputs))
 	for _, in := range inputs {
 		res := score.ScoreArticle(scoreInput(in), c.excluded)
-		out = append(out, &entry{id: in.Article.ID, outlet: in.Article.OutletID, published: in.Article.PublishedAt, res: res})
+		out = append(out, newEntry(in.Article.ID, in.Article.OutletID, in.Article.PublishedAt, &res))
 		b, err := json.Marshal(res)
 		if err != nil {
 			return nil, fmt.Errorf("encode score of article %d: %w", in.Article.ID, err)
@@ -401,18 +429,18 @@ func (c *corpus) apply(ctx context.Context, changed []int64) error {
 	affected := map[int64]bool{}
 	for _, id := range changed {
 		if old := c.entries[id]; old != nil {
-			for _, p := range old.res.Outlets {
-				affected[p.OutletID] = true
-				delete(c.byOutlet[p.OutletID], id)
+			for _, o := range old.outlets {
+				affected[o] = true
+				delete(c.byOutlet[o], id)
 			}
 			delete(c.entries, id)
 			if i, ok := slices.BinarySearch(c.ids, id); ok {
 				c.ids = slices.Delete(c.ids, i, i+1)
 			}
 		}
-		if e := fresh[id]; e != nil && counts(e) {
-			for _, p := range e.res.Outlets {
-				affected[p.OutletID] = true
+		if e := fresh[id]; e != nil && e.counts {
+			for _, o := range e.outlets {
+				affected[o] = true
 			}
 			c.put(e)
 			i, _ := slices.BinarySearch(c.ids, id)
@@ -440,10 +468,39 @@ func (c *corpus) outletRow(d Dates, outlet int64) (score.OutletRow, bool) {
 	var results []score.ArticleResult
 	for id := range c.byOutlet[outlet] {
 		if e := c.entries[id]; d.includes(e) {
-			results = append(results, e.res)
+			results = append(results, e.result())
 		}
 	}
 	return score.RollUpOutlet(outlet, results, score.Options{})
+}
+
+// rollUp rolls up every outlet over a date range, outlet by outlet (each row equals its row in
+// score.RollUp of all the results), so that only one outlet's results are unpacked at a time
+// on each CPU.
+func (c *corpus) rollUp(d Dates) map[int64]score.OutletRow {
+	outlets := make([]int64, 0, len(c.byOutlet))
+	for o := range c.byOutlet {
+		outlets = append(outlets, o)
+	}
+	rows := make([]score.OutletRow, len(outlets))
+	ok := make([]bool, len(outlets))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(outlets)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(outlets); i = int(next.Add(1) - 1) {
+				rows[i], ok[i] = c.outletRow(d, outlets[i])
+			}
+		})
+	}
+	wg.Wait()
+	out := make(map[int64]score.OutletRow, len(outlets))
+	for i, r := range rows {
+		if ok[i] {
+			out[r.OutletID] = r
+		}
+	}
+	return out
 }
 
 // results returns the held results in a date range, in article id order.
@@ -451,7 +508,7 @@ func (c *corpus) results(d Dates) []score.ArticleResult {
 	out := make([]score.ArticleResult, 0, len(c.ids))
 	for _, id := range c.ids {
 		if e := c.entries[id]; d.includes(e) {
-			out = append(out, e.res)
+			out = append(out, e.result())
 		}
 	}
 	return out
@@ -462,10 +519,7 @@ func (c *corpus) results(d Dates) []score.ArticleResult {
 func (c *corpus) outletRows(d Dates) []score.OutletRow {
 	v := c.views[d]
 	if v == nil {
-		v = &outletView{rows: map[int64]score.OutletRow{}, enc: map[int64]*encodedRow{}}
-		for _, r := range score.RollUp(c.results(d), score.Options{}) {
-			v.rows[r.OutletID] = r
-		}
+		v = &outletView{rows: c.rollUp(d), enc: map[int64]*encodedRow{}}
 		if len(c.views) >= maxViews {
 			var oldest Dates
 			least := ^uint64(0)
@@ -514,11 +568,11 @@ func (c *corpus) monthRows(q Query) []PeriodRow {
 			if e.published == nil || !q.Dates.includes(e) {
 				continue
 			}
-			if q.Outlets != nil && !slices.ContainsFunc(e.res.Outlets, func(p score.OutletPart) bool { return q.wantsOutlet(p.OutletID) }) {
+			if q.Outlets != nil && !e.credits(q) {
 				continue
 			}
 			m := e.published.UTC().Format("2006-01")
-			byMonth[m] = append(byMonth[m], e.res)
+			byMonth[m] = append(byMonth[m], e.result())
 		}
 		months := make([]string, 0, len(byMonth))
 		for m := range byMonth {

@@ -193,7 +193,7 @@ func (p *ArticlePage) LastID() int64 {
 
 // Rows are the per-outlet rows of the page's i-th article, for the outlets q asks about.
 func (p *ArticlePage) Rows(i int) []score.ArticleRow {
-	rows := score.ArticleRows([]score.ArticleResult{p.entries[i].res})
+	rows := score.ArticleRows([]score.ArticleResult{p.entries[i].result()})
 	rows = slices.DeleteFunc(rows, func(r score.ArticleRow) bool { return !p.q.wantsOutlet(r.OutletID) })
 	for i := range rows {
 		rows[i].Outlet = p.names[rows[i].OutletID]
@@ -215,10 +215,10 @@ func (s *Service) Articles(ctx context.Context, q Query, after int64, limit int)
 			continue
 		}
 		e := c.entries[id]
-		if !q.Dates.includes(e) || len(e.res.Reviewers) == 0 {
+		if !q.Dates.includes(e) || !e.reviewed {
 			continue
 		}
-		if q.Outlets != nil && !slices.ContainsFunc(e.res.Outlets, func(o score.OutletPart) bool { return q.wantsOutlet(o.OutletID) }) {
+		if q.Outlets != nil && !e.credits(q) {
 			continue
 		}
 		if limit > 0 && len(p.entries) == limit {
