@@ -37,8 +37,11 @@ type StartupReport struct {
 	// RSSBytes is the replica's resident memory after the look-ups, PeakRSSBytes its peak.
 	RSSBytes     int64 `json:"rss_bytes"`
 	PeakRSSBytes int64 `json:"peak_rss_bytes"`
-	// Scores is, with --reviewed, what answering outlet scores costs the replica.
-	Scores *ScoresMemory `json:"scores,omitempty"`
+	// Scores is, with --reviewed, what answering outlet scores costs the replica (which scores
+	// and stores every article); SecondScores the same for a second replica started after it on
+	// the same database (which reads the stored results).
+	Scores       *ScoresMemory `json:"scores,omitempty"`
+	SecondScores *ScoresMemory `json:"second_replica_scores,omitempty"`
 }
 
 // ScoresMemory is a replica's outlet scores over a reviewed corpus: the first request (which
@@ -97,25 +100,70 @@ func Startup(ctx context.Context, cfg Config) (*StartupReport, error) {
 	return rep, measureStart(ctx, cfg, corpus, rep)
 }
 
-func measureStart(ctx context.Context, cfg Config, corpus *Corpus, rep *StartupReport) error {
+// startReplica starts cfg.Binary serve on a free port, at started, and waits until it is
+// healthy; stop ends it.
+func startReplica(ctx context.Context, cfg Config) (base string, cmd *exec.Cmd, started time.Time, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return err
+		return "", nil, time.Time{}, nil, err
 	}
-	base := "http://" + ln.Addr().String()
+	base = "http://" + ln.Addr().String()
 	ln.Close()
-	cmd := exec.Command(cfg.Binary, "serve", "--addr", strings.TrimPrefix(base, "http://"), "--db", cfg.DSN, "--no-migrate")
+	cmd = exec.Command(cfg.Binary, "serve", "--addr", strings.TrimPrefix(base, "http://"), "--db", cfg.DSN, "--no-migrate")
 	cmd.Env = append(os.Environ(), "CREDENCE_ADMIN_PASSWORD=bench-admin-password", "CREDENCE_LOG_FORMAT=json")
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return err
+		return "", nil, time.Time{}, nil, err
 	}
-	defer func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }()
+	stop = func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }
 	if err := waitHealthy(ctx, base); err != nil {
+		stop()
+		return "", nil, time.Time{}, nil, err
+	}
+	return base, cmd, start, stop, nil
+}
+
+// slowClient is for outlet scores: the first request scores every article of a corpus no
+// replica has scored yet, which takes minutes at 100,000 articles.
+func slowClient() *http.Client {
+	c := NewClient(1)
+	c.Timeout = 30 * time.Minute
+	return c
+}
+
+func measureStart(ctx context.Context, cfg Config, corpus *Corpus, rep *StartupReport) error {
+	base, cmd, start, stop, err := startReplica(ctx, cfg)
+	if err != nil {
 		return err
 	}
 	rep.Healthy = time.Since(start)
+	if err := measureLookups(ctx, base, cmd, corpus, rep, start); err != nil {
+		stop()
+		return err
+	}
+	if !cfg.Scale.Reviewed {
+		stop()
+		return nil
+	}
+	rep.Scores, err = measureScores(ctx, cfg, slowClient(), base, corpus, cmd.Process.Pid, 0)
+	stop()
+	if err != nil {
+		return err
+	}
+	// A second replica on the same database reads the results the first one stored.
+	base, cmd, _, stop, err = startReplica(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	rep.SecondScores, err = measureScores(ctx, cfg, slowClient(), base, corpus, cmd.Process.Pid, 1)
+	return err
+}
+
+// measureLookups times the first and 50 further reprint look-ups and reads the memory after.
+func measureLookups(ctx context.Context, base string, cmd *exec.Cmd, corpus *Corpus, rep *StartupReport, start time.Time) error {
+	var err error
 	client := NewClient(1)
 	lookup := func(id int64) error {
 		req, _ := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/api/v1/articles/%d/reprints", base, id), nil)
@@ -148,22 +196,14 @@ func measureStart(ctx context.Context, cfg Config, corpus *Corpus, rep *StartupR
 	if rep.RSSBytes, err = procStatus(cmd.Process.Pid, "VmRSS:"); err != nil {
 		return err
 	}
-	if rep.PeakRSSBytes, err = PeakRSS(cmd.Process.Pid); err != nil {
-		return err
-	}
-	if cfg.Scale.Reviewed {
-		// The first request scores every article of a corpus no replica has scored yet: minutes.
-		slow := NewClient(1)
-		slow.Timeout = 30 * time.Minute
-		rep.Scores, err = measureScores(ctx, cfg, slow, base, corpus, cmd.Process.Pid)
-	}
+	rep.PeakRSSBytes, err = PeakRSS(cmd.Process.Pid)
 	return err
 }
 
 // measureScores asks the replica for the outlet scores: once cold, then repeatedly with no
 // change, then after each of a few changes (a reviewer reopens a finished review, annotates
 // and finishes again), reading its memory after each stage.
-func measureScores(ctx context.Context, cfg Config, client *http.Client, base string, corpus *Corpus, pid int) (*ScoresMemory, error) {
+func measureScores(ctx context.Context, cfg Config, client *http.Client, base string, corpus *Corpus, pid, round int) (*ScoresMemory, error) {
 	do := func(method, path, token string, body string, want int) (int64, time.Duration, error) {
 		var rd io.Reader
 		if body != "" {
@@ -218,7 +258,7 @@ func measureScores(ctx context.Context, cfg Config, client *http.Client, base st
 	}
 	took = took[:0]
 	for i := range 10 {
-		k := (i * 7919) % len(corpus.ArticleIDs)
+		k := (i*7919 + round*104729) % len(corpus.ArticleIDs)
 		art := fmt.Sprintf("/api/v1/articles/%d", corpus.ArticleIDs[k])
 		tok := corpus.ReviewerTokens[corpus.ReviewersOf[k][0]]
 		n := corpus.ArticleLen[corpus.ArticleIDs[k]]
@@ -269,15 +309,15 @@ func (r *StartupReport) Text() string {
 	return fmt.Sprintf("engine %s, %d articles\none-time reprint backfill: %s\nreplica healthy after %s, first reprint look-up answered after %s\n"+
 		"reprint look-up p50 %s over %d\nreplica resident memory %.1f MiB (peak %.1f MiB)\n",
 		r.Engine, r.Articles, r.Backfill.Round(time.Millisecond), r.Healthy.Round(time.Millisecond), r.Ready.Round(time.Millisecond),
-		r.Lookup.Round(10*time.Microsecond), r.LookupCount, float64(r.RSSBytes)/(1<<20), float64(r.PeakRSSBytes)/(1<<20)) + r.Scores.text()
+		r.Lookup.Round(10*time.Microsecond), r.LookupCount, float64(r.RSSBytes)/(1<<20), float64(r.PeakRSSBytes)/(1<<20)) + r.Scores.text("") + r.SecondScores.text("second replica: ")
 }
 
-func (m *ScoresMemory) text() string {
+func (m *ScoresMemory) text(prefix string) string {
 	if m == nil {
 		return ""
 	}
 	mib := func(b int64) float64 { return float64(b) / (1 << 20) }
-	return fmt.Sprintf("first outlet scores (%d bytes of JSON) in %s: resident %.1f MiB (peak %.1f MiB)\n"+
+	return prefix + fmt.Sprintf("first outlet scores (%d bytes of JSON) in %s: resident %.1f MiB (peak %.1f MiB)\n"+
 		"%d repeats, p50 %s: resident %.1f MiB\n%d changes, scores after each p50 %s: resident %.1f MiB (peak %.1f MiB)\n",
 		m.ResponseSize, m.First.Round(time.Millisecond), mib(m.FirstRSS), mib(m.FirstPeak),
 		m.Repeats, m.RepeatP50.Round(10*time.Microsecond), mib(m.RepeatRSS),
