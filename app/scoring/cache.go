@@ -139,6 +139,10 @@ type corpus struct {
 	names    map[int64]string
 	views    map[Dates]*outletView
 	derived  map[string]derivedTable
+	// narrowed is the last curator's copy (curated.go), made at narrowedGen from narrowedOpen.
+	narrowed     *corpus
+	narrowedGen  uint64
+	narrowedOpen []int64
 }
 
 // Dates selects articles by published_at: [from, to); nil ends are open. An article with

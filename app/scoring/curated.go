@@ -8,8 +8,10 @@ import (
 // A curator reads only the articles open to curators (every assigned reviewer finished, or an
 // admin opened it), so their scores are computed from those alone. Whether an article is open
 // changes with reviews and assignments that need not change its score, so a curator's corpus is
-// never held: each question narrows the held full corpus to the articles open now, and what is
-// derived from the narrowed copy (views, tables) dies with it, never mixing with the full one.
+// narrowed from the held full corpus to the articles open now on every question (the open set
+// is read each time), and what is derived from the narrowed copy (views, tables) stays with it,
+// never mixing with the full one. The last copy is kept for the next question that finds the
+// same corpus (generation and fingerprint) and the same open articles.
 
 // curated returns a copy of c holding only the given articles (sorted ids), with views and
 // derived tables of its own. c must be locked; the copy shares c's immutable entries.
@@ -39,7 +41,12 @@ func (s *Service) lockedCurated(ctx context.Context, q Query) (*corpus, error) {
 		return nil, err
 	}
 	c.mu.Lock()
-	r := c.curated(open)
+	r := c.narrowed
+	if r == nil || c.narrowedGen != c.gen || r.mark != c.mark || !slices.Equal(c.narrowedOpen, open) {
+		// Kept until the corpus or the open set changes: repeated questions reuse its rows.
+		r = c.curated(open)
+		c.narrowed, c.narrowedGen, c.narrowedOpen = r, c.gen, open
+	}
 	c.mu.Unlock()
 	r.mu.Lock()
 	return r, nil

@@ -1,0 +1,55 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCuratorScoresFollowTheOpenSet: a curator's outlet scores are narrowed to the articles
+// open now, not to those open when the curator last asked (the narrowed corpus is kept between
+// questions): an assignment that closes an article, and a review that opens one, show at once.
+func TestCuratorScoresFollowTheOpenSet(t *testing.T) {
+	e := newEnv(t)
+	e.addUser("curator", "curator")
+	e.addUser("reviewer3", "reviewer")
+	o := e.outlet("Open Times", nil, nil)
+	ready := e.article(o, "Both finished", strings.Repeat("abcdefghij", 10))
+	waiting := e.article(o, "One still at work", strings.Repeat("klmnopqrst", 10))
+	e.must("admin", "POST", "/api/v1/assignments", map[string]any{"article_ids": []int64{ready, waiting}, "reviewer_ids": []int64{e.ids["reviewer"], e.ids["reviewer2"]}, "per_article": 2}, 200, nil)
+	for _, a := range []int64{ready, waiting} {
+		path := "/api/v1/articles/" + itoa(a)
+		e.must("reviewer", "POST", path+"/annotations", map[string]any{"label": "opinion", "start": 0, "end": 10}, 201, nil)
+		e.must("reviewer", "POST", path+"/complete", nil, 200, nil)
+		e.must("reviewer2", "POST", path+"/annotations", map[string]any{"label": "speculation", "start": 20, "end": 30}, 201, nil)
+	}
+	e.must("reviewer2", "POST", "/api/v1/articles/"+itoa(ready)+"/complete", nil, 200, nil)
+	articles := func(stage string, want int) {
+		t.Helper()
+		for range 2 { // the second question is answered from the kept copy
+			var res struct {
+				Items []struct {
+					OutletID int64 `json:"outlet_id"`
+					Articles int   `json:"articles"`
+				} `json:"items"`
+			}
+			e.must("curator", "GET", "/api/v1/scores/outlets", nil, 200, &res)
+			got := 0
+			for _, r := range res.Items {
+				if r.OutletID == o {
+					got = r.Articles
+				}
+			}
+			if got != want {
+				t.Errorf("%s: the curator's outlet row counts %d articles, want %d", stage, got, want)
+			}
+		}
+	}
+	articles("one open", 1)
+	e.must("researcher", "GET", "/api/v1/scores/outlets", nil, 200, nil)
+	e.must("admin", "POST", "/api/v1/assignments", map[string]any{"article_ids": []int64{ready}, "reviewer_ids": []int64{e.ids["reviewer3"]}, "per_article": 1}, 200, nil)
+	articles("after a third reviewer is assigned to the open one", 0)
+	e.must("reviewer2", "POST", "/api/v1/articles/"+itoa(waiting)+"/complete", nil, 200, nil)
+	articles("after the other is finished", 1)
+	e.must("reviewer3", "POST", "/api/v1/articles/"+itoa(ready)+"/complete", nil, 200, nil)
+	articles("after both are finished", 2)
+}
