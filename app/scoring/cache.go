@@ -5,7 +5,8 @@
 // How the scores stay fresh. Per article, score.ScoreArticle's result is stored in article_score_cache keyed by (article,
 // data_version, publisher, excluded reviewers, methodology version), so every replica shares it
 // and nothing lives only in process memory. In process, a corpus per exclusion list holds
-// those results with the outlet rows rolled up from them. A request first reads a fingerprint
+// those results, packed (packed.go), with the outlet rows rolled up from them and each row's
+// JSON. A request first reads a fingerprint
 // (models.ScoreMark: the newest audit entry and the newest entries of score_changes, which
 // database triggers fill on every change to an article's data_version, publisher, date or a
 // region's origin); when it is unchanged the cached rows are answered as they are. Otherwise
