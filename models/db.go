@@ -35,6 +35,7 @@ type Store struct {
 	commits     *groupCommitter  // SQLite: every transaction, batched on the writer (commit.go); nil on PostgreSQL
 	pgCreates   *pgCreates       // PostgreSQL: annotation creates, batched (commit_pg.go); nil on SQLite
 	storage     storageState     // whether the database refuses writes for want of space (storage.go)
+	hotBands    hotBands         // PostgreSQL: reprint keys known to be boilerplate (reprints.go)
 }
 
 // Dialect names the engine: "sqlite" or "postgres".

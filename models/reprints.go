@@ -1,11 +1,13 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -60,7 +62,7 @@ func (s *Store) PutReprintKeysBatch(ctx context.Context, batch []ReprintKeys) (i
 		if len(live) == 0 {
 			return nil
 		}
-		if err := tx.Exec("DELETE FROM reprint_bands WHERE article_id IN ?", live).Error; err != nil {
+		if err := s.dropReprintKeys(tx, live); err != nil {
 			return fmt.Errorf("reprint keys: drop the old keys: %w", err)
 		}
 		if err := tx.Exec("DELETE FROM reprint_indexed WHERE article_id IN ?", live).Error; err != nil {
@@ -82,18 +84,60 @@ func (s *Store) PutReprintKeysBatch(ctx context.Context, batch []ReprintKeys) (i
 	return stored, err
 }
 
-// insertReprintKeys stores the keys and marks of articles that have none, in the transaction
-// tx: on PostgreSQL as arrays unnested by one statement per reprintRows keys, on SQLite as
-// rows of multi-row inserts. With onConflict a row already there is kept: replicas starting
-// together may backfill the same article at once, and both compute the same keys from the
-// same text. Without it (articles made in tx, or the bulk fill) there can be none.
-func (s *Store) insertReprintKeys(tx *gorm.DB, batch []ReprintKeys, onConflict bool) error {
+// dropReprintKeys deletes the stored keys of the articles ids, in the transaction tx. On
+// PostgreSQL reprint_bands has no index by article (migration 00015): each article's keys are
+// found by the keys its mark keeps, one probe of the primary key each.
+func (s *Store) dropReprintKeys(tx *gorm.DB, ids []int64) error {
 	if s.dialect != "postgres" {
-		var rows, marks []any
+		return tx.Exec("DELETE FROM reprint_bands WHERE article_id IN ?", ids).Error
+	}
+	for _, id := range ids {
+		if err := tx.Exec("DELETE FROM reprint_bands WHERE article_id = ? AND band_hash = ANY "+
+			"((SELECT band_hashes FROM reprint_indexed WHERE article_id = ?)::bigint[])", id, id).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// band is one key of one article, as stored.
+type band struct{ hash, article int64 }
+
+// sortedBands lists the keys of batch ordered as the primary key of reprint_bands orders
+// them: inserted in that order, each key lands beside the last one written instead of on a
+// random page of the index, which took a third to a half of the time of the same rows
+// unsorted (measured, see BENCHMARKS.md).
+func sortedBands(batch []ReprintKeys) []band {
+	n := 0
+	for _, b := range batch {
+		n += len(b.Keys)
+	}
+	out := make([]band, 0, n)
+	for _, b := range batch {
+		for _, k := range b.Keys {
+			out = append(out, band{int64(k), b.ArticleID})
+		}
+	}
+	slices.SortFunc(out, func(x, y band) int { return cmp.Or(cmp.Compare(x.hash, y.hash), cmp.Compare(x.article, y.article)) })
+	return out
+}
+
+// insertReprintKeys stores the keys and marks of articles that have none, in the transaction
+// tx, the keys in the order of the primary key (sortedBands): on PostgreSQL as arrays
+// unnested by one statement per reprintRows keys, with each article's keys kept in its mark
+// too (migration 00015); on SQLite as rows of multi-row inserts. With onConflict a row
+// already there is kept: replicas starting together may backfill the same article at once,
+// and both compute the same keys from the same text. Without it (articles made in tx, or the
+// bulk fill) there can be none.
+func (s *Store) insertReprintKeys(tx *gorm.DB, batch []ReprintKeys, onConflict bool) error {
+	bands := sortedBands(batch)
+	if s.dialect != "postgres" {
+		rows := make([]any, 0, 2*len(bands))
+		for _, b := range bands {
+			rows = append(rows, b.hash, b.article)
+		}
+		var marks []any
 		for _, b := range batch {
-			for _, k := range b.Keys {
-				rows = append(rows, int64(k), b.ArticleID)
-			}
 			marks = append(marks, b.ArticleID, b.TextSHA256)
 		}
 		if err := insertPairs(tx, "reprint_bands (band_hash, article_id)", rows, onConflict); err != nil {
@@ -112,39 +156,37 @@ func (s *Store) insertReprintKeys(tx *gorm.DB, batch []ReprintKeys, onConflict b
 	if onConflict {
 		suffix = " ON CONFLICT DO NOTHING"
 	}
-	hashes, owners := make([]int64, 0, reprintRows), make([]int64, 0, reprintRows)
-	flush := func() error {
-		if len(hashes) == 0 {
-			return nil
+	hashes, owners := make([]int64, 0, min(len(bands), reprintRows)), make([]int64, 0, min(len(bands), reprintRows))
+	for i := 0; i < len(bands); i += reprintRows {
+		hashes, owners = hashes[:0], owners[:0]
+		for _, b := range bands[i:min(i+reprintRows, len(bands))] {
+			hashes, owners = append(hashes, b.hash), append(owners, b.article)
 		}
 		if _, err := conn.ExecContext(ctx, "INSERT INTO reprint_bands (band_hash, article_id) SELECT * FROM unnest($1::bigint[], $2::bigint[])"+suffix, hashes, owners); err != nil {
 			return fmt.Errorf("reprint keys: store the keys: %w", err)
 		}
-		hashes, owners = hashes[:0], owners[:0]
-		return nil
-	}
-	ids, shas := make([]int64, len(batch)), make([]string, len(batch))
-	for i, b := range batch {
-		ids[i], shas[i] = b.ArticleID, b.TextSHA256
-		for _, k := range b.Keys {
-			hashes, owners = append(hashes, int64(k)), append(owners, b.ArticleID)
-			if len(hashes) == reprintRows {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	if err := flush(); err != nil {
-		return err
-	}
-	if len(ids) == 0 {
-		return nil
 	}
 	// A mark may be there from an earlier text (the bulk fill does not drop marks first).
-	if _, err := conn.ExecContext(ctx, "INSERT INTO reprint_indexed (article_id, text_sha256) SELECT * FROM unnest($1::bigint[], $2::text[]) "+
-		"ON CONFLICT (article_id) DO UPDATE SET text_sha256 = excluded.text_sha256", ids, shas); err != nil {
-		return fmt.Errorf("reprint keys: mark the articles: %w", err)
+	for i := 0; i < len(batch); i += bandChunk {
+		part := batch[i:min(i+bandChunk, len(batch))]
+		var q strings.Builder
+		q.WriteString("INSERT INTO reprint_indexed (article_id, text_sha256, band_hashes) VALUES ")
+		args := make([]any, 0, 3*len(part))
+		for j, b := range part {
+			if j > 0 {
+				q.WriteString(",")
+			}
+			fmt.Fprintf(&q, "($%d, $%d, $%d::bigint[])", 3*j+1, 3*j+2, 3*j+3)
+			ks := make([]int64, len(b.Keys))
+			for k, h := range b.Keys {
+				ks[k] = int64(h)
+			}
+			args = append(args, b.ArticleID, b.TextSHA256, ks)
+		}
+		q.WriteString(" ON CONFLICT (article_id) DO UPDATE SET text_sha256 = excluded.text_sha256, band_hashes = excluded.band_hashes")
+		if _, err := conn.ExecContext(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("reprint keys: mark the articles: %w", err)
+		}
 	}
 	return nil
 }
@@ -205,36 +247,23 @@ func CandidatesOf(postings map[uint64][]int64, articleID int64, keys []uint64, m
 
 // ReprintPostings returns, for each of keys held by at least one and at most maxBucket
 // articles, the articles holding it; keys held by more (boilerplate) are left out. Many
-// articles' keys may be looked up at once (an import batch). On PostgreSQL each key is one
-// probe of the primary key, reading at most maxBucket+1 holders: the plan needs no statistics
-// (a table filled since the last ANALYZE was scanned whole by the join it replaces, 0.6 s a
-// look-up at 2,000 articles).
+// articles' keys may be looked up at once (an import batch). On PostgreSQL see
+// postgresPostings.
 func (s *Store) ReprintPostings(ctx context.Context, keys []uint64, maxBucket int) (map[uint64][]int64, error) {
+	return s.ReprintPostingsOf(ctx, keys, maxBucket, nil)
+}
+
+// ReprintPostingsOf is ReprintPostings given articles stored with their keys just now (an
+// import batch, models.CreateArticles): on PostgreSQL their holdings are taken from stored
+// instead of read back, which would be a row for every key of theirs looked up. The outcome is
+// ReprintPostings'.
+func (s *Store) ReprintPostingsOf(ctx context.Context, keys []uint64, maxBucket int, stored []ReprintKeys) (map[uint64][]int64, error) {
 	out := map[uint64][]int64{}
 	if len(keys) == 0 {
 		return out, nil
 	}
 	if s.dialect == "postgres" {
-		hs := make([]int64, len(keys))
-		for i, k := range keys {
-			hs[i] = int64(k)
-		}
-		slices.Sort(hs)
-		hs = slices.Compact(hs)
-		rows, err := s.query(ctx, "SELECT k.h, b.article_id FROM unnest(?::bigint[]) AS k(h) "+
-			"CROSS JOIN LATERAL (SELECT article_id FROM reprint_bands WHERE band_hash = k.h LIMIT ?) AS b", hs, maxBucket+1)
-		if err != nil {
-			return nil, err
-		}
-		if err := scanPostings(rows, out); err != nil {
-			return nil, err
-		}
-		for k, ids := range out {
-			if len(ids) > maxBucket {
-				delete(out, k)
-			}
-		}
-		return out, nil
+		return out, s.postgresPostings(ctx, keys, maxBucket, stored, out)
 	}
 	for i := 0; i < len(keys); i += bandChunk {
 		part := keys[i:min(i+bandChunk, len(keys))]
@@ -254,6 +283,118 @@ func (s *Store) ReprintPostings(ctx context.Context, keys []uint64, maxBucket in
 		}
 	}
 	return out, nil
+}
+
+// postgresPostings is ReprintPostings on PostgreSQL. The keys go, sorted, to one scan of the
+// primary key (band_hash = ANY), a third of the time of one probe per key (LATERAL … LIMIT,
+// measured); the planner is kept off a sequential scan, which it picks for a table filled since
+// its last ANALYZE (0.6 s a look-up at 2,000 articles, measured). That scan reads every holder
+// of a key, so keys once found held by more than maxBucket (boilerplate, see hotBands) are
+// looked up apart, one probe each reading at most maxBucket+1 holders: the outcome is the same
+// either way, only the cost differs.
+func (s *Store) postgresPostings(ctx context.Context, keys []uint64, maxBucket int, stored []ReprintKeys, out map[uint64][]int64) error {
+	except := make([]int64, len(stored))
+	for i, b := range stored {
+		except[i] = b.ArticleID
+	}
+	var cold, hot []int64
+	for _, k := range keys {
+		if s.hotBands.has(int64(k)) {
+			hot = append(hot, int64(k))
+		} else {
+			cold = append(cold, int64(k))
+		}
+	}
+	slices.Sort(cold)
+	cold = slices.Compact(cold)
+	slices.Sort(hot)
+	hot = slices.Compact(hot)
+	db, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+		return err
+	}
+	if len(cold) > 0 {
+		rows, err := tx.QueryContext(ctx, "SELECT band_hash, article_id FROM reprint_bands WHERE band_hash = ANY ($1::bigint[]) "+
+			"AND article_id <> ALL ($2::bigint[])", cold, except)
+		if err != nil {
+			return err
+		}
+		if err := scanPostings(rows, out); err != nil {
+			return err
+		}
+	}
+	if len(hot) > 0 {
+		rows, err := tx.QueryContext(ctx, "SELECT k.h, b.article_id FROM unnest($1::bigint[]) AS k(h) "+
+			"CROSS JOIN LATERAL (SELECT article_id FROM reprint_bands WHERE band_hash = k.h AND article_id <> ALL ($3::bigint[]) LIMIT $2) AS b",
+			hot, maxBucket+1, except)
+		if err != nil {
+			return err
+		}
+		if err := scanPostings(rows, out); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	for k, ids := range out {
+		if len(ids) > maxBucket {
+			s.hotBands.add(int64(k))
+		}
+	}
+	if len(stored) > 0 {
+		want := make(map[uint64]bool, len(keys))
+		for _, k := range keys {
+			want[k] = true
+		}
+		for _, b := range stored {
+			for _, k := range b.Keys {
+				if want[k] {
+					out[k] = append(out[k], b.ArticleID)
+				}
+			}
+		}
+	}
+	for k, ids := range out {
+		if len(ids) > maxBucket {
+			delete(out, k)
+		}
+	}
+	return nil
+}
+
+// hotBands remembers keys found held by more than the look-up's MaxBucket articles, so that
+// postgresPostings reads at most MaxBucket+1 of their holders instead of all of them: a
+// bounded cache (hotBandsMax keys, emptied when full) that changes only what a look-up costs.
+type hotBands struct {
+	mu   sync.Mutex
+	keys map[int64]struct{}
+}
+
+const hotBandsMax = 1 << 16
+
+func (h *hotBands) has(k int64) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	_, ok := h.keys[k]
+	return ok
+}
+
+func (h *hotBands) add(k int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.keys == nil || len(h.keys) >= hotBandsMax {
+		h.keys = make(map[int64]struct{})
+	}
+	h.keys[k] = struct{}{}
 }
 
 func scanPostings(rows *sql.Rows, out map[uint64][]int64) error {
@@ -325,10 +466,10 @@ func (s *Store) AnalyzeReprintIndex(ctx context.Context) error {
 }
 
 // BulkFillReprintIndex fills an empty shared index of a corpus of at least minArticles
-// articles the fast way, on PostgreSQL: in one transaction it drops the table's two indexes,
-// stores every batch that fill passes to put without them (appending to the table costs a
-// tenth of maintaining a primary key on random hashes, measured), and builds the indexes
-// again, sorted, at the end. Meanwhile other sessions' look-ups and writes of the index wait
+// articles the fast way, on PostgreSQL: in one transaction it drops the table's primary key,
+// stores every batch that fill passes to put without it (appending to the table costs a
+// tenth of maintaining a primary key on random hashes, measured), and builds it again,
+// sorted, at the end. Meanwhile other sessions' look-ups and writes of the index wait
 // (the table is locked), which only the first start on a database from before the index, or
 // a fresh bulk-seeded one, ever meets. Replicas starting together fill it once: the others
 // wait for the first and find the index full. It reports whether it filled the index; when
@@ -354,7 +495,7 @@ func (s *Store) BulkFillReprintIndex(ctx context.Context, minArticles int, fill 
 			return nil
 		}
 		for _, q := range []string{"LOCK TABLE reprint_bands IN ACCESS EXCLUSIVE MODE",
-			"ALTER TABLE reprint_bands DROP CONSTRAINT reprint_bands_pkey", "DROP INDEX reprint_bands_article"} {
+			"ALTER TABLE reprint_bands DROP CONSTRAINT reprint_bands_pkey"} {
 			if err := tx.Exec(q).Error; err != nil {
 				return fmt.Errorf("reprint index bulk fill: %w", err)
 			}
@@ -363,8 +504,7 @@ func (s *Store) BulkFillReprintIndex(ctx context.Context, minArticles int, fill 
 			return err
 		}
 		for _, q := range []string{"SET LOCAL maintenance_work_mem = '256MB'",
-			"ALTER TABLE reprint_bands ADD CONSTRAINT reprint_bands_pkey PRIMARY KEY (band_hash, article_id)",
-			"CREATE INDEX reprint_bands_article ON reprint_bands (article_id)"} {
+			"ALTER TABLE reprint_bands ADD CONSTRAINT reprint_bands_pkey PRIMARY KEY (band_hash, article_id)"} {
 			if err := tx.Exec(q).Error; err != nil {
 				return fmt.Errorf("reprint index bulk fill: %w", err)
 			}

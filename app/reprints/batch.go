@@ -52,6 +52,10 @@ func (r *Service) ScanBatch(ctx context.Context, articles []models.Article, keys
 		texts[articles[i].ID] = toReprintArticle(&articles[i])
 		inBatch[articles[i].ID] = true
 	}
+	batchKeys := make([]models.ReprintKeys, len(articles))
+	for i := range articles {
+		batchKeys[i] = models.ReprintKeys{ArticleID: articles[i].ID, Keys: keys[i]}
+	}
 	postings := map[uint64][]int64{}
 	// matchAll finds the passages of each of as (keys ks[i]) with the corpus.
 	matchAll := func(as []reprint.Article, ks [][]uint64) ([][]reprint.Match, error) {
@@ -63,7 +67,7 @@ func (r *Service) ScanBatch(ctx context.Context, articles []models.Article, keys
 				}
 			}
 		}
-		got, err := r.store.ReprintPostings(ctx, want, cfg.MaxBucket)
+		got, err := r.store.ReprintPostingsOf(ctx, want, cfg.MaxBucket, batchKeys)
 		if err != nil {
 			return nil, err
 		}
@@ -130,12 +134,13 @@ func (r *Service) ScanBatch(ctx context.Context, articles []models.Article, keys
 	if err != nil {
 		return err
 	}
-	proposals := make(map[int64][]models.Region, len(as)+len(others))
-	order := make([]int64, 0, len(as)+len(others))
 	all, allMs := append(as, others...), append(ms, oms...)
+	regions := make([][]models.Region, len(all))
+	parallel(len(all), func(i int) { regions[i] = r.regions(all[i], outlets, allMs[i], texts) })
+	proposals := make(map[int64][]models.Region, len(all))
+	order := make([]int64, len(all))
 	for i, a := range all {
-		proposals[a.ID] = r.regions(a, outlets, allMs[i], texts)
-		order = append(order, a.ID)
+		proposals[a.ID], order[i] = regions[i], a.ID
 	}
 	return r.store.ReplaceDetectedRegionsBatch(ctx, order, proposals)
 }
