@@ -1,9 +1,14 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/credence-project/credence/models"
+	"github.com/credence-project/credence/models/modeltest"
 )
 
 func TestSignIn(t *testing.T) {
@@ -108,6 +113,12 @@ func TestDisabledUserLosesAccessAtOnce(t *testing.T) {
 	e := newEnv(t)
 	b := e.client()
 	b.login("reviewer@example.org", "password-reviewer")
+	for range 2 { // authenticated before, so that a cache (PostgreSQL's) holds both
+		if r := b.do("GET", "/api/v1/me", nil, false); r.Status != 200 {
+			t.Fatalf("session before: %d", r.Status)
+		}
+		e.must("reviewer", "GET", "/api/v1/me", nil, 200, nil)
+	}
 	e.must("admin", "PATCH", "/api/v1/users/"+itoa(e.ids["reviewer"]), map[string]any{"disabled": true}, 200, nil)
 	if r := b.do("GET", "/api/v1/me", nil, false); r.Status != 401 {
 		t.Fatalf("session of a disabled user: %d", r.Status)
@@ -205,4 +216,58 @@ func TestTokens(t *testing.T) {
 		t.Fatalf("revoked token: %d", r.Status)
 	}
 	e.must("researcher", "POST", "/api/v1/tokens", map[string]any{"name": ""}, 422, nil)
+}
+
+// TestAccountChangedElsewhereRefused changes accounts through another store on the same
+// database, as another replica or `credence users` would: the service's next requests must
+// see it. On PostgreSQL the service's authentication cache learns of it by a notification, so
+// the check polls (up to a deadline far beyond a notification's delivery); on SQLite, which
+// does not cache, the first request already sees it.
+func TestAccountChangedElsewhereRefused(t *testing.T) {
+	dsn := modeltest.DSN(t)
+	var stores [2]*models.Store
+	for i := range stores {
+		s, err := models.Open(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if err := s.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		stores[i] = s
+	}
+	e, other := newEnvOn(t, stores[0]), stores[1]
+	b := e.client()
+	b.login("reviewer@example.org", "password-reviewer")
+	eventually := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(15 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not seen by the service", what)
+			}
+		}
+	}
+	for range 2 {
+		e.must("reviewer", "GET", "/api/v1/me", nil, 200, nil)
+		e.must("researcher", "GET", "/api/v1/me", nil, 200, nil)
+		if r := b.do("GET", "/api/v1/me", nil, false); r.Status != 200 {
+			t.Fatalf("session before: %d", r.Status)
+		}
+	}
+	role := "admin"
+	if _, err := other.UpdateUser(context.Background(), 0, e.ids["researcher"], models.UserPatch{Role: &role}); err != nil {
+		t.Fatal(err)
+	}
+	eventually("a role changed elsewhere", func() bool {
+		var me struct{ Role string }
+		e.must("researcher", "GET", "/api/v1/me", nil, 200, &me)
+		return me.Role == "admin"
+	})
+	yes := true
+	if _, err := other.UpdateUser(context.Background(), 0, e.ids["reviewer"], models.UserPatch{Disabled: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	eventually("a token of a user disabled elsewhere", func() bool { return e.do("reviewer", "GET", "/api/v1/me", nil).Status == 401 })
+	eventually("a session of a user disabled elsewhere", func() bool { return b.do("GET", "/api/v1/me", nil, false).Status == 401 })
 }

@@ -46,6 +46,7 @@ func storeMetrics(reg *prometheus.Registry, store *models.Store) {
 	} {
 		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help}, func() float64 { return float64(c.get(store.WriteStats())) }))
 	}
+	postgresMetrics(reg, store)
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "credence_storage_full", Help: "1 while the database refuses writes for want of space (the last write failed so, none has committed since)."},
 		func() float64 {
 			if full, _ := store.StorageFull(); full {
@@ -55,6 +56,42 @@ func storeMetrics(reg *prometheus.Registry, store *models.Store) {
 		}))
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "credence_storage_full_failures_total", Help: "Writes refused for want of space."},
 		func() float64 { _, n := store.StorageFull(); return float64(n) }))
+}
+
+// postgresMetrics exports PostgreSQL's counters: the annotation creates' group commit
+// (commit_pg.go) and the authentication cache (authcache.go). They read zero on SQLite.
+func postgresMetrics(reg *prometheus.Registry, store *models.Store) {
+	for _, c := range []struct {
+		name, help string
+		get        func(models.PGCreateStats) int64
+	}{
+		{"credence_postgres_create_batches_total", "PostgreSQL batches of annotation creates sent, each one round trip and one commit.", func(p models.PGCreateStats) int64 { return p.Batches }},
+		{"credence_postgres_creates_total", "Annotation creates sent in those batches (creates per batch is the mean batch).", func(p models.PGCreateStats) int64 { return p.Creates }},
+		{"credence_postgres_creates_retried_total", "Annotation creates run again alone after their batch was rolled back for another create's error.", func(p models.PGCreateStats) int64 { return p.Retried }},
+	} {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help}, func() float64 { return float64(c.get(store.PGCreateStats())) }))
+	}
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "credence_postgres_create_workers", Help: "Workers sending batches of annotation creates (one per four pool connections, 1 to 4)."},
+		func() float64 { return float64(store.PGCreateStats().Workers) }))
+	for _, c := range []struct {
+		name, help string
+		get        func(models.AuthCacheStats) int64
+	}{
+		{"credence_auth_cache_hits_total", "Requests authenticated from the authentication cache (PostgreSQL).", func(a models.AuthCacheStats) int64 { return a.Hits }},
+		{"credence_auth_cache_misses_total", "Requests the live authentication cache did not hold, authenticated by a query.", func(a models.AuthCacheStats) int64 { return a.Misses }},
+		{"credence_auth_cache_invalidations_total", "Changes to users, sessions or tokens that dropped cached entries (notified or local).", func(a models.AuthCacheStats) int64 { return a.Invalidations }},
+	} {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help}, func() float64 { return float64(c.get(store.AuthCacheStats())) }))
+	}
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "credence_auth_cache_live", Help: "1 while the authentication cache listens for changes and is used; 0 on SQLite or while its connection is lost."},
+		func() float64 {
+			if store.AuthCacheStats().Live {
+				return 1
+			}
+			return 0
+		}))
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "credence_auth_cache_entries", Help: "Tokens and sessions held by the authentication cache."},
+		func() float64 { return float64(store.AuthCacheStats().Entries) }))
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {

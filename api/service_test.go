@@ -1,11 +1,15 @@
 package api_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 func TestHealthz(t *testing.T) {
@@ -62,6 +66,36 @@ func TestMetricsCountWrites(t *testing.T) {
 		t.Fatal("the create was not counted")
 	}
 	value("credence_sqlite_wal_restarts_total")
+	// PostgreSQL's group commit of creates: the create went in a batch; SQLite has none.
+	batches, creates := value("credence_postgres_create_batches_total"), value("credence_postgres_creates_total")
+	if e.store.Dialect() == "postgres" {
+		if batches < 1 || creates < 1 || value("credence_postgres_create_workers") < 1 {
+			t.Fatalf("PostgreSQL counted %v batches and %v creates", batches, creates)
+		}
+	} else if batches != 0 || creates != 0 || value("credence_postgres_create_workers") != 0 {
+		t.Fatalf("SQLite counted %v PostgreSQL batches and %v creates", batches, creates)
+	}
+	value("credence_postgres_creates_retried_total")
+}
+
+// TestMetricsParse: the whole exposition parses as Prometheus' text format, with every
+// family of the store's counters present on both engines.
+func TestMetricsParse(t *testing.T) {
+	e := newEnv(t)
+	e.must("reviewer", "GET", "/api/v1/me", nil, 200, nil)
+	r := e.must("admin", "GET", "/metrics", nil, 200, nil)
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(bytes.NewReader(r.Body))
+	if err != nil {
+		t.Fatalf("the metrics do not parse: %v", err)
+	}
+	for _, name := range []string{"credence_sqlite_writes_total", "credence_postgres_create_batches_total", "credence_postgres_creates_total",
+		"credence_postgres_creates_retried_total", "credence_postgres_create_workers", "credence_auth_cache_hits_total", "credence_auth_cache_misses_total",
+		"credence_auth_cache_invalidations_total", "credence_auth_cache_live", "credence_auth_cache_entries"} {
+		if fams[name] == nil {
+			t.Errorf("no %s in the metrics", name)
+		}
+	}
 }
 
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {

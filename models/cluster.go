@@ -106,5 +106,6 @@ func (s *Store) CheckMigrated(ctx context.Context) error {
 	if len(missing) > 0 {
 		return fmt.Errorf("the database lacks migrations of this build (%s): run `credence migrate` first, or start without --no-migrate", strings.Join(missing, ", "))
 	}
+	s.auth.run(s.driverDSN) // the schema has its triggers
 	return nil
 }

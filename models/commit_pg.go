@@ -30,7 +30,8 @@ import (
 //
 // Batches run on a few workers at once, each on a connection of the pool: PostgreSQL runs
 // each batch on one backend, and several keep both the server's cores and its WAL flushes
-// busy. A batch's creates run in the order of their article and user, so that two batches lock
+// busy. A small pool gets fewer workers (pgCreateWorkersFor), so that batches never hold
+// more than a quarter of it and the reads before each create still find connections. A batch's creates run in the order of their article and user, so that two batches lock
 // the articles' and reviews' rows in the same order and do not deadlock each other.
 //
 // Work runs detached from its request's cancellation, as on SQLite (commit.go): a create
@@ -40,6 +41,10 @@ const (
 	pgCreateWorkers  = 4
 	pgCreateMaxBatch = 64
 )
+
+// pgCreateWorkersFor is the number of batch workers for a pool of the given size: one per
+// four connections, at least one and at most pgCreateWorkers.
+func pgCreateWorkersFor(pool int) int { return max(1, min(pgCreateWorkers, pool/4)) }
 
 type pgCreateJob struct {
 	ctx               context.Context
@@ -58,12 +63,14 @@ type pgCreates struct {
 	closed bool
 	wg     sync.WaitGroup
 
+	workers                   int
 	batches, creates, retried atomic.Int64
 }
 
-func newPGCreates(db *sql.DB) *pgCreates {
-	p := &pgCreates{db: db, jobs: make(chan *pgCreateJob, 4*pgCreateMaxBatch)}
-	for range pgCreateWorkers {
+// newPGCreates starts the workers for a pool of the given size.
+func newPGCreates(db *sql.DB, pool int) *pgCreates {
+	p := &pgCreates{db: db, jobs: make(chan *pgCreateJob, 4*pgCreateMaxBatch), workers: pgCreateWorkersFor(pool)}
+	for range p.workers {
 		p.wg.Add(1)
 		go p.run()
 	}
@@ -218,4 +225,22 @@ func firstErr(jobs []*pgCreateJob) error {
 		}
 	}
 	return nil
+}
+
+// PGCreateStats counts the annotation creates' group commit on PostgreSQL: Batches sent (each
+// one round trip and one commit), the Creates they carried (Creates/Batches is the mean batch),
+// Retried, the creates run again alone because their batch was rolled back for another's
+// error, and the Workers sending batches.
+type PGCreateStats struct {
+	Batches, Creates, Retried int64
+	Workers                   int
+}
+
+// PGCreateStats reports the group commit's counters; all zero on SQLite.
+func (s *Store) PGCreateStats() PGCreateStats {
+	p := s.pgCreates
+	if p == nil {
+		return PGCreateStats{}
+	}
+	return PGCreateStats{Batches: p.batches.Load(), Creates: p.creates.Load(), Retried: p.retried.Load(), Workers: p.workers}
 }

@@ -34,6 +34,7 @@ type Store struct {
 	checkpoints *walCheckpointer // SQLite: WAL checkpoints beside the writer (checkpoint.go)
 	commits     *groupCommitter  // SQLite: every transaction, batched on the writer (commit.go); nil on PostgreSQL
 	pgCreates   *pgCreates       // PostgreSQL: annotation creates, batched (commit_pg.go); nil on SQLite
+	auth        *authCache       // PostgreSQL: who is behind a token or session (authcache.go); nil on SQLite
 	storage     storageState     // whether the database refuses writes for want of space (storage.go)
 	hotBands    hotBands         // PostgreSQL: reprint keys known to be boilerplate (reprints.go)
 }
@@ -117,7 +118,8 @@ func OpenWith(dsn string, opt OpenOptions) (*Store, error) {
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	st := &Store{db: db, dialect: dialect, driverDSN: path, hot: &hotStmts{db: sqlDB, dialect: dialect}, writes: &hotStmts{db: sqlDB, dialect: dialect}}
 	if dialect == "postgres" {
-		st.pgCreates = newPGCreates(sqlDB)
+		st.pgCreates = newPGCreates(sqlDB, poolSize)
+		st.auth = newAuthCache()
 	}
 	if dialect == "sqlite" {
 		// One connection for writes: SQLite allows one writer at a time anyway, and queueing
@@ -224,6 +226,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	for _, r := range res {
 		slog.Debug("migration applied", "version", r.Source.Version, "took", r.Duration)
 	}
+	s.auth.run(s.driverDSN) // the schema has its triggers now
 	return nil
 }
 
@@ -245,6 +248,7 @@ func (s *Store) Close() error {
 	if s.pgCreates != nil {
 		s.pgCreates.close()
 	}
+	s.auth.close()
 	s.hot.close()
 	s.writes.close()
 	if s.write != nil {

@@ -16,6 +16,14 @@ import (
 // engineOnly lists the schema facts that one engine has on purpose, each with its reason.
 // Anything else one engine has and the other lacks fails TestSchemaSameOnBothEngines.
 var engineOnly = map[string]string{
+	// PostgreSQL notifies the replicas' authentication caches of changed accounts, sessions and
+	// tokens (migration 00017); SQLite has no notifications and no such cache.
+	"postgres: trigger users.users_auth_notify":             "authentication cache notifications",
+	"postgres: trigger sessions.sessions_auth_notify":       "authentication cache notifications",
+	"postgres: trigger api_tokens.api_tokens_auth_notify":   "authentication cache notifications",
+	"postgres: trigger users.users_auth_truncate":           "authentication cache notifications",
+	"postgres: trigger sessions.sessions_auth_truncate":     "authentication cache notifications",
+	"postgres: trigger api_tokens.api_tokens_auth_truncate": "authentication cache notifications",
 	// SQLite stores a long text in the row's overflow pages, so scoring's scan of article
 	// metadata would step through every text; PostgreSQL keeps long values out of line (TOAST).
 	"sqlite: index articles.articles_score_meta unique=false partial=false (id,outlet_id,data_version,published_at,text_length)": "covering index for the scores on SQLite",

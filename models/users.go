@@ -99,12 +99,14 @@ func (s *Store) UpdateUser(ctx context.Context, actor, id int64, p UserPatch) (*
 		out = u
 		return audit(tx, actor, "update", "user", id, before, u)
 	})
+	s.authChanged(id)
 	return &out, err
 }
 
 // DeleteUser removes an account from use: it is disabled and hidden, its sessions and tokens
 // are deleted, and its annotations are kept (they are research data). Its email is freed.
 func (s *Store) DeleteUser(ctx context.Context, actor, id int64) error {
+	defer s.authChanged(id)
 	return s.inTx(ctx, func(tx *gorm.DB) error {
 		var u User
 		if err := tx.Where("id = ? AND deleted_at IS NULL", id).Take(&u).Error; err != nil {
@@ -140,6 +142,7 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 
 // DeleteSession ends one session.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	defer s.auth.invalidateKey("s:" + id)
 	return s.inTx(ctx, func(tx *gorm.DB) error { return tx.Where("id = ?", id).Delete(&Session{}).Error })
 }
 
@@ -162,6 +165,7 @@ func (s *Store) ListTokens(ctx context.Context, userID int64) ([]APIToken, error
 
 // DeleteToken revokes one of a user's tokens.
 func (s *Store) DeleteToken(ctx context.Context, userID, id int64) error {
+	defer s.authChanged(userID)
 	return s.inTx(ctx, func(tx *gorm.DB) error {
 		res := tx.Where("id = ? AND user_id = ?", id, userID).Delete(&APIToken{})
 		if res.Error != nil {

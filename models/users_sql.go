@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"database/sql"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -17,9 +18,16 @@ func scanUser(sc interface{ Scan(...any) error }, u *User, more ...any) error {
 	return sc.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.DeletedAt, &u.CreatedAt, &u.UpdatedAt}, more...)...)
 }
 
-// TokenUser returns the enabled, live user behind a token hash, in one query, with the use to
-// note in the token's last_used_at (NoteTokenUse).
+// TokenUser returns the enabled, live user behind a token hash, in one query or from the
+// authentication cache (authcache.go), with the use to note in the token's last_used_at
+// (NoteTokenUse).
 func (s *Store) TokenUser(ctx context.Context, hash string) (*User, *TokenUse, error) {
+	key := "t:" + hash
+	if e, ok := s.auth.get(key); ok {
+		u := e.user
+		return &u, &TokenUse{id: e.tokenID, due: noteDue(e.lastUsed, time.Now())}, nil
+	}
+	gen, caching := s.auth.begin()
 	row, err := s.queryRow(ctx, "SELECT "+userFields+", api_tokens.id, api_tokens.last_used_at FROM users JOIN api_tokens ON api_tokens.user_id = users.id "+
 		"WHERE api_tokens.token_hash = ? AND users.deleted_at IS NULL AND NOT users.disabled", hash)
 	if err != nil {
@@ -31,8 +39,32 @@ func (s *Store) TokenUser(ctx context.Context, hash string) (*User, *TokenUse, e
 	if err := scanUser(row, &u, &use.id, &used); err != nil {
 		return nil, nil, rowErr(err)
 	}
-	use.due = !used.Valid || time.Since(used.Time) >= TokenUseGranularity
+	now := time.Now()
+	use.due = !used.Valid || now.Sub(used.Time) >= TokenUseGranularity
+	if caching {
+		last := new(atomic.Int64)
+		if use.due {
+			last.Store(now.UnixNano()) // this use is the one noted
+		} else {
+			last.Store(used.Time.UnixNano())
+		}
+		s.auth.put(gen, key, &authEntry{user: u, userID: u.ID, tokenID: use.id, lastUsed: last})
+	}
 	return &u, &use, nil
+}
+
+// noteDue tells whether a cached token's use at now is to be noted, and if so records it as
+// noted, so that of the uses within TokenUseGranularity one is.
+func noteDue(last *atomic.Int64, now time.Time) bool {
+	for {
+		l := last.Load()
+		if now.UnixNano()-l < int64(TokenUseGranularity) {
+			return false
+		}
+		if last.CompareAndSwap(l, now.UnixNano()) {
+			return true
+		}
+	}
 }
 
 // TokenUseGranularity is how stale a token's last_used_at may be: a token used more often
@@ -61,11 +93,22 @@ func (s *Store) NoteTokenUse(ctx context.Context, use *TokenUse) error {
 	})
 }
 
-// SessionUser returns an unexpired session and its enabled, live user, in one query.
+// SessionUser returns an unexpired session and its enabled, live user, in one query or from
+// the authentication cache (authcache.go).
 func (s *Store) SessionUser(ctx context.Context, id string) (*Session, *User, error) {
+	key := "s:" + id
+	now := time.Now().UTC()
+	if e, ok := s.auth.get(key); ok {
+		if e.session.ExpiresAt.After(now) {
+			sess, u := *e.session, e.user
+			return &sess, &u, nil
+		}
+		s.auth.invalidateKey(key) // expired: the query below answers not found
+	}
+	gen, caching := s.auth.begin()
 	row, err := s.queryRow(ctx, "SELECT "+userFields+", sessions.id, sessions.user_id, sessions.csrf_token, sessions.created_at, sessions.expires_at "+
 		"FROM sessions JOIN users ON users.id = sessions.user_id "+
-		"WHERE sessions.id = ? AND sessions.expires_at > ? AND users.deleted_at IS NULL AND NOT users.disabled", id, time.Now().UTC())
+		"WHERE sessions.id = ? AND sessions.expires_at > ? AND users.deleted_at IS NULL AND NOT users.disabled", id, now)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -73,6 +116,10 @@ func (s *Store) SessionUser(ctx context.Context, id string) (*Session, *User, er
 	var sess Session
 	if err := scanUser(row, &u, &sess.ID, &sess.UserID, &sess.CSRFToken, &sess.CreatedAt, &sess.ExpiresAt); err != nil {
 		return nil, nil, rowErr(err)
+	}
+	if caching {
+		kept := sess
+		s.auth.put(gen, key, &authEntry{user: u, userID: u.ID, session: &kept})
 	}
 	return &sess, &u, nil
 }
