@@ -167,13 +167,37 @@ func (s *Server) visibleAnnotations(ctx context.Context, u *models.User, v *mode
 	if err != nil {
 		return nil, false, err
 	}
+	out, err := s.shownAnnotations(ctx, u, v, as)
+	return out, more, err
+}
+
+// visibleOf is visibleAnnotations over every annotation of the article (or userID's), read
+// beside v (models.OpenArticle): the reader's scope is applied here, as ListAnnotations
+// applies it in its query, so the answer holds the same annotations.
+func (s *Server) visibleOf(ctx context.Context, u *models.User, v *models.ReaderView, userID int64, all []models.Annotation) ([]annotationJSON, error) {
+	scope, err := annotate.AnnotationScope(reader(u), domainReview(v), userID)
+	if err != nil {
+		return nil, err
+	}
+	as := all[:0:0]
+	for i := range all {
+		if scope == 0 || all[i].UserID == scope {
+			as = append(as, all[i])
+		}
+	}
+	return s.shownAnnotations(ctx, u, v, as)
+}
+
+// shownAnnotations answers annotations within u's scope on the article of v, recording
+// first when they show a finished reviewer the others' work (showOthers).
+func (s *Server) shownAnnotations(ctx context.Context, u *models.User, v *models.ReaderView, as []models.Annotation) ([]annotationJSON, error) {
 	owners := make([]int64, len(as))
 	for i := range as {
 		owners[i] = as[i].UserID
 	}
 	shown, err := s.showOthers(ctx, u, v, owners)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	out := make([]annotationJSON, 0, len(as))
 	for i := range as {
@@ -181,7 +205,7 @@ func (s *Server) visibleAnnotations(ctx context.Context, u *models.User, v *mode
 			out = append(out, toAnnotationJSON(&as[i]))
 		}
 	}
-	return out, more, nil
+	return out, nil
 }
 
 // showOthers is asked before u is answered with work by the given owners on the article of v.

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"math"
 	"net/http"
 	"time"
 
@@ -133,17 +132,19 @@ func (s *Server) getArticle(c *gin.Context) error {
 	}
 	ctx := c.Request.Context()
 	u := currentUser(c)
-	v, err := s.store.ArticleForReader(ctx, id, u.ID)
+	// One round trip on PostgreSQL for the view, the annotations and the regions.
+	o, err := s.store.OpenArticle(ctx, id, u.ID, models.ArticleOpening{Annotations: inc["annotations"], AnnotationsOf: userID, Regions: inc["regions"]})
 	if err != nil {
 		return err
 	}
+	v := o.View
 	cached, err := s.cachedArticleTextAt(ctx, id, v.Article.Revision)
 	if err != nil {
 		return err
 	}
 	out := articleWithJSON{articleJSON: toArticleJSON(&v.Article, false)} // the text goes first, from the cache
 	if inc["annotations"] {
-		list, _, err := s.visibleAnnotations(ctx, u, v, userID, models.Page{Limit: math.MaxInt32})
+		list, err := s.visibleOf(ctx, u, v, userID, o.Annotations)
 		if err != nil {
 			return err
 		}
@@ -152,10 +153,7 @@ func (s *Server) getArticle(c *gin.Context) error {
 	rj := toReviewJSON(&v.Review, domainReview(v)) // after the annotations, which may freeze it
 	out.Review = &rj
 	if inc["regions"] {
-		list, err := s.regionsJSON(ctx, u, id, cached.text)
-		if err != nil {
-			return err
-		}
+		list := regionsJSONOf(u, o.Regions, cached.text)
 		out.Regions = &list
 	}
 	rest, err := json.Marshal(out)

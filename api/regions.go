@@ -94,13 +94,18 @@ func (s *Server) regionsJSON(ctx context.Context, u *models.User, articleID int6
 	if err != nil {
 		return nil, err
 	}
+	return regionsJSONOf(u, rs, text), nil
+}
+
+// regionsJSONOf answers the regions of an article that u may see.
+func regionsJSONOf(u *models.User, rs []models.Region, text *annotate.Text) []regionJSON {
 	out := make([]regionJSON, 0, len(rs))
 	for i := range rs {
 		if annotate.RegionVisible(reader(u), regionOwner(&rs[i])) {
 			out = append(out, toRegionJSON(&rs[i], text))
 		}
 	}
-	return out, nil
+	return out
 }
 
 // checkOrigin validates the credited outlet of a region of the given kind (the domain's rule)

@@ -35,6 +35,25 @@ const annotationFields = "annotations.id, annotations.article_id, annotations.us
 
 // ListAnnotations pages through an article's annotations by id.
 func (s *Store) ListAnnotations(ctx context.Context, f AnnotationFilter) ([]Annotation, bool, error) {
+	q, args := annotationListQuery(f)
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	var out []Annotation
+	for rows.Next() {
+		var a Annotation
+		if err := scanAnnotation(rows, &a); err != nil {
+			return nil, false, err
+		}
+		out = append(out, a)
+	}
+	return trim(out, f.Page.Limit, rows.Err())
+}
+
+// annotationListQuery is ListAnnotations' query, with ? placeholders, and its arguments.
+func annotationListQuery(f AnnotationFilter) (string, []any) {
 	q := "SELECT " + annotationFields + " FROM annotations JOIN users ON users.id = annotations.user_id " +
 		"WHERE annotations.article_id = ? AND annotations.layer = ? AND annotations.id > ?"
 	layer := f.Layer
@@ -47,23 +66,14 @@ func (s *Store) ListAnnotations(ctx context.Context, f AnnotationFilter) ([]Anno
 		args = append(args, f.UserID)
 	}
 	q += " ORDER BY annotations.id LIMIT ?"
-	args = append(args, f.Page.Limit+1)
-	rows, err := s.query(ctx, q, args...)
-	if err != nil {
-		return nil, false, err
-	}
-	defer rows.Close()
-	var out []Annotation
-	for rows.Next() {
-		var a Annotation
-		if err := rows.Scan(&a.ID, &a.ArticleID, &a.UserID, &a.Label, &a.Start, &a.End, &a.Exact, &a.Prefix, &a.Suffix, &a.Note,
-			&a.SourceText, &a.SourceURL, &a.Status, &a.SuggestionRule, &a.Origin, &a.SuggestionModel, &a.Layer, &a.Version, &a.CreatedAt, &a.UpdatedAt,
-			&a.UserName); err != nil {
-			return nil, false, err
-		}
-		out = append(out, a)
-	}
-	return trim(out, f.Page.Limit, rows.Err())
+	return q, append(args, f.Page.Limit+1)
+}
+
+// scanAnnotation reads a row of annotationFields.
+func scanAnnotation(sc interface{ Scan(...any) error }, a *Annotation) error {
+	return sc.Scan(&a.ID, &a.ArticleID, &a.UserID, &a.Label, &a.Start, &a.End, &a.Exact, &a.Prefix, &a.Suffix, &a.Note,
+		&a.SourceText, &a.SourceURL, &a.Status, &a.SuggestionRule, &a.Origin, &a.SuggestionModel, &a.Layer, &a.Version, &a.CreatedAt, &a.UpdatedAt,
+		&a.UserName)
 }
 
 // CreateAnnotation stores a new annotation, marks the reviewer's review started, bumps the

@@ -52,16 +52,25 @@ func (s *Store) ArticleForWrite(ctx context.Context, articleID, userID int64) (r
 // ArticleForReader reads an article's metadata with the reader's review and annotation
 // count, in one query.
 func (s *Store) ArticleForReader(ctx context.Context, articleID, userID int64) (*ReaderView, error) {
-	row, err := s.queryRow(ctx, "SELECT articles.id, articles.outlet_id, articles.title, articles.url, articles.author, articles.published_at, "+
-		"articles.text_sha256, articles.text_length, articles.data_version, articles.revision, articles.created_at, outlets.name, "+
-		"reviews.assigned, reviews.assigned_at, reviews.completed_at, reviews.viewed_others_at, reviews.reopened_after_viewing, "+
-		"(SELECT COUNT(*) FROM annotations WHERE annotations.article_id = articles.id AND annotations.user_id = ?) "+
-		"FROM articles JOIN outlets ON outlets.id = articles.outlet_id "+
-		"LEFT JOIN reviews ON reviews.article_id = articles.id AND reviews.user_id = ? "+
-		"WHERE articles.id = ?", userID, userID, articleID)
+	row, err := s.queryRow(ctx, readerViewSQL, userID, userID, articleID)
 	if err != nil {
 		return nil, err
 	}
+	return scanReaderView(row, articleID, userID)
+}
+
+// readerViewSQL is ArticleForReader's query; its arguments are the reader's id twice and the
+// article's.
+const readerViewSQL = "SELECT articles.id, articles.outlet_id, articles.title, articles.url, articles.author, articles.published_at, " +
+	"articles.text_sha256, articles.text_length, articles.data_version, articles.revision, articles.created_at, outlets.name, " +
+	"reviews.assigned, reviews.assigned_at, reviews.completed_at, reviews.viewed_others_at, reviews.reopened_after_viewing, " +
+	"(SELECT COUNT(*) FROM annotations WHERE annotations.article_id = articles.id AND annotations.user_id = ?) " +
+	"FROM articles JOIN outlets ON outlets.id = articles.outlet_id " +
+	"LEFT JOIN reviews ON reviews.article_id = articles.id AND reviews.user_id = ? " +
+	"WHERE articles.id = ?"
+
+// scanReaderView reads the row of readerViewSQL; ErrNotFound for none.
+func scanReaderView(row interface{ Scan(...any) error }, articleID, userID int64) (*ReaderView, error) {
 	v := ReaderView{Review: Review{ArticleID: articleID, UserID: userID}}
 	a := &v.Article
 	var assigned, reopened sql.NullBool
