@@ -62,12 +62,6 @@ func (s *Store) PutReprintKeysBatch(ctx context.Context, batch []ReprintKeys) (i
 		if len(live) == 0 {
 			return nil
 		}
-		if err := s.dropReprintKeys(tx, live); err != nil {
-			return fmt.Errorf("reprint keys: drop the old keys: %w", err)
-		}
-		if err := tx.Exec("DELETE FROM reprint_indexed WHERE article_id IN ?", live).Error; err != nil {
-			return fmt.Errorf("reprint keys: drop the old marks: %w", err)
-		}
 		alive := make(map[int64]bool, len(live))
 		for _, id := range live {
 			alive[id] = true
@@ -79,9 +73,25 @@ func (s *Store) PutReprintKeysBatch(ctx context.Context, batch []ReprintKeys) (i
 			}
 		}
 		stored = len(keep)
-		return s.insertReprintKeys(tx, keep, true)
+		return s.replaceReprintKeys(tx, keep)
 	})
 	return stored, err
+}
+
+// replaceReprintKeys replaces the stored keys and marks of the articles of batch, which
+// exist, in the transaction tx.
+func (s *Store) replaceReprintKeys(tx *gorm.DB, batch []ReprintKeys) error {
+	ids := make([]int64, len(batch))
+	for i, b := range batch {
+		ids[i] = b.ArticleID
+	}
+	if err := s.dropReprintKeys(tx, ids); err != nil {
+		return fmt.Errorf("reprint keys: drop the old keys: %w", err)
+	}
+	if err := tx.Exec("DELETE FROM reprint_indexed WHERE article_id IN ?", ids).Error; err != nil {
+		return fmt.Errorf("reprint keys: drop the old marks: %w", err)
+	}
+	return s.insertReprintKeys(tx, batch, true)
 }
 
 // dropReprintKeys deletes the stored keys of the articles ids, in the transaction tx. On

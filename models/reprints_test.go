@@ -77,3 +77,75 @@ func TestReprintKeysRewrittenAndLookedUp(t *testing.T) {
 		}
 	}
 }
+
+// TestReviseArticleRewritesKeysInItsTransaction: a revision given its new text's keys
+// replaces the article's keys in the shared index in its own transaction, with nothing left
+// for the backfill; a revision refused (a text another article of the outlet has) leaves the
+// old keys; one given no keys leaves the index alone, for the backfill to find.
+func TestReviseArticleRewritesKeysInItsTransaction(t *testing.T) {
+	ctx := context.Background()
+	s := modeltest.Open(t)
+	o := &models.Outlet{Name: "Outlet"}
+	if err := s.CreateOutlet(ctx, 0, o); err != nil {
+		t.Fatal(err)
+	}
+	sha := func(i int) string { return fmt.Sprintf("%064d", i) }
+	mk := func(i int, keys ...uint64) models.NewArticle {
+		text := fmt.Sprintf("text %d", i)
+		return models.NewArticle{Article: &models.Article{OutletID: o.ID, Title: "t", Text: text, TextSHA256: sha(i),
+			TextLength: len(text), CreatedAt: time.Now().UTC()}, Keys: keys}
+	}
+	batch := []models.NewArticle{mk(1, 1, 2), mk(2, 2, 3)}
+	if err := s.CreateArticles(ctx, 0, batch, true); err != nil {
+		t.Fatal(err)
+	}
+	a1, a2 := batch[0].Article.ID, batch[1].Article.ID
+	holders := func() string {
+		p, err := s.ReprintPostings(ctx, []uint64{1, 2, 3, 4, 5}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for k := range uint64(6) {
+			ids := slices.Clone(p[k])
+			slices.Sort(ids)
+			if len(ids) > 0 {
+				out = append(out, fmt.Sprint(k, ids))
+			}
+		}
+		return fmt.Sprint(out)
+	}
+	left := func() int {
+		n := 0
+		if err := s.ArticlesToReprintIndex(ctx, func(models.Article) error { n++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	keep := func(string, []models.Annotation, []models.Region) {}
+	edit := func(i int, keys []uint64) models.ArticleEdit {
+		text := fmt.Sprintf("text %d", i)
+		return models.ArticleEdit{Title: "t", Text: text, TextSHA256: sha(i), TextLength: len(text), Keys: keys}
+	}
+	if _, err := s.ReviseArticle(ctx, 0, a1, edit(2, []uint64{4, 5}), keep); err == nil {
+		t.Fatal("a revision to another article's text was stored")
+	}
+	if got, want := holders(), fmt.Sprint([]string{fmt.Sprint(1, []int64{a1}), fmt.Sprint(2, []int64{a1, a2}), fmt.Sprint(3, []int64{a2})}); got != want {
+		t.Fatalf("keys after a refused revision: %s, want %s", got, want)
+	}
+	if _, err := s.ReviseArticle(ctx, 0, a1, edit(10, []uint64{3, 4}), keep); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := holders(), fmt.Sprint([]string{fmt.Sprint(2, []int64{a2}), fmt.Sprint(3, []int64{a1, a2}), fmt.Sprint(4, []int64{a1})}); got != want {
+		t.Fatalf("keys after article %d's revision: %s, want %s", a1, got, want)
+	}
+	if n := left(); n != 0 {
+		t.Fatalf("%d articles left for the backfill after a revision stored its keys", n)
+	}
+	if _, err := s.ReviseArticle(ctx, 0, a2, edit(11, nil), keep); err != nil {
+		t.Fatal(err)
+	}
+	if n := left(); n != 1 {
+		t.Fatalf("%d articles left for the backfill after a revision without keys, want 1", n)
+	}
+}

@@ -32,6 +32,10 @@ type ArticleEdit struct {
 	Text        string
 	TextSHA256  string
 	TextLength  int
+	// Keys are the LSH keys of Text (annotate/reprint), which replace the article's in the
+	// shared reprint index in the revision's transaction; nil leaves the index alone (the
+	// backfill then finds the article's keys computed from another text).
+	Keys []uint64
 }
 
 // Reanchorer moves an article's annotations and regions from the old text to the new one in
@@ -40,8 +44,8 @@ type ArticleEdit struct {
 type Reanchorer func(oldText string, anns []Annotation, regs []Region)
 
 // ReviseArticle stores a new revision of an article in one transaction: the old text is kept
-// in article_revisions, the annotations and regions are moved by move, and the article's
-// data version is bumped so scores follow the new text. A text equal to the current one is
+// in article_revisions, the annotations and regions are moved by move, the article's
+// data version is bumped so scores follow the new text, and its reprint keys become e.Keys. A text equal to the current one is
 // a *DuplicateArticleError (url); one equal to another article of the outlet, (text).
 func (s *Store) ReviseArticle(ctx context.Context, actor, id int64, e ArticleEdit, move Reanchorer) (*Article, error) {
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
@@ -74,6 +78,11 @@ func (s *Store) ReviseArticle(ctx context.Context, actor, id int64, e ArticleEdi
 			"text_sha256": e.TextSHA256, "text_length": e.TextLength, "revision": a.Revision + 1,
 		}).Error; err != nil {
 			return fmt.Errorf("revise article %d: %w", id, err)
+		}
+		if e.Keys != nil {
+			if err := s.replaceReprintKeys(tx, []ReprintKeys{{ArticleID: id, TextSHA256: e.TextSHA256, Keys: e.Keys}}); err != nil {
+				return fmt.Errorf("revise article %d: %w", id, err)
+			}
 		}
 		return audit(tx, actor, "revise", "article", id,
 			map[string]any{"revision": a.Revision, "text_sha256": a.TextSHA256, "title": a.Title},

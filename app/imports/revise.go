@@ -16,12 +16,20 @@ import (
 func (s *Service) Revise(ctx context.Context, actor, id int64, in annotate.ArticleInput) (*models.Article, error) {
 	e := models.ArticleEdit{Title: in.Title, Author: in.Author, PublishedAt: in.PublishedAt, Text: in.Text,
 		TextSHA256: annotate.TextSHA256(in.Text), TextLength: annotate.CodePoints(in.Text)}
+	if s.reprints != nil {
+		e.Keys = s.reprints.Keys([]string{in.Text})[0] // the index follows the new text, in the revision's transaction
+		if e.Keys == nil {
+			e.Keys = []uint64{}
+		}
+	}
 	a, err := s.store.ReviseArticle(ctx, actor, id, e, ReanchorAll(annotate.NewText(in.Text)))
 	if err != nil {
 		return nil, fmt.Errorf("revise article %d: %w", id, err)
 	}
-	if s.reprints != nil {
-		s.reprints.ArticleAdded(ctx, a.ID) // the index follows the new text, and proposals with it
+	if s.reprints != nil { // and proposals with it
+		if err := s.reprints.ScanBatch(ctx, []models.Article{*a}, [][]uint64{e.Keys}); err != nil {
+			s.reprints.ScanFailed([]models.Article{*a}, err)
+		}
 	}
 	return a, nil
 }
