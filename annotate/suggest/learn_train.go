@@ -299,6 +299,27 @@ func figuresOn(label annotate.Label, lm *LabelModel, test []preparedDoc) []Figur
 	return out
 }
 
+// trainLabel fits label's model on the fit part of docs, calibrates its thresholds and trusted
+// rules on the calib part and measures it on the test part.
+func trainLabel(label annotate.Label, docs []corpusDoc, lists wordLists, opts trainOptions, progress func(float64)) (*LabelModel, error) {
+	fit, calib, test := inPart(docs, partFit), inPart(docs, partCalib), inPart(docs, partTest)
+	if len(fit) == 0 || len(calib) == 0 {
+		return nil, fmt.Errorf("training %s: no data to fit (%d) or calibrate (%d) on", label, len(fit), len(calib))
+	}
+	dict := newFeatDict()
+	exs := examplesOf(label, fit, lists, dict, 1)
+	lm := &LabelModel{Unit: unitFor(label)}
+	lm.linear = *trainLinear(exs, dict, nil, opts, func(f float64) { progress(0.8 * f) })
+	cal := prepare(label, lm, calib, lists)
+	lm.Rules = trustRules(cal)
+	th, at, ok := calibrate(func(th thresholds) PRF { return measureLearned(label, cal, th, lm.trusted()) })
+	lm.Threshold, lm.CueThreshold, lm.AtCalib, lm.Calibrated = th.plain, th.cue, at, ok
+	progress(0.9)
+	lm.Figures = figuresOn(label, lm, prepare(label, lm, test, lists))
+	progress(1)
+	return lm, nil
+}
+
 // Train fits, calibrates and measures one model per label on the corpus: fit part to train,
 // calib part to choose the threshold, test part only to report.
 func Train(c *Corpus, cfg TrainConfig) (*Model, error) {
@@ -307,31 +328,18 @@ func Train(c *Corpus, cfg TrainConfig) (*Model, error) {
 		m.TrainedOn = append(m.TrainedOn, src)
 	}
 	for _, label := range Labels() {
-		docs := limit(c.Docs[label], cfg.MaxDocs)
-		fit, calib, test := inPart(docs, partFit), inPart(docs, partCalib), inPart(docs, partTest)
-		if len(fit) == 0 || len(calib) == 0 {
-			return nil, fmt.Errorf("training %s: no data to fit (%d) or calibrate (%d) on", label, len(fit), len(calib))
-		}
-		progress := func(f float64) {
-			if cfg.Progress != nil {
-				cfg.Progress(label, f)
-			}
-		}
-		dict := newFeatDict()
-		exs := examplesOf(label, fit, c.Lists, dict, 1)
-		lm := &LabelModel{Unit: unitFor(label)}
 		opts, ok := cfg.Options[label]
 		if !ok {
 			opts = labelOptions(label)
 		}
-		lm.linear = *trainLinear(exs, dict, nil, opts, func(f float64) { progress(0.8 * f) })
-		cal := prepare(label, lm, calib, c.Lists)
-		lm.Rules = trustRules(cal)
-		th, at, ok := calibrate(func(th thresholds) PRF { return measureLearned(label, cal, th, lm.trusted()) })
-		lm.Threshold, lm.CueThreshold, lm.AtCalib, lm.Calibrated = th.plain, th.cue, at, ok
-		progress(0.9)
-		lm.Figures = figuresOn(label, lm, prepare(label, lm, test, c.Lists))
-		progress(1)
+		lm, err := trainLabel(label, limit(c.Docs[label], cfg.MaxDocs), c.Lists, opts, func(f float64) {
+			if cfg.Progress != nil {
+				cfg.Progress(label, f)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
 		m.Labels[label] = lm
 	}
 	return m, nil
