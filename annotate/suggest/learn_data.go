@@ -7,8 +7,11 @@ import (
 	"hash/fnv"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/credence-project/credence/annotate"
 )
@@ -248,7 +251,7 @@ func loadOpinion(dir string, c *Corpus) error {
 }
 
 // loadSpeculation reads WikiWeasel; it has no test split, so sentences are held back by a hash of
-// their text.
+// their text. The conversion's Treebank escapes are undone (untokenisePTB).
 func loadSpeculation(dir string, c *Corpus) error {
 	var docs []corpusDoc
 	n := 0
@@ -258,8 +261,10 @@ func loadSpeculation(dir string, c *Corpus) error {
 			return err
 		}
 		n++
+		// The part goes by the row's text as given, so that undoing the Treebank escapes moves no
+		// sentence between fit, calibration and test.
 		docs = append(docs, corpusDoc{Dataset: "wikiweasel", ID: fmt.Sprintf("%05d", n), Part: partByHash("wikiweasel", r.Text),
-			Text: r.Text, Sentence: true, Positive: r.Label == "uncertain"})
+			Text: untokenisePTB(r.Text), Sentence: true, Positive: r.Label == "uncertain"})
 		return nil
 	})
 	if err != nil {
@@ -418,6 +423,8 @@ func loadSemEval(dir string, c *Corpus) error {
 
 // loadWNC reads the Wiki Neutrality Corpus sample: the words an NPOV edit replaced or deleted.
 // Its own train pairs are split into fit and calib by hash; its test pairs are the test part.
+// The wiki markup left in the text is taken out first (stripWikiMarkup), and the edits that
+// only touched markup with it.
 func loadWNC(dir string, c *Corpus) error {
 	var docs []corpusDoc
 	err := readJSONL(filepath.Join(dir, "wnc-sample/wnc-sample.jsonl"), func(b []byte) error {
@@ -432,9 +439,17 @@ func loadWNC(dir string, c *Corpus) error {
 				part = partCalib
 			}
 		}
-		d := corpusDoc{Dataset: "wnc-sample", ID: r.ID, Part: part, Text: r.Text}
+		var spans [][2]int
 		for _, s := range r.Spans {
-			d.Spans = append(d.Spans, Gold{DocID: r.ID, Label: LabelLoadedLanguage, Start: s.Start, End: s.End})
+			spans = append(spans, [2]int{s.Start, s.End})
+		}
+		text, spans := stripWikiMarkup(r.Text, spans)
+		if strings.TrimSpace(text) == "" {
+			return nil
+		}
+		d := corpusDoc{Dataset: "wnc-sample", ID: r.ID, Part: part, Text: text}
+		for _, s := range spans {
+			d.Spans = append(d.Spans, Gold{DocID: r.ID, Label: LabelLoadedLanguage, Start: s[0], End: s[1]})
 		}
 		docs = append(docs, d)
 		return nil
@@ -444,4 +459,73 @@ func loadWNC(dir string, c *Corpus) error {
 	}
 	c.add(LabelLoadedLanguage, "MIT (repository); text CC BY-SA", "document", docs)
 	return nil
+}
+
+// ptbMarks are the Penn Treebank escapes and quotation marks of the WikiWeasel conversion, with
+// what news text writes instead.
+var ptbMarks = strings.NewReplacer(
+	"-LRB- ", "(", " -RRB-", ")", "-LRB-", "(", "-RRB-", ")",
+	"-LSB- ", "[", " -RSB-", "]", "-LSB-", "[", "-RSB-", "]",
+	"-LCB- ", "{", " -RCB-", "}", "-LCB-", "{", "-RCB-", "}",
+	"`` ", "“", "``", "“", " ''", "”", "''", "”",
+)
+
+// untokenisePTB undoes the Treebank escapes of a WikiWeasel sentence ("-LRB- 2-10-2 -RRB-", and
+// quotations opened by two backticks and closed by two apostrophes), so that the model reads brackets and quotations as it will in news text
+// (the quotation features fire on them) and learns no word that only this conversion writes.
+func untokenisePTB(s string) string { return ptbMarks.Replace(s) }
+
+// wikiMarkup matches what the WNC sample's lower-cased, tokenised Wikipedia source still holds
+// of wiki markup: HTML tags, even with spaces inside or cut off ("<del class =\" diffchange
+// diffchange - inline \">", "< ref>", "<ref name =\" hist \" /"), templates ("{{ cite web |
+// url = … }}", or cut off at either end of the row), the table and link separators ("|", "||"),
+// infobox keys ("| caption ="), left-over link brackets, bold and italic marks (two or three apostrophes), and
+// image options ("thumb", "right", "250px").
+var wikiMarkup = regexp.MustCompile(`<\s*/?\s*[a-z]+(\s[^<>]*)?(>|$|/\s*$)|\{\{[^{}]*(\}\}|$)|^[^{}]*\}\}|\|\s*[a-z_0-9]+\s*=|(^|\|)\s*(left|right|center|upright)\s*\||\|+|\[\[|\]\s*\]|'{2,}|\b(thumb|thumbnail|\d+px)\b`)
+
+// stripWikiMarkup removes wikiMarkup from text (code points), squeezing the spaces left behind,
+// and moves each span (code-point offsets, end-exclusive) to the same words in the result. A span
+// that held only markup is dropped; spans are trimmed to the words they keep.
+func stripWikiMarkup(text string, spans [][2]int) (string, [][2]int) {
+	runes := []rune(text)
+	drop := make([]bool, len(runes)+1)
+	for _, m := range wikiMarkup.FindAllStringIndex(text, -1) {
+		from, to := utf8.RuneCountInString(text[:m[0]]), utf8.RuneCountInString(text[:m[1]])
+		for i := from; i < to; i++ {
+			drop[i] = true
+		}
+	}
+	// at[i] is the offset in the result of the first kept code point at or after i.
+	at := make([]int, len(runes)+1)
+	var out []rune
+	for i, r := range runes {
+		at[i] = len(out)
+		space := drop[i] || unicode.IsSpace(r)
+		if space && (len(out) == 0 || out[len(out)-1] == ' ') {
+			continue
+		}
+		if space {
+			r = ' '
+		}
+		out = append(out, r)
+	}
+	at[len(runes)] = len(out)
+	for len(out) > 0 && out[len(out)-1] == ' ' {
+		out = out[:len(out)-1]
+	}
+	var kept [][2]int
+	for _, sp := range spans {
+		s, e := at[max(0, min(sp[0], len(runes)))], at[max(0, min(sp[1], len(runes)))]
+		e = min(e, len(out))
+		for s < e && out[s] == ' ' {
+			s++
+		}
+		for e > s && out[e-1] == ' ' {
+			e--
+		}
+		if s < e {
+			kept = append(kept, [2]int{s, e})
+		}
+	}
+	return string(out), kept
 }

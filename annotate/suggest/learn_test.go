@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -359,5 +360,87 @@ func TestLearnedOnSeedGold(t *testing.T) {
 		if ls.Suggested == 0 {
 			t.Errorf("no %s suggestion on the seed articles", ls.Label)
 		}
+	}
+}
+
+// TestStripWikiMarkup: the WNC sample's markup leaves the training text, and each edited span
+// still covers the same words afterwards (or goes, when it held markup only).
+func TestStripWikiMarkup(t *testing.T) {
+	cases := []struct {
+		text  string
+		spans []string // the edited passages, in order
+		want  string
+		kept  []string
+	}{
+		{`calvin is the reformer <del class =" diffchange diffchange - inline "> at the center of the movement </del> .`,
+			[]string{`<del class =" diffchange diffchange - inline "> at the center of the movement </del>`},
+			"calvin is the reformer at the center of the movement .", []string{"at the center of the movement"}},
+		{`american generally {{ weasel word | date = july 2012 }} thought to be the culprit`,
+			[]string{"generally {{ weasel word | date = july 2012 }} thought"},
+			"american generally thought to be the culprit", []string{"generally thought"}},
+		{`a rousing success .<ref name =" hist ">{{ cite web`, []string{"rousing", `<ref name =" hist ">`},
+			"a rousing success .", []string{"rousing"}},
+		{`thumb | right | 300px | wild and scenic red river`, []string{"wild and scenic"}, "wild and scenic red river", []string{"wild and scenic"}},
+		{`| caption = leading the “skilling” revolution || 2006 ||`, []string{"leading the “skilling” revolution"},
+			"leading the “skilling” revolution 2006", []string{"leading the “skilling” revolution"}},
+		{`what have been called racism | racist views`, []string{"racist"}, "what have been called racism racist views", []string{"racist"}},
+		{`no markup here`, []string{"markup"}, "no markup here", []string{"markup"}},
+	}
+	for _, c := range cases {
+		var spans [][2]int
+		for _, s := range c.spans {
+			b := strings.Index(c.text, s)
+			if b < 0 {
+				t.Fatalf("%q not in %q", s, c.text)
+			}
+			from := utf8.RuneCountInString(c.text[:b])
+			spans = append(spans, [2]int{from, from + utf8.RuneCountInString(s)})
+		}
+		got, kept := stripWikiMarkup(c.text, spans)
+		if got != c.want {
+			t.Errorf("stripWikiMarkup(%q) = %q, want %q", c.text, got, c.want)
+			continue
+		}
+		var words []string
+		for _, k := range kept {
+			words = append(words, string([]rune(got)[k[0]:k[1]]))
+		}
+		if fmt.Sprint(words) != fmt.Sprint(c.kept) {
+			t.Errorf("%q: spans became %q, want %q", c.text, words, c.kept)
+		}
+	}
+}
+
+// TestBuiltinWeightsHoldNoWikiMarkup: no loaded-language weight of the built-in model (the label
+// the WNC sample trains) reads a word of the wiki markup that the sample carried ("diffchange",
+// "<del class=…>", "<ref name=…>", "{{ cite web"). "cite" alone is an English word of BASIL.
+func TestBuiltinWeightsHoldNoWikiMarkup(t *testing.T) {
+	markup := map[string]bool{"diffchange": true, "del": true, "ins": true, "ref": true, "/ref": true,
+		"accessdate": true, "{{": true, "}}": true, "|": true, "||": true, "thumb": true}
+	for f, w := range BuiltinModel().Labels[LabelLoadedLanguage].Weights {
+		kind, val, ok := strings.Cut(f, ":")
+		if !ok || kind == "c" || kind == "s3" || kind == "s4" || kind == "p3" || kind == "l" || kind == "r" {
+			continue // letter n-grams, lexicons and rules are not words
+		}
+		words := strings.Fields(val)
+		for i, word := range words {
+			if markup[word] || strings.Contains(word, "diffchange") || (word == "cite" && i+1 < len(words) && (words[i+1] == "web" || words[i+1] == "news")) {
+				t.Errorf("weight %q (%v) reads wiki markup %q", f, w, word)
+			}
+		}
+	}
+}
+
+// TestUntokenisePTB: the WikiWeasel conversion's Treebank escapes become the brackets and
+// quotation marks news text uses, so the quotation features see them.
+func TestUntokenisePTB(t *testing.T) {
+	in := "Two QJ -LRB- 2-10-2 -RRB- locomotives, `` widely regarded as the best '' by -LSB- some -RSB- fans."
+	want := "Two QJ (2-10-2) locomotives, “widely regarded as the best” by [some] fans."
+	if got := untokenisePTB(in); got != want {
+		t.Fatalf("untokenisePTB = %q, want %q", got, want)
+	}
+	fc := newFeatCtx(untokenisePTB("He called it `` a disgrace '' on Monday ."), nil)
+	if !slices.Contains(fc.sentenceFeatures(-1), "q:some") {
+		t.Errorf("a quotation opened by backticks is not read as one: %v", fc.sentenceFeatures(-1))
 	}
 }
