@@ -71,7 +71,7 @@ func postgresMetrics(reg *prometheus.Registry, store *models.Store) {
 	} {
 		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help}, func() float64 { return float64(c.get(store.PGCreateStats())) }))
 	}
-	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "credence_postgres_create_workers", Help: "Workers sending batches of annotation creates (one per four pool connections, 1 to 4)."},
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "credence_postgres_create_workers", Help: "Workers sending batches of annotation creates (one per four pool connections, 1 to 8)."},
 		func() float64 { return float64(store.PGCreateStats().Workers) }))
 	for _, c := range []struct {
 		name, help string

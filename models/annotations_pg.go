@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // A create on PostgreSQL is one statement, batched with concurrent creates (commit_pg.go): the insert, the review's start, the article's
@@ -23,7 +24,7 @@ import (
 const (
 	annotationCreatePGHead = "WITH ins AS (INSERT INTO annotations (article_id, user_id, label, start_cp, end_cp, exact, prefix, suffix, note, " +
 		"source_text, source_url, status, suggestion_rule, origin, suggestion_model, layer, idempotency_key, version, created_at, updated_at) " +
-		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) " +
+		annotationCreatePGValues +
 		"ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key <> '' DO NOTHING RETURNING id), " +
 		"bump AS (UPDATE articles SET data_version = data_version + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM ins)), " +
 		"aud AS (INSERT INTO audit_log (at, actor_id, action, entity, entity_id, before, after) " +
@@ -31,10 +32,59 @@ const (
 	// A reviewer's annotation starts their review; a curator's consensus work is no review.
 	annotationCreatePGReview = "rev AS (INSERT INTO reviews (article_id, user_id, assigned, updated_at) SELECT $1, $2, FALSE, $19 FROM ins " +
 		"ON CONFLICT (article_id, user_id) DO UPDATE SET updated_at = excluded.updated_at) "
-	annotationCreatePGTail  = "SELECT id FROM ins"
-	annotationCreatePGSQL   = annotationCreatePGHead + ", " + annotationCreatePGReview + annotationCreatePGTail
-	annotationCreatePGNoRev = annotationCreatePGHead + annotationCreatePGTail
+	annotationCreatePGTail   = "SELECT id FROM ins"
+	annotationCreatePGSQL    = annotationCreatePGHead + ", " + annotationCreatePGReview + annotationCreatePGTail
+	annotationCreatePGNoRev  = annotationCreatePGHead + annotationCreatePGTail
+	annotationCreatePGValues = "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) "
+	// The guarded create's row (CreateReviewAnnotationAt): the same values, typed (a SELECT's
+	// parameters get no type from the columns), inserted only while the article is at revision
+	// $23 and the writer's review of it is not completed.
+	annotationCreatePGGuard = "SELECT $1::bigint, $2::bigint, $3::text, $4::integer, $5::integer, $6::text, $7::text, $8::text, $9::text, $10::text, " +
+		"$11::text, $12::text, $13::text, $14::text, $15::text, $16::text, $17::text, $18::integer, $19::timestamptz, $20::timestamptz " +
+		"WHERE EXISTS (SELECT 1 FROM articles WHERE id = $1 AND revision = $23::integer) " +
+		"AND NOT EXISTS (SELECT 1 FROM reviews WHERE article_id = $1 AND user_id = $2 AND completed_at IS NOT NULL) "
 )
+
+// annotationCreatePGGuardedSQL is annotationCreatePGSQL inserting annotationCreatePGGuard's row.
+var annotationCreatePGGuardedSQL = strings.Replace(annotationCreatePGSQL, annotationCreatePGValues, annotationCreatePGGuard, 1)
+
+// ErrNotWritten: CreateReviewAnnotationAt wrote nothing, and the caller is to take the
+// checked path.
+var ErrNotWritten = errors.New("the guarded create wrote nothing")
+
+// CreateReviewAnnotationAt is CreateAnnotation for the writer's own review layer on
+// PostgreSQL, with what the caller would otherwise read first checked by the statement
+// itself: it inserts only while the article is at the given revision (the one whose text a
+// was validated against) and the writer's review of it is not completed, the one state of a
+// review in which annotate.CheckWrite refuses a write (TestGuardedCreateMatchesCheckWrite), and
+// only if a's idempotency key is unused. Otherwise it writes nothing and answers
+// ErrNotWritten, and the caller takes the checked path (ArticleForWrite, CheckWrite,
+// CreateAnnotation), whose answer is then the right one: the review's error, the replay, or
+// the article missing. A create thus costs one statement in its batch and no read before it.
+// On SQLite it answers ErrNotWritten.
+func (s *Store) CreateReviewAnnotationAt(ctx context.Context, a *Annotation, revision int) error {
+	if s.dialect != "postgres" || a.Layer != LayerReview {
+		return ErrNotWritten
+	}
+	setAnnotationDefaults(a)
+	a.Version = 1
+	now := nowUTC()
+	a.CreatedAt, a.UpdatedAt = now, now
+	head, tail, err := createAuditParts(a)
+	if err != nil {
+		return err
+	}
+	a.ID, err = s.pgCreates.do(ctx, a.ArticleID, a.UserID, annotationCreatePGGuardedSQL, a.ArticleID, a.UserID, a.Label, a.Start, a.End, a.Exact,
+		a.Prefix, a.Suffix, a.Note, a.SourceText, a.SourceURL, a.Status, a.SuggestionRule, a.Origin, a.SuggestionModel, a.Layer, a.IdempotencyKey,
+		a.Version, a.CreatedAt, a.UpdatedAt, head, tail, revision)
+	switch {
+	case err == nil:
+		return s.storage.note(nil)
+	case errors.Is(err, sql.ErrNoRows):
+		return ErrNotWritten
+	}
+	return s.storage.note(s.translate(err))
+}
 
 // createAnnotationPG is CreateAnnotation on PostgreSQL.
 func (s *Store) createAnnotationPG(ctx context.Context, a *Annotation) error {

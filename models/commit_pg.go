@@ -30,15 +30,16 @@ import (
 //
 // Batches run on a few workers at once, each on a connection of the pool: PostgreSQL runs
 // each batch on one backend, and several keep both the server's cores and its WAL flushes
-// busy. A small pool gets fewer workers (pgCreateWorkersFor), so that batches never hold
-// more than a quarter of it and the reads before each create still find connections. A batch's creates run in the order of their article and user, so that two batches lock
-// the articles' and reviews' rows in the same order and do not deadlock each other.
+// busy. A small pool gets fewer workers (pgCreateWorkersFor), so that batches hold no more
+// than a quarter of it (one worker at least) and the other requests still find connections.
+// A batch's creates run in the order of their article and user, so that two batches lock the
+// articles' and reviews' rows in the same order and do not deadlock each other.
 //
 // Work runs detached from its request's cancellation, as on SQLite (commit.go): a create
 // whose request was cancelled before its batch is answered with the cancellation and not run.
 
 const (
-	pgCreateWorkers  = 4
+	pgCreateWorkers  = 8
 	pgCreateMaxBatch = 64
 )
 

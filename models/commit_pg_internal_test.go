@@ -115,3 +115,13 @@ func TestPGBatchedCreatesIsolateFailures(t *testing.T) {
 		t.Fatalf("cancelled create answered %v", c[0].err)
 	}
 }
+
+// TestPGCreateWorkersFollowThePool: one batch worker per four connections of the pool, one at
+// least and eight at most.
+func TestPGCreateWorkersFollowThePool(t *testing.T) {
+	for pool, want := range map[int]int{1: 1, 3: 1, 4: 1, 8: 2, 12: 3, 16: 4, 32: 8, 100: 8} {
+		if got := pgCreateWorkersFor(pool); got != want {
+			t.Errorf("pool of %d: %d workers, want %d", pool, got, want)
+		}
+	}
+}
