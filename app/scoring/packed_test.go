@@ -114,3 +114,22 @@ func TestPackSize(t *testing.T) {
 		t.Errorf("a two-reviewer result packs to %d bytes, want at most 200", n)
 	}
 }
+
+// BenchmarkUnpack: the cost of unpacking one typical two-reviewer result (a table over the
+// whole corpus pays it once per article).
+func BenchmarkUnpack(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var res score.ArticleResult
+	fill(r, reflect.ValueOf(&res).Elem())
+	res.Outlets, res.ReviewerTallies = res.Outlets[:0:0], res.ReviewerTallies[:0:0]
+	res.Outlets = append(res.Outlets, score.OutletPart{OutletID: 7, Chars: 1300, MeanMarked: score.PerLabel[float64]{120, 45.5, 0, 30}})
+	res.ReviewerTallies = append(res.ReviewerTallies, score.ReviewerTally{ReviewerID: 3}, score.ReviewerTally{ReviewerID: 9})
+	p := pack(&res)
+	b.ReportMetric(float64(len(p)), "packed-bytes")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := unpack(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
