@@ -1,8 +1,11 @@
 package api_test
 
 import (
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestCuratorScoresFollowTheOpenSet: a curator's outlet scores are narrowed to the articles
@@ -52,4 +55,31 @@ func TestCuratorScoresFollowTheOpenSet(t *testing.T) {
 	articles("after the other is finished", 1)
 	e.must("reviewer3", "POST", "/api/v1/articles/"+itoa(ready)+"/complete", nil, 200, nil)
 	articles("after both are finished", 2)
+}
+
+// BenchmarkCuratorOutletScores: a curator's repeated GET /api/v1/scores/outlets with no change
+// in between, over benchCorpus (every article open to curators). Reported: p50 and p95.
+func BenchmarkCuratorOutletScores(b *testing.B) {
+	e := benchEnv(b)
+	benchCorpus(b, e)
+	e.addUser("curator", "curator")
+	get := func() {
+		req := newRequest(e.t, "GET", e.ts.URL+"/api/v1/scores/outlets", nil)
+		req.Header.Set("Authorization", "Bearer "+e.tokens["curator"])
+		if r := send(e.t, http.DefaultClient, req); r.Status != 200 {
+			b.Fatalf("curator outlet scores: %d %s", r.Status, r.Body)
+		}
+	}
+	get()
+	var took []time.Duration
+	b.ResetTimer()
+	for range b.N {
+		t0 := time.Now()
+		get()
+		took = append(took, time.Since(t0))
+	}
+	b.StopTimer()
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(took[len(took)*95/100].Microseconds())/1000, "p95-ms")
 }
