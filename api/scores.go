@@ -53,7 +53,7 @@ func (s *Server) outletScores(c *gin.Context) error {
 		if q.format == "json" && !q.ByMonth {
 			var version string
 			var err error
-			encoded, _, version, err = s.app.Scores.OutletsJSON(ctx, q.Query)
+			encoded, version, err = s.app.Scores.OutletsJSON(ctx, q.Query)
 			return nil, version, err
 		}
 		return s.app.Scores.Outlets(ctx, q.Query)

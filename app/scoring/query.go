@@ -111,21 +111,25 @@ func (s *Service) Outlets(ctx context.Context, q Query) ([]PeriodRow, string, er
 }
 
 // OutletsJSON is Outlets without ByMonth, encoded: the JSON array of the rows, as
-// json.Marshal writes a []PeriodRow of them, with how many rows it holds. Each row's
+// json.Marshal writes a []PeriodRow of them. Each row's
 // encoding is held with the rows, so after a change only the outlets it touches (or whose
 // name changed) are encoded again.
-func (s *Service) OutletsJSON(ctx context.Context, q Query) (json.RawMessage, int, string, error) {
+func (s *Service) OutletsJSON(ctx context.Context, q Query) (json.RawMessage, string, error) {
 	if q.ByMonth {
-		return nil, 0, "", errors.New("scoring: OutletsJSON has no month rows")
+		return nil, "", errors.New("scoring: OutletsJSON has no month rows")
 	}
 	c, err := s.locked(ctx, q)
 	if err != nil {
-		return nil, 0, "", err
+		return nil, "", err
 	}
 	defer c.mu.Unlock()
 	rows := c.outletRows(q.Dates)
 	v := c.views[q.Dates]
-	out := make([]byte, 0, 1024*len(rows))
+	size := len(rows)
+	if q.Outlets != nil {
+		size = min(size, len(q.Outlets))
+	}
+	out := make([]byte, 0, 1024*size+2)
 	out = append(out, '[')
 	n := 0
 	for _, r := range rows {
@@ -138,7 +142,7 @@ func (s *Service) OutletsJSON(ctx context.Context, q Query) (json.RawMessage, in
 		}
 		b, err := v.encoded(r, c.names[r.OutletID], low)
 		if err != nil {
-			return nil, 0, "", err
+			return nil, "", err
 		}
 		if n > 0 {
 			out = append(out, ',')
@@ -146,7 +150,7 @@ func (s *Service) OutletsJSON(ctx context.Context, q Query) (json.RawMessage, in
 		out = append(out, b...)
 		n++
 	}
-	return append(out, ']'), n, c.dataVersion(), nil
+	return append(out, ']'), c.dataVersion(), nil
 }
 
 // encoded returns the JSON of a row of v named name, encoding it when not held.
