@@ -210,9 +210,10 @@ func (s *Server) visibleAnnotations(ctx context.Context, u *models.User, v *mode
 	return out, more, err
 }
 
-// visibleOf is visibleAnnotations over every annotation of the article (or userID's), read
-// beside v (models.OpenArticle): the reader's scope is applied here, as ListAnnotations
-// applies it in its query, so the answer holds the same annotations.
+// visibleOf is visibleAnnotations over the annotations of the article (or userID's) that
+// models.OpenArticle read with v: the reader's scope is applied here, as ListAnnotations
+// applies it in its query, so the answer holds the same annotations (on SQLite OpenArticle
+// has read only those already).
 func (s *Server) visibleOf(ctx context.Context, u *models.User, v *models.ReaderView, userID int64, all []models.Annotation) ([]annotationJSON, error) {
 	scope, err := annotate.AnnotationScope(reader(u), domainReview(v), userID)
 	if err != nil {

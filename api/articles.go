@@ -133,7 +133,10 @@ func (s *Server) getArticle(c *gin.Context) error {
 	ctx := c.Request.Context()
 	u := currentUser(c)
 	// One round trip on PostgreSQL for the view, the annotations and the regions.
-	o, err := s.store.OpenArticle(ctx, id, u.ID, models.ArticleOpening{Annotations: inc["annotations"], AnnotationsOf: userID, Regions: inc["regions"]})
+	o, err := s.store.OpenArticle(ctx, id, u.ID, models.ArticleOpening{Annotations: inc["annotations"], AnnotationsOf: userID, Regions: inc["regions"],
+		Scope: func(v *models.ReaderView) (int64, error) {
+			return annotate.AnnotationScope(reader(u), domainReview(v), userID)
+		}})
 	if err != nil {
 		return err
 	}

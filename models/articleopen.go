@@ -16,6 +16,11 @@ type ArticleOpening struct {
 	Annotations   bool  // the article's annotations in the reviewers' layer, by id
 	AnnotationsOf int64 // only this user's (0: everyone's)
 	Regions       bool  // the article's regions with the reader's decisions (ListRegions)
+	// Scope, if set, narrows the annotations where that costs nothing: on SQLite, which reads
+	// them after the view, only the user it answers for the view are read (0: everyone's, as
+	// AnnotationsOf), and its error is OpenArticle's. PostgreSQL reads them beside the view
+	// and does not call it.
+	Scope func(*ReaderView) (int64, error)
 }
 
 // OpenedArticle is what OpenArticle read.
@@ -30,7 +35,8 @@ type OpenedArticle struct {
 // instead of three, run in order in one implicit transaction. On SQLite, where a query costs
 // no round trip, they run one after the other. The annotations are not narrowed to what the
 // reader may see: the caller applies annotate.AnnotationScope to the view it gets, as for
-// ListAnnotations. ErrNotFound when the article does not exist.
+// ListAnnotations (o.Scope may narrow them on SQLite). ErrNotFound when the article does not
+// exist.
 func (s *Store) OpenArticle(ctx context.Context, articleID, readerID int64, o ArticleOpening) (*OpenedArticle, error) {
 	filter := AnnotationFilter{ArticleID: articleID, UserID: o.AnnotationsOf, Page: Page{Limit: math.MaxInt32}}
 	if s.dialect != "postgres" {
@@ -111,6 +117,11 @@ func (s *Store) openArticleQueries(ctx context.Context, articleID, readerID int6
 		return nil, err
 	}
 	if o.Annotations {
+		if o.Scope != nil {
+			if filter.UserID, err = o.Scope(out.View); err != nil {
+				return nil, err
+			}
+		}
 		if out.Annotations, _, err = s.ListAnnotations(ctx, filter); err != nil {
 			return nil, err
 		}
