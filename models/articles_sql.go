@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/credence-project/credence/annotate"
 )
@@ -81,4 +82,32 @@ func scanReaderView(row interface{ Scan(...any) error }, articleID, userID int64
 	}
 	v.Review.Assigned, v.Review.ReopenedAfterViewing = assigned.Bool, reopened.Bool
 	return &v, nil
+}
+
+// ArticleRevisionNumber returns an article's current revision: a one-row check that a cached
+// text is still the article's text.
+func (s *Store) ArticleRevisionNumber(ctx context.Context, id int64) (int, error) {
+	row, err := s.queryRow(ctx, "SELECT revision FROM articles WHERE id = ?", id)
+	if err != nil {
+		return 0, fmt.Errorf("article %d revision: %w", id, err)
+	}
+	var rev int
+	if err := row.Scan(&rev); err != nil {
+		return 0, rowErr(err)
+	}
+	return rev, nil
+}
+
+// ArticleTextRevision returns an article's text with its revision: the text cache's miss.
+func (s *Store) ArticleTextRevision(ctx context.Context, id int64) (string, int, error) {
+	row, err := s.queryRow(ctx, "SELECT text, revision FROM articles WHERE id = ?", id)
+	if err != nil {
+		return "", 0, err
+	}
+	var text string
+	var rev int
+	if err := row.Scan(&text, &rev); err != nil {
+		return "", 0, rowErr(err)
+	}
+	return text, rev, nil
 }

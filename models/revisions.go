@@ -141,26 +141,3 @@ func (s *Store) ArticleRevisions(ctx context.Context, id int64) ([]ArticleRevisi
 	err := s.db.WithContext(ctx).Where("article_id = ?", id).Order("revision").Find(&out).Error
 	return out, err
 }
-
-// ArticleRevisionNumber returns an article's current revision: a one-row check that a cached
-// text is still the article's text.
-func (s *Store) ArticleRevisionNumber(ctx context.Context, id int64) (int, error) {
-	var revs []int
-	if err := s.db.WithContext(ctx).Model(&Article{}).Where("id = ?", id).Limit(1).Pluck("revision", &revs).Error; err != nil {
-		return 0, fmt.Errorf("article %d revision: %w", id, err)
-	}
-	if len(revs) == 0 {
-		return 0, ErrNotFound
-	}
-	return revs[0], nil
-}
-
-// ArticleTextRevision returns an article's text with its revision.
-func (s *Store) ArticleTextRevision(ctx context.Context, id int64) (string, int, error) {
-	var a Article
-	err := s.db.WithContext(ctx).Model(&Article{}).Select("text, revision").Where("id = ?", id).Take(&a).Error
-	if err != nil {
-		return "", 0, notFound(err)
-	}
-	return a.Text, a.Revision, nil
-}
