@@ -75,8 +75,7 @@ func (s *Store) ScoreCorpus(ctx context.Context, key ScoreCacheKey, fn func([]Sc
 	after := int64(0)
 	for {
 		var batch []ScoreArticle
-		err := s.scoreArticles(ctx, key).Where("a.id > ?", after).Where(scoredArticle(key.Variant)).
-			Order("a.id").Limit(scoreBatch).Scan(&batch).Error
+		err := s.scoreCorpusBatch(ctx, key, after).Scan(&batch).Error
 		if err != nil {
 			return fmt.Errorf("score corpus after %d: %w", after, err)
 		}
@@ -99,8 +98,8 @@ func (s *Store) ScoreArticlesByID(ctx context.Context, key ScoreCacheKey, ids []
 	var out []ScoreArticle
 	for chunk := range batchesOf(ids, 500) {
 		var batch []ScoreArticle
-		err := s.scoreArticles(ctx, key).Select("a.id, a.outlet_id, a.published_at, a.data_version, a.text_length, c.result, "+
-			scoredArticle(key.Variant)+" AS scored").Where("a.id IN ?", chunk).Order("a.id").Scan(&batch).Error
+		err := s.scoreArticles(ctx, key, ", "+scoredArticle(key.Variant)+" AS scored").
+			Where("a.id IN ?", chunk).Order("a.id").Scan(&batch).Error
 		if err != nil {
 			return nil, fmt.Errorf("score articles: %w", err)
 		}
@@ -118,11 +117,34 @@ func scoredArticle(v ScoreVariant) string {
 	return "EXISTS (SELECT 1 FROM reviews r WHERE r.article_id = a.id AND r.completed_at IS NOT NULL" + v.reviewArm() + ")"
 }
 
-func (s *Store) scoreArticles(ctx context.Context, key ScoreCacheKey) *gorm.DB {
+// scoreCorpusBatch selects ScoreCorpus's next batch: the scored articles after an id. The
+// bound is repeated inside the condition: PostgreSQL does not carry an inequality across
+// a.id = r.article_id, and without it each batch's semi-join read the reviews (or
+// adjudications) from the first article on, so loading the corpus grew with its square.
+func (s *Store) scoreCorpusBatch(ctx context.Context, key ScoreCacheKey, after int64) *gorm.DB {
+	return s.scoreArticles(ctx, key, "").Where("a.id > ?", after).Where(scoredArticleAfter(key.Variant), after).
+		Order("a.id").Limit(scoreBatch)
+}
+
+// scoredArticleAfter is scoredArticle for the articles after an id (its one argument).
+func scoredArticleAfter(v ScoreVariant) string {
+	if v.Consensus() {
+		return fmt.Sprintf(adjudicatedArticle, "a.id AND j.article_id > ?")
+	}
+	return "EXISTS (SELECT 1 FROM reviews r WHERE r.article_id = a.id AND r.article_id > ? AND r.completed_at IS NOT NULL" + v.reviewArm() + ")"
+}
+
+// scoreArticles selects articles (aliased a) with their result cached under key, or NULL,
+// and the columns in more. The cached result is a correlated subquery, a probe of the
+// cache's primary key per article, rather than a join: with the cache's statistics stale
+// (filled by another replica since the last ANALYZE) PostgreSQL planned the join as a
+// read and sort of every stored result for each batch of ScoreCorpus.
+func (s *Store) scoreArticles(ctx context.Context, key ScoreCacheKey, more string) *gorm.DB {
 	return s.db.WithContext(ctx).Table("articles AS a").
-		Select("a.id, a.outlet_id, a.published_at, a.data_version, a.text_length, c.result").
-		Joins(`LEFT JOIN article_score_cache c ON c.article_id = a.id AND c.excluded = ? AND c.variant = ? AND c.methodology = ?
-			AND c.data_version = a.data_version AND c.outlet_id = a.outlet_id`, key.Excluded, key.Variant.String(), key.Methodology)
+		Select(`a.id, a.outlet_id, a.published_at, a.data_version, a.text_length,
+			(SELECT c.result FROM article_score_cache c WHERE c.article_id = a.id AND c.excluded = ? AND c.variant = ?
+				AND c.methodology = ? AND c.data_version = a.data_version AND c.outlet_id = a.outlet_id) AS result`+more,
+			key.Excluded, key.Variant.String(), key.Methodology)
 }
 
 // ScoreInputs loads what the scores of the given articles are computed from. Each article's
