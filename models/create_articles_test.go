@@ -21,11 +21,7 @@ func TestCreateArticlesStoresKeysInTheirTransaction(t *testing.T) {
 	if err := s.CreateOutlet(ctx, 0, o); err != nil {
 		t.Fatal(err)
 	}
-	mk := func(i int, keys ...uint64) models.NewArticle {
-		text := fmt.Sprintf("text %d", i)
-		return models.NewArticle{Article: &models.Article{OutletID: o.ID, Title: "t", Text: text, TextSHA256: fmt.Sprintf("%064d", i),
-			TextLength: len(text), CreatedAt: time.Now().UTC()}, Keys: keys}
-	}
+	mk := func(i int, keys ...uint64) models.NewArticle { return keyedArticle(o.ID, i, keys...) }
 	if err := s.CreateArticles(ctx, 0, []models.NewArticle{mk(1, 11, 12), mk(2, 21, 21)}, true); err == nil {
 		t.Fatal("a batch whose keys cannot be stored was stored")
 	}
@@ -65,4 +61,12 @@ func TestCreateArticlesStoresKeysInTheirTransaction(t *testing.T) {
 	if audit, _, err = s.ListAudit(ctx, models.AuditFilter{Entity: "article", Limit: 10}); err != nil || len(audit) != 3 {
 		t.Fatalf("%d audit rows for 3 new articles (%v)", len(audit), err)
 	}
+}
+
+// keyedArticle is article i of an outlet, with its own text, to store with the given reprint
+// keys (models.NewArticle.Keys).
+func keyedArticle(outletID int64, i int, keys ...uint64) models.NewArticle {
+	text := fmt.Sprintf("text %d", i)
+	return models.NewArticle{Article: &models.Article{OutletID: outletID, Title: "t", Text: text, TextSHA256: fmt.Sprintf("%064d", i),
+		TextLength: len(text), CreatedAt: time.Now().UTC()}, Keys: keys}
 }

@@ -23,11 +23,7 @@ func TestReprintKeysRewrittenAndLookedUp(t *testing.T) {
 	if err := s.CreateOutlet(ctx, 0, o); err != nil {
 		t.Fatal(err)
 	}
-	mk := func(i int, keys ...uint64) models.NewArticle {
-		text := fmt.Sprintf("text %d", i)
-		return models.NewArticle{Article: &models.Article{OutletID: o.ID, Title: "t", Text: text, TextSHA256: fmt.Sprintf("%064d", i),
-			TextLength: len(text), CreatedAt: time.Now().UTC()}, Keys: keys}
-	}
+	mk := func(i int, keys ...uint64) models.NewArticle { return keyedArticle(o.ID, i, keys...) }
 	batch := []models.NewArticle{mk(1, 1, 2, 3), mk(2, 2, 3, 4), mk(3, 3, 5, 1<<63+9)}
 	if err := s.CreateArticles(ctx, 0, batch, true); err != nil {
 		t.Fatal(err)
