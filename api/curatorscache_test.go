@@ -3,7 +3,6 @@ package api_test
 import (
 	"net/http"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 )
@@ -16,16 +15,7 @@ func TestCuratorScoresFollowTheOpenSet(t *testing.T) {
 	e.addUser("curator", "curator")
 	e.addUser("reviewer3", "reviewer")
 	o := e.outlet("Open Times", nil, nil)
-	ready := e.article(o, "Both finished", strings.Repeat("abcdefghij", 10))
-	waiting := e.article(o, "One still at work", strings.Repeat("klmnopqrst", 10))
-	e.must("admin", "POST", "/api/v1/assignments", map[string]any{"article_ids": []int64{ready, waiting}, "reviewer_ids": []int64{e.ids["reviewer"], e.ids["reviewer2"]}, "per_article": 2}, 200, nil)
-	for _, a := range []int64{ready, waiting} {
-		path := "/api/v1/articles/" + itoa(a)
-		e.must("reviewer", "POST", path+"/annotations", map[string]any{"label": "opinion", "start": 0, "end": 10}, 201, nil)
-		e.must("reviewer", "POST", path+"/complete", nil, 200, nil)
-		e.must("reviewer2", "POST", path+"/annotations", map[string]any{"label": "speculation", "start": 20, "end": 30}, 201, nil)
-	}
-	e.must("reviewer2", "POST", "/api/v1/articles/"+itoa(ready)+"/complete", nil, 200, nil)
+	ready, waiting := halfReadyPair(e, o)
 	articles := func(stage string, want int) {
 		t.Helper()
 		for range 2 { // the second question is answered from the kept copy

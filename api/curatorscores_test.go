@@ -14,16 +14,7 @@ func TestCuratorScoresOnlyReadyArticles(t *testing.T) {
 	e := newEnv(t)
 	e.addUser("curator", "curator")
 	o := e.outlet("Curated Times", nil, nil)
-	ready := e.article(o, "Both finished", strings.Repeat("abcdefghij", 10))
-	waiting := e.article(o, "One still at work", strings.Repeat("klmnopqrst", 10))
-	e.must("admin", "POST", "/api/v1/assignments", map[string]any{"article_ids": []int64{ready, waiting}, "reviewer_ids": []int64{e.ids["reviewer"], e.ids["reviewer2"]}, "per_article": 2}, 200, nil)
-	for _, a := range []int64{ready, waiting} {
-		path := "/api/v1/articles/" + itoa(a)
-		e.must("reviewer", "POST", path+"/annotations", map[string]any{"label": "opinion", "start": 0, "end": 10}, 201, nil)
-		e.must("reviewer", "POST", path+"/complete", nil, 200, nil)
-		e.must("reviewer2", "POST", path+"/annotations", map[string]any{"label": "speculation", "start": 20, "end": 30}, 201, nil)
-	}
-	e.must("reviewer2", "POST", "/api/v1/articles/"+itoa(ready)+"/complete", nil, 200, nil)
+	ready, waiting := halfReadyPair(e, o)
 
 	outletArticles := func(who string) int {
 		var res struct {
@@ -85,4 +76,20 @@ func TestCuratorScoresOnlyReadyArticles(t *testing.T) {
 	if got := outletArticles("curator"); got != 2 {
 		t.Errorf("curator after both finished: outlet scores count %d articles, want 2", got)
 	}
+}
+
+// halfReadyPair gives outlet o two articles assigned to reviewer and reviewer2, both annotated
+// by both: ready is finished by both (open to curators), waiting by reviewer only.
+func halfReadyPair(e *env, o int64) (ready, waiting int64) {
+	ready = e.article(o, "Both finished", strings.Repeat("abcdefghij", 10))
+	waiting = e.article(o, "One still at work", strings.Repeat("klmnopqrst", 10))
+	e.must("admin", "POST", "/api/v1/assignments", map[string]any{"article_ids": []int64{ready, waiting}, "reviewer_ids": []int64{e.ids["reviewer"], e.ids["reviewer2"]}, "per_article": 2}, 200, nil)
+	for _, a := range []int64{ready, waiting} {
+		path := "/api/v1/articles/" + itoa(a)
+		e.must("reviewer", "POST", path+"/annotations", map[string]any{"label": "opinion", "start": 0, "end": 10}, 201, nil)
+		e.must("reviewer", "POST", path+"/complete", nil, 200, nil)
+		e.must("reviewer2", "POST", path+"/annotations", map[string]any{"label": "speculation", "start": 20, "end": 30}, 201, nil)
+	}
+	e.must("reviewer2", "POST", "/api/v1/articles/"+itoa(ready)+"/complete", nil, 200, nil)
+	return ready, waiting
 }
