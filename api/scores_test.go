@@ -40,6 +40,18 @@ type fixtureArticle struct {
 	completed  map[int64]bool // user ids
 }
 
+// completerOf names a reviewer who completed fixture article a.
+func completerOf(t *testing.T, e *env, a fixtureArticle) string {
+	t.Helper()
+	for _, name := range []string{"reviewer", "reviewer2", "reviewer3"} {
+		if a.completed[e.ids[name]] {
+			return name
+		}
+	}
+	t.Fatalf("fixture: nobody completed article %d", a.id)
+	return ""
+}
+
 type fixtureRegion struct {
 	kind       string
 	start, end int
@@ -639,16 +651,7 @@ func TestScoresFresh(t *testing.T) {
 
 	// A reviewer who completed article 0 tags its whole first part as loaded language.
 	a := c.articles[0]
-	var who string
-	for _, name := range []string{"reviewer", "reviewer2", "reviewer3"} {
-		if a.completed[e.ids[name]] {
-			who = name
-			break
-		}
-	}
-	if who == "" {
-		t.Fatal("fixture: nobody completed article 0")
-	}
+	who := completerOf(t, e, a)
 	// A finished review takes no changes until it is reopened: reopen, tag, finish again.
 	e.must(who, "DELETE", "/api/v1/articles/"+itoa(a.id)+"/complete", nil, 200, nil)
 	e.must(who, "POST", "/api/v1/articles/"+itoa(a.id)+"/annotations", map[string]any{"label": "loaded_language", "start": 0, "end": a.length / 2}, 201, nil)

@@ -80,16 +80,7 @@ func TestOutletRowsEncodedStayFresh(t *testing.T) {
 	checkEncoded(t, e, cases, "start")
 
 	a := c.articles[0]
-	var who string
-	for _, name := range []string{"reviewer", "reviewer2", "reviewer3"} {
-		if a.completed[e.ids[name]] {
-			who = name
-			break
-		}
-	}
-	if who == "" {
-		t.Fatal("fixture: nobody completed article 0")
-	}
+	who := completerOf(t, e, a)
 	def := cases[0].q
 	before, _, err := e.srv.App().Scores.Outlets(context.Background(), def)
 	if err != nil {
