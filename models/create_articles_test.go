@@ -16,12 +16,7 @@ import (
 // left for the backfill.
 func TestCreateArticlesStoresKeysInTheirTransaction(t *testing.T) {
 	ctx := context.Background()
-	s := modeltest.Open(t)
-	o := &models.Outlet{Name: "Outlet"}
-	if err := s.CreateOutlet(ctx, 0, o); err != nil {
-		t.Fatal(err)
-	}
-	mk := func(i int, keys ...uint64) models.NewArticle { return keyedArticle(o.ID, i, keys...) }
+	s, mk := keyedStore(t)
 	if err := s.CreateArticles(ctx, 0, []models.NewArticle{mk(1, 11, 12), mk(2, 21, 21)}, true); err == nil {
 		t.Fatal("a batch whose keys cannot be stored was stored")
 	}
@@ -63,10 +58,18 @@ func TestCreateArticlesStoresKeysInTheirTransaction(t *testing.T) {
 	}
 }
 
-// keyedArticle is article i of an outlet, with its own text, to store with the given reprint
-// keys (models.NewArticle.Keys).
-func keyedArticle(outletID int64, i int, keys ...uint64) models.NewArticle {
-	text := fmt.Sprintf("text %d", i)
-	return models.NewArticle{Article: &models.Article{OutletID: outletID, Title: "t", Text: text, TextSHA256: fmt.Sprintf("%064d", i),
-		TextLength: len(text), CreatedAt: time.Now().UTC()}, Keys: keys}
+// keyedStore opens a store with one outlet and returns a maker of that outlet's article i,
+// with its own text, to store with the given reprint keys (models.NewArticle.Keys).
+func keyedStore(t *testing.T) (*models.Store, func(i int, keys ...uint64) models.NewArticle) {
+	t.Helper()
+	s := modeltest.Open(t)
+	o := &models.Outlet{Name: "Outlet"}
+	if err := s.CreateOutlet(context.Background(), 0, o); err != nil {
+		t.Fatal(err)
+	}
+	return s, func(i int, keys ...uint64) models.NewArticle {
+		text := fmt.Sprintf("text %d", i)
+		return models.NewArticle{Article: &models.Article{OutletID: o.ID, Title: "t", Text: text, TextSHA256: fmt.Sprintf("%064d", i),
+			TextLength: len(text), CreatedAt: time.Now().UTC()}, Keys: keys}
+	}
 }

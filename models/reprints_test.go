@@ -18,12 +18,7 @@ import (
 // found held by too many (the boilerplate cache) is still answered exactly for a larger one.
 func TestReprintKeysRewrittenAndLookedUp(t *testing.T) {
 	ctx := context.Background()
-	s := modeltest.Open(t)
-	o := &models.Outlet{Name: "Outlet"}
-	if err := s.CreateOutlet(ctx, 0, o); err != nil {
-		t.Fatal(err)
-	}
-	mk := func(i int, keys ...uint64) models.NewArticle { return keyedArticle(o.ID, i, keys...) }
+	s, mk := keyedStore(t)
 	batch := []models.NewArticle{mk(1, 1, 2, 3), mk(2, 2, 3, 4), mk(3, 3, 5, 1<<63+9)}
 	if err := s.CreateArticles(ctx, 0, batch, true); err != nil {
 		t.Fatal(err)
