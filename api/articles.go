@@ -134,6 +134,7 @@ func (s *Server) getArticle(c *gin.Context) error {
 	u := currentUser(c)
 	// One round trip on PostgreSQL for the view, the annotations and the regions.
 	o, err := s.store.OpenArticle(ctx, id, u.ID, models.ArticleOpening{Annotations: inc["annotations"], AnnotationsOf: userID, Regions: inc["regions"],
+		OwnUntilDone: u.Role == annotate.RoleReviewer, // whom annotate.Reader.Blind can blind
 		Scope: func(v *models.ReaderView) (int64, error) {
 			return annotate.AnnotationScope(reader(u), domainReview(v), userID)
 		}})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -16,6 +17,11 @@ type ArticleOpening struct {
 	Annotations   bool  // the article's annotations in the reviewers' layer, by id
 	AnnotationsOf int64 // only this user's (0: everyone's)
 	Regions       bool  // the article's regions with the reader's decisions (ListRegions)
+	// OwnUntilDone: the reader reviews blind (a reviewer), so on PostgreSQL only the reader's
+	// own annotations are read unless the reader's review of the article is completed. It
+	// only narrows what is read (never past what annotate.AnnotationScope lets a reviewer
+	// see); the caller still applies the scope to the view it gets.
+	OwnUntilDone bool
 	// Scope, if set, narrows the annotations where that costs nothing: on SQLite, which reads
 	// them after the view, only the user it answers for the view are read (0: everyone's, as
 	// AnnotationsOf), and its error is OpenArticle's. PostgreSQL reads them beside the view
@@ -61,6 +67,9 @@ func (s *Store) OpenArticle(ctx context.Context, articleID, readerID int64, o Ar
 		b.Queue(Rebind(s.dialect, readerViewSQL), readerID, readerID, articleID)
 		if o.Annotations {
 			q, args := annotationListQuery(filter)
+			if o.OwnUntilDone && filter.UserID == 0 {
+				q, args = ownUntilDone(q, args, articleID, readerID)
+			}
 			b.Queue(Rebind(s.dialect, q), args...)
 		}
 		if o.Regions {
@@ -90,6 +99,17 @@ func (s *Store) OpenArticle(ctx context.Context, articleID, readerID int64, o Ar
 		return nil, err
 	}
 	return &out, nil
+}
+
+// ownUntilDone narrows annotationListQuery's query to the reader's own annotations unless
+// the reader's review of the article is completed (ArticleOpening.OwnUntilDone).
+func ownUntilDone(q string, args []any, articleID, readerID int64) (string, []any) {
+	const cond = " AND (annotations.user_id = ? OR EXISTS (SELECT 1 FROM reviews r WHERE r.article_id = ? AND r.user_id = ? AND r.completed_at IS NOT NULL))"
+	at := strings.Index(q, " ORDER BY ")
+	// The condition goes before ORDER BY, its arguments before the LIMIT's, the last.
+	q = q[:at] + cond + q[at:]
+	limit := args[len(args)-1]
+	return q, append(append(args[:len(args)-1:len(args)-1], readerID, articleID, readerID), limit)
 }
 
 // collect reads the rows of a batch's next query.
