@@ -50,6 +50,19 @@
 // Index.Matches does (the service does this over a database table, see
 // app/reprints). BENCHMARKS.md has the rates.
 //
+// # Keys
+//
+// An article's keys are one per band for every window of WindowShingles
+// shingles, thinned by winnowing: per band, only the least key of every
+// WinnowWindows consecutive windows is kept, about 180 keys for a 600-word
+// article instead of the ~690 of the full key set (Config.WinnowWindows).
+// Two texts sharing an unchanged run of 21 words (ShingleWords +
+// WindowShingles + WinnowWindows - 2) always share Bands kept keys, so they
+// are always candidates; shorter and edited runs share keys by chance. The
+// kept keys are a subset of the full key set (WinnowWindows 1), so a shared
+// index whose older articles still hold full key sets finds new articles'
+// candidates among them as well as among winnowed ones.
+//
 // # Quality
 //
 // The tests hold the detector to the seed corpus (the prosecutor's letter

@@ -1,6 +1,7 @@
 package reprint_test
 
 import (
+	"encoding/binary"
 	"strings"
 	"sync"
 	"testing"
@@ -81,7 +82,7 @@ func TestIndexLifecycle(t *testing.T) {
 
 func TestIndexSnapshotRoundTrip(t *testing.T) {
 	c := synth.Generate(synth.Config{Articles: 300, Seed: 3})
-	ix := reprint.NewIndex(reprint.Config{MinPassageWords: 30})
+	ix := reprint.NewIndex(reprint.Config{MinPassageWords: 30, WinnowWindows: 12})
 	for _, a := range c.Articles {
 		ix.Add(a)
 	}
@@ -110,6 +111,24 @@ func TestIndexSnapshotRoundTrip(t *testing.T) {
 	g, _ := back.Get(c.Articles[7].ID)
 	if !g.PublishedAt.Equal(c.Articles[7].PublishedAt) || g.Text != c.Articles[7].Text || g.OutletID != c.Articles[7].OutletID {
 		t.Error("restored article differs")
+	}
+	// A version 1 snapshot (before Config.WinnowWindows) loads with the default.
+	v1 := []byte("credence-reprint-index/1")
+	rest := b[len(v1):]
+	for range 8 { // ShingleWords … MinKeyHits
+		_, n := binary.Uvarint(rest)
+		v1, rest = append(v1, rest[:n]...), rest[n:]
+	}
+	_, n := binary.Uvarint(rest) // WinnowWindows
+	v1 = append(v1, rest[n:]...)
+	var old reprint.Index
+	if err := old.UnmarshalBinary(v1); err != nil {
+		t.Fatalf("version 1 snapshot: %v", err)
+	}
+	want := ix.Config()
+	want.WinnowWindows = reprint.DefaultConfig().WinnowWindows
+	if old.Len() != ix.Len() || old.Config() != want {
+		t.Errorf("version 1 snapshot restored %d articles with %+v, want %d with %+v", old.Len(), old.Config(), ix.Len(), want)
 	}
 	for _, bad := range [][]byte{nil, []byte("nope"), b[:len(b)/2], append(append([]byte{}, b...), 0)} {
 		if err := new(reprint.Index).UnmarshalBinary(bad); err == nil {

@@ -8,8 +8,12 @@ import (
 )
 
 // snapshotMagic starts every snapshot; the trailing digit is the format
-// version.
-const snapshotMagic = "credence-reprint-index/1"
+// version. Version 2 adds Config.WinnowWindows after MinKeyHits; a version 1
+// snapshot (from before winnowing) loads with the default.
+const (
+	snapshotMagic   = "credence-reprint-index/2"
+	snapshotMagicV1 = "credence-reprint-index/1"
+)
 
 // MarshalBinary writes a snapshot of the index: its configuration and the
 // indexed articles. The LSH keys are deliberately not stored: they are
@@ -21,7 +25,7 @@ func (ix *Index) MarshalBinary() ([]byte, error) {
 	defer ix.mu.RUnlock()
 	c := ix.cfg
 	buf := []byte(snapshotMagic)
-	for _, v := range []int{c.ShingleWords, c.WindowShingles, c.Bands, c.Rows, c.MinPassageWords, c.MaxGapWords, c.MaxBucket, c.MinKeyHits} {
+	for _, v := range []int{c.ShingleWords, c.WindowShingles, c.Bands, c.Rows, c.MinPassageWords, c.MaxGapWords, c.MaxBucket, c.MinKeyHits, c.WinnowWindows} {
 		buf = binary.AppendUvarint(buf, uint64(v))
 	}
 	buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(c.MinSimilarity))
@@ -102,10 +106,11 @@ func (r *snapshotReader) smallInt() int {
 // UnmarshalBinary replaces the index's contents and configuration with a
 // snapshot written by MarshalBinary. It works on a zero Index too.
 func (ix *Index) UnmarshalBinary(data []byte) error {
-	if len(data) < len(snapshotMagic) || string(data[:len(snapshotMagic)]) != snapshotMagic {
+	v1 := string(data[:min(len(data), len(snapshotMagicV1))]) == snapshotMagicV1
+	if !v1 && (len(data) < len(snapshotMagic) || string(data[:len(snapshotMagic)]) != snapshotMagic) {
 		return fmt.Errorf("%w: unknown header", errSnapshot)
 	}
-	r := &snapshotReader{b: data[len(snapshotMagic):]}
+	r := &snapshotReader{b: data[len(snapshotMagic):]} // both headers have the same length
 	var c Config
 	c.ShingleWords = r.smallInt()
 	c.WindowShingles = r.smallInt()
@@ -115,6 +120,9 @@ func (ix *Index) UnmarshalBinary(data []byte) error {
 	c.MaxGapWords = r.smallInt()
 	c.MaxBucket = r.smallInt()
 	c.MinKeyHits = r.smallInt()
+	if !v1 {
+		c.WinnowWindows = r.smallInt()
+	}
 	fixed := r.bytes(16)
 	if r.err != nil {
 		return fmt.Errorf("read snapshot config: %w", r.err)
