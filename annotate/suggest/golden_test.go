@@ -10,6 +10,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -200,6 +201,67 @@ func TestLearnedGolden(t *testing.T) {
 			if g.Suggestions[k] != w.Suggestions[k] {
 				t.Errorf("%s: suggestion %d\n got  %+v\n want %+v", g.Name, k, g.Suggestions[k], w.Suggestions[k])
 				break
+			}
+		}
+	}
+}
+
+// TestFeatureNumbersMatchStrings: the suggester's feature numbers (found without building the
+// feature strings, each word's once) are exactly the numbers of the trainer's feature strings
+// that the model knows, for every sentence and token of the golden texts.
+func TestFeatureNumbersMatchStrings(t *testing.T) {
+	m := BuiltinModel()
+	l := NewLearned(m, nil)
+	cm := l.compiled
+	for _, c := range goldenCases(t) {
+		fc := newFeatCtxIndexed(c.text, cm.lists)
+		ic := l.infer(fc)
+		check := func(kind string, i int, vocab *unitVocab, strs []string, got []int32) {
+			var want []int32
+			for _, f := range strs {
+				if id, ok := vocab.ids[f]; ok {
+					want = append(want, id)
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s: %s %d: numbers %v, from the strings %v (%v)", c.name, kind, i, got, want, strs)
+			}
+		}
+		n := 0
+		for si, s := range fc.d.sentences {
+			if s.wordCount() >= minSentenceWords {
+				check("sentence", si, cm.vocab[unitSentence], fc.sentenceFeatures(si), ic.sentence.of(si))
+				n++
+			}
+		}
+		for ti, tok := range fc.d.tokens {
+			if tok.sent >= 0 {
+				check("token", ti, cm.vocab[unitToken], fc.tokenFeatures(ti), ic.token.of(ti))
+				n++
+			}
+		}
+		if n == 0 {
+			t.Fatalf("%s: no unit checked", c.name)
+		}
+	}
+}
+
+// TestTokenTexts: a token's texts (substrings of the whole text) are its code points, folded and
+// as written, also in text that is not valid UTF-8 (training data is not checked).
+func TestTokenTexts(t *testing.T) {
+	texts := []string{"Don’t “quote” me\xff\xfeon naïve CAFÉ\u00a0prices… 42 ‐ \xc3 end’s", learnedText}
+	for _, c := range goldenCases(t) {
+		texts = append(texts, c.text)
+	}
+	for _, text := range texts {
+		d := analyse(text, builtinLexicon())
+		if len(d.tokens) == 0 {
+			t.Fatalf("no tokens in %q", text[:min(40, len(text))])
+		}
+		for _, tok := range d.tokens {
+			if tok.norm != string(d.norm[tok.start:tok.end]) || tok.orig != string(d.runes[tok.start:tok.end]) {
+				t.Fatalf("token %d-%d: %q %q, code points %q %q", tok.start, tok.end, tok.norm, tok.orig,
+					string(d.norm[tok.start:tok.end]), string(d.runes[tok.start:tok.end]))
 			}
 		}
 	}

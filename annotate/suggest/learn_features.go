@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/credence-project/credence/annotate"
 )
@@ -44,6 +44,12 @@ var secondPerson = map[string]bool{"you": true, "your": true, "yours": true, "yo
 
 // newFeatCtx analyses text, runs every built-in rule over it and marks the lexicon entries.
 func newFeatCtx(text string, lists wordLists) *featCtx {
+	return newFeatCtxIndexed(text, newListIndex(lists))
+}
+
+// newFeatCtxIndexed is newFeatCtx with the lexicons already indexed (the suggester indexes a
+// model's lexicons once).
+func newFeatCtxIndexed(text string, lists *listIndex) *featCtx {
 	lex := builtinLexicon()
 	d := analyse(text, lex)
 	fc := &featCtx{d: d, tokLists: make([][]string, len(d.tokens)), sentRules: make([][]string, len(d.sentences)),
@@ -65,8 +71,16 @@ func newFeatCtx(text string, lists wordLists) *featCtx {
 				fc.tokRules[ti] = s.Rule
 			}
 		}
-		for si, sn := range d.sentences {
-			if sn.start < s.End && s.Start < sn.end && !slices.Contains(fc.sentRules[si], s.Rule) {
+		// Sentences are in text order and do not overlap: the first one ending after the
+		// suggestion's start is the first that may overlap it.
+		si, _ := slices.BinarySearchFunc(d.sentences, s.Start, func(sn sentence, off int) int {
+			if sn.end <= off {
+				return -1
+			}
+			return 1
+		})
+		for ; si < len(d.sentences) && d.sentences[si].start < s.End; si++ {
+			if sn := d.sentences[si]; sn.start < s.End && s.Start < sn.end && !slices.Contains(fc.sentRules[si], s.Rule) {
 				fc.sentRules[si] = append(fc.sentRules[si], s.Rule)
 			}
 		}
@@ -104,32 +118,44 @@ func (fc *featCtx) tokenAt(off int) int {
 // bareWord is a token's folded text without a possessive "'s".
 func bareWord(t token) string { return strings.TrimSuffix(t.norm, "'s") }
 
-func (fc *featCtx) markLists(lists wordLists) {
-	toks := fc.d.tokens
+// listIndex is the lexicons indexed for one look-up a phrase instead of one a list: the entries
+// with the lists that hold them (in name order), and the longest entry in words.
+type listIndex struct {
+	index   map[string][]string
+	longest int
+}
+
+func newListIndex(lists wordLists) *listIndex {
 	names := make([]string, 0, len(lists))
 	for name := range lists {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	// One look-up a phrase instead of one a list: the entries with the lists that hold them
-	// (in name order), and the longest entry in words.
-	index := map[string][]string{}
-	longest := 1
+	x := &listIndex{index: map[string][]string{}, longest: 1}
 	for _, name := range names {
 		for phrase := range lists[name] {
-			index[phrase] = append(index[phrase], name)
-			longest = max(longest, strings.Count(phrase, " ")+1)
+			x.index[phrase] = append(x.index[phrase], name)
+			x.longest = max(x.longest, strings.Count(phrase, " ")+1)
 		}
 	}
-	var parts []string
+	return x
+}
+
+func (fc *featCtx) markLists(lists *listIndex) {
+	toks := fc.d.tokens
+	index, longest := lists.index, lists.longest
+	var phrase []byte // the words from token i, joined by spaces
 	for i := range toks {
-		parts = parts[:0]
+		phrase = phrase[:0]
 		for n := 1; n <= min(3, longest) && i+n <= len(toks); n++ {
 			if toks[i+n-1].sent != toks[i].sent {
 				break
 			}
-			parts = append(parts, bareWord(toks[i+n-1]))
-			for _, name := range index[strings.Join(parts, " ")] {
+			if n > 1 {
+				phrase = append(phrase, ' ')
+			}
+			phrase = append(phrase, bareWord(toks[i+n-1])...)
+			for _, name := range index[string(phrase)] {
 				for k := i; k < i+n; k++ {
 					if !slices.Contains(fc.tokLists[k], name) {
 						fc.tokLists[k] = append(fc.tokLists[k], name)
@@ -143,23 +169,140 @@ func (fc *featCtx) markLists(lists wordLists) {
 	}
 }
 
-// featureSet collects features; distinct returns each once, sorted.
-type featureSet struct{ list []string }
+// featureSet collects features; distinct returns each once, sorted. With a vocabulary (the
+// suggester's), it keeps only the ids of the features the model knows instead, and builds each
+// feature in buf rather than as a string: the same features, found without allocating.
+type featureSet struct {
+	list  []string
+	vocab map[string]int32
+	ids   []int32
+	buf   []byte
+	// With words, what perWord found for each word of the document, found once a document.
+	words   []int32       // per token, the number of its bare word (the same number for the same word)
+	nwords  int           // how many numbers
+	memo    [4][][2]int32 // per block, per word number: its span of memoIDs, {-1, -1} until found
+	memoIDs []int32
+}
 
-func (f *featureSet) add(s string) { f.list = append(f.list, s) }
+// The blocks of features perWord finds once a word.
+const (
+	blockSentenceWord = iota
+	blockTokenWord
+	blockTokenPrev
+	blockTokenNext
+)
+
+// perWord adds what add adds, which must depend on token ti's bare word alone (block tells the
+// callers apart). With a vocabulary and numbered words, the ids add finds for a word are kept
+// and added again for the word's other tokens.
+func (f *featureSet) perWord(block, ti int, add func()) {
+	if f.words == nil {
+		add()
+		return
+	}
+	m := f.memo[block]
+	if m == nil {
+		m = make([][2]int32, f.nwords)
+		for i := range m {
+			m[i] = [2]int32{-1, -1}
+		}
+		f.memo[block] = m
+	}
+	wi := f.words[ti]
+	if sp := m[wi]; sp[0] >= 0 {
+		f.ids = append(f.ids, f.memoIDs[sp[0]:sp[1]]...)
+		return
+	}
+	n := len(f.ids)
+	add()
+	start := int32(len(f.memoIDs))
+	f.memoIDs = append(f.memoIDs, f.ids[n:]...)
+	m[wi] = [2]int32{start, int32(len(f.memoIDs))}
+}
+
+func (f *featureSet) add(s string) {
+	if f.vocab != nil {
+		if id, ok := f.vocab[s]; ok {
+			f.ids = append(f.ids, id)
+		}
+		return
+	}
+	f.list = append(f.list, s)
+}
+
+// addKV adds the feature kind+val ("w:" + word).
+func (f *featureSet) addKV(kind, val string) {
+	if f.vocab == nil {
+		f.list = append(f.list, kind+val)
+		return
+	}
+	f.buf = append(append(f.buf[:0], kind...), val...)
+	f.lookup()
+}
+
+// addWords adds kind followed by the words joined by spaces ("b:" + w1 + " " + w2).
+func (f *featureSet) addWords(kind string, words ...string) {
+	if f.vocab == nil {
+		f.list = append(f.list, kind+strings.Join(words, " "))
+		return
+	}
+	f.buf = append(f.buf[:0], kind...)
+	for i, w := range words {
+		if i > 0 {
+			f.buf = append(f.buf, ' ')
+		}
+		f.buf = append(f.buf, w...)
+	}
+	f.lookup()
+}
+
+// addRunes adds kind+string(r).
+func (f *featureSet) addRunes(kind string, r []rune) {
+	if f.vocab == nil {
+		f.list = append(f.list, kind+string(r))
+		return
+	}
+	f.buf = append(f.buf[:0], kind...)
+	for _, c := range r {
+		f.buf = utf8.AppendRune(f.buf, c)
+	}
+	f.lookup()
+}
+
+func (f *featureSet) lookup() {
+	if id, ok := f.vocab[string(f.buf)]; ok {
+		f.ids = append(f.ids, id)
+	}
+}
 
 func (f *featureSet) distinct() []string {
 	slices.Sort(f.list)
 	return slices.Compact(f.list)
 }
 
+// distinctIDs returns the ids once each, sorted: in the order of the features' names when the
+// vocabulary numbers them in that order.
+func (f *featureSet) distinctIDs() []int32 {
+	slices.Sort(f.ids)
+	return slices.Compact(f.ids)
+}
+
+// appendRunes appends the code points of s to r.
+func appendRunes(r []rune, s string) []rune {
+	for _, c := range s {
+		r = append(r, c)
+	}
+	return r
+}
+
 func charTrigrams(f *featureSet, word string) {
-	r := []rune("<" + word + ">")
+	var buf [64]rune
+	r := append(appendRunes(append(buf[:0], '<'), word), '>')
 	if len(r) < 5 {
 		return
 	}
 	for i := 0; i+3 <= len(r); i++ {
-		f.add("c:" + string(r[i:i+3]))
+		f.addRunes("c:", r[i:i+3])
 	}
 }
 
@@ -193,6 +336,13 @@ func (fc *featCtx) sentenceFeatures(si int) []string {
 }
 
 func (fc *featCtx) computeSentenceFeatures(si int) []string {
+	var f featureSet
+	fc.addSentenceFeatures(&f, si)
+	return f.distinct()
+}
+
+// addSentenceFeatures adds the features of sentence si (the whole text when -1) to f.
+func (fc *featCtx) addSentenceFeatures(f *featureSet, si int) {
 	d := fc.d
 	first, end := 0, len(d.tokens)
 	var sentIdx []int
@@ -204,41 +354,50 @@ func (fc *featCtx) computeSentenceFeatures(si int) []string {
 			sentIdx = append(sentIdx, i)
 		}
 	}
-	var f featureSet
-	quoted, listed := 0, map[string]int{}
+	type count struct {
+		list string
+		n    int
+	}
+	quoted, listed := 0, []count{} // how many words of each list the sentence holds
 	for ti := first; ti < end; ti++ {
-		t := d.tokens[ti]
-		w := bareWord(t)
-		f.add("w:" + w)
+		t := &d.tokens[ti]
+		w := bareWord(*t)
+		f.perWord(blockSentenceWord, ti, func() {
+			f.addKV("w:", w)
+			charTrigrams(f, w)
+			if firstPerson[w] {
+				f.add("fp")
+			}
+			if secondPerson[w] {
+				f.add("2p")
+			}
+			if r, _ := utf8.DecodeRuneInString(w); unicode.IsDigit(r) {
+				f.add("num")
+			}
+		})
 		if ti+1 < end {
-			f.add("b:" + w + " " + bareWord(d.tokens[ti+1]))
+			f.addWords("b:", w, bareWord(d.tokens[ti+1]))
 		}
 		if ti+2 < end {
-			f.add("t:" + w + " " + bareWord(d.tokens[ti+1]) + " " + bareWord(d.tokens[ti+2]))
+			f.addWords("t:", w, bareWord(d.tokens[ti+1]), bareWord(d.tokens[ti+2]))
 		}
 		if ti-first < 4 {
-			f.add("s:" + w)
+			f.addKV("s:", w)
 		}
-		charTrigrams(&f, w)
 		for _, l := range fc.tokLists[ti] {
-			f.add("l:" + l)
-			listed[l]++
-		}
-		if firstPerson[w] {
-			f.add("fp")
-		}
-		if secondPerson[w] {
-			f.add("2p")
-		}
-		if unicode.IsDigit([]rune(w)[0]) {
-			f.add("num")
+			f.addKV("l:", l)
+			if k := slices.IndexFunc(listed, func(c count) bool { return c.list == l }); k >= 0 {
+				listed[k].n++
+			} else {
+				listed = append(listed, count{l, 1})
+			}
 		}
 		if d.quoted[t.start] {
 			quoted++
 		}
 	}
 	if end > first {
-		f.add("f:" + bareWord(d.tokens[first]))
+		f.addKV("f:", bareWord(d.tokens[first]))
 		switch {
 		case quoted*10 >= (end-first)*9:
 			f.add("q:all")
@@ -246,15 +405,15 @@ func (fc *featCtx) computeSentenceFeatures(si int) []string {
 			f.add("q:some")
 		}
 	}
-	for l, n := range listed {
-		if n >= 2 {
-			f.add("l2:" + l)
+	for _, c := range listed {
+		if c.n >= 2 {
+			f.addKV("l2:", c.list)
 		}
 	}
 	f.add(lengthBucket(end - first))
 	for _, i := range sentIdx {
 		for _, r := range fc.sentRules[i] {
-			f.add("r:" + r)
+			f.addKV("r:", r)
 		}
 		if d.sentences[i].question {
 			f.add("p:?")
@@ -263,24 +422,6 @@ func (fc *featCtx) computeSentenceFeatures(si int) []string {
 			f.add("p:!")
 		}
 	}
-	return f.distinct()
-}
-
-// precompute fills the feature caches of every sentence and token (two goroutines: they write
-// different caches), after which scoring only reads fc and may run concurrently.
-func (fc *featCtx) precompute() {
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for si := range fc.d.sentences {
-			fc.sentenceFeatures(si)
-		}
-	})
-	for ti, t := range fc.d.tokens {
-		if t.sent >= 0 {
-			fc.tokenFeatures(ti)
-		}
-	}
-	wg.Wait()
 }
 
 // tokenFeatures returns the features of token ti for the loaded-language model.
@@ -295,53 +436,64 @@ func (fc *featCtx) tokenFeatures(ti int) []string {
 }
 
 func (fc *featCtx) computeTokenFeatures(ti int) []string {
-	d := fc.d
-	t := d.tokens[ti]
-	w := bareWord(t)
 	var f featureSet
-	f.add("w:" + w)
+	fc.addTokenFeatures(&f, ti)
+	return f.distinct()
+}
+
+// addTokenFeatures adds the features of token ti to f.
+func (fc *featCtx) addTokenFeatures(f *featureSet, ti int) {
+	d := fc.d
+	t := &d.tokens[ti]
+	w := bareWord(*t)
+	f.perWord(blockTokenWord, ti, func() {
+		f.addKV("w:", w)
+		var buf [64]rune
+		if r := appendRunes(buf[:0], w); len(r) >= 5 {
+			f.addRunes("s3:", r[len(r)-3:])
+			f.addRunes("s4:", r[len(r)-4:])
+			f.addRunes("p3:", r[:3])
+		}
+		charTrigrams(f, w)
+	})
 	prev, next := "<s>", "</s>"
 	if ti > 0 && d.tokens[ti-1].sent == t.sent {
 		prev = bareWord(d.tokens[ti-1])
 		for _, l := range fc.tokLists[ti-1] {
-			f.add("l-1:" + l)
+			f.addKV("l-1:", l)
 		}
+		f.perWord(blockTokenPrev, ti-1, func() { f.addKV("w-1:", prev) })
+	} else {
+		f.addKV("w-1:", prev)
 	}
 	if ti+1 < len(d.tokens) && d.tokens[ti+1].sent == t.sent {
 		next = bareWord(d.tokens[ti+1])
 		for _, l := range fc.tokLists[ti+1] {
-			f.add("l+1:" + l)
+			f.addKV("l+1:", l)
 		}
+		f.perWord(blockTokenNext, ti+1, func() { f.addKV("w+1:", next) })
+	} else {
+		f.addKV("w+1:", next)
 	}
-	f.add("w-1:" + prev)
-	f.add("w+1:" + next)
-	f.add("b-:" + prev + " " + w)
-	f.add("b+:" + w + " " + next)
-	r := []rune(w)
-	if len(r) >= 5 {
-		f.add("s3:" + string(r[len(r)-3:]))
-		f.add("s4:" + string(r[len(r)-4:]))
-		f.add("p3:" + string(r[:3]))
-	}
-	charTrigrams(&f, w)
-	switch o := []rune(t.orig); {
-	case unicode.IsDigit(o[0]):
+	f.addWords("b-:", prev, w)
+	f.addWords("b+:", w, next)
+	switch o, size := utf8.DecodeRuneInString(t.orig); {
+	case unicode.IsDigit(o):
 		f.add("sh:d")
-	case len(o) > 1 && strings.ToUpper(t.orig) == t.orig && unicode.IsLetter(o[0]):
+	case size < len(t.orig) && isUpperAll(t.orig) && unicode.IsLetter(o):
 		f.add("sh:XX")
-	case unicode.IsUpper(o[0]):
+	case unicode.IsUpper(o):
 		f.add("sh:Xx")
 	}
 	for _, l := range fc.tokLists[ti] {
-		f.add("l:" + l)
+		f.addKV("l:", l)
 	}
 	if fc.tokRules[ti] != "" {
-		f.add("r:" + fc.tokRules[ti])
+		f.addKV("r:", fc.tokRules[ti])
 	}
 	if d.quoted[t.start] {
 		f.add("q:all")
 	}
-	return f.distinct()
 }
 
 // listNames describe the third-party lexicons in reasons.

@@ -1,12 +1,15 @@
 package suggest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"weak"
 
 	"github.com/credence-project/credence/annotate"
 )
@@ -38,9 +41,10 @@ var learnedDescriptions = map[annotate.Label]string{
 // Learned is the default Suggester: a learned model per label, each label falling back to the
 // word-list rules when its model is switched off or missing. It is safe for concurrent use.
 type Learned struct {
-	model *Model
-	rules *Rules
-	off   map[annotate.Label]bool // labels whose learned model is switched off
+	model    *Model
+	compiled *compiledModel
+	rules    *Rules
+	off      map[annotate.Label]bool // labels whose learned model is switched off
 }
 
 // NewLearned returns the learned suggester of model; rules serves the labels switched off with
@@ -49,7 +53,7 @@ func NewLearned(model *Model, rules *Rules, disabledRules ...string) *Learned {
 	if rules == nil {
 		rules = NewRules()
 	}
-	l := &Learned{model: model, rules: rules, off: map[annotate.Label]bool{}}
+	l := &Learned{model: model, compiled: compiledOf(model), rules: rules, off: map[annotate.Label]bool{}}
 	for _, id := range disabledRules {
 		if label, ok := strings.CutPrefix(id, "learned."); ok {
 			l.off[annotate.Label(label)] = true
@@ -91,25 +95,44 @@ func (lm *LabelModel) thresholds() thresholds { return thresholds{lm.Threshold, 
 // minSentenceWords: shorter "sentences" (datelines, bylines, list labels) are never suggested.
 const minSentenceWords = 3
 
-// score returns the units of fc under lm, with their features when keep is set.
+// score returns the units of fc under lm (the trainer's calibration: features as strings).
 func (lm *LabelModel) score(fc *featCtx, label annotate.Label) []scoredUnit {
+	if lm.Unit == unitSentence {
+		return lm.scoreBy(fc, label, func(si int) float64 { return lm.prob(fc.sentenceFeatures(si)) })
+	}
+	return lm.scoreBy(fc, label, func(ti int) float64 { return lm.prob(fc.tokenFeatures(ti)) })
+}
+
+// scoreIDs is score from the feature numbers of ic: the same units and probabilities.
+func (lm *LabelModel) scoreIDs(ic *inferCtx, label annotate.Label) []scoredUnit {
+	w, units := ic.cm.weights[label], &ic.token
+	if lm.Unit == unitSentence {
+		units = &ic.sentence
+	}
+	return lm.scoreBy(ic.fc, label, func(i int) float64 { return lm.probIDs(w, units.of(i)) })
+}
+
+// scoreBy returns the units of fc under lm, prob giving the probability of unit i.
+func (lm *LabelModel) scoreBy(fc *featCtx, label annotate.Label, prob func(i int) float64) []scoredUnit {
 	d := fc.d
 	var out []scoredUnit
 	if lm.Unit == unitSentence {
+		out = make([]scoredUnit, 0, len(d.sentences))
 		for si, s := range d.sentences {
 			if s.wordCount() < minSentenceWords {
 				continue
 			}
-			out = append(out, scoredUnit{start: s.start, end: s.end, p: lm.prob(fc.sentenceFeatures(si)), unit: si,
+			out = append(out, scoredUnit{start: s.start, end: s.end, p: prob(si), unit: si,
 				cue: fc.sentenceCue(si, label)})
 		}
 		return out
 	}
+	out = make([]scoredUnit, 0, len(d.tokens))
 	for ti, t := range d.tokens {
 		if t.sent < 0 {
 			continue
 		}
-		u := scoredUnit{start: t.start, end: t.end, p: lm.prob(fc.tokenFeatures(ti)), unit: ti, cue: fc.tokRules[ti] != ""}
+		u := scoredUnit{start: t.start, end: t.end, p: prob(ti), unit: ti, cue: fc.tokRules[ti] != ""}
 		if ti+1 < len(d.tokens) {
 			u.joinNext = d.chained(ti, ti+1) || (d.tokens[ti+1].sent == t.sent && d.gapIsJoin(t.end, d.tokens[ti+1].start))
 		}
@@ -155,7 +178,7 @@ func (l *Learned) Suggest(ctx context.Context, text string) ([]Suggestion, error
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	fc := newFeatCtx(text, l.model.Lists)
+	fc := newFeatCtxIndexed(text, l.compiled.lists)
 	// The features ran every rule; what the rules suggest is what the enabled ones found.
 	on := map[string]bool{}
 	for _, id := range l.rules.Enabled() {
@@ -176,7 +199,7 @@ func (l *Learned) Suggest(ctx context.Context, text string) ([]Suggestion, error
 	}
 	// Every label's model reads the same features: computed once, then the labels are scored
 	// side by side (each reads the caches only).
-	fc.precompute()
+	ic := l.infer(fc)
 	labels := Labels()
 	per := make([][]Suggestion, len(labels))
 	var wg sync.WaitGroup
@@ -184,7 +207,7 @@ func (l *Learned) Suggest(ctx context.Context, text string) ([]Suggestion, error
 		if l.off[label] {
 			continue
 		}
-		wg.Go(func() { per[i] = l.suggestLabel(fc, label, rs) })
+		wg.Go(func() { per[i] = l.suggestLabel(ic, label, rs) })
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
@@ -199,12 +222,14 @@ func (l *Learned) Suggest(ctx context.Context, text string) ([]Suggestion, error
 
 // suggestLabel is what label's model suggests on fc, with the trusted rules' suggestions (of rs)
 // where the model is silent.
-func (l *Learned) suggestLabel(fc *featCtx, label annotate.Label, rs []Suggestion) []Suggestion {
+func (l *Learned) suggestLabel(ic *inferCtx, label annotate.Label, rs []Suggestion) []Suggestion {
 	lm := l.model.Labels[label]
 	var out []Suggestion
 	var spans [][2]int
-	for _, dc := range decode(lm.score(fc, label), lm.thresholds()) {
-		out = append(out, l.suggestion(fc, label, lm, dc))
+	sl := &labelSuggester{ic: ic, label: label, lm: lm, rule: LearnedRuleID(label), model: l.model.ID(),
+		what: strings.ReplaceAll(string(label), "_", " "), vocab: ic.cm.vocab[lm.Unit], w: ic.cm.weights[label]}
+	for _, dc := range decode(lm.scoreIDs(ic, label), lm.thresholds()) {
+		out = append(out, sl.suggestion(dc))
 		spans = append(spans, [2]int{dc.start, dc.end})
 	}
 	// The rules measured precise enough on the calibration part speak where the model is silent.
@@ -219,22 +244,34 @@ func (l *Learned) suggestLabel(fc *featCtx, label annotate.Label, rs []Suggestio
 	return out
 }
 
+// labelSuggester builds the suggestions of one label's model on one document.
+type labelSuggester struct {
+	ic                *inferCtx
+	label             annotate.Label
+	lm                *LabelModel
+	rule, model, what string
+	vocab             *unitVocab
+	w                 []float64
+	contrib           []contribution // reused
+}
+
 // suggestion builds the reviewer's view of a decoded span: the reason names the features of its
 // best unit that weighed most.
-func (l *Learned) suggestion(fc *featCtx, label annotate.Label, lm *LabelModel, dc decoded) Suggestion {
-	var feats []string
-	if lm.Unit == unitSentence {
-		feats = fc.sentenceFeatures(dc.best)
+func (sl *labelSuggester) suggestion(dc decoded) Suggestion {
+	fc := sl.ic.fc
+	var ids []int32
+	if sl.lm.Unit == unitSentence {
+		ids = sl.ic.sentence.of(dc.best)
 	} else {
-		feats = fc.tokenFeatures(dc.best)
+		ids = sl.ic.token.of(dc.best)
 	}
 	var parts []string
 	cue := ""
-	contrib := lm.contributions(feats)
 	// Letter trigrams weigh in many decisions but explain little: they are named only when the
 	// words, lexicons and rules do not make three reasons.
-	slices.SortStableFunc(contrib, func(a, b string) int { return cmpBool(isLetters(a), isLetters(b)) })
-	for _, f := range contrib {
+	sl.contrib = contributionsIDs(sl.contrib[:0], sl.w, sl.vocab, ids)
+	for _, c := range sl.contrib {
+		f := sl.vocab.names[c.id]
 		desc := describeFeature(f, fc, dc.best)
 		if desc == "" || slices.Contains(parts, desc) {
 			continue
@@ -247,13 +284,12 @@ func (l *Learned) suggestion(fc *featCtx, label annotate.Label, lm *LabelModel, 
 			break
 		}
 	}
-	what := strings.ReplaceAll(string(label), "_", " ")
-	reason := fmt.Sprintf("%s model, confidence %.2f", what, dc.p)
+	reason := fmt.Sprintf("%s model, confidence %.2f", sl.what, dc.p)
 	if len(parts) > 0 {
 		reason += ": " + strings.Join(parts, ", ")
 	}
-	return Suggestion{Label: label, Start: dc.start, End: dc.end, Exact: fc.d.slice(dc.start, dc.end),
-		Rule: LearnedRuleID(label), Cue: cue, Reason: reason, Confidence: round4(dc.p), Model: l.model.ID()}
+	return Suggestion{Label: sl.label, Start: dc.start, End: dc.end, Exact: fc.d.slice(dc.start, dc.end),
+		Rule: sl.rule, Cue: cue, Reason: reason, Confidence: round4(dc.p), Model: sl.model}
 }
 
 func isLetters(feat string) bool {
@@ -269,4 +305,179 @@ func cmpBool(a, b bool) int {
 		return 1
 	}
 	return -1
+}
+
+// compiledModel is what the suggester reads of a model, prepared once a model: the features of
+// each unit's models numbered in the order of their names, each label's weights by number, and
+// the lexicons indexed. Scoring a unit then sums the weights of its feature numbers in that order,
+// the order in which linear.prob sums them by name: the same sums, so the same probabilities.
+type compiledModel struct {
+	vocab   map[string]*unitVocab // by unit
+	weights map[annotate.Label][]float64
+	lists   *listIndex
+}
+
+// unitVocab numbers the features of the models of one unit (sentence or token).
+type unitVocab struct {
+	ids     map[string]int32
+	names   []string // by number, sorted
+	letters []bool   // by number: isLetters
+}
+
+func newCompiledModel(m *Model) *compiledModel {
+	cm := &compiledModel{vocab: map[string]*unitVocab{}, weights: map[annotate.Label][]float64{}, lists: newListIndex(m.Lists)}
+	names := map[string][]string{}
+	for _, lm := range m.Labels {
+		for f := range lm.Weights {
+			names[lm.Unit] = append(names[lm.Unit], f)
+		}
+	}
+	for unit, ns := range names {
+		slices.Sort(ns)
+		ns = slices.Compact(ns)
+		v := &unitVocab{ids: make(map[string]int32, len(ns)), names: ns, letters: make([]bool, len(ns))}
+		for i, f := range ns {
+			v.ids[f] = int32(i)
+			v.letters[i] = isLetters(f)
+		}
+		cm.vocab[unit] = v
+	}
+	for label, lm := range m.Labels {
+		v := cm.vocab[lm.Unit]
+		w := make([]float64, len(v.names)+1) // never empty, so a label always has a slice
+		for f, x := range lm.Weights {
+			w[v.ids[f]] = x
+		}
+		cm.weights[label] = w
+	}
+	return cm
+}
+
+// compiledModels holds the compiled form of every model in use, dropped when its model is
+// collected. Models are immutable once built (Model), so one compilation serves every request.
+var compiledModels sync.Map // weak.Pointer[Model] -> *compiledModel
+
+func compiledOf(m *Model) *compiledModel {
+	key := weak.Make(m)
+	if cm, ok := compiledModels.Load(key); ok {
+		return cm.(*compiledModel)
+	}
+	cm, loaded := compiledModels.LoadOrStore(key, newCompiledModel(m))
+	if !loaded {
+		runtime.AddCleanup(m, func(k weak.Pointer[Model]) { compiledModels.Delete(k) }, key)
+	}
+	return cm.(*compiledModel)
+}
+
+// probIDs is lm.prob of the features numbered ids (sorted) with weights w.
+func (lm *LabelModel) probIDs(w []float64, ids []int32) float64 {
+	z := lm.Bias
+	for _, id := range ids {
+		z += w[id]
+	}
+	return sigmoid(z)
+}
+
+// contribution is a feature's number and weight.
+type contribution struct {
+	id      int32
+	w       float64
+	letters bool
+}
+
+// contributionsIDs appends to out linear.contributions of the features numbered ids (those with
+// a positive weight, heaviest first, ties by name, that is by number), stably sorted with the
+// letter features last.
+func contributionsIDs(out []contribution, w []float64, v *unitVocab, ids []int32) []contribution {
+	for _, id := range ids {
+		if x := w[id]; x > 0 {
+			out = append(out, contribution{id, x, v.letters[id]})
+		}
+	}
+	slices.SortFunc(out, func(a, b contribution) int {
+		if c := cmpBool(a.letters, b.letters); c != 0 {
+			return c
+		}
+		if a.w != b.w {
+			if a.w > b.w {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	return out
+}
+
+// unitIDs are the feature numbers of every unit of one kind, end to end.
+type unitIDs struct {
+	ids []int32
+	off []int32 // unit i's numbers are ids[off[i]:off[i+1]]
+}
+
+func (u *unitIDs) of(i int) []int32 { return u.ids[u.off[i]:u.off[i+1]] }
+
+// fill numbers the features of units 0..n-1 in vocab; add puts unit i's features into f, and
+// units skip says are left empty (never scored).
+func (u *unitIDs) fill(n int, vocab *unitVocab, words *wordNumbers, skip func(int) bool, add func(*featureSet, int)) {
+	if vocab == nil {
+		return
+	}
+	u.off = make([]int32, n+1)
+	u.ids = make([]int32, 0, n*16)
+	f := featureSet{vocab: vocab.ids, buf: make([]byte, 0, 64), words: words.of, nwords: words.n}
+	for i := range n {
+		if !skip(i) {
+			f.ids = f.ids[:0]
+			add(&f, i)
+			u.ids = append(u.ids, f.distinctIDs()...)
+		}
+		u.off[i+1] = int32(len(u.ids))
+	}
+}
+
+// inferCtx is a document's feature numbers for the models of a Learned.
+type inferCtx struct {
+	fc              *featCtx
+	cm              *compiledModel
+	sentence, token unitIDs
+}
+
+// infer numbers the features of every sentence and token of fc, the two kinds side by side, after
+// which scoring only reads them and may run concurrently.
+func (l *Learned) infer(fc *featCtx) *inferCtx {
+	ic := &inferCtx{fc: fc, cm: l.compiled}
+	d := fc.d
+	words := numberWords(d)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		ic.sentence.fill(len(d.sentences), ic.cm.vocab[unitSentence], words,
+			func(si int) bool { return d.sentences[si].wordCount() < minSentenceWords }, fc.addSentenceFeatures)
+	})
+	ic.token.fill(len(d.tokens), ic.cm.vocab[unitToken], words, func(ti int) bool { return d.tokens[ti].sent < 0 }, fc.addTokenFeatures)
+	wg.Wait()
+	return ic
+}
+
+// wordNumbers numbers the distinct bare words of a document, so that the features of a word
+// are looked up once (featureSet.perWord).
+type wordNumbers struct {
+	of []int32 // per token
+	n  int
+}
+
+func numberWords(d *document) *wordNumbers {
+	seen := map[string]int32{}
+	w := &wordNumbers{of: make([]int32, len(d.tokens))}
+	for ti, t := range d.tokens {
+		b := bareWord(t)
+		k, ok := seen[b]
+		if !ok {
+			k = int32(len(seen))
+			seen[b] = k
+		}
+		w.of[ti] = k
+	}
+	w.n = len(seen)
+	return w
 }

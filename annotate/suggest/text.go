@@ -3,6 +3,7 @@ package suggest
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // document is a text prepared for matching. Every slice is indexed by code point, so an offset in
@@ -27,14 +28,33 @@ type token struct {
 // capitalised reports whether the token starts with an upper-case letter but is not all capitals
 // (all capitals are emphasis, as in "IDIOT", not a sign of a name).
 func (t token) capitalised() bool {
-	r := []rune(t.orig)
-	if len(r) == 0 || !unicode.IsUpper(r[0]) {
+	r, size := utf8.DecodeRuneInString(t.orig)
+	if size == 0 || !unicode.IsUpper(r) {
 		return false
 	}
-	if len(r) == 1 {
+	if size == len(t.orig) {
 		return true
 	}
-	return strings.ToUpper(t.orig) != t.orig
+	return !isUpperAll(t.orig)
+}
+
+// isUpperAll reports whether strings.ToUpper(s) == s for valid UTF-8 s, without building the
+// upper-case copy: no code point changes under unicode.ToUpper.
+func isUpperAll(s string) bool {
+	for _, r := range s {
+		if unicode.ToUpper(r) != r {
+			return false
+		}
+	}
+	return true
+}
+
+// encodedLen is the length in bytes of r in string([]rune{r}).
+func encodedLen(r rune) int {
+	if n := utf8.RuneLen(r); n > 0 {
+		return n
+	}
+	return utf8.RuneLen(utf8.RuneError)
 }
 
 // sentence is a span of text ending at a terminator or a line break, trimmed of surrounding space
@@ -85,7 +105,11 @@ func analyse(text string, lex *lexicon) *document {
 		d.norm[i] = foldRune(r)
 	}
 	d.markQuotes()
-	d.tokenise()
+	orig := text
+	if !utf8.ValidString(text) {
+		orig = string(d.runes) // the text as its code points spell it
+	}
+	d.tokenise(orig)
 	d.split(lex)
 	return d
 }
@@ -110,10 +134,16 @@ func (d *document) markQuotes() {
 	}
 }
 
-func (d *document) tokenise() {
+// tokenise finds the tokens; orig is string(d.runes). A token's texts are substrings of orig and
+// of the folded text, so that tokenising allocates no string a token.
+func (d *document) tokenise(orig string) {
 	n := len(d.norm)
+	norm := string(d.norm)
+	nb, ob := 0, 0 // the byte offsets in norm and orig of code point i
 	for i := 0; i < n; {
 		if !isWordRune(d.norm[i]) {
+			nb += encodedLen(d.norm[i])
+			ob += encodedLen(d.runes[i])
 			i++
 			continue
 		}
@@ -129,11 +159,13 @@ func (d *document) tokenise() {
 			}
 			break
 		}
-		d.tokens = append(d.tokens, token{
-			start: i, end: j,
-			norm: string(d.norm[i:j]), orig: string(d.runes[i:j]),
-		})
-		i = j
+		ne, oe := nb, ob
+		for k := i; k < j; k++ {
+			ne += encodedLen(d.norm[k])
+			oe += encodedLen(d.runes[k])
+		}
+		d.tokens = append(d.tokens, token{start: i, end: j, norm: norm[nb:ne], orig: orig[ob:oe]})
+		nb, ob, i = ne, oe, j
 	}
 }
 
