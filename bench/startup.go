@@ -59,6 +59,12 @@ type ScoresMemory struct {
 	ChangeRSS    int64         `json:"change_rss_bytes"`
 	ChangePeak   int64         `json:"change_peak_rss_bytes"`
 	ResponseSize int64         `json:"response_bytes"` // uncompressed JSON of one answer
+	// Tables is, after the changes, the time of one request each for the reviewer table, the
+	// corpus agreement and the outlet scores by month (each reads every result), and the
+	// resident memory and peak after them.
+	Tables     time.Duration `json:"tables_ns"`
+	TablesRSS  int64         `json:"tables_rss_bytes"`
+	TablesPeak int64         `json:"tables_peak_rss_bytes"`
 }
 
 // Startup seeds a corpus of cfg.Scale into cfg.DSN (a fresh temporary SQLite file if empty),
@@ -285,6 +291,16 @@ func measureScores(ctx context.Context, cfg Config, client *http.Client, base st
 	if m.ChangeRSS, m.ChangePeak, err = mem(); err != nil {
 		return nil, err
 	}
+	for _, path := range []string{"/api/v1/scores/reviewers", "/api/v1/scores/agreement", "/api/v1/scores/outlets?by=month"} {
+		_, t, err := do("GET", path, researcher, "", http.StatusOK)
+		if err != nil {
+			return nil, err
+		}
+		m.Tables += t
+	}
+	if m.TablesRSS, m.TablesPeak, err = mem(); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -320,8 +336,10 @@ func (m *ScoresMemory) text(prefix string) string {
 	}
 	mib := func(b int64) float64 { return float64(b) / (1 << 20) }
 	return prefix + fmt.Sprintf("first outlet scores (%d bytes of JSON) in %s: resident %.1f MiB (peak %.1f MiB)\n"+
-		"%d repeats, p50 %s: resident %.1f MiB\n%d changes, scores after each p50 %s: resident %.1f MiB (peak %.1f MiB)\n",
+		"%d repeats, p50 %s: resident %.1f MiB\n%d changes, scores after each p50 %s: resident %.1f MiB (peak %.1f MiB)\n"+
+		"reviewer table, agreement and scores by month in %s: resident %.1f MiB (peak %.1f MiB)\n",
 		m.ResponseSize, m.First.Round(time.Millisecond), mib(m.FirstRSS), mib(m.FirstPeak),
 		m.Repeats, m.RepeatP50.Round(10*time.Microsecond), mib(m.RepeatRSS),
-		m.Changes, m.AfterChange.Round(10*time.Microsecond), mib(m.ChangeRSS), mib(m.ChangePeak))
+		m.Changes, m.AfterChange.Round(10*time.Microsecond), mib(m.ChangeRSS), mib(m.ChangePeak),
+		m.Tables.Round(time.Millisecond), mib(m.TablesRSS), mib(m.TablesPeak))
 }

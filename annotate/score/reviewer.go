@@ -1,6 +1,9 @@
 package score
 
-import "slices"
+import (
+	"iter"
+	"slices"
+)
 
 // ReviewerRow compares one reviewer with the others, to spot a reviewer whose tagging is out of
 // line (say, one who tags everything as loaded language): a low agreement alpha, or a share far
@@ -37,6 +40,14 @@ func ReviewerAgreement(articles []Article, opt Options) []ReviewerRow {
 
 // ReviewerRollUp aggregates per-article results into one row per counted reviewer.
 func ReviewerRollUp(results []ArticleResult) []ReviewerRow {
+	return ReviewerRollUpSeq(slices.Values(byArticleID(results)))
+}
+
+// ReviewerRollUpSeq is ReviewerRollUp over results given one at a time, in ascending article
+// id order, each id once, so that a caller holding packed results need not unpack them all at
+// once: a result is read only while it is yielded. Results with no counted reviewer are
+// skipped, as ReviewerRollUp skips them.
+func ReviewerRollUpSeq(results iter.Seq[*ArticleResult]) []ReviewerRow {
 	type acc struct {
 		row                ReviewerRow
 		marked, sharedMark PerLabel[int]
@@ -44,7 +55,10 @@ func ReviewerRollUp(results []ArticleResult) []ReviewerRow {
 		pairs              AgreementTally
 	}
 	accs := map[int64]*acc{}
-	for _, r := range byArticleID(results) {
+	for r := range results {
+		if len(r.Reviewers) == 0 {
+			continue
+		}
 		chars := r.ScoredChars()
 		shared := len(r.Reviewers) >= 2
 		for _, t := range r.ReviewerTallies {

@@ -2,6 +2,7 @@ package score
 
 import (
 	"cmp"
+	"iter"
 	"runtime"
 	"slices"
 	"sync"
@@ -148,9 +149,18 @@ func byArticleIDWhere(results []ArticleResult, keep func(*ArticleResult) bool) [
 // matter; outlets are computed in parallel, each from its own random stream, so the output is
 // the same whatever the number of CPUs.
 func RollUp(results []ArticleResult, opt Options) []OutletRow {
+	return RollUpSeq(slices.Values(byArticleID(results)), opt)
+}
+
+// RollUpSeq is RollUp over results given one at a time, in ascending article id order, each
+// id once (see ReviewerRollUpSeq): what the roll-up keeps of a result is copied out of it.
+func RollUpSeq(results iter.Seq[*ArticleResult], opt Options) []OutletRow {
 	opt = opt.Normalized()
 	groups := map[int64]*outletData{}
-	for _, r := range byArticleID(results) {
+	for r := range results {
+		if len(r.Reviewers) == 0 {
+			continue
+		}
 		for i := range r.Outlets {
 			p := &r.Outlets[i]
 			if p.Chars == 0 {
@@ -195,12 +205,21 @@ func RollUp(results []ArticleResult, opt Options) []OutletRow {
 // row. ok is false, and the row holds only the id, when the outlet has no scored article; RollUp
 // leaves such outlets out.
 func RollUpOutlet(outletID int64, results []ArticleResult, opt Options) (row OutletRow, ok bool) {
-	opt = opt.Normalized()
 	credits := func(r *ArticleResult) bool {
 		return slices.ContainsFunc(r.Outlets, func(p OutletPart) bool { return p.OutletID == outletID })
 	}
+	return RollUpOutletSeq(outletID, slices.Values(byArticleIDWhere(results, credits)), opt)
+}
+
+// RollUpOutletSeq is RollUpOutlet over results given one at a time, in ascending article id
+// order, each id once (see ReviewerRollUpSeq); results not crediting the outlet add nothing.
+func RollUpOutletSeq(outletID int64, results iter.Seq[*ArticleResult], opt Options) (row OutletRow, ok bool) {
+	opt = opt.Normalized()
 	d := &outletData{}
-	for _, r := range byArticleIDWhere(results, credits) {
+	for r := range results {
+		if len(r.Reviewers) == 0 {
+			continue
+		}
 		for i := range r.Outlets {
 			if p := &r.Outlets[i]; p.OutletID == outletID && p.Chars > 0 {
 				d.add(r, p)
@@ -267,9 +286,18 @@ func validFloat(v float64) NullFloat { return NullFloat{Float64: v, Valid: true}
 // CorpusAgreement is the agreement over every credited character of every result: the per-label
 // and overall alphas of the whole corpus.
 func CorpusAgreement(results []ArticleResult) AgreementRow {
+	return CorpusAgreementSeq(slices.Values(byArticleID(results)))
+}
+
+// CorpusAgreementSeq is CorpusAgreement over results given one at a time, in ascending article
+// id order, each id once (see ReviewerRollUpSeq).
+func CorpusAgreementSeq(results iter.Seq[*ArticleResult]) AgreementRow {
 	var t AgreementTally
 	var regions OwnerTally
-	for _, r := range byArticleID(results) {
+	for r := range results {
+		if len(r.Reviewers) == 0 {
+			continue
+		}
 		for _, p := range r.Outlets {
 			t.Add(p.Agreement)
 		}

@@ -242,7 +242,7 @@ func (s *Service) Reviewers(ctx context.Context, q Query) ([]score.ReviewerRow, 
 		return nil, "", err
 	}
 	key := fmt.Sprintf("reviewers|%v|%v", q.Dates.From, q.Dates.To)
-	rows := c.derive(key, func() any { return score.ReviewerRollUp(c.results(q.Dates)) }).([]score.ReviewerRow)
+	rows := c.derive(key, func() any { return score.ReviewerRollUpSeq(c.resultSeq(q.Dates)) }).([]score.ReviewerRow)
 	version := c.dataVersion()
 	c.mu.Unlock()
 
@@ -279,19 +279,23 @@ func (s *Service) Agreement(ctx context.Context, q Query) (Agreement, string, er
 	defer c.mu.Unlock()
 	key := fmt.Sprintf("agreement|%v|%v", q.Dates.From, q.Dates.To)
 	out := c.derive(key, func() any {
-		results := c.results(q.Dates)
-		a := Agreement{AgreementRow: score.CorpusAgreement(results)}
+		var a Agreement
 		reviewers := map[int64]bool{}
-		for _, r := range results {
-			if len(r.Reviewers) == 0 {
-				continue
-			}
-			a.Articles++
-			a.ScoredChars += r.ScoredChars()
-			for _, id := range r.Reviewers {
-				reviewers[id] = true
+		counted := func(yield func(*score.ArticleResult) bool) {
+			for r := range c.resultSeq(q.Dates) {
+				if len(r.Reviewers) > 0 {
+					a.Articles++
+					a.ScoredChars += r.ScoredChars()
+					for _, id := range r.Reviewers {
+						reviewers[id] = true
+					}
+				}
+				if !yield(r) {
+					return
+				}
 			}
 		}
+		a.AgreementRow = score.CorpusAgreementSeq(counted)
 		a.Reviewers = len(reviewers)
 		return a
 	}).(Agreement)
