@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -85,20 +86,15 @@ func isAcronym(s string) bool {
 // case does not count for a form that has capitals ("the post", "ok!"), and
 // a derived acronym must be in capitals. A name followed by 's is matched
 // with its possessive; a leading "the" is included in the mention.
+//
+// Forms and domains are grouped by their first folded rune (outletIndexOf),
+// so each position tries only those that can match there, in their order.
 func findMentions(text, folded []rune, outlets []Outlet) []mention {
-	forms := outletForms(outlets)
+	ox := outletIndexOf(outlets)
+	forms, domains := ox.forms, ox.domains
 	var out []mention
 	covered := func(i int) bool {
 		return len(out) > 0 && i < out[len(out)-1].end
-	}
-	var domains []domainForm
-	for _, o := range outlets {
-		for _, d := range o.Domains {
-			d = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(d)), "www.")
-			if d != "" {
-				domains = append(domains, domainForm{[]rune(d), o.ID, d})
-			}
-		}
 	}
 	for i := 0; i < len(folded); i++ {
 		if covered(i) {
@@ -107,17 +103,14 @@ func findMentions(text, folded []rune, outlets []Outlet) []mention {
 		if i > 0 && (isWordRune(folded[i-1]) || folded[i-1] == '-') {
 			continue
 		}
-		if m, ok := matchDomain(text, folded, i, domains); ok {
+		if m, ok := matchDomain(text, folded, i, domains[folded[i]]); ok {
 			out = append(out, m)
 			i = m.end - 1
 			continue
 		}
 		var best *mention
 		var bestForm nameForm
-		for _, f := range forms {
-			if folded[i] != f.words[0][0] {
-				continue
-			}
+		for _, f := range forms[folded[i]] {
 			end, ok := matchWords(folded, i, f.words)
 			if !ok {
 				continue
@@ -148,6 +141,71 @@ func findMentions(text, folded []rune, outlets []Outlet) []mention {
 		i = m.end - 1
 	}
 	return out
+}
+
+// outletIndex is what findMentions matches: the outlets' name forms
+// (outletForms) and domains, each grouped by first folded rune, in their
+// order. It is not modified once built.
+type outletIndex struct {
+	outlets []Outlet // a deep copy of the outlets it was built from
+	forms   map[rune][]nameForm
+	domains map[rune][]domainForm
+}
+
+func newOutletIndex(outlets []Outlet) *outletIndex {
+	ox := &outletIndex{forms: map[rune][]nameForm{}, domains: map[rune][]domainForm{}}
+	for _, o := range outlets {
+		o.Aliases, o.Domains = slices.Clone(o.Aliases), slices.Clone(o.Domains)
+		ox.outlets = append(ox.outlets, o)
+	}
+	for _, f := range outletForms(outlets) {
+		ox.forms[f.words[0][0]] = append(ox.forms[f.words[0][0]], f)
+	}
+	for _, o := range outlets {
+		for _, d := range o.Domains {
+			d = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(d)), "www.")
+			if d != "" {
+				host := []rune(d)
+				ox.domains[host[0]] = append(ox.domains[host[0]], domainForm{host, o.ID, d})
+			}
+		}
+	}
+	return ox
+}
+
+func sameOutlet(a, b Outlet) bool {
+	return a.ID == b.ID && a.Name == b.Name && slices.Equal(a.Aliases, b.Aliases) && slices.Equal(a.Domains, b.Domains)
+}
+
+// outletIndexes keeps the last few outletIndexes built. A scan calls
+// FindAttributions for every article with the same outlet list, and building
+// the index (folding every name) cost as much as matching a 600-word article
+// against 50 outlets; a list is looked up by content, compared in full, so an
+// edited list is never matched with a stale index.
+var outletIndexes struct {
+	sync.Mutex
+	recent []*outletIndex // most recent last, at most maxOutletIndexes
+}
+
+const maxOutletIndexes = 4
+
+func outletIndexOf(outlets []Outlet) *outletIndex {
+	outletIndexes.Lock()
+	for i := len(outletIndexes.recent) - 1; i >= 0; i-- {
+		if ox := outletIndexes.recent[i]; slices.EqualFunc(ox.outlets, outlets, sameOutlet) {
+			outletIndexes.Unlock()
+			return ox
+		}
+	}
+	outletIndexes.Unlock()
+	ox := newOutletIndex(outlets)
+	outletIndexes.Lock()
+	if len(outletIndexes.recent) == maxOutletIndexes {
+		outletIndexes.recent = slices.Delete(outletIndexes.recent, 0, 1)
+	}
+	outletIndexes.recent = append(outletIndexes.recent, ox)
+	outletIndexes.Unlock()
+	return ox
 }
 
 type domainForm struct {

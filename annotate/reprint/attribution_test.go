@@ -99,3 +99,34 @@ func FuzzFindAttributions(f *testing.F) {
 		}
 	})
 }
+
+// TestFindAttributionsFollowsAnEditedOutletList: the outlets' matching index
+// is kept between calls, looked up by the list's content, so a list edited in
+// place (a domain changed, an alias added) is matched as it is now, and going
+// back to the first list matches as the first call did.
+func TestFindAttributionsFollowsAnEditedOutletList(t *testing.T) {
+	text := "The gun was faulty, according to Gazette Daily. Photos surfaced (via https://gazette.example/x). More later."
+	outlets := []reprint.Outlet{{ID: 7, Name: "Evening Herald", Domains: []string{"herald.example"}}}
+	credited := func() []string {
+		var out []string
+		for _, a := range reprint.FindAttributions(text, outlets, 0) {
+			out = append(out, a.Cue)
+		}
+		return out
+	}
+	if got := credited(); len(got) != 0 {
+		t.Fatalf("cues %q for an outlet the text does not name", got)
+	}
+	outlets[0].Aliases = []string{"Gazette Daily"} // edited in place
+	if got := credited(); len(got) != 1 || got[0] != "Gazette Daily" {
+		t.Fatalf("after adding the alias, cues %q, want [Gazette Daily]", got)
+	}
+	outlets[0].Domains[0] = "gazette.example"
+	if got := credited(); len(got) != 2 || got[1] != "https://gazette.example/x" {
+		t.Fatalf("after changing the domain, cues %q, want the alias and the URL", got)
+	}
+	outlets = []reprint.Outlet{{ID: 7, Name: "Evening Herald", Domains: []string{"herald.example"}}}
+	if got := credited(); len(got) != 0 {
+		t.Fatalf("back to the first list, cues %q, want none", got)
+	}
+}
