@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -186,6 +187,19 @@ func TestLearnedGolden(t *testing.T) {
 	if len(got.Cases) != len(want.Cases) {
 		t.Fatalf("%d cases, golden %d", len(got.Cases), len(want.Cases))
 	}
+	// Again in reverse order: the suggester reuses its buffers from one text to the next.
+	cases := goldenCases(t)
+	for i := len(cases) - 1; i >= 0; i-- {
+		c := cases[i]
+		rules := NewRules()
+		for _, id := range c.disabled {
+			_ = rules.Disable(id)
+		}
+		again, err := NewLearned(BuiltinModel(), rules, c.disabled...).Suggest(context.Background(), c.text)
+		if err != nil || !slices.Equal(again, got.Cases[i].Suggestions) && len(again)+len(got.Cases[i].Suggestions) > 0 {
+			t.Errorf("%s: another run after other texts gives other suggestions (%v)", c.name, err)
+		}
+	}
 	for i, g := range got.Cases {
 		w := want.Cases[i]
 		if g.Name != w.Name {
@@ -246,8 +260,8 @@ func TestFeatureNumbersMatchStrings(t *testing.T) {
 	}
 }
 
-// TestTokenTexts: a token's texts (substrings of the whole text) are its code points, folded and
-// as written, also in text that is not valid UTF-8 (training data is not checked).
+// TestTokenTexts: a token's texts and a span's (substrings of the whole text) are its code points,
+// folded and as written, also in text that is not valid UTF-8 (training data is not checked).
 func TestTokenTexts(t *testing.T) {
 	texts := []string{"Don’t “quote” me\xff\xfeon naïve CAFÉ\u00a0prices… 42 ‐ \xc3 end’s", learnedText}
 	for _, c := range goldenCases(t) {
@@ -264,5 +278,48 @@ func TestTokenTexts(t *testing.T) {
 					string(d.norm[tok.start:tok.end]), string(d.runes[tok.start:tok.end]))
 			}
 		}
+		step := 1
+		if len(d.runes) > 2000 {
+			step = 97 // long texts: a sample of the spans
+		}
+		for i := 0; i <= len(d.runes); i += step {
+			for _, e := range []int{i, min(i+1, len(d.runes)), min(i+7, len(d.runes)), min(i+500, len(d.runes))} {
+				if got := d.slice(i, e); got != string(d.runes[i:e]) {
+					t.Fatalf("slice %d-%d: %q, code points %q", i, e, got, string(d.runes[i:e]))
+				}
+			}
+		}
+	}
+}
+
+// TestLearnedConcurrent: requests running at once (sharing the compiled model and the pooled
+// buffers) get the suggestions each gets alone.
+func TestLearnedConcurrent(t *testing.T) {
+	l := NewLearned(BuiltinModel(), nil)
+	cases := goldenCases(t)[:6]
+	want := make([][]Suggestion, len(cases))
+	for i, c := range cases {
+		var err error
+		if want[i], err = l.Suggest(context.Background(), c.text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4*len(cases))
+	for g := range 4 {
+		wg.Go(func() {
+			for k := range cases {
+				i := (k + g) % len(cases)
+				got, err := l.Suggest(context.Background(), cases[i].text)
+				if err != nil || !slices.Equal(got, want[i]) {
+					errs <- cases[i].name
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for name := range errs {
+		t.Errorf("%s: other suggestions when run beside other requests", name)
 	}
 }

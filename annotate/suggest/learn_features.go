@@ -2,8 +2,10 @@ package suggest
 
 import (
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -54,18 +56,32 @@ func newFeatCtxIndexed(text string, lists *listIndex) *featCtx {
 	d := analyse(text, lex)
 	fc := &featCtx{d: d, tokLists: make([][]string, len(d.tokens)), sentRules: make([][]string, len(d.sentences)),
 		tokRules: make([]string, len(d.tokens))}
-	fc.markLists(lists)
+	// The lexicons, the sentence rules over each half of the text and the loaded-language rules
+	// side by side: each reads the document and writes its own output, joined in the order of a
+	// single run.
 	on := map[string]bool{}
 	for _, id := range RuleIDs() {
 		on[id] = true
 	}
-	run := &ruleRun{lex: lex, d: d, on: on}
-	for si := range d.sentences {
-		run.sentence(&d.sentences[si])
+	runs := [3]*ruleRun{}
+	for i := range runs {
+		runs[i] = &ruleRun{lex: lex, d: d, on: on}
 	}
-	run.loaded()
-	fc.ruleOut = run.out
-	for _, s := range run.out {
+	half := len(d.sentences) / 2
+	var wg sync.WaitGroup
+	wg.Go(func() { fc.markLists(lists) })
+	wg.Go(func() {
+		for si := half; si < len(d.sentences); si++ {
+			runs[1].sentence(&d.sentences[si])
+		}
+	})
+	wg.Go(runs[2].loaded)
+	for si := range half {
+		runs[0].sentence(&d.sentences[si])
+	}
+	wg.Wait()
+	fc.ruleOut = slices.Concat(runs[0].out, runs[1].out, runs[2].out)
+	for _, s := range fc.ruleOut {
 		if s.Label == LabelLoadedLanguage {
 			for ti := fc.tokenAt(s.Start); ti < len(d.tokens) && d.tokens[ti].start < s.End; ti++ {
 				fc.tokRules[ti] = s.Rule
@@ -91,10 +107,11 @@ func newFeatCtxIndexed(text string, lists *listIndex) *featCtx {
 // sentenceCue reports whether a word-list rule of label fires on sentence si (every sentence of
 // the text when si is -1).
 func (fc *featCtx) sentenceCue(si int, label annotate.Label) bool {
-	for i, rules := range fc.sentRules {
-		if si >= 0 && i != si {
-			continue
-		}
+	all := fc.sentRules
+	if si >= 0 {
+		all = all[si : si+1]
+	}
+	for _, rules := range all {
 		for _, r := range rules {
 			if k := ruleIndex(r); k >= 0 && catalog[k].Label == label {
 				return true
@@ -173,15 +190,25 @@ func (fc *featCtx) markLists(lists *listIndex) {
 // suggester's), it keeps only the ids of the features the model knows instead, and builds each
 // feature in buf rather than as a string: the same features, found without allocating.
 type featureSet struct {
-	list  []string
-	vocab map[string]int32
-	ids   []int32
-	buf   []byte
+	list   []string
+	vocab  map[string]int32
+	filter *featureFilter // when set, says which features the vocabulary cannot hold
+	ids    []int32
+	buf    []byte
 	// With words, what perWord found for each word of the document, found once a document.
 	words   []int32       // per token, the number of its bare word (the same number for the same word)
 	nwords  int           // how many numbers
 	memo    [4][][2]int32 // per block, per word number: its span of memoIDs, {-1, -1} until found
 	memoIDs []int32
+}
+
+// reuse empties f for another document's units in vocab, keeping its buffers.
+func (f *featureSet) reuse(vocab map[string]int32, filter *featureFilter, words []int32, nwords int) {
+	f.list, f.vocab, f.filter, f.ids, f.buf = nil, vocab, filter, f.ids[:0], f.buf[:0]
+	f.words, f.nwords, f.memoIDs = words, nwords, f.memoIDs[:0]
+	for i := range f.memo {
+		f.memo[i] = f.memo[i][:0] // perWord fills it again
+	}
 }
 
 // The blocks of features perWord finds once a word.
@@ -201,8 +228,8 @@ func (f *featureSet) perWord(block, ti int, add func()) {
 		return
 	}
 	m := f.memo[block]
-	if m == nil {
-		m = make([][2]int32, f.nwords)
+	if len(m) != f.nwords {
+		m = slices.Grow(m[:0], f.nwords)[:f.nwords]
 		for i := range m {
 			m[i] = [2]int32{-1, -1}
 		}
@@ -222,6 +249,9 @@ func (f *featureSet) perWord(block, ti int, add func()) {
 
 func (f *featureSet) add(s string) {
 	if f.vocab != nil {
+		if f.filter != nil && !f.filter.mayHold(maphash.String(f.filter.seed, s)) {
+			return
+		}
 		if id, ok := f.vocab[s]; ok {
 			f.ids = append(f.ids, id)
 		}
@@ -270,9 +300,45 @@ func (f *featureSet) addRunes(kind string, r []rune) {
 }
 
 func (f *featureSet) lookup() {
+	if f.filter != nil && !f.filter.mayHold(maphash.Bytes(f.filter.seed, f.buf)) {
+		return
+	}
 	if id, ok := f.vocab[string(f.buf)]; ok {
 		f.ids = append(f.ids, id)
 	}
+}
+
+// featureFilter is a Bloom filter of a vocabulary's features: most features of a text are not
+// in the model, and two bits in a small table rule them out faster than a look-up in the large
+// map. A feature that passes is looked up all the same, so the filter never changes a result.
+type featureFilter struct {
+	seed maphash.Seed
+	bits []uint64 // a power of two of them
+}
+
+func newFeatureFilter(features []string) *featureFilter {
+	n := 64
+	for n < 16*len(features) {
+		n *= 2
+	}
+	ff := &featureFilter{seed: maphash.MakeSeed(), bits: make([]uint64, n/64)}
+	for _, f := range features {
+		h := maphash.String(ff.seed, f)
+		a, b := ff.positions(h)
+		ff.bits[a>>6] |= 1 << (a & 63)
+		ff.bits[b>>6] |= 1 << (b & 63)
+	}
+	return ff
+}
+
+func (ff *featureFilter) positions(h uint64) (a, b uint64) {
+	mask := uint64(len(ff.bits)*64 - 1)
+	return h & mask, (h >> 32) & mask
+}
+
+func (ff *featureFilter) mayHold(h uint64) bool {
+	a, b := ff.positions(h)
+	return ff.bits[a>>6]&(1<<(a&63)) != 0 && ff.bits[b>>6]&(1<<(b&63)) != 0
 }
 
 func (f *featureSet) distinct() []string {

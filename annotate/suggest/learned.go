@@ -200,6 +200,7 @@ func (l *Learned) Suggest(ctx context.Context, text string) ([]Suggestion, error
 	// Every label's model reads the same features: computed once, then the labels are scored
 	// side by side (each reads the caches only).
 	ic := l.infer(fc)
+	defer ic.release()
 	labels := Labels()
 	per := make([][]Suggestion, len(labels))
 	var wg sync.WaitGroup
@@ -320,6 +321,7 @@ type compiledModel struct {
 // unitVocab numbers the features of the models of one unit (sentence or token).
 type unitVocab struct {
 	ids     map[string]int32
+	filter  *featureFilter
 	names   []string // by number, sorted
 	letters []bool   // by number: isLetters
 }
@@ -340,6 +342,7 @@ func newCompiledModel(m *Model) *compiledModel {
 			v.ids[f] = int32(i)
 			v.letters[i] = isLetters(f)
 		}
+		v.filter = newFeatureFilter(ns)
 		cm.vocab[unit] = v
 	}
 	for label, lm := range m.Labels {
@@ -419,56 +422,77 @@ func (u *unitIDs) of(i int) []int32 { return u.ids[u.off[i]:u.off[i+1]] }
 
 // fill numbers the features of units 0..n-1 in vocab; add puts unit i's features into f, and
 // units skip says are left empty (never scored).
-func (u *unitIDs) fill(n int, vocab *unitVocab, words *wordNumbers, skip func(int) bool, add func(*featureSet, int)) {
+// fill numbers the features of units 0..n-1 in vocab with f (whose buffers it reuses); add puts
+// unit i's features into f, and units skip says are left empty (never scored).
+func (u *unitIDs) fill(f *featureSet, n int, vocab *unitVocab, words *wordNumbers, skip func(int) bool, add func(*featureSet, int)) {
+	u.off, u.ids = u.off[:0], u.ids[:0]
 	if vocab == nil {
 		return
 	}
-	u.off = make([]int32, n+1)
-	u.ids = make([]int32, 0, n*16)
-	f := featureSet{vocab: vocab.ids, buf: make([]byte, 0, 64), words: words.of, nwords: words.n}
+	u.off = slices.Grow(u.off, n+1)[:n+1]
+	u.off[0] = 0
+	f.reuse(vocab.ids, vocab.filter, words.of, words.n)
 	for i := range n {
 		if !skip(i) {
 			f.ids = f.ids[:0]
-			add(&f, i)
+			add(f, i)
 			u.ids = append(u.ids, f.distinctIDs()...)
 		}
 		u.off[i+1] = int32(len(u.ids))
 	}
 }
 
-// inferCtx is a document's feature numbers for the models of a Learned.
+// inferCtx is a document's feature numbers for the models of a Learned, in buffers reused from
+// one request to the next (inferPool).
 type inferCtx struct {
 	fc              *featCtx
 	cm              *compiledModel
 	sentence, token unitIDs
+	sf, tf          featureSet // the sentences' and the tokens'
+	words           wordNumbers
 }
 
+var inferPool = sync.Pool{New: func() any { return &inferCtx{words: wordNumbers{seen: map[string]int32{}}} }}
+
 // infer numbers the features of every sentence and token of fc, the two kinds side by side, after
-// which scoring only reads them and may run concurrently.
+// which scoring only reads them and may run concurrently. Give it back with release.
 func (l *Learned) infer(fc *featCtx) *inferCtx {
-	ic := &inferCtx{fc: fc, cm: l.compiled}
+	ic := inferPool.Get().(*inferCtx)
+	ic.fc, ic.cm = fc, l.compiled
 	d := fc.d
-	words := numberWords(d)
+	ic.words.number(d)
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		ic.sentence.fill(len(d.sentences), ic.cm.vocab[unitSentence], words,
+		ic.sentence.fill(&ic.sf, len(d.sentences), ic.cm.vocab[unitSentence], &ic.words,
 			func(si int) bool { return d.sentences[si].wordCount() < minSentenceWords }, fc.addSentenceFeatures)
 	})
-	ic.token.fill(len(d.tokens), ic.cm.vocab[unitToken], words, func(ti int) bool { return d.tokens[ti].sent < 0 }, fc.addTokenFeatures)
+	ic.token.fill(&ic.tf, len(d.tokens), ic.cm.vocab[unitToken], &ic.words, func(ti int) bool { return d.tokens[ti].sent < 0 }, fc.addTokenFeatures)
 	wg.Wait()
 	return ic
+}
+
+// release gives ic's buffers back for another request; nothing may read ic afterwards.
+func (ic *inferCtx) release() {
+	ic.fc, ic.cm = nil, nil
+	clear(ic.words.seen) // holds the text's words
+	ic.sf.reuse(nil, nil, nil, 0)
+	ic.tf.reuse(nil, nil, nil, 0)
+	inferPool.Put(ic)
 }
 
 // wordNumbers numbers the distinct bare words of a document, so that the features of a word
 // are looked up once (featureSet.perWord).
 type wordNumbers struct {
-	of []int32 // per token
-	n  int
+	of   []int32 // per token
+	n    int
+	seen map[string]int32
 }
 
-func numberWords(d *document) *wordNumbers {
-	seen := map[string]int32{}
-	w := &wordNumbers{of: make([]int32, len(d.tokens))}
+// number numbers the words of d, reusing w's buffers.
+func (w *wordNumbers) number(d *document) {
+	clear(w.seen)
+	seen := w.seen
+	w.of = slices.Grow(w.of[:0], len(d.tokens))[:len(d.tokens)]
 	for ti, t := range d.tokens {
 		b := bareWord(t)
 		k, ok := seen[b]
@@ -479,5 +503,4 @@ func numberWords(d *document) *wordNumbers {
 		w.of[ti] = k
 	}
 	w.n = len(seen)
-	return w
 }

@@ -9,6 +9,8 @@ import (
 // document is a text prepared for matching. Every slice is indexed by code point, so an offset in
 // norm or quoted is an offset in the original text: folding never changes the number of code points.
 type document struct {
+	text      string  // string(runes): the text, when it is valid UTF-8
+	byteAt    []int32 // byteAt[i] is the offset in text of code point i (len(runes)+1 of them)
 	runes     []rune
 	norm      []rune // lower-cased, curly quotes and apostrophes folded to ' and ", hyphens to -
 	quoted    []bool // inside a balanced double quotation (“…” or "…") within one paragraph
@@ -99,17 +101,21 @@ func isCloser(r rune) bool {
 
 // analyse folds, tokenises and splits text; lex supplies the splitter's abbreviations.
 func analyse(text string, lex *lexicon) *document {
-	d := &document{runes: []rune(text)}
+	d := &document{runes: []rune(text), text: text}
+	if !utf8.ValidString(text) {
+		d.text = string(d.runes) // the text as its code points spell it
+	}
 	d.norm = make([]rune, len(d.runes))
+	d.byteAt = make([]int32, len(d.runes)+1)
+	b := 0
 	for i, r := range d.runes {
 		d.norm[i] = foldRune(r)
+		d.byteAt[i] = int32(b)
+		b += encodedLen(r)
 	}
+	d.byteAt[len(d.runes)] = int32(b)
 	d.markQuotes()
-	orig := text
-	if !utf8.ValidString(text) {
-		orig = string(d.runes) // the text as its code points spell it
-	}
-	d.tokenise(orig)
+	d.tokenise()
 	d.split(lex)
 	return d
 }
@@ -134,16 +140,22 @@ func (d *document) markQuotes() {
 	}
 }
 
-// tokenise finds the tokens; orig is string(d.runes). A token's texts are substrings of orig and
-// of the folded text, so that tokenising allocates no string a token.
-func (d *document) tokenise(orig string) {
+// tokenise finds the tokens. A token's texts are substrings of the text and of the folded text,
+// so that tokenising allocates no string a token.
+func (d *document) tokenise() {
 	n := len(d.norm)
 	norm := string(d.norm)
-	nb, ob := 0, 0 // the byte offsets in norm and orig of code point i
+	starts := 0 // an upper bound on the tokens: code points that start a run of word code points
+	for i, r := range d.norm {
+		if isWordRune(r) && (i == 0 || !isWordRune(d.norm[i-1])) {
+			starts++
+		}
+	}
+	d.tokens = make([]token, 0, starts)
+	nb := 0 // the byte offset in norm of code point i
 	for i := 0; i < n; {
 		if !isWordRune(d.norm[i]) {
 			nb += encodedLen(d.norm[i])
-			ob += encodedLen(d.runes[i])
 			i++
 			continue
 		}
@@ -159,13 +171,12 @@ func (d *document) tokenise(orig string) {
 			}
 			break
 		}
-		ne, oe := nb, ob
+		ne := nb
 		for k := i; k < j; k++ {
 			ne += encodedLen(d.norm[k])
-			oe += encodedLen(d.runes[k])
 		}
-		d.tokens = append(d.tokens, token{start: i, end: j, norm: norm[nb:ne], orig: orig[ob:oe]})
-		nb, ob, i = ne, oe, j
+		d.tokens = append(d.tokens, token{start: i, end: j, norm: norm[nb:ne], orig: d.slice(i, j)})
+		nb, i = ne, j
 	}
 }
 
@@ -363,5 +374,5 @@ func (d *document) gapIsJoin(a, b int) bool {
 	return true
 }
 
-// slice returns the code points [s, e) of the text.
-func (d *document) slice(s, e int) string { return string(d.runes[s:e]) }
+// slice returns the code points [s, e) of the text (a substring of it).
+func (d *document) slice(s, e int) string { return d.text[d.byteAt[s]:d.byteAt[e]] }
