@@ -37,6 +37,11 @@ type StartupReport struct {
 	// RSSBytes is the replica's resident memory after the look-ups, PeakRSSBytes its peak.
 	RSSBytes     int64 `json:"rss_bytes"`
 	PeakRSSBytes int64 `json:"peak_rss_bytes"`
+	// AnonBytes is the anonymous part of RSSBytes (RssAnon): the process's own memory. The rest
+	// is mostly the executable's pages, which the kernel maps in larger pieces when the file is
+	// freshly written (a new build), by up to 12 MiB more for the same program; they are shared
+	// page cache, reclaimable.
+	AnonBytes int64 `json:"anon_rss_bytes"`
 	// Scores is, with --reviewed, what answering outlet scores costs the replica (which scores
 	// and stores every article); SecondScores the same for a second replica started after it on
 	// the same database (which reads the stored results).
@@ -51,6 +56,7 @@ type ScoresMemory struct {
 	First        time.Duration `json:"first_ns"`
 	FirstRSS     int64         `json:"first_rss_bytes"`
 	FirstPeak    int64         `json:"first_peak_rss_bytes"`
+	FirstAnon    int64         `json:"first_anon_rss_bytes"` // RssAnon: see StartupReport.AnonBytes
 	Repeats      int           `json:"repeats"`
 	RepeatP50    time.Duration `json:"repeat_p50_ns"`
 	RepeatRSS    int64         `json:"repeat_rss_bytes"`
@@ -58,6 +64,7 @@ type ScoresMemory struct {
 	AfterChange  time.Duration `json:"after_change_p50_ns"` // p50 of the requests after each change
 	ChangeRSS    int64         `json:"change_rss_bytes"`
 	ChangePeak   int64         `json:"change_peak_rss_bytes"`
+	ChangeAnon   int64         `json:"change_anon_rss_bytes"`
 	ResponseSize int64         `json:"response_bytes"` // uncompressed JSON of one answer
 	// Tables is, after the changes, the time of one request each for the reviewer table, the
 	// corpus agreement and the outlet scores by month (each reads every result), and the
@@ -65,6 +72,7 @@ type ScoresMemory struct {
 	Tables     time.Duration `json:"tables_ns"`
 	TablesRSS  int64         `json:"tables_rss_bytes"`
 	TablesPeak int64         `json:"tables_peak_rss_bytes"`
+	TablesAnon int64         `json:"tables_anon_rss_bytes"`
 }
 
 // Startup seeds a corpus of cfg.Scale into cfg.DSN (a fresh temporary SQLite file if empty),
@@ -204,6 +212,9 @@ func measureLookups(ctx context.Context, base string, cmd *exec.Cmd, corpus *Cor
 	if rep.RSSBytes, err = procStatus(cmd.Process.Pid, "VmRSS:"); err != nil {
 		return err
 	}
+	if rep.AnonBytes, err = procStatus(cmd.Process.Pid, "RssAnon:"); err != nil {
+		return err
+	}
 	rep.PeakRSSBytes, err = PeakRSS(cmd.Process.Pid)
 	return err
 }
@@ -235,19 +246,22 @@ func measureScores(ctx context.Context, cfg Config, client *http.Client, base st
 		return n, time.Since(t), nil
 	}
 	researcher := corpus.ResearcherTokens[0]
-	mem := func() (rss, peak int64, err error) {
+	mem := func() (rss, peak, anon int64, err error) {
 		if rss, err = procStatus(pid, "VmRSS:"); err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
+		}
+		if anon, err = procStatus(pid, "RssAnon:"); err != nil {
+			return 0, 0, 0, err
 		}
 		peak, err = PeakRSS(pid)
-		return rss, peak, err
+		return rss, peak, anon, err
 	}
 	m := &ScoresMemory{}
 	var err error
 	if m.ResponseSize, m.First, err = do("GET", "/api/v1/scores/outlets", researcher, "", http.StatusOK); err != nil {
 		return nil, err
 	}
-	if m.FirstRSS, m.FirstPeak, err = mem(); err != nil {
+	if m.FirstRSS, m.FirstPeak, m.FirstAnon, err = mem(); err != nil {
 		return nil, err
 	}
 	cfg.logf("first outlet scores in %s, resident %.1f MiB", m.First.Round(time.Millisecond), float64(m.FirstRSS)/(1<<20))
@@ -261,7 +275,7 @@ func measureScores(ctx context.Context, cfg Config, client *http.Client, base st
 	}
 	slices.Sort(took)
 	m.Repeats, m.RepeatP50 = len(took), took[len(took)/2]
-	if m.RepeatRSS, _, err = mem(); err != nil {
+	if m.RepeatRSS, _, _, err = mem(); err != nil {
 		return nil, err
 	}
 	took = took[:0]
@@ -288,7 +302,7 @@ func measureScores(ctx context.Context, cfg Config, client *http.Client, base st
 	}
 	slices.Sort(took)
 	m.Changes, m.AfterChange = len(took), took[len(took)/2]
-	if m.ChangeRSS, m.ChangePeak, err = mem(); err != nil {
+	if m.ChangeRSS, m.ChangePeak, m.ChangeAnon, err = mem(); err != nil {
 		return nil, err
 	}
 	for _, path := range []string{"/api/v1/scores/reviewers", "/api/v1/scores/agreement", "/api/v1/scores/outlets?by=month"} {
@@ -298,7 +312,7 @@ func measureScores(ctx context.Context, cfg Config, client *http.Client, base st
 		}
 		m.Tables += t
 	}
-	if m.TablesRSS, m.TablesPeak, err = mem(); err != nil {
+	if m.TablesRSS, m.TablesPeak, m.TablesAnon, err = mem(); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -325,9 +339,9 @@ func procStatus(pid int, field string) (int64, error) {
 // Text renders the start-up report for people.
 func (r *StartupReport) Text() string {
 	return fmt.Sprintf("engine %s, %d articles\none-time reprint backfill: %s\nreplica healthy after %s, first reprint look-up answered after %s\n"+
-		"reprint look-up p50 %s over %d\nreplica resident memory %.1f MiB (peak %.1f MiB)\n",
+		"reprint look-up p50 %s over %d\nreplica resident memory %.1f MiB (anonymous %.1f MiB, peak %.1f MiB)\n",
 		r.Engine, r.Articles, r.Backfill.Round(time.Millisecond), r.Healthy.Round(time.Millisecond), r.Ready.Round(time.Millisecond),
-		r.Lookup.Round(10*time.Microsecond), r.LookupCount, float64(r.RSSBytes)/(1<<20), float64(r.PeakRSSBytes)/(1<<20)) + r.Scores.text("") + r.SecondScores.text("second replica: ")
+		r.Lookup.Round(10*time.Microsecond), r.LookupCount, float64(r.RSSBytes)/(1<<20), float64(r.AnonBytes)/(1<<20), float64(r.PeakRSSBytes)/(1<<20)) + r.Scores.text("") + r.SecondScores.text("second replica: ")
 }
 
 func (m *ScoresMemory) text(prefix string) string {
@@ -335,11 +349,11 @@ func (m *ScoresMemory) text(prefix string) string {
 		return ""
 	}
 	mib := func(b int64) float64 { return float64(b) / (1 << 20) }
-	return prefix + fmt.Sprintf("first outlet scores (%d bytes of JSON) in %s: resident %.1f MiB (peak %.1f MiB)\n"+
-		"%d repeats, p50 %s: resident %.1f MiB\n%d changes, scores after each p50 %s: resident %.1f MiB (peak %.1f MiB)\n"+
-		"reviewer table, agreement and scores by month in %s: resident %.1f MiB (peak %.1f MiB)\n",
-		m.ResponseSize, m.First.Round(time.Millisecond), mib(m.FirstRSS), mib(m.FirstPeak),
+	return prefix + fmt.Sprintf("first outlet scores (%d bytes of JSON) in %s: resident %.1f MiB (anonymous %.1f MiB, peak %.1f MiB)\n"+
+		"%d repeats, p50 %s: resident %.1f MiB\n%d changes, scores after each p50 %s: resident %.1f MiB (anonymous %.1f MiB, peak %.1f MiB)\n"+
+		"reviewer table, agreement and scores by month in %s: resident %.1f MiB (anonymous %.1f MiB, peak %.1f MiB)\n",
+		m.ResponseSize, m.First.Round(time.Millisecond), mib(m.FirstRSS), mib(m.FirstAnon), mib(m.FirstPeak),
 		m.Repeats, m.RepeatP50.Round(10*time.Microsecond), mib(m.RepeatRSS),
-		m.Changes, m.AfterChange.Round(10*time.Microsecond), mib(m.ChangeRSS), mib(m.ChangePeak),
-		m.Tables.Round(time.Millisecond), mib(m.TablesRSS), mib(m.TablesPeak))
+		m.Changes, m.AfterChange.Round(10*time.Microsecond), mib(m.ChangeRSS), mib(m.ChangeAnon), mib(m.ChangePeak),
+		m.Tables.Round(time.Millisecond), mib(m.TablesRSS), mib(m.TablesAnon), mib(m.TablesPeak))
 }
