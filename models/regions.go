@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -118,16 +119,67 @@ func (s *Store) ReplaceDetectedRegions(ctx context.Context, articleID int64, pro
 }
 
 // ReplaceDetectedRegionsBatch is ReplaceDetectedRegions for many articles (proposals by
-// article id, in the order of ids) in one transaction: an import batch's reprint scan.
+// article id, in the order of ids) in one transaction: an import batch's reprint scan. Each
+// step is one statement for the whole batch (bandChunk articles a statement): the undecided
+// detected regions dropped, the decided ones read, the new ones inserted in the order of ids
+// and of each article's proposals, and the articles bumped. The outcome is that of
+// ReplaceDetectedRegions for each article in turn, which touch disjoint rows; a list naming
+// an article twice is written article by article.
 func (s *Store) ReplaceDetectedRegionsBatch(ctx context.Context, ids []int64, proposals map[int64][]Region) error {
 	return s.inTx(ctx, func(tx *gorm.DB) error {
+		if len(ids) != len(uniqueIDs(ids)) {
+			for _, id := range ids {
+				if err := replaceDetected(tx, id, proposals[id]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		decided := map[int64][]Region{}
+		for i := 0; i < len(ids); i += bandChunk {
+			part := ids[i:min(i+bandChunk, len(ids))]
+			if err := tx.Where("article_id IN ? AND origin = 'detected' AND NOT EXISTS (SELECT 1 FROM region_decisions d WHERE d.region_id = regions.id)", part).
+				Delete(&Region{}).Error; err != nil {
+				return err
+			}
+			var kept []Region
+			if err := tx.Select("article_id, kind, start_cp, end_cp").Where("article_id IN ? AND origin = 'detected'", part).Find(&kept).Error; err != nil {
+				return err
+			}
+			for _, d := range kept {
+				decided[d.ArticleID] = append(decided[d.ArticleID], d)
+			}
+		}
+		var rows []*Region
 		for _, id := range ids {
-			if err := replaceDetected(tx, id, proposals[id]); err != nil {
+			for i := range proposals[id] {
+				p := &proposals[id][i]
+				if slices.ContainsFunc(decided[id], func(d Region) bool { return d.Start == p.Start && d.End == p.End && d.Kind == p.Kind }) {
+					continue
+				}
+				p.ArticleID, p.Origin, p.Status, p.Version, p.Layer = id, "detected", "proposed", 1, LayerReview
+				rows = append(rows, p)
+			}
+		}
+		if len(rows) > 0 {
+			if err := tx.Omit("OriginOutletName").CreateInBatches(rows, 200).Error; err != nil {
+				return err
+			}
+		}
+		for i := 0; i < len(ids); i += bandChunk {
+			if err := tx.Model(&Article{}).Where("id IN ?", ids[i:min(i+bandChunk, len(ids))]).
+				Update("data_version", gorm.Expr("data_version + 1")).Error; err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+func uniqueIDs(ids []int64) []int64 {
+	u := slices.Clone(ids)
+	slices.Sort(u)
+	return slices.Compact(u)
 }
 
 func replaceDetected(tx *gorm.DB, articleID int64, proposals []Region) error {
