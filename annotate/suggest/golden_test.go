@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 )
 
 // -update rewrites testdata/golden_learned.json.gz from the current implementation. Run it only
@@ -321,5 +322,14 @@ func TestLearnedConcurrent(t *testing.T) {
 	close(errs)
 	for name := range errs {
 		t.Errorf("%s: other suggestions when run beside other requests", name)
+	}
+}
+
+// TestIsWordRuneASCII: the ASCII shortcut of isWordRune says what the unicode tables say.
+func TestIsWordRuneASCII(t *testing.T) {
+	for r := rune(0); r < 0x100; r++ {
+		if want := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r); isWordRune(r) != want {
+			t.Errorf("isWordRune(%q) = %v", r, !want)
+		}
 	}
 }

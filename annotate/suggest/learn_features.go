@@ -138,8 +138,15 @@ func bareWord(t token) string { return strings.TrimSuffix(t.norm, "'s") }
 // listIndex is the lexicons indexed for one look-up a phrase instead of one a list: the entries
 // with the lists that hold them (in name order), and the longest entry in words.
 type listIndex struct {
-	index   map[string][]string
+	index   map[string]listEntry
 	longest int
+}
+
+// listEntry is what the lexicons hold for a phrase: the lists with the phrase, and whether it
+// starts a longer phrase (so that a look-up of the longer one may find something).
+type listEntry struct {
+	lists  []string
+	prefix bool
 }
 
 func newListIndex(lists wordLists) *listIndex {
@@ -148,11 +155,20 @@ func newListIndex(lists wordLists) *listIndex {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	x := &listIndex{index: map[string][]string{}, longest: 1}
+	x := &listIndex{index: map[string]listEntry{}, longest: 1}
 	for _, name := range names {
 		for phrase := range lists[name] {
-			x.index[phrase] = append(x.index[phrase], name)
+			e := x.index[phrase]
+			e.lists = append(e.lists, name)
+			x.index[phrase] = e
 			x.longest = max(x.longest, strings.Count(phrase, " ")+1)
+			for i, r := range phrase {
+				if r == ' ' {
+					e := x.index[phrase[:i]]
+					e.prefix = true
+					x.index[phrase[:i]] = e
+				}
+			}
 		}
 	}
 	return x
@@ -172,12 +188,16 @@ func (fc *featCtx) markLists(lists *listIndex) {
 				phrase = append(phrase, ' ')
 			}
 			phrase = append(phrase, bareWord(toks[i+n-1])...)
-			for _, name := range index[string(phrase)] {
+			e := index[string(phrase)]
+			for _, name := range e.lists {
 				for k := i; k < i+n; k++ {
 					if !slices.Contains(fc.tokLists[k], name) {
 						fc.tokLists[k] = append(fc.tokLists[k], name)
 					}
 				}
+			}
+			if !e.prefix {
+				break // no longer phrase starts with these words
 			}
 		}
 	}

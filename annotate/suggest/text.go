@@ -86,6 +86,9 @@ func foldRune(r rune) rune {
 }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf { // what the unicode tables say of ASCII, without their look-ups
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 }
 
