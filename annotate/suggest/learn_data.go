@@ -35,6 +35,9 @@ type corpusDoc struct {
 	Sentence bool
 	Positive bool
 	Spans    []Gold // DocID is ID
+	// Group keeps docs together when a part is split into folds: a BASIL event triplet, a
+	// WikiWeasel sentence's text as given; "" means the doc alone.
+	Group string
 }
 
 // Corpus is the labelled data of every label, read by LoadCorpus.
@@ -264,7 +267,7 @@ func loadSpeculation(dir string, c *Corpus) error {
 		// The part goes by the row's text as given, so that undoing the Treebank escapes moves no
 		// sentence between fit, calibration and test.
 		docs = append(docs, corpusDoc{Dataset: "wikiweasel", ID: fmt.Sprintf("%05d", n), Part: partByHash("wikiweasel", r.Text),
-			Text: untokenisePTB(r.Text), Sentence: true, Positive: r.Label == "uncertain"})
+			Group: r.Text, Text: untokenisePTB(r.Text), Sentence: true, Positive: r.Label == "uncertain"})
 		return nil
 	})
 	if err != nil {
@@ -382,7 +385,8 @@ func loadBASIL(dir string, c *Corpus) error {
 	var docs []corpusDoc
 	for _, id := range order {
 		a := arts[id]
-		docs = append(docs, corpusDoc{Dataset: "basil", ID: id, Part: partByHash("basil", a.triplet), Text: a.text.String(), Spans: a.spans})
+		docs = append(docs, corpusDoc{Dataset: "basil", ID: id, Part: partByHash("basil", a.triplet), Text: a.text.String(), Spans: a.spans,
+			Group: a.triplet})
 	}
 	c.add(LabelLoadedLanguage, "none stated", "document", docs)
 	return nil

@@ -53,6 +53,11 @@ type trainOptions struct {
 	// Drop lists feature families (their prefixes, "t:" for word trigrams) the label's model
 	// leaves out.
 	Drop []string
+	// Folds, when above 1, chooses the thresholds and trusted rules on out-of-fold predictions
+	// instead of on the calibration part: the fit and calibration parts together are cut into
+	// this many folds (by doc group), each fold is scored by a model trained on the others, and
+	// the final model is trained on both parts (trainLabelFolds).
+	Folds int
 }
 
 // dropped reports whether the options leave feature f out.

@@ -444,3 +444,52 @@ func TestUntokenisePTB(t *testing.T) {
 		t.Errorf("a quotation opened by backticks is not read as one: %v", fc.sentenceFeatures(-1))
 	}
 }
+
+// TestTrainLabelFolds: with Folds the thresholds are chosen on out-of-fold scores of the fit and
+// calibration parts together, each doc scored exactly once, and a group (a BASIL triplet) never
+// spans two folds.
+func TestTrainLabelFolds(t *testing.T) {
+	c, err := LoadCorpus(writeTrainingFixture(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := c.Docs[LabelSpeculation]
+	pos, test := 0, 0
+	for _, d := range docs {
+		switch {
+		case d.Part == partTest:
+			test++
+		case d.Sentence && d.Positive:
+			pos++
+		}
+	}
+	o := labelOptions(LabelSpeculation)
+	if o.Folds < 2 {
+		t.Fatalf("speculation is not trained with folds: %+v", o)
+	}
+	lm, err := trainLabel(LabelSpeculation, docs, c.Lists, o, func(float64) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lm.AtCalib.Gold != pos {
+		t.Errorf("out-of-fold figure counts %d positive rows, the fit and calibration parts hold %d", lm.AtCalib.Gold, pos)
+	}
+	if !lm.Calibrated || lm.AtCalib.F1 < 0.9 {
+		t.Errorf("out-of-fold figure on separable rows: %+v", lm.AtCalib)
+	}
+	if len(lm.Figures) == 0 || test == 0 {
+		t.Fatalf("no test figures (%d test docs)", test)
+	}
+	folds := map[int]bool{}
+	for i := range 40 {
+		a := corpusDoc{Dataset: "basil", ID: fmt.Sprint("a", i), Group: fmt.Sprint("trip", i)}
+		b := corpusDoc{Dataset: "basil", ID: fmt.Sprint("b", i), Group: fmt.Sprint("trip", i)}
+		if foldOf(a, 5) != foldOf(b, 5) {
+			t.Fatalf("triplet %d split over folds %d and %d", i, foldOf(a, 5), foldOf(b, 5))
+		}
+		folds[foldOf(a, 5)] = true
+	}
+	if len(folds) != 5 {
+		t.Errorf("40 groups fell in %d of 5 folds", len(folds))
+	}
+}
