@@ -1,0 +1,407 @@
+//go:build experiments
+
+// The experiments behind EVALUATION.md's "Fifth round", run by hand (they read the shared
+// training data and take minutes), never by the test suite:
+//
+//	EXP_REPEATS=3 go test -tags experiments -run TestExpNested -v ./annotate/suggest/
+//	EXP_LABEL=opinion ... (speculation by default; EXP_VARIANTS=rate=0.03,epochs=10 adds options)
+//	go test -tags experiments -run TestExpOOF -v ./annotate/suggest/          # options by out-of-fold F1
+//	EXP_WEIGHTS=1,3,10,30 go test -tags experiments -run TestExpLoadedWeight -v ./annotate/suggest/
+//
+// The data directory is CREDENCE_TRAINING_DATA, or ../shared/training beside the repository.
+// They measure only on the fit and calibration parts, never on the test parts.
+package suggest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/credence-project/credence/annotate"
+)
+
+// cvUnit is a doc whose features and rule output are computed once.
+type cvUnit struct {
+	doc   corpusDoc
+	fc    *featCtx
+	feats [][]string
+	ys    []bool
+	pd    preparedDoc
+}
+
+func cvPrepareAll(label annotate.Label, docs []corpusDoc, lists wordLists) []*cvUnit {
+	out := make([]*cvUnit, len(docs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for i, doc := range docs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			fc := newFeatCtx(doc.Text, lists)
+			u := &cvUnit{doc: doc, fc: fc}
+			if doc.Sentence {
+				u.feats = [][]string{fc.sentenceFeatures(-1)}
+				u.ys = []bool{doc.Positive}
+			} else if unitFor(label) == unitSentence {
+				for si, s := range fc.d.sentences {
+					if s.wordCount() < minSentenceWords {
+						continue
+					}
+					y := false
+					for _, g := range doc.Spans {
+						if g.Label == label && Matches(s.start, s.end, g.Start, g.End) {
+							y = true
+						}
+					}
+					u.feats = append(u.feats, fc.sentenceFeatures(si))
+					u.ys = append(u.ys, y)
+				}
+			} else {
+				for ti, t := range fc.d.tokens {
+					if t.sent < 0 {
+						continue
+					}
+					y := false
+					for _, g := range doc.Spans {
+						if g.Label == label && g.Start < t.end && t.start < g.End {
+							y = true
+						}
+					}
+					u.feats = append(u.feats, fc.tokenFeatures(ti))
+					u.ys = append(u.ys, y)
+				}
+			}
+			pd := preparedDoc{doc: doc}
+			if doc.Sentence {
+				pd.cue = fc.sentenceCue(-1, label)
+			}
+			rs, _ := NewRules().Suggest(context.Background(), doc.Text)
+			for _, s := range rs {
+				if s.Label == label {
+					pd.rules = append(pd.rules, [2]int{s.Start, s.End})
+					pd.ruleIDs = append(pd.ruleIDs, s.Rule)
+				}
+			}
+			for _, s := range fc.d.sentences {
+				if s.wordCount() >= minSentenceWords || doc.Sentence {
+					pd.sentences = append(pd.sentences, [2]int{s.start, s.end})
+				}
+			}
+			u.pd = pd
+			out[i] = u
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// weightFn gives a data set's examples a weight (per-source weighting); nil means 1.
+type weightFn func(dataset string) float64
+
+func cvTrain(label annotate.Label, units []*cvUnit, opts trainOptions, wf weightFn) *LabelModel {
+	dict := newFeatDict()
+	var exs []example
+	for _, u := range units {
+		w := 1.0
+		if wf != nil {
+			w = wf(u.doc.Dataset)
+		}
+		for i, f := range u.feats {
+			exs = append(exs, example{feats: dict.encode(f), y: u.ys[i], weight: w})
+		}
+	}
+	lm := &LabelModel{Unit: unitFor(label)}
+	lm.linear = *trainLinear(exs, dict, nil, opts, nil)
+	return lm
+}
+
+func cvPrep(label annotate.Label, lm *LabelModel, units []*cvUnit) []preparedDoc {
+	out := make([]preparedDoc, len(units))
+	for i, u := range units {
+		pd := u.pd
+		if u.doc.Sentence {
+			pd.p = lm.prob(u.feats[0])
+		} else {
+			pd.units = lm.score(u.fc, label)
+		}
+		out[i] = pd
+	}
+	return out
+}
+
+func cvCalibrate(label annotate.Label, lm *LabelModel, cal []preparedDoc) {
+	lm.Rules = trustRules(cal)
+	th, at, ok := calibrate(func(th thresholds) PRF { return measureLearned(label, cal, th, lm.trusted()) })
+	lm.Threshold, lm.CueThreshold, lm.AtCalib, lm.Calibrated = th.plain, th.cue, at, ok
+}
+
+func expFoldOf(salt string, d corpusDoc, k int) int {
+	key := d.ID
+	if d.Group != "" {
+		key = d.Group
+	}
+	return int(idHash(salt+"\x00"+d.Dataset+"\x00"+key) % uint64(k))
+}
+
+func split(units []*cvUnit, in func(*cvUnit) bool) (a, b []*cvUnit) {
+	for _, u := range units {
+		if in(u) {
+			a = append(a, u)
+		} else {
+			b = append(b, u)
+		}
+	}
+	return
+}
+
+func addPRF(c *counts, p PRF) {
+	c.sugg += p.Suggested
+	c.hitS += p.Matched
+	c.gold += p.Gold
+	c.hitG += p.Found
+}
+
+// procOld: fit on 7/8 of rest, calibrate on the other 8th (the current procedure's proportions).
+func procOld(label annotate.Label, rest []*cvUnit, opts trainOptions, salt string) *LabelModel {
+	cal, fit := split(rest, func(u *cvUnit) bool { return expFoldOf(salt+"old", u.doc, 8) == 0 })
+	lm := cvTrain(label, fit, opts, nil)
+	cvCalibrate(label, lm, cvPrep(label, lm, cal))
+	return lm
+}
+
+// procNew: thresholds from k-fold out-of-fold predictions over rest, then refit on all of rest.
+func procNew(label annotate.Label, rest []*cvUnit, opts trainOptions, salt string, k int) (*LabelModel, PRF) {
+	var oof []preparedDoc
+	for f := range k {
+		held, tr := split(rest, func(u *cvUnit) bool { return expFoldOf(salt+"new", u.doc, k) == f })
+		lm := cvTrain(label, tr, opts, nil)
+		oof = append(oof, cvPrep(label, lm, held)...)
+	}
+	lm := cvTrain(label, rest, opts, nil)
+	cvCalibrate(label, lm, oof)
+	return lm, lm.AtCalib
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+func loadExpCorpus(t *testing.T) *Corpus {
+	dir := os.Getenv("CREDENCE_TRAINING_DATA")
+	if dir == "" {
+		dir = "../../../shared/training"
+	}
+	c, err := LoadCorpus(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func optsVariants(label annotate.Label) map[string]trainOptions {
+	base := labelOptions(label)
+	out := map[string]trainOptions{"default": base}
+	for _, v := range strings.Split(os.Getenv("EXP_VARIANTS"), ",") {
+		o := base
+		name, val, _ := strings.Cut(v, "=")
+		x, _ := strconv.ParseFloat(val, 64)
+		switch name {
+		case "rate":
+			o.Rate = x
+		case "epochs":
+			o.Epochs = int(x)
+		case "mincount":
+			o.MinCount = int(x)
+		case "l2":
+			o.L2 = x
+		case "posw":
+			o.PosWeight = x
+		default:
+			continue
+		}
+		out[v] = o
+	}
+	return out
+}
+
+// TestExpNested compares the current procedure with out-of-fold thresholds and a refit, each
+// measured on outer folds of fit+calib that neither saw.
+func TestExpNested(t *testing.T) {
+	label := annotate.Label(os.Getenv("EXP_LABEL"))
+	if label == "" {
+		label = LabelSpeculation
+	}
+	c := loadExpCorpus(t)
+	var docs []corpusDoc
+	for _, d := range c.Docs[label] {
+		if d.Part == partFit || d.Part == partCalib {
+			docs = append(docs, d)
+		}
+	}
+	t0 := time.Now()
+	units := cvPrepareAll(label, docs, c.Lists)
+	t.Logf("%s: %d docs prepared in %s", label, len(units), time.Since(t0))
+	K := envInt("EXP_K", 5)
+	R := envInt("EXP_REPEATS", 1)
+	for name, opts := range optsVariants(label) {
+		cOld, cNew := map[string]*counts{}, map[string]*counts{}
+		wins, losses := 0, 0
+		for r := range R {
+			for o := range K {
+				test, rest := split(units, func(u *cvUnit) bool { return expFoldOf(fmt.Sprint("outer", r), u.doc, K) == o })
+				salt := fmt.Sprint(r, "/", o)
+				lo := procOld(label, rest, opts, salt)
+				ln, _ := procNew(label, rest, opts, salt, envInt("EXP_INNER", 4))
+				po, pn := cvPrep(label, lo, test), cvPrep(label, ln, test)
+				for _, set := range datasetsOf(po) {
+					if cOld[set] == nil {
+						cOld[set], cNew[set] = &counts{}, &counts{}
+					}
+					addPRF(cOld[set], measureLearned(label, onlySet(po, set), lo.thresholds(), lo.trusted()))
+					addPRF(cNew[set], measureLearned(label, onlySet(pn, set), ln.thresholds(), ln.trusted()))
+				}
+				fo := measureLearned(label, po, lo.thresholds(), lo.trusted())
+				fn := measureLearned(label, pn, ln.thresholds(), ln.trusted())
+				switch {
+				case fn.F1 > fo.F1:
+					wins++
+				case fn.F1 < fo.F1:
+					losses++
+				}
+				t.Logf("%s cut %d fold %d: old th %.2f/%.2f F1 %.3f | new th %.2f/%.2f F1 %.3f", name, r, o,
+					lo.Threshold, lo.CueThreshold, fo.F1, ln.Threshold, ln.CueThreshold, fn.F1)
+			}
+		}
+		t.Logf("%s: the new procedure's F1 (all data sets) higher in %d outer folds, lower in %d", name, wins, losses)
+		for _, set := range sortedKeys(cOld) {
+			a, b := cOld[set].PRF(), cNew[set].PRF()
+			t.Logf("%s %s pooled over %d repeats: old P %.3f R %.3f F1 %.3f | new P %.3f R %.3f F1 %.3f", name, set, R, a.Precision, a.Recall, a.F1, b.Precision, b.Recall, b.F1)
+		}
+	}
+}
+
+func datasetsOf(pds []preparedDoc) []string {
+	seen := map[string]bool{}
+	out := []string{"all"}
+	for _, pd := range pds {
+		if !seen[pd.doc.Dataset] {
+			seen[pd.doc.Dataset] = true
+			out = append(out, pd.doc.Dataset)
+		}
+	}
+	return out
+}
+
+func onlySet(pds []preparedDoc, set string) []preparedDoc {
+	if set == "all" {
+		return pds
+	}
+	var out []preparedDoc
+	for _, pd := range pds {
+		if pd.doc.Dataset == set {
+			out = append(out, pd)
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestExpOOF is the new procedure over all of fit+calib: its 5-fold out-of-fold figure per option.
+func TestExpOOF(t *testing.T) {
+	label := annotate.Label(os.Getenv("EXP_LABEL"))
+	if label == "" {
+		label = LabelSpeculation
+	}
+	c := loadExpCorpus(t)
+	var docs []corpusDoc
+	for _, d := range c.Docs[label] {
+		if d.Part == partFit || d.Part == partCalib {
+			docs = append(docs, d)
+		}
+	}
+	units := cvPrepareAll(label, docs, c.Lists)
+	K := envInt("EXP_K", 5)
+	for name, opts := range optsVariants(label) {
+		var oof []preparedDoc
+		for f := range K {
+			held, tr := split(units, func(u *cvUnit) bool { return expFoldOf("oof", u.doc, K) == f })
+			lm := cvTrain(label, tr, opts, nil)
+			oof = append(oof, cvPrep(label, lm, held)...)
+		}
+		lm := &LabelModel{}
+		cvCalibrate(label, lm, oof)
+		t.Logf("%s: OOF th %.2f/%.2f P %.3f R %.3f F1 %.3f", name, lm.Threshold, lm.CueThreshold, lm.AtCalib.Precision, lm.AtCalib.Recall, lm.AtCalib.F1)
+	}
+}
+
+// TestExpLoadedWeight trains loaded language on the fit part with BASIL's examples weighted up
+// and prints the precision-recall points on BASIL's calibration part (one threshold for both
+// kinds of unit), the news-only calibration of idea (3).
+func TestExpLoadedWeight(t *testing.T) {
+	label := LabelLoadedLanguage
+	c := loadExpCorpus(t)
+	var fitDocs, calDocs []corpusDoc
+	for _, d := range c.Docs[label] {
+		switch {
+		case d.Part == partFit:
+			fitDocs = append(fitDocs, d)
+		case d.Part == partCalib && d.Dataset == "basil":
+			calDocs = append(calDocs, d)
+		}
+	}
+	fit, cal := cvPrepareAll(label, fitDocs, c.Lists), cvPrepareAll(label, calDocs, c.Lists)
+	for _, v := range strings.Split(os.Getenv("EXP_WEIGHTS"), ",") {
+		w, _ := strconv.ParseFloat(v, 64)
+		lm := cvTrain(label, fit, labelOptions(label), func(set string) float64 {
+			if set == "basil" {
+				return w
+			}
+			return 1
+		})
+		pd := cvPrep(label, lm, cal)
+		var line []string
+		bestF, bestAt := 0.0, ""
+		for _, th := range thresholdGrid() {
+			for _, cue := range thresholdGrid() {
+				m := measureLearned(label, pd, thresholds{th, cue}, nil)
+				if th == cue && int(th*100)%10 == 0 {
+					line = append(line, fmt.Sprintf("%.1f:%d/%.2f/%.2f", th, m.Suggested, m.Precision, m.Recall))
+				}
+				if m.Precision >= 0.45 && m.Suggested >= 5 && m.F1 > bestF {
+					bestF, bestAt = m.F1, fmt.Sprintf("%.2f/%.2f: %d sugg P %.3f R %.3f", th, cue, m.Suggested, m.Precision, m.Recall)
+				}
+			}
+		}
+		bestR := ""
+		bp := 0.0
+		for _, th := range thresholdGrid() {
+			for _, cue := range thresholdGrid() {
+				m := measureLearned(label, pd, thresholds{th, cue}, nil)
+				if m.Recall >= 0.12 && m.Precision > bp {
+					bp, bestR = m.Precision, fmt.Sprintf("%.2f/%.2f: %d sugg P %.3f R %.3f", th, cue, m.Suggested, m.Precision, m.Recall)
+				}
+			}
+		}
+		t.Logf("basil weight %v: %s", w, strings.Join(line, " "))
+		t.Logf("basil weight %v: best F1 with P>=0.45 (>=5 sugg): %s; best P with R>=0.12: %s", w, bestAt, bestR)
+	}
+}
