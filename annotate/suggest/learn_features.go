@@ -3,6 +3,7 @@ package suggest
 import (
 	"fmt"
 	"hash/maphash"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -212,6 +213,7 @@ func (fc *featCtx) markLists(lists *listIndex) {
 type featureSet struct {
 	list   []string
 	vocab  map[string]int32
+	seen   []uint64       // with a vocabulary: a bit an id, all clear between units (distinctIDs)
 	filter *featureFilter // when set, says which features the vocabulary cannot hold
 	ids    []int32
 	buf    []byte
@@ -224,6 +226,9 @@ type featureSet struct {
 
 // reuse empties f for another document's units in vocab, keeping its buffers.
 func (f *featureSet) reuse(vocab map[string]int32, filter *featureFilter, words []int32, nwords int) {
+	if len(vocab) != len(f.vocab) {
+		f.seen = f.seen[:0]
+	}
 	f.list, f.vocab, f.filter, f.ids, f.buf = nil, vocab, filter, f.ids[:0], f.buf[:0]
 	f.words, f.nwords, f.memoIDs = words, nwords, f.memoIDs[:0]
 	for i := range f.memo {
@@ -367,10 +372,30 @@ func (f *featureSet) distinct() []string {
 }
 
 // distinctIDs returns the ids once each, sorted: in the order of the features' names when the
-// vocabulary numbers them in that order.
+// vocabulary numbers them in that order. Many ids (a sentence's) are sorted through a bit set of
+// the vocabulary, which also drops the repeated ones.
 func (f *featureSet) distinctIDs() []int32 {
-	slices.Sort(f.ids)
-	return slices.Compact(f.ids)
+	if len(f.ids) < 64 {
+		slices.Sort(f.ids)
+		return slices.Compact(f.ids)
+	}
+	if len(f.seen) == 0 {
+		f.seen = make([]uint64, (len(f.vocab)+63)/64)
+	}
+	lo, hi := len(f.seen), 0
+	for _, id := range f.ids {
+		w := int(id >> 6)
+		f.seen[w] |= 1 << (id & 63)
+		lo, hi = min(lo, w), max(hi, w)
+	}
+	out := f.ids[:0]
+	for w := lo; w <= hi; w++ {
+		for b := f.seen[w]; b != 0; b &= b - 1 {
+			out = append(out, int32(w<<6+bits.TrailingZeros64(b)))
+		}
+		f.seen[w] = 0
+	}
+	return out
 }
 
 // appendRunes appends the code points of s to r.
