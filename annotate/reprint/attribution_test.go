@@ -130,3 +130,24 @@ func TestFindAttributionsFollowsAnEditedOutletList(t *testing.T) {
 		t.Fatalf("back to the first list, cues %q, want none", got)
 	}
 }
+
+// TestFindCommentsHeadings: every comments heading is found in any case, with
+// a count or a colon, and so are numbered indented replies; a paragraph that
+// merely mentions comments is not a heading.
+func TestFindCommentsHeadings(t *testing.T) {
+	body := "The council met on Tuesday.\n\nIt agreed to fund the library.\n\n"
+	for _, h := range []string{"Comments", "COMMENT", "12 Responses", "Response:", "Replies", "Reader comments",
+		"Leave a Reply", "leave a comment:", "Join the Discussion", "JOIN THE CONVERSATION", "Discussion"} {
+		start, end, ok := reprint.FindComments(body + h + "\n\nNice piece.")
+		if !ok || start != utf8.RuneCountInString(body) || end != utf8.RuneCountInString(body+h+"\n\nNice piece.") {
+			t.Errorf("heading %q: FindComments = %d, %d, %v; want it found at %d", h, start, end, ok, utf8.RuneCountInString(body))
+		}
+	}
+	replies := body + "  1. Great work.\n  I agree.\n  2. Not so sure."
+	if start, _, ok := reprint.FindComments(replies); !ok || start != utf8.RuneCountInString(body)+2 {
+		t.Errorf("numbered replies: FindComments = %d, %v; want %d", start, ok, utf8.RuneCountInString(body)+2)
+	}
+	if _, _, ok := reprint.FindComments(body + "Comments on the plan were mixed.\n\nMore later."); ok {
+		t.Error("a sentence about comments taken for a heading")
+	}
+}

@@ -3,6 +3,7 @@ package reprint
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // Comment section markers.
@@ -27,6 +28,12 @@ func findComments(rs []rune, paras []paragraph) (int, int, bool) {
 	}
 	end := paras[len(paras)-1].end
 	for i, p := range paras {
+		// Both markers start with a digit or, lowered, with one of the
+		// headings' first letters: other paragraphs are not lowered and
+		// matched at all (most of an article's).
+		if r := unicode.ToLower(rs[p.start]); (r < '0' || r > '9') && !strings.ContainsRune("crljd", r) {
+			continue
+		}
 		line := strings.ToLower(string(rs[p.start:p.end]))
 		if commentHeading.MatchString(line) {
 			return p.start, end, true
