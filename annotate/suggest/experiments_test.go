@@ -6,6 +6,7 @@
 //	EXP_REPEATS=3 go test -tags experiments -run TestExpNested -v ./annotate/suggest/
 //	EXP_LABEL=opinion ... (speculation by default; EXP_VARIANTS=rate=0.03,epochs=10 adds options)
 //	go test -tags experiments -run TestExpOOF -v ./annotate/suggest/          # options by out-of-fold F1
+//	EXP_REPEATS=3 go test -tags experiments -run TestExpAverage -v ./annotate/suggest/  # fold models averaged (EXP_INNER=8)
 //	EXP_WEIGHTS=1,3,10,30 go test -tags experiments -run TestExpLoadedWeight -v ./annotate/suggest/
 //
 // The data directory is CREDENCE_TRAINING_DATA, or ../shared/training beside the repository.
@@ -15,6 +16,7 @@ package suggest
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -403,5 +405,150 @@ func TestExpLoadedWeight(t *testing.T) {
 		}
 		t.Logf("basil weight %v: %s", w, strings.Join(line, " "))
 		t.Logf("basil weight %v: best F1 with P>=0.45 (>=5 sugg): %s; best P with R>=0.12: %s", w, bestAt, bestR)
+	}
+}
+
+// averageLinear is the mean of models' weights (a weight a model lacks counts as 0) and biases,
+// kept to four decimals and pruned as the trainer prunes. Each feature's sum is taken in the
+// models' order, so the result does not depend on map order.
+func averageLinear(ms []*linear, prune float64) *linear {
+	sum := map[string]float64{}
+	bias := 0.0
+	for _, m := range ms {
+		bias += m.Bias
+		for f, v := range m.Weights {
+			sum[f] += v
+		}
+	}
+	n := float64(len(ms))
+	out := &linear{Bias: round4(bias / n), Weights: map[string]float64{}}
+	for f, s := range sum {
+		if v := round4(s / n); math.Abs(v) >= prune {
+			out.Weights[f] = v
+		}
+	}
+	return out
+}
+
+// procFolds is procNew that also returns the k fold models behind the out-of-fold scores.
+func procFolds(label annotate.Label, rest []*cvUnit, opts trainOptions, salt string, k int) (refit *LabelModel, folds []*LabelModel) {
+	var oof []preparedDoc
+	for f := range k {
+		held, tr := split(rest, func(u *cvUnit) bool { return expFoldOf(salt+"new", u.doc, k) == f })
+		lm := cvTrain(label, tr, opts, nil)
+		folds = append(folds, lm)
+		oof = append(oof, cvPrep(label, lm, held)...)
+	}
+	refit = cvTrain(label, rest, opts, nil)
+	cvCalibrate(label, refit, oof)
+	for _, lm := range folds {
+		lm.Threshold, lm.CueThreshold, lm.Rules = refit.Threshold, refit.CueThreshold, refit.Rules
+	}
+	return refit, folds
+}
+
+// withWeights is a model with lm's thresholds and trusted rules and the weights of w.
+func withWeights(lm *LabelModel, w *linear) *LabelModel {
+	out := *lm
+	out.linear = *w
+	return &out
+}
+
+// cvPrepBag scores units by the mean probability of the models (bagging).
+func cvPrepBag(label annotate.Label, ms []*LabelModel, units []*cvUnit) []preparedDoc {
+	out := cvPrep(label, ms[0], units)
+	for _, lm := range ms[1:] {
+		o := cvPrep(label, lm, units)
+		for i := range out {
+			out[i].p += o[i].p
+			for j := range out[i].units {
+				out[i].units[j].p += o[i].units[j].p
+			}
+		}
+	}
+	n := float64(len(ms))
+	for i := range out {
+		out[i].p /= n
+		for j := range out[i].units {
+			out[i].units[j].p /= n
+		}
+	}
+	return out
+}
+
+// TestExpAverage compares, on the outer folds of TestExpNested (the same cuts and inner folds),
+// the current procedure (thresholds from out-of-fold scores, model refitted on all of the rest)
+// with the same thresholds on the mean of the fold models' weights ("avg"), on the mean of
+// the fold models' and the refit's weights ("avg+refit"), and on the mean of the fold models'
+// probabilities ("bag", k models at inference).
+//
+//	EXP_REPEATS=3 go test -tags experiments -run TestExpAverage -v -timeout 60m ./annotate/suggest/
+func TestExpAverage(t *testing.T) {
+	label := annotate.Label(os.Getenv("EXP_LABEL"))
+	if label == "" {
+		label = LabelSpeculation
+	}
+	c := loadExpCorpus(t)
+	var docs []corpusDoc
+	for _, d := range c.Docs[label] {
+		if d.Part == partFit || d.Part == partCalib {
+			docs = append(docs, d)
+		}
+	}
+	units := cvPrepareAll(label, docs, c.Lists)
+	K, R, inner := envInt("EXP_K", 5), envInt("EXP_REPEATS", 1), envInt("EXP_INNER", 4)
+	opts := labelOptions(label)
+	names := []string{"refit", "avg", "avg+refit", "bag"}
+	pooled := map[string]map[string]*counts{}
+	wins, losses := map[string]int{}, map[string]int{}
+	sumF := map[string]float64{}
+	for r := range R {
+		for o := range K {
+			t0 := time.Now()
+			test, rest := split(units, func(u *cvUnit) bool { return expFoldOf(fmt.Sprint("outer", r), u.doc, K) == o })
+			refit, folds := procFolds(label, rest, opts, fmt.Sprint(r, "/", o), inner)
+			var ws []*linear
+			for _, lm := range folds {
+				ws = append(ws, &lm.linear)
+			}
+			avg := withWeights(refit, averageLinear(ws, opts.Prune))
+			avgR := withWeights(refit, averageLinear(append(ws, &refit.linear), opts.Prune))
+			preds := map[string][]preparedDoc{
+				"refit": cvPrep(label, refit, test), "avg": cvPrep(label, avg, test),
+				"avg+refit": cvPrep(label, avgR, test), "bag": cvPrepBag(label, folds, test),
+			}
+			line := fmt.Sprintf("cut %d fold %d (th %.2f/%.2f, %s):", r, o, refit.Threshold, refit.CueThreshold, time.Since(t0).Round(time.Second))
+			base := measureLearned(label, preds["refit"], refit.thresholds(), refit.trusted()).F1
+			for _, n := range names {
+				pd := preds[n]
+				for _, set := range datasetsOf(pd) {
+					if pooled[n] == nil {
+						pooled[n] = map[string]*counts{}
+					}
+					if pooled[n][set] == nil {
+						pooled[n][set] = &counts{}
+					}
+					addPRF(pooled[n][set], measureLearned(label, onlySet(pd, set), refit.thresholds(), refit.trusted()))
+				}
+				f := measureLearned(label, pd, refit.thresholds(), refit.trusted()).F1
+				sumF[n] += f
+				switch {
+				case f > base:
+					wins[n]++
+				case f < base:
+					losses[n]++
+				}
+				line += fmt.Sprintf(" %s %.3f", n, f)
+			}
+			t.Log(line)
+		}
+	}
+	for _, n := range names {
+		t.Logf("%s: F1 (all data sets) above refit in %d outer folds, below in %d; mean over folds %.4f",
+			n, wins[n], losses[n], sumF[n]/float64(R*K))
+		for _, set := range sortedKeys(pooled[n]) {
+			p := pooled[n][set].PRF()
+			t.Logf("%s %s pooled: P %.3f R %.3f F1 %.3f", n, set, p.Precision, p.Recall, p.F1)
+		}
 	}
 }
