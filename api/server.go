@@ -59,15 +59,16 @@ func DefaultConfig() Config {
 // no per-user state in memory: sessions, tokens and rate-limit counters live in the store,
 // so several servers can run against one PostgreSQL database.
 type Server struct {
-	cfg     Config
-	store   *models.Store
-	log     *slog.Logger
-	metrics *metrics
-	engine  *gin.Engine
-	handler http.Handler // the engine behind response compression
-	app     *app.Services
-	texts   *textCache
-	models  *modelCache // the suggestion model in use
+	cfg       Config
+	store     *models.Store
+	log       *slog.Logger
+	metrics   *metrics
+	engine    *gin.Engine
+	handler   http.Handler // the engine behind response compression
+	app       *app.Services
+	texts     *textCache
+	models    *modelCache      // the suggestion model in use
+	suggested *suggestionCache // the built-in suggester's recent answers
 
 	metricsHandler http.Handler // the Prometheus metrics, unguarded
 
@@ -90,6 +91,7 @@ func New(cfg Config, store *models.Store, log *slog.Logger, reg *prometheus.Regi
 	storeMetrics(reg, store)
 	s.app = app.New(store, log, app.Options{BcryptCost: cfg.BcryptCost, FeedAllowPrivate: cfg.FeedAllowPrivate})
 	s.texts = newTextCache(max(cfg.TextCacheBytes, 1<<20))
+	s.suggested = newSuggestionCache(32 << 20)
 	s.engine = s.routes(reg)
 	s.handler = compressResponses(s.engine)
 	return s

@@ -44,7 +44,7 @@ func (s *Server) suggester(ctx context.Context, articleID int64, u *models.User)
 	}
 	learned := suggest.NewLearned(m, rules, off...)
 	if s.cfg.SuggestURL == "" {
-		return learned, nil
+		return s.suggested.wrap(learned, m, off), nil
 	}
 	ext := &suggest.HTTPSuggester{URL: s.cfg.SuggestURL, Timeout: s.cfg.SuggestTimeout}
 	return suggest.Combine(ext, learned), nil
