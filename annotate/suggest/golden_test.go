@@ -89,6 +89,9 @@ func goldenCases(t testing.TB) []goldenCase {
 func benchText(t testing.TB) string {
 	var sb strings.Builder
 	files, _ := filepath.Glob("testdata/seeds/*.txt")
+	if len(files) == 0 {
+		t.Fatal("no testdata/seeds/*.txt to build the 20,000-word text from")
+	}
 	for words := 0; words < 20000; {
 		for _, f := range files {
 			raw, err := os.ReadFile(f)

@@ -319,20 +319,7 @@ func TestBuiltinModelRoundTrip(t *testing.T) {
 // BenchmarkLearnedSuggest20kWords measures suggestions for a 20,000-word article (the seed
 // articles repeated); EVALUATION.md reports the figure.
 func BenchmarkLearnedSuggest20kWords(b *testing.B) {
-	var sb strings.Builder
-	files, _ := filepath.Glob("testdata/seeds/*.txt")
-	for words := 0; words < 20000; {
-		for _, f := range files {
-			raw, err := os.ReadFile(f)
-			if err != nil {
-				b.Fatal(err)
-			}
-			sb.Write(raw)
-			sb.WriteString("\n")
-			words += len(strings.Fields(string(raw)))
-		}
-	}
-	text := sb.String()
+	text := benchText(b)
 	l := NewLearned(BuiltinModel(), nil)
 	b.ReportMetric(float64(len(strings.Fields(text))), "words")
 	for b.Loop() {
