@@ -89,9 +89,13 @@ func eval[T any](p *page, js string) T {
 func (p *page) waitFor(what, predicate string) {
 	p.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
+	// A predicate that throws (an element the page has not rendered yet, read while it loads)
+	// would end the poll at once: it counts as not yet true, and its last error is shown if
+	// the wait times out.
+	guarded := `(() => { try { return (` + predicate + `); } catch (e) { window.__waitError = String(e); return false; } })()`
 	for {
 		ctx, cancel := context.WithDeadline(p.ctx, deadline)
-		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](predicate, chromedp.WithPollingInterval(50*time.Millisecond)))
+		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](guarded, chromedp.WithPollingInterval(50*time.Millisecond)))
 		cancel()
 		if err == nil {
 			return
@@ -111,7 +115,7 @@ func (p *page) diagnostics() string {
 	defer cancel()
 	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify({url: location.href, state: document.body && document.body.dataset.state,
 		save: (document.getElementById('save-status')||{}).textContent, toast: (document.getElementById('toast')||{}).textContent,
-		error: (document.getElementById('load-error')||{}).textContent})`))
+		error: (document.getElementById('load-error')||{}).textContent, predicateError: window.__waitError})`))
 	if err != nil {
 		return "(page state unavailable: " + err.Error() + ")"
 	}
