@@ -14,7 +14,6 @@
 package suggest
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"os"
@@ -85,18 +84,7 @@ func cvPrepareAll(label annotate.Label, docs []corpusDoc, lists wordLists) []*cv
 			if doc.Sentence {
 				pd.cue = fc.sentenceCue(-1, label)
 			}
-			rs, _ := NewRules().Suggest(context.Background(), doc.Text)
-			for _, s := range rs {
-				if s.Label == label {
-					pd.rules = append(pd.rules, [2]int{s.Start, s.End})
-					pd.ruleIDs = append(pd.ruleIDs, s.Rule)
-				}
-			}
-			for _, s := range fc.d.sentences {
-				if s.wordCount() >= minSentenceWords || doc.Sentence {
-					pd.sentences = append(pd.sentences, [2]int{s.start, s.end})
-				}
-			}
+			pd.addRulesAndSentences(fc, label)
 			u.pd = pd
 			out[i] = u
 		}()
@@ -240,17 +228,7 @@ func optsVariants(label annotate.Label) map[string]trainOptions {
 // TestExpNested compares the current procedure with out-of-fold thresholds and a refit, each
 // measured on outer folds of fit+calib that neither saw.
 func TestExpNested(t *testing.T) {
-	label := annotate.Label(os.Getenv("EXP_LABEL"))
-	if label == "" {
-		label = LabelSpeculation
-	}
-	c := loadExpCorpus(t)
-	var docs []corpusDoc
-	for _, d := range c.Docs[label] {
-		if d.Part == partFit || d.Part == partCalib {
-			docs = append(docs, d)
-		}
-	}
+	label, c, docs := expFitCalib(t)
 	t0 := time.Now()
 	units := cvPrepareAll(label, docs, c.Lists)
 	t.Logf("%s: %d docs prepared in %s", label, len(units), time.Since(t0))
@@ -329,17 +307,7 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // TestExpOOF is the new procedure over all of fit+calib: its 5-fold out-of-fold figure per option.
 func TestExpOOF(t *testing.T) {
-	label := annotate.Label(os.Getenv("EXP_LABEL"))
-	if label == "" {
-		label = LabelSpeculation
-	}
-	c := loadExpCorpus(t)
-	var docs []corpusDoc
-	for _, d := range c.Docs[label] {
-		if d.Part == partFit || d.Part == partCalib {
-			docs = append(docs, d)
-		}
-	}
+	label, c, docs := expFitCalib(t)
 	units := cvPrepareAll(label, docs, c.Lists)
 	K := envInt("EXP_K", 5)
 	for name, opts := range optsVariants(label) {
@@ -484,17 +452,7 @@ func cvPrepBag(label annotate.Label, ms []*LabelModel, units []*cvUnit) []prepar
 //
 //	EXP_REPEATS=3 go test -tags experiments -run TestExpAverage -v -timeout 60m ./annotate/suggest/
 func TestExpAverage(t *testing.T) {
-	label := annotate.Label(os.Getenv("EXP_LABEL"))
-	if label == "" {
-		label = LabelSpeculation
-	}
-	c := loadExpCorpus(t)
-	var docs []corpusDoc
-	for _, d := range c.Docs[label] {
-		if d.Part == partFit || d.Part == partCalib {
-			docs = append(docs, d)
-		}
-	}
+	label, c, docs := expFitCalib(t)
 	units := cvPrepareAll(label, docs, c.Lists)
 	K, R, inner := envInt("EXP_K", 5), envInt("EXP_REPEATS", 1), envInt("EXP_INNER", 4)
 	opts := labelOptions(label)
@@ -551,4 +509,21 @@ func TestExpAverage(t *testing.T) {
 			t.Logf("%s %s pooled: P %.3f R %.3f F1 %.3f", n, set, p.Precision, p.Recall, p.F1)
 		}
 	}
+}
+
+// expFitCalib is the label the experiment runs on (EXP_LABEL, speculation by default), the
+// corpus, and the label's fit and calibration documents.
+func expFitCalib(t *testing.T) (annotate.Label, *Corpus, []corpusDoc) {
+	label := annotate.Label(os.Getenv("EXP_LABEL"))
+	if label == "" {
+		label = LabelSpeculation
+	}
+	c := loadExpCorpus(t)
+	var docs []corpusDoc
+	for _, d := range c.Docs[label] {
+		if d.Part == partFit || d.Part == partCalib {
+			docs = append(docs, d)
+		}
+	}
+	return label, c, docs
 }

@@ -133,21 +133,27 @@ func prepare(label annotate.Label, lm *LabelModel, docs []corpusDoc, lists wordL
 		} else {
 			pd.units = lm.score(fc, label)
 		}
-		rs, _ := NewRules().Suggest(context.Background(), doc.Text)
-		for _, s := range rs {
-			if s.Label == label {
-				pd.rules = append(pd.rules, [2]int{s.Start, s.End})
-				pd.ruleIDs = append(pd.ruleIDs, s.Rule)
-			}
-		}
-		for _, s := range fc.d.sentences {
-			if s.wordCount() >= minSentenceWords || doc.Sentence {
-				pd.sentences = append(pd.sentences, [2]int{s.start, s.end})
-			}
-		}
+		pd.addRulesAndSentences(fc, label)
 		out = append(out, pd)
 	}
 	return out
+}
+
+// addRulesAndSentences records the word-list rules' suggestions of the label on the doc and
+// its sentences (for the baseline).
+func (pd *preparedDoc) addRulesAndSentences(fc *featCtx, label annotate.Label) {
+	rs, _ := NewRules().Suggest(context.Background(), pd.doc.Text)
+	for _, s := range rs {
+		if s.Label == label {
+			pd.rules = append(pd.rules, [2]int{s.Start, s.End})
+			pd.ruleIDs = append(pd.ruleIDs, s.Rule)
+		}
+	}
+	for _, s := range fc.d.sentences {
+		if s.wordCount() >= minSentenceWords || pd.doc.Sentence {
+			pd.sentences = append(pd.sentences, [2]int{s.start, s.end})
+		}
+	}
 }
 
 // counts accumulates the numbers behind a PRF.
