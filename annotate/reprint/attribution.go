@@ -72,12 +72,34 @@ type cue struct {
 //
 // The result is sorted by Start. Offsets are code points into text.
 func FindAttributions(text string, outlets []Outlet, selfOutletID int64) []Attribution {
+	return Analyse(text, outlets, selfOutletID).Attributions
+}
+
+// Analysis is what Propose needs of an article's own text: its attribution cues
+// (FindAttributions) and its readers' comments section (FindComments).
+type Analysis struct {
+	Attributions []Attribution
+	// CommentsStart and CommentsEnd are the comments section, if HasComments.
+	CommentsStart, CommentsEnd int
+	HasComments                bool
+}
+
+// Analyse is FindAttributions and FindComments of one text at once: the text is split
+// into runes and paragraphs and its comments section found once for both.
+func Analyse(text string, outlets []Outlet, selfOutletID int64) Analysis {
 	rs := []rune(text)
-	folded := fold(rs)
 	paras := paragraphs(rs)
+	var an Analysis
+	an.CommentsStart, an.CommentsEnd, an.HasComments = findComments(rs, paras)
+	an.Attributions = findAttributions(rs, paras, an, outlets, selfOutletID)
+	return an
+}
+
+func findAttributions(rs []rune, paras []paragraph, an Analysis, outlets []Outlet, selfOutletID int64) []Attribution {
+	folded := fold(rs)
 	limit := len(rs)
-	if cs, _, ok := findComments(rs, paras); ok {
-		limit = cs
+	if an.HasComments {
+		limit = an.CommentsStart
 	}
 	mentions := findMentions(rs, folded, outlets)
 	names := make(map[int64]string, len(outlets))

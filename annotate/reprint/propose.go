@@ -88,6 +88,20 @@ func later(a, b Article) bool {
 // The publisher itself is never proposed as an origin. Proposals are sorted
 // by Start, End, Relation and other article.
 func Propose(a Article, outlets []Outlet, attributions []Attribution, matches []Match, others map[int64]Article) []Proposal {
+	an := Analysis{Attributions: attributions}
+	an.CommentsStart, an.CommentsEnd, an.HasComments = FindComments(a.Text)
+	return ProposeAnalysed(a, outlets, an, matches, others, nil)
+}
+
+// ProposeAnalysed is Propose given the article's Analyse, which finds its comments section
+// with its attributions instead of once more. othersAttributions, if not nil, gives the
+// attributions (FindAttributions) of another article, for callers that have them already;
+// nil computes them here. The result is Propose's.
+func ProposeAnalysed(a Article, outlets []Outlet, an Analysis, matches []Match, others map[int64]Article, othersAttributions func(Article) []Attribution) []Proposal {
+	attributions := an.Attributions
+	if othersAttributions == nil {
+		othersAttributions = func(o Article) []Attribution { return FindAttributions(o.Text, outlets, o.OutletID) }
+	}
 	names := make(map[int64]string, len(outlets))
 	for _, o := range outlets {
 		names[o.ID] = o.Name
@@ -99,8 +113,8 @@ func Propose(a Article, outlets []Outlet, attributions []Attribution, matches []
 		return fmt.Sprintf("outlet %d", id)
 	}
 	var out []Proposal
-	if s, e, ok := FindComments(a.Text); ok {
-		out = append(out, Proposal{Kind: KindComments, Start: s, End: e,
+	if an.HasComments {
+		out = append(out, Proposal{Kind: KindComments, Start: an.CommentsStart, End: an.CommentsEnd,
 			Reason: "readers' comments section: numbered replies or a comments heading, credited to no outlet"})
 	}
 	own := creditedRegions(attributions, a.OutletID)
@@ -116,7 +130,7 @@ func Propose(a Article, outlets []Outlet, attributions []Attribution, matches []
 			continue
 		}
 		if _, done := otherRegions[o.ID]; !done {
-			otherRegions[o.ID] = creditedRegions(FindAttributions(o.Text, outlets, o.OutletID), o.OutletID)
+			otherRegions[o.ID] = creditedRegions(othersAttributions(o), o.OutletID)
 		}
 		here := coveringOutlet(own, span{m.Start, m.End})
 		there := coveringOutlet(otherRegions[o.ID], span{m.OtherStart, m.OtherEnd})

@@ -136,7 +136,21 @@ func (r *Service) ScanBatch(ctx context.Context, articles []models.Article, keys
 	}
 	all, allMs := append(as, others...), append(ms, oms...)
 	regions := make([][]models.Region, len(all))
-	parallel(len(all), func(i int) { regions[i] = r.regions(all[i], outlets, allMs[i], texts) })
+	// Each article's attributions are found once: for its own proposals, and for those of
+	// the articles it shares passages with.
+	analyses := make([]reprint.Analysis, len(all))
+	parallel(len(all), func(i int) { analyses[i] = reprint.Analyse(all[i].Text, outlets, all[i].OutletID) })
+	analysed := make(map[int64]int, len(all))
+	for i, a := range all {
+		analysed[a.ID] = i
+	}
+	attributionsOf := func(o reprint.Article) []reprint.Attribution {
+		if i, ok := analysed[o.ID]; ok && all[i].Text == o.Text && all[i].OutletID == o.OutletID {
+			return analyses[i].Attributions
+		}
+		return reprint.FindAttributions(o.Text, outlets, o.OutletID)
+	}
+	parallel(len(all), func(i int) { regions[i] = r.regions(all[i], outlets, analyses[i], allMs[i], texts, attributionsOf) })
 	proposals := make(map[int64][]models.Region, len(all))
 	order := make([]int64, len(all))
 	for i, a := range all {

@@ -279,13 +279,13 @@ func (r *Service) Scan(ctx context.Context, articleID int64) error {
 }
 
 func (r *Service) propose(ctx context.Context, a reprint.Article, outlets []reprint.Outlet, matches []reprint.Match, others map[int64]reprint.Article) error {
-	return r.store.ReplaceDetectedRegions(ctx, a.ID, r.regions(a, outlets, matches, others))
+	return r.store.ReplaceDetectedRegions(ctx, a.ID, r.regions(a, outlets, reprint.Analyse(a.Text, outlets, a.OutletID), matches, others, nil))
 }
 
 // regions are the quote regions proposed for a, given its passages shared with others.
-func (r *Service) regions(a reprint.Article, outlets []reprint.Outlet, matches []reprint.Match, others map[int64]reprint.Article) []models.Region {
-	attrs := reprint.FindAttributions(a.Text, outlets, a.OutletID)
-	props := mergeProposals(reprint.Propose(a, outlets, attrs, matches, others))
+func (r *Service) regions(a reprint.Article, outlets []reprint.Outlet, an reprint.Analysis, matches []reprint.Match, others map[int64]reprint.Article,
+	othersAttributions func(reprint.Article) []reprint.Attribution) []models.Region {
+	props := mergeProposals(reprint.ProposeAnalysed(a, outlets, an, matches, others, othersAttributions))
 	regions := make([]models.Region, 0, len(props))
 	for _, p := range props {
 		reg := models.Region{Kind: p.Kind, Start: p.Start, End: p.End, Reason: p.Reason, Relation: p.Relation}
