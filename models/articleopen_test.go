@@ -1,6 +1,9 @@
 package models_test
 
 import (
+	"math"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/credence-project/credence/models"
@@ -52,4 +55,83 @@ func TestOpenArticleOwnUntilDone(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("reopened, OwnUntilDone", owners(models.ArticleOpening{OwnUntilDone: true}), own)
+}
+
+// TestOwnUntilDoneMatchesTheFilter: the two-branch query OpenArticle sends for a blind reader
+// (models.OwnUntilDoneQuery) reads the same rows in the same order as the single query with
+// the reader-or-completed condition it replaced (written out here as it was), on the engine
+// under test, for a reader with and without annotations, before and after finishing, after a
+// reopening, across pages (after, limit) and layers, on an article with other articles'
+// annotations beside it.
+func TestOwnUntilDoneMatchesTheFilter(t *testing.T) {
+	s, a, _, u, o := scoreFixture(t)
+	third := mustUser(t, s, "r3@example.org", "reviewer")
+	other := mustArticle(t, s, o[0].ID, "https://x.example/2", "Another text that reviewers read and tag.")
+	for i, w := range []int64{u[0].ID, u[1].ID, third.ID, u[1].ID, u[0].ID, third.ID, u[1].ID} {
+		annotate(t, s, a.ID, w, "opinion", i, i+3)
+		annotate(t, s, other.ID, w, "speculation", i, i+2)
+	}
+	if err := s.CreateAnnotation(ctx, &models.Annotation{ArticleID: a.ID, UserID: u[1].ID, Label: "opinion", Start: 1, End: 5,
+		Exact: "x", Status: "anchored", Layer: models.LayerConsensus}); err != nil {
+		t.Fatal(err)
+	}
+	// The query before: everyone's, narrowed by one condition before ORDER BY.
+	before := func(f models.AnnotationFilter, reader int64) (string, []any) {
+		q, args := models.AnnotationListQuery(f)
+		const cond = " AND (annotations.user_id = ? OR EXISTS (SELECT 1 FROM reviews r WHERE r.article_id = ? AND r.user_id = ? AND r.completed_at IS NOT NULL))"
+		at := strings.Index(q, " ORDER BY ")
+		q = q[:at] + cond + q[at:]
+		limit := args[len(args)-1]
+		return q, append(append(args[:len(args)-1:len(args)-1], reader, f.ArticleID, reader), limit)
+	}
+	ids := func(as []models.Annotation) []int64 {
+		out := make([]int64, len(as))
+		for i := range as {
+			out[i] = as[i].ID
+		}
+		return out
+	}
+	compare := func(stage string, reader int64, wantOthers bool) {
+		t.Helper()
+		for _, f := range []models.AnnotationFilter{
+			{ArticleID: a.ID, Page: models.Page{Limit: math.MaxInt32}},
+			{ArticleID: a.ID, Page: models.Page{Limit: 2}},
+			{ArticleID: a.ID, Page: models.Page{Limit: 3, After: 3}},
+			{ArticleID: a.ID, Layer: models.LayerConsensus, Page: models.Page{Limit: 10}},
+			{ArticleID: other.ID, Page: models.Page{Limit: 100}},
+		} {
+			q0, a0 := before(f, reader)
+			q1, a1 := models.OwnUntilDoneQuery(f, reader)
+			old, err := s.QueryAnnotations(ctx, q0, a0...)
+			if err != nil {
+				t.Fatalf("%s: the query before: %v", stage, err)
+			}
+			got, err := s.QueryAnnotations(ctx, q1, a1...)
+			if err != nil {
+				t.Fatalf("%s: the two-branch query: %v", stage, err)
+			}
+			if !reflect.DeepEqual(got, old) {
+				t.Errorf("%s, %+v: read %v, the query before %v", stage, f, ids(got), ids(old))
+			}
+			others := false
+			for _, n := range got {
+				others = others || n.UserID != reader
+			}
+			if f.Layer == "" && f.ArticleID == a.ID && f.Page.Limit > 3 && others != wantOthers {
+				t.Errorf("%s, %+v: others' annotations read: %v, want %v", stage, f, others, wantOthers)
+			}
+		}
+	}
+	outsider := mustUser(t, s, "r4@example.org", "reviewer") // no annotations, no review
+	compare("not done", u[0].ID, false)
+	compare("no annotations", outsider.ID, false)
+	if _, err := s.CompleteReview(ctx, a.ID, u[0].ID, true); err != nil {
+		t.Fatal(err)
+	}
+	compare("done", u[0].ID, true)
+	compare("another reader, not done", u[1].ID, false)
+	if _, err := s.CompleteReview(ctx, a.ID, u[0].ID, false); err != nil {
+		t.Fatal(err)
+	}
+	compare("reopened", u[0].ID, false)
 }
