@@ -328,6 +328,7 @@ func (fc *featCtx) addSentenceFeatures(f *featureSet, si int) {
 			f.addKV("l2:", c.list)
 		}
 	}
+	fc.addSpeculationPatterns(f, first, end)
 	f.add(lengthBucket(end - first))
 	for _, i := range sentIdx {
 		for _, r := range fc.sentRules[i] {

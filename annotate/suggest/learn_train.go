@@ -30,7 +30,7 @@ func labelOptions(label annotate.Label) trainOptions {
 	o := defaultTrainOptions()
 	switch label {
 	case LabelOpinion:
-		o.Rate = 0.01
+		o.Rate, o.Drop = 0.01, []string{"x:"}
 	case LabelSpeculation:
 		// Thresholds from 5-fold out-of-fold scores and a refit on fit and calibration parts
 		// together: F1 0.566 → 0.576 on WikiWeasel in a nested comparison (EVALUATION.md, "Fifth
@@ -39,7 +39,7 @@ func labelOptions(label annotate.Label) trainOptions {
 	case LabelSourcedFact:
 		// Word trigrams, opening words and repeated lexicon words changed nothing on PolNeAR's
 		// calibration part (F1 0.881 with and without) and would add 13,000 weights.
-		o.Rate, o.NoChars, o.Drop = 0.02, true, []string{"t:", "s:", "l2:"}
+		o.Rate, o.NoChars, o.Drop = 0.02, true, []string{"t:", "s:", "l2:", "x:"}
 	case LabelLoadedLanguage:
 		o.Rate = 0.05
 	}

@@ -1,0 +1,142 @@
+//go:build experiments
+
+// The experiment behind EVALUATION.md's "Sixth round": feature families for speculation
+// compared in the nested protocol of TestExpNested (the same 5 outer folds × EXP_REPEATS cuts of
+// fit+calibration, the adopted procedure inside each: thresholds from 4-fold out-of-fold scores,
+// refit on the rest), measured on the outer folds only, never on the test parts:
+//
+//	EXP_REPEATS=3 EXP_FEATS='base=x:;w=x:h;h=x:w;all=' go test -tags experiments -run TestExpFeatures -v -timeout 60m ./annotate/suggest/
+//
+// EXP_FEATS lists variants as name=prefixes dropped (joined by "+"); the first is the baseline.
+// EXP_CUT0=3 starts at the fourth cut (fresh cuts, to check a choice made on the first three).
+// EXP_OPTS adds trainer options to every variant (as EXP_VARIANTS does: rate=0.03).
+package suggest
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+type featVariant struct {
+	name string
+	opts trainOptions
+}
+
+func featVariants(t *testing.T, base trainOptions) []featVariant {
+	spec := os.Getenv("EXP_FEATS")
+	if spec == "" {
+		spec = "base=x:;all="
+	}
+	for _, kv := range strings.Split(os.Getenv("EXP_OPTS"), ",") {
+		name, val, _ := strings.Cut(kv, "=")
+		x, _ := strconv.ParseFloat(val, 64)
+		switch name {
+		case "rate":
+			base.Rate = x
+		case "epochs":
+			base.Epochs = int(x)
+		case "mincount":
+			base.MinCount = int(x)
+		case "posw":
+			base.PosWeight = x
+		case "l2":
+			base.L2 = x
+		}
+	}
+	var out []featVariant
+	for _, v := range strings.Split(spec, ";") {
+		name, drops, ok := strings.Cut(v, "=")
+		if !ok {
+			t.Fatalf("EXP_FEATS: %q is not name=prefixes", v)
+		}
+		o := base
+		o.Drop = append([]string(nil), base.Drop...)
+		for _, p := range strings.Split(drops, "+") {
+			if p != "" {
+				o.Drop = append(o.Drop, p)
+			}
+		}
+		out = append(out, featVariant{name, o})
+	}
+	return out
+}
+
+func TestExpFeatures(t *testing.T) {
+	label, c, docs := expFitCalib(t)
+	t0 := time.Now()
+	units := cvPrepareAll(label, docs, c.Lists)
+	t.Logf("%s: %d docs prepared in %s", label, len(units), time.Since(t0))
+	// How often each pattern fires and how often the sentence is positive then (fit+calib).
+	fired, pos := map[string]int{}, map[string]int{}
+	for _, u := range units {
+		for i, fs := range u.feats {
+			for _, f := range fs {
+				if strings.HasPrefix(f, "x:") && !strings.HasPrefix(f, "x:h-modal:") {
+					fired[f]++
+					if u.ys[i] {
+						pos[f]++
+					}
+				}
+			}
+		}
+	}
+	for _, f := range sortedKeys(fired) {
+		t.Logf("pattern %-18s fires in %5d units, positive %.2f", f, fired[f], float64(pos[f])/float64(fired[f]))
+	}
+	vs := featVariants(t, labelOptions(label))
+	K, R, inner := envInt("EXP_K", 5), envInt("EXP_REPEATS", 1), envInt("EXP_INNER", 4)
+	pooled := map[string]map[string]*counts{}
+	wins, losses := map[string]int{}, map[string]int{}
+	sumF, sumW := map[string]float64{}, map[string]float64{}
+	for r := envInt("EXP_CUT0", 0); r < envInt("EXP_CUT0", 0)+R; r++ {
+		for o := range K {
+			t1 := time.Now()
+			test, rest := split(units, func(u *cvUnit) bool { return expFoldOf(fmt.Sprint("outer", r), u.doc, K) == o })
+			salt := fmt.Sprint(r, "/", o)
+			line := fmt.Sprintf("cut %d fold %d:", r, o)
+			base := 0.0
+			for i, v := range vs {
+				lm, _ := procNew(label, rest, v.opts, salt, inner)
+				pd := cvPrep(label, lm, test)
+				if pooled[v.name] == nil {
+					pooled[v.name] = map[string]*counts{}
+				}
+				for _, set := range datasetsOf(pd) {
+					if pooled[v.name][set] == nil {
+						pooled[v.name][set] = &counts{}
+					}
+					addPRF(pooled[v.name][set], measureLearned(label, onlySet(pd, set), lm.thresholds(), lm.trusted()))
+				}
+				f := measureLearned(label, pd, lm.thresholds(), lm.trusted()).F1
+				fw := measureLearned(label, onlySet(pd, "wikiweasel"), lm.thresholds(), lm.trusted()).F1
+				sumF[v.name] += f
+				sumW[v.name] += fw
+				if i == 0 {
+					base = f
+				} else if f > base {
+					wins[v.name]++
+				} else if f < base {
+					losses[v.name]++
+				}
+				line += fmt.Sprintf(" %s %.3f (th %.2f/%.2f, ww %.3f)", v.name, f, lm.Threshold, lm.CueThreshold, fw)
+			}
+			t.Logf("%s %s", line, time.Since(t1).Round(time.Second))
+		}
+	}
+	n := float64(R * K)
+	for i, v := range vs {
+		head := fmt.Sprintf("%s: mean F1 over %d outer folds %.4f (WikiWeasel %.4f)", v.name, R*K, sumF[v.name]/n, sumW[v.name]/n)
+		if i > 0 {
+			head += fmt.Sprintf("; above %s in %d folds, below in %d", vs[0].name, wins[v.name], losses[v.name])
+		}
+		t.Log(head)
+		for _, set := range sortedKeys(pooled[v.name]) {
+			p := pooled[v.name][set].PRF()
+			t.Logf("%s %s pooled: P %.3f R %.3f F1 %.3f", v.name, set, p.Precision, p.Recall, p.F1)
+		}
+	}
+}
