@@ -449,6 +449,8 @@ func describeFeature(feat string, fc *featCtx, si int) string {
 		return "lexicon " + val
 	case "r":
 		return "rule " + val
+	case "x":
+		return specPatternNames[val]
 	case "q":
 		if val == "some" {
 			return "quotes someone"

@@ -3,8 +3,8 @@ package suggest
 import "strings"
 
 // Speculation's pattern features (prefix "x:"), EVALUATION.md "Sixth round". Word n-grams see
-// "many critics say" only as that exact phrase; these name the shapes of weasel wording and the
-// context of a hedge cue, so that the model can weigh the shape once for all its wordings:
+// "many critics say" only as that exact phrase; these name the shapes of weasel and peacock
+// wording, so that the model can weigh a shape once for all its wordings:
 //
 //	x:w-vague-says   a vague subject (some, many, critics, experts…) with a report or belief
 //	                 verb up to four words on ("many historians believe", "some have argued")
@@ -21,14 +21,10 @@ import "strings"
 //	x:p-there-are    "there are (some / many / those) who"
 //	x:p-adverb       an evidential adverb (arguably, reportedly, allegedly, supposedly…)
 //	x:p-vague-noun   a vague plural subject noun anywhere (critics, experts, observers…)
-//	x:h-plain        a hedge-lexicon word neither quoted nor negated
-//	x:h-quoted       a hedge-lexicon word inside a quotation
-//	x:h-negated      a hedge-lexicon word after a negation ("not likely", "never suggested")
-//	x:h-open         a hedge-lexicon word among the first four words (the subject, mostly)
-//	x:h-modal:WORD   a modal verb with what follows it, as a verb phrase ("x:h-modal:may be",
-//	                 "x:h-modal:could have"), across an adverb ("may well be" → "may be")
 //
-// Opinion and sourced fact leave them out (labelOptions).
+// Opinion and sourced fact leave them out (labelOptions). A third family, the hedge cue's context
+// (quoted, negated, among the opening words, the modal's verb phrase), made no difference in the
+// nested comparison and was taken out again (EVALUATION.md, "Sixth round").
 
 var (
 	vagueSubjects = wordSet("some many most several numerous various others critics experts scholars " +
@@ -56,11 +52,25 @@ var (
 		"presumably probably possibly perhaps likely conceivably ostensibly evidently")
 	vagueNouns = wordSet("critics experts scholars historians observers commentators analysts " +
 		"researchers scientists fans proponents opponents supporters detractors skeptics sceptics")
-	modals     = wordSet("may might could would can should must")
-	negations  = wordSet("not no never n't nor without hardly")
 	superlativ = wordSet("most best largest greatest biggest finest oldest leading foremost top " +
 		"earliest highest first few")
 )
+
+// specPatternNames describe the x: features in reasons.
+var specPatternNames = map[string]string{
+	"w-vague-says": "a vague subject says or believes",
+	"w-by-vague":   "a vague agent (“by some”)",
+	"w-it-is":      "“it is believed” and the like",
+	"w-passive":    "a passive report without its source",
+	"w-according":  "according to a vague source",
+	"w-one-of":     "“one of the most…”",
+	"p-regarded":   "“widely regarded” and the like",
+	"p-as-best":    "regarded as the best or the most",
+	"p-some-of":    "a vague share (“many of the”)",
+	"p-there-are":  "“there are those who”",
+	"p-adverb":     "an evidential adverb (reportedly, arguably…)",
+	"p-vague-noun": "vague authorities (critics, experts…)",
+}
 
 func wordSet(words string) map[string]bool {
 	m := map[string]bool{}
@@ -68,25 +78,6 @@ func wordSet(words string) map[string]bool {
 		m[w] = true
 	}
 	return m
-}
-
-func isHedgeToken(lists []string) bool {
-	for _, l := range lists {
-		if l == "hedge" || l == "hedge_lrec" {
-			return true
-		}
-	}
-	return false
-}
-
-func negated(toks []token, first, ti int) bool {
-	for k := max(first, ti-2); k < ti; k++ {
-		w := bareWord(toks[k])
-		if negations[w] || strings.HasSuffix(w, "n't") {
-			return true
-		}
-	}
-	return false
 }
 
 // addSpeculationPatterns adds the x: features of tokens [first, end) to f.
@@ -179,28 +170,6 @@ func (fc *featCtx) addSpeculationPatterns(f *featureSet, first, end int) {
 		}
 		if vagueNouns[w] {
 			f.add("x:p-vague-noun")
-		}
-		if isHedgeToken(fc.tokLists[ti]) {
-			switch {
-			case fc.d.quoted[toks[ti].start]:
-				f.add("x:h-quoted")
-			case negated(toks, first, ti):
-				f.add("x:h-negated")
-			default:
-				f.add("x:h-plain")
-			}
-			if ti-first < 4 {
-				f.add("x:h-open")
-			}
-		}
-		if modals[w] {
-			k := ti + 1
-			if mannerAdverb[word(k)] || word(k) == "well" || word(k) == "possibly" {
-				k++
-			}
-			if nx := word(k); nx != "" {
-				f.addWords("x:h-modal:", w, nx)
-			}
 		}
 	}
 }
