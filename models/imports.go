@@ -76,6 +76,14 @@ func (s *Store) StoredDuplicates(ctx context.Context, urls []string, texts []Tex
 // one stored meanwhile by another writer fails the whole batch with ErrDuplicate, and the
 // caller then stores its articles one at a time (CreateArticle), which names the duplicate.
 func (s *Store) CreateArticles(ctx context.Context, actor int64, batch []NewArticle, index bool) error {
+	return s.CreateArticlesNoting(ctx, actor, batch, index, nil)
+}
+
+// CreateArticlesNoting is CreateArticles that, once the articles have their ids, calls
+// noted with them (in batch order) before the transaction commits: no other session sees
+// them before noted has returned. It may run again should the write be retried, and the
+// transaction may fail after it.
+func (s *Store) CreateArticlesNoting(ctx context.Context, actor int64, batch []NewArticle, index bool, noted func(ids []int64)) error {
 	if len(batch) == 0 {
 		return nil
 	}
@@ -89,6 +97,13 @@ func (s *Store) CreateArticles(ctx context.Context, actor int64, batch []NewArti
 				return fmt.Errorf("store %d articles: %w", len(arts), ErrDuplicate)
 			}
 			return err
+		}
+		if noted != nil {
+			ids := make([]int64, len(arts))
+			for i, a := range arts {
+				ids[i] = a.ID
+			}
+			noted(ids)
 		}
 		entries := make([]AuditEntry, len(arts))
 		keys := make([]ReprintKeys, len(arts))

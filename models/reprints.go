@@ -260,31 +260,50 @@ func CandidatesOf(postings map[uint64][]int64, articleID int64, keys []uint64, m
 // articles' keys may be looked up at once (an import batch). On PostgreSQL see
 // postgresPostings.
 func (s *Store) ReprintPostings(ctx context.Context, keys []uint64, maxBucket int) (map[uint64][]int64, error) {
-	return s.ReprintPostingsOf(ctx, keys, maxBucket, nil)
+	return s.ReprintPostingsOf(ctx, keys, maxBucket, nil, nil)
 }
 
 // ReprintPostingsOf is ReprintPostings given articles stored with their keys just now (an
 // import batch, models.CreateArticles): on PostgreSQL their holdings are taken from stored
 // instead of read back, which would be a row for every key of theirs looked up. The outcome is
-// ReprintPostings'.
-func (s *Store) ReprintPostingsOf(ctx context.Context, keys []uint64, maxBucket int, stored []ReprintKeys) (map[uint64][]int64, error) {
+// ReprintPostings' with the articles that hidden (if not nil) names left out, as if they were
+// not stored: an import's later batches, stored while an earlier batch's scan runs
+// (app/imports). On PostgreSQL hidden is called once the look-up's snapshot is taken (it runs
+// in one repeatable-read transaction), so it names every article the look-up could see that
+// was noted before its commit (CreateArticlesNoting); on SQLite it is called first, and the
+// articles to hide must be stored by then.
+func (s *Store) ReprintPostingsOf(ctx context.Context, keys []uint64, maxBucket int, stored []ReprintKeys, hidden func() []int64) (map[uint64][]int64, error) {
 	out := map[uint64][]int64{}
 	if len(keys) == 0 {
 		return out, nil
 	}
 	if s.dialect == "postgres" {
-		return out, s.postgresPostings(ctx, keys, maxBucket, stored, out)
+		return out, s.postgresPostings(ctx, keys, maxBucket, stored, hidden, out)
+	}
+	var hide []int64
+	if hidden != nil {
+		hide = hidden()
+	}
+	notHidden := ""
+	if len(hide) > 0 {
+		notHidden = " AND article_id NOT IN (" + strings.TrimSuffix(strings.Repeat("?,", len(hide)), ",") + ")"
 	}
 	for i := 0; i < len(keys); i += bandChunk {
 		part := keys[i:min(i+bandChunk, len(keys))]
-		args := make([]any, 0, len(part)+1)
+		args := make([]any, 0, len(part)+1+2*len(hide))
 		for _, k := range part {
 			args = append(args, int64(k))
 		}
+		for _, h := range hide {
+			args = append(args, h)
+		}
 		args = append(args, maxBucket)
+		for _, h := range hide {
+			args = append(args, h)
+		}
 		in := strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")
 		rows, err := s.db.WithContext(ctx).Raw("SELECT band_hash, article_id FROM reprint_bands WHERE band_hash IN ("+
-			"SELECT band_hash FROM reprint_bands WHERE band_hash IN ("+in+") GROUP BY band_hash HAVING COUNT(*) <= ?)", args...).Rows()
+			"SELECT band_hash FROM reprint_bands WHERE band_hash IN ("+in+")"+notHidden+" GROUP BY band_hash HAVING COUNT(*) <= ?)"+notHidden, args...).Rows()
 		if err != nil {
 			return nil, err
 		}
@@ -302,7 +321,7 @@ func (s *Store) ReprintPostingsOf(ctx context.Context, keys []uint64, maxBucket 
 // of a key, so keys once found held by more than maxBucket (boilerplate, see hotBands) are
 // looked up apart, one probe each reading at most maxBucket+1 holders: the outcome is the same
 // either way, only the cost differs.
-func (s *Store) postgresPostings(ctx context.Context, keys []uint64, maxBucket int, stored []ReprintKeys, out map[uint64][]int64) error {
+func (s *Store) postgresPostings(ctx context.Context, keys []uint64, maxBucket int, stored []ReprintKeys, hidden func() []int64, out map[uint64][]int64) error {
 	except := make([]int64, len(stored))
 	for i, b := range stored {
 		except[i] = b.ArticleID
@@ -323,13 +342,24 @@ func (s *Store) postgresPostings(ctx context.Context, keys []uint64, maxBucket i
 	if err != nil {
 		return err
 	}
-	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	opts := &sql.TxOptions{ReadOnly: true}
+	if hidden != nil {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
 		return err
+	}
+	if hidden != nil {
+		// The transaction's snapshot is taken by its first query: only then is hidden asked.
+		if _, err := tx.ExecContext(ctx, "SELECT 1"); err != nil {
+			return err
+		}
+		except = append(except, hidden()...)
 	}
 	if len(cold) > 0 {
 		rows, err := tx.QueryContext(ctx, "SELECT band_hash, article_id FROM reprint_bands WHERE band_hash = ANY ($1::bigint[]) "+

@@ -53,7 +53,7 @@ func TestReprintKeysRewrittenAndLookedUp(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		of, err := s.ReprintPostingsOf(ctx, keys, maxBucket, stored)
+		of, err := s.ReprintPostingsOf(ctx, keys, maxBucket, stored, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,6 +65,21 @@ func TestReprintKeysRewrittenAndLookedUp(t *testing.T) {
 		}
 		if show(plain) != show(w) || show(of) != show(w) {
 			t.Fatalf("MaxBucket %d: ReprintPostings %s, ReprintPostingsOf %s, want %s", maxBucket, show(plain), show(of), show(w))
+		}
+		// Hiding an article looks up as if it were not stored, boilerplate counts included.
+		hid, err := s.ReprintPostingsOf(ctx, keys, maxBucket, stored[:1], func() []int64 { return []int64{a3} })
+		if err != nil {
+			t.Fatal(err)
+		}
+		wh := map[uint64][]int64{}
+		for k, ids := range want {
+			ids = slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return id == a3 })
+			if len(ids) > 0 && len(ids) <= maxBucket {
+				wh[k] = ids
+			}
+		}
+		if show(hid) != show(wh) {
+			t.Fatalf("MaxBucket %d, article %d hidden: ReprintPostingsOf %s, want %s", maxBucket, a3, show(hid), show(wh))
 		}
 	}
 }

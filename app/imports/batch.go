@@ -15,10 +15,9 @@ import (
 // (reprints.ScanBatch). Each line's outcome is the one storing the lines one by one would
 // give: a line whose URL is stored already (a revision) is stored on its own, in its turn; an
 // article given twice in a batch is a duplicate of its first copy, as it would be of a stored one.
-const (
-	batchArticles = 200
-	batchBytes    = 8 << 20
-)
+var batchArticles = 200 // a variable for the tests (SetBatchArticles)
+
+const batchBytes = 8 << 20
 
 type slot struct {
 	res   ItemResult
@@ -50,6 +49,7 @@ type batch struct {
 	slots   []slot
 	bytes   int
 	outlets map[outletKey]resolved // for the whole import
+	scans   *scans                 // nil: each batch is scanned at once
 }
 
 func (b *batch) add(res ItemResult, in annotate.ArticleInput, store bool) {
@@ -134,6 +134,7 @@ func (b *batch) flush(ctx context.Context) error {
 			if err := storeRun(); err != nil {
 				return err
 			}
+			b.scans.wait()
 			if sl.res, err = b.s.storeOne(ctx, b.actor, sl.res, sl.in); err != nil {
 				return err
 			}
@@ -164,7 +165,8 @@ func (b *batch) flush(ctx context.Context) error {
 	return nil
 }
 
-// storeRun stores new articles together and scans them for reprints. Should another writer
+// storeRun stores new articles together and scans them for reprints (or queues their scan,
+// see scans). Should another writer
 // have stored one of them meanwhile, each is stored on its own instead, which names the
 // duplicate.
 func (b *batch) storeRun(ctx context.Context, run []fresh, created func(fresh, *models.Article)) error {
@@ -186,8 +188,21 @@ func (b *batch) storeRun(ctx context.Context, run []fresh, created func(fresh, *
 			batch[i].Keys = keys[i]
 		}
 	}
-	err := b.s.store.CreateArticles(ctx, b.actor, batch, keys != nil)
+	seq, scans := 0, b.scans
+	if keys == nil {
+		scans = nil
+	}
+	var noted func([]int64)
+	if scans != nil {
+		seq = scans.next()
+		noted = func(ids []int64) { scans.note(seq, ids) }
+	}
+	err := b.s.store.CreateArticlesNoting(ctx, b.actor, batch, keys != nil, noted)
+	if err != nil && scans != nil {
+		scans.forget(seq)
+	}
 	if errors.Is(err, models.ErrDuplicate) {
+		b.scans.wait()
 		for _, f := range run {
 			sl := &b.slots[f.slot]
 			if sl.res, err = b.s.storeOne(ctx, b.actor, sl.res, sl.in); err != nil {
@@ -204,7 +219,10 @@ func (b *batch) storeRun(ctx context.Context, run []fresh, created func(fresh, *
 		created(f, f.a)
 		arts[i] = *f.a
 	}
-	if keys != nil {
+	switch {
+	case scans != nil:
+		scans.add(seq, arts, keys)
+	case keys != nil:
 		if err := b.s.reprints.ScanBatch(ctx, arts, keys); err != nil {
 			b.s.reprints.ScanFailed(arts, err)
 		}

@@ -82,7 +82,17 @@ func importStore(t *testing.T, domains []string) (*models.Store, *imports.Servic
 // within and across them) ends as importing its articles one by one does: the same articles
 // with the same ids, the same duplicates, revision and error, the same proposed quote
 // regions on every article, and every article in the shared reprint index.
-func TestBatchedImportEqualsOneByOne(t *testing.T) {
+func TestBatchedImportEqualsOneByOne(t *testing.T) { batchedImportEqualsOneByOne(t) }
+
+// TestPipelinedImportEqualsOneByOne is TestBatchedImportEqualsOneByOne with batches of 7
+// articles: on PostgreSQL each batch's scan runs while the next batches are stored (see
+// scans.go), and the outcome must still be the one of importing one by one.
+func TestPipelinedImportEqualsOneByOne(t *testing.T) {
+	defer imports.SetBatchArticles(7)()
+	batchedImportEqualsOneByOne(t)
+}
+
+func batchedImportEqualsOneByOne(t *testing.T) {
 	ctx := context.Background()
 	body, second, domains := importFile(t, 260)
 	batched, bsvc := importStore(t, domains)

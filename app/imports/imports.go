@@ -137,6 +137,10 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opt Options, actor in
 	seen := newSeenArticles()
 	n := 0
 	b := &batch{s: s, actor: actor, outlets: map[outletKey]resolved{}}
+	if !opt.DryRun {
+		b.scans = newScans(ctx, s)
+		defer b.scans.close() // the import ends once its batches are scanned
+	}
 	flush := func() error {
 		if err := b.flush(ctx); err != nil {
 			return err

@@ -38,6 +38,14 @@ func parallel(n int, fn func(i int)) {
 // is Scan's for each article in turn: every article whose passages the batch can change is
 // proposed for again, against the corpus with the whole batch in it.
 func (r *Service) ScanBatch(ctx context.Context, articles []models.Article, keys [][]uint64) error {
+	return r.ScanBatchHiding(ctx, articles, keys, nil)
+}
+
+// ScanBatchHiding is ScanBatch against the corpus without the articles that hidden (if not
+// nil) names when the scan looks candidates up (see models.ReprintPostingsOf): an import's
+// batches stored after this one while this one's scan runs, which the scan must not see, as
+// it would not had it run before they were stored (app/imports).
+func (r *Service) ScanBatchHiding(ctx context.Context, articles []models.Article, keys [][]uint64, hidden func() []int64) error {
 	if len(articles) == 0 {
 		return nil
 	}
@@ -67,7 +75,7 @@ func (r *Service) ScanBatch(ctx context.Context, articles []models.Article, keys
 				}
 			}
 		}
-		got, err := r.store.ReprintPostingsOf(ctx, want, cfg.MaxBucket, batchKeys)
+		got, err := r.store.ReprintPostingsOf(ctx, want, cfg.MaxBucket, batchKeys, hidden)
 		if err != nil {
 			return nil, err
 		}
