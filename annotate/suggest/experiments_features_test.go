@@ -7,7 +7,8 @@
 //
 //	EXP_REPEATS=3 EXP_FEATS='base=x:;w=x:h;h=x:w;all=' go test -tags experiments -run TestExpFeatures -v -timeout 60m ./annotate/suggest/
 //
-// EXP_FEATS lists variants as name=prefixes dropped (joined by "+"); the first is the baseline.
+// EXP_FEATS lists variants as name=prefixes dropped (joined by "+"), optionally with "@W" to
+// weigh the memes' examples W times (m3=@3); the first is the baseline.
 // EXP_CUT0=3 starts at the fourth cut (fresh cuts, to check a choice made on the first three).
 // EXP_OPTS adds trainer options to every variant (as EXP_VARIANTS does: rate=0.03).
 package suggest
@@ -22,8 +23,9 @@ import (
 )
 
 type featVariant struct {
-	name string
-	opts trainOptions
+	name   string
+	opts   trainOptions
+	memesW float64 // the memes' examples weigh this much (0: 1)
 }
 
 func featVariants(t *testing.T, base trainOptions) []featVariant {
@@ -53,6 +55,11 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 		if !ok {
 			t.Fatalf("EXP_FEATS: %q is not name=prefixes", v)
 		}
+		memesW := 0.0
+		if d, w, ok := strings.Cut(drops, "@"); ok { // "x:@3": the memes weigh 3 times
+			drops = d
+			memesW, _ = strconv.ParseFloat(w, 64)
+		}
 		o := base
 		o.Drop = append([]string(nil), base.Drop...)
 		for _, p := range strings.Split(drops, "+") {
@@ -60,7 +67,7 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 				o.Drop = append(o.Drop, p)
 			}
 		}
-		out = append(out, featVariant{name, o})
+		out = append(out, featVariant{name, o, memesW})
 	}
 	return out
 }
@@ -100,7 +107,16 @@ func TestExpFeatures(t *testing.T) {
 			line := fmt.Sprintf("cut %d fold %d:", r, o)
 			base := 0.0
 			for i, v := range vs {
-				lm, _ := procNew(label, rest, v.opts, salt, inner)
+				var wf weightFn
+				if v.memesW > 0 {
+					wf = func(set string) float64 {
+						if set == "semeval2021-memes" {
+							return v.memesW
+						}
+						return 1
+					}
+				}
+				lm, _ := procNewWeighted(label, rest, v.opts, salt, inner, wf)
 				pd := cvPrep(label, lm, test)
 				if pooled[v.name] == nil {
 					pooled[v.name] = map[string]*counts{}

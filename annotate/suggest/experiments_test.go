@@ -169,13 +169,18 @@ func procOld(label annotate.Label, rest []*cvUnit, opts trainOptions, salt strin
 
 // procNew: thresholds from k-fold out-of-fold predictions over rest, then refit on all of rest.
 func procNew(label annotate.Label, rest []*cvUnit, opts trainOptions, salt string, k int) (*LabelModel, PRF) {
+	return procNewWeighted(label, rest, opts, salt, k, nil)
+}
+
+// procNewWeighted is procNew with the data sets' examples weighted by wf.
+func procNewWeighted(label annotate.Label, rest []*cvUnit, opts trainOptions, salt string, k int, wf weightFn) (*LabelModel, PRF) {
 	var oof []preparedDoc
 	for f := range k {
 		held, tr := split(rest, func(u *cvUnit) bool { return expFoldOf(salt+"new", u.doc, k) == f })
-		lm := cvTrain(label, tr, opts, nil)
+		lm := cvTrain(label, tr, opts, wf)
 		oof = append(oof, cvPrep(label, lm, held)...)
 	}
-	lm := cvTrain(label, rest, opts, nil)
+	lm := cvTrain(label, rest, opts, wf)
 	cvCalibrate(label, lm, oof)
 	return lm, lm.AtCalib
 }
