@@ -117,12 +117,19 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	cfg.logf("reprint index backfilled in %s", time.Since(t0).Round(time.Millisecond))
 
-	targets, stop, peak, err := startReplicas(ctx, cfg, store)
+	targets, pids, stop, peak, err := startReplicas(ctx, cfg, store)
 	if err != nil {
 		return nil, err
 	}
 	defer stop()
 	opt := Options{Targets: targets, Clients: cfg.Clients, Researchers: cfg.Researcher, Duration: cfg.Duration, Seed: cfg.Seed}
+	meter := newCPUMeter(cfg.DSN, pids)
+	drive := func(opt Options) Load { // with the CPU the phase cost the service and the database
+		before := meter.sample()
+		l := Drive(ctx, corpus, opt)
+		l.CPU = meter.sample().since(before)
+		return l
+	}
 	if cfg.CPUProfile != nil {
 		if err := pprof.StartCPUProfile(cfg.CPUProfile); err != nil {
 			return nil, err
@@ -130,20 +137,20 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	if !cfg.Skip["realistic"] {
 		cfg.logf("realistic mix: %d reviewers and %d researchers for %s", cfg.Clients, cfg.Researcher, cfg.Duration)
-		rep.Realistic = Drive(ctx, corpus, opt)
+		rep.Realistic = drive(opt)
 	}
 	opt.Researchers = 0
 	cfg.logWAL()
 	if !cfg.Skip["create"] {
 		opt.Mix = "create"
 		cfg.logf("annotation creates only: %d clients for %s", cfg.Clients, cfg.Duration)
-		rep.CreateOnly = Drive(ctx, corpus, opt)
+		rep.CreateOnly = drive(opt)
 	}
 	cfg.logWAL()
 	if !cfg.Skip["read"] {
 		opt.Mix = "read"
 		cfg.logf("article reads only: %d clients for %s", cfg.Clients, cfg.Duration)
-		rep.ReadOnly = Drive(ctx, corpus, opt)
+		rep.ReadOnly = drive(opt)
 	}
 	if cfg.CPUProfile != nil {
 		pprof.StopCPUProfile()
@@ -175,8 +182,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 }
 
 // startReplicas starts the service, in this process or as subprocesses, and returns their
-// base URLs, a stop function and a function that reads the replicas' peak memory.
-func startReplicas(ctx context.Context, cfg Config, store *models.Store) ([]string, func(), func() (int64, string), error) {
+// base URLs, their process ids (none in-process), a stop function and a function that reads
+// the replicas' peak memory.
+func startReplicas(ctx context.Context, cfg Config, store *models.Store) ([]string, []int, func(), func() (int64, string), error) {
 	var targets []string
 	var stops []func()
 	stopAll := func() {
@@ -211,19 +219,19 @@ func startReplicas(ctx context.Context, cfg Config, store *models.Store) ([]stri
 			srv := api.New(acfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 			if err := srv.App().Reprints.Sync(ctx); err != nil {
 				stopAll()
-				return nil, nil, nil, err
+				return nil, nil, nil, nil, err
 			}
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				stopAll()
-				return nil, nil, nil, err
+				return nil, nil, nil, nil, err
 			}
 			hs := &http.Server{Handler: srv.Handler()}
 			go hs.Serve(ln)
 			stops = append(stops, func() { hs.Close() })
 			targets = append(targets, "http://"+ln.Addr().String())
 		}
-		return targets, stopAll, func() (int64, string) {
+		return targets, nil, stopAll, func() (int64, string) {
 			mu.Lock()
 			defer mu.Unlock()
 			return int64(peak), "in-process: Go runtime memory of the harness and the service together"
@@ -234,7 +242,7 @@ func startReplicas(ctx context.Context, cfg Config, store *models.Store) ([]stri
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			stopAll()
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		addr := ln.Addr().String()
 		ln.Close()
@@ -243,17 +251,17 @@ func startReplicas(ctx context.Context, cfg Config, store *models.Store) ([]stri
 		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 		if err := cmd.Start(); err != nil {
 			stopAll()
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		pids = append(pids, cmd.Process.Pid)
 		stops = append(stops, func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() })
 		if err := waitHealthy(ctx, "http://"+addr); err != nil {
 			stopAll()
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		targets = append(targets, "http://"+addr)
 	}
-	return targets, stopAll, func() (int64, string) {
+	return targets, pids, stopAll, func() (int64, string) {
 		var most int64
 		for _, p := range pids {
 			if v, err := PeakRSS(p); err == nil {
@@ -296,8 +304,13 @@ func (r *Report) Text() string {
 			continue // skipped
 		}
 		fmt.Fprintf(&b, "\n%s (%s):\n", phase.title, phase.load.Elapsed.Round(time.Millisecond))
+		ops := 0
 		for _, o := range phase.load.Ops {
 			fmt.Fprintln(&b, "  "+o.String())
+			ops += o.Count + o.Errors
+		}
+		if c := phase.load.CPU.String(ops); c != "" {
+			fmt.Fprintln(&b, "  "+c)
 		}
 	}
 	fmt.Fprintf(&b, "\nfloors:\n  %s\n  %s\n", r.InsertFloor, r.HandlerFloor)

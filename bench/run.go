@@ -34,6 +34,7 @@ type Load struct {
 	Elapsed time.Duration
 	Ops     []OpStats
 	Errors  int
+	CPU     CPU // what the phase cost the service and the database (Run fills it)
 }
 
 // Op returns the stats of one operation by name.
