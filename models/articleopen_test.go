@@ -1,8 +1,10 @@
 package models_test
 
 import (
+	"fmt"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -134,4 +136,67 @@ func TestOwnUntilDoneMatchesTheFilter(t *testing.T) {
 		t.Fatal(err)
 	}
 	compare("reopened", u[0].ID, false)
+}
+
+// TestOwnUntilDoneUsesTheReaderIndex (PostgreSQL): under the generic plan of a prepared
+// statement, on a database whose statistics were never gathered (as the load harness's right
+// after filling it), the blind reader's branch reads their own annotations by the
+// (article_id, user_id) index, not by scanning the article's others' annotations through the
+// (layer, article_id) one: EXPLAIN ANALYZE counts the rows filtered away.
+func TestOwnUntilDoneUsesTheReaderIndex(t *testing.T) {
+	s, a, _, u, _ := scoreFixture(t)
+	if s.Dialect() != "postgres" {
+		t.Skip("PostgreSQL's plans")
+	}
+	for i := 0; i < 40; i++ {
+		annotate(t, s, a.ID, u[1].ID, "opinion", i%20, i%20+3)
+	}
+	annotate(t, s, a.ID, u[0].ID, "opinion", 0, 4)
+	db, err := s.SQLDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	q, args := models.OwnUntilDoneQuery(models.AnnotationFilter{ArticleID: a.ID, Page: models.Page{Limit: math.MaxInt32}}, u[0].ID)
+	lits := make([]string, len(args))
+	for i, v := range args {
+		if str, ok := v.(string); ok {
+			lits[i] = "'" + str + "'"
+		} else {
+			lits[i] = fmt.Sprint(v)
+		}
+	}
+	for _, stmt := range []string{"SET plan_cache_mode = force_generic_plan", "PREPARE own_q AS " + models.Rebind("postgres", q)} {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	rows, err := conn.QueryContext(ctx, "EXPLAIN (ANALYZE, COSTS OFF) EXECUTE own_q("+strings.Join(lits, ", ")+")")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	removed := 0
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, line)
+		if _, n, ok := strings.Cut(line, "Rows Removed by Filter: "); ok {
+			k, _ := strconv.Atoi(strings.TrimSpace(n))
+			removed += k
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if removed >= 40 {
+		t.Errorf("the blind reader's read filtered away %d rows (the others' 40 annotations):\n%s", removed, strings.Join(plan, "\n"))
+	}
 }
