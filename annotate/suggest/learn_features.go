@@ -413,6 +413,7 @@ func (fc *featCtx) addTokenFeatures(f *featureSet, ti int) {
 	if d.quoted[t.start] {
 		f.add("q:all")
 	}
+	fc.addLoadedPatterns(f, ti)
 }
 
 // listNames describe the third-party lexicons in reasons.
@@ -450,6 +451,9 @@ func describeFeature(feat string, fc *featCtx, si int) string {
 	case "r":
 		return "rule " + val
 	case "x":
+		if n, ok := loadedPatternNames[val]; ok {
+			return n
+		}
 		return specPatternNames[val]
 	case "q":
 		if val == "some" {
