@@ -413,7 +413,9 @@ func (fc *featCtx) addTokenFeatures(f *featureSet, ti int) {
 	if d.quoted[t.start] {
 		f.add("q:all")
 	}
-	fc.addLoadedPatterns(f, ti)
+	if loadedContext {
+		fc.addLoadedPatterns(f, ti)
+	}
 }
 
 // listNames describe the third-party lexicons in reasons.

@@ -44,9 +44,7 @@ func labelOptions(label annotate.Label) trainOptions {
 		// calibration part (F1 0.881 with and without) and would add 13,000 weights.
 		o.Rate, o.NoChars, o.Drop = 0.02, true, []string{"t:", "s:", "l2:", "x:"}
 	case LabelLoadedLanguage:
-		// Its pattern features (x:l, learn_loadedfeatures.go) were measured in the seventh
-		// round (EVALUATION.md) and are left out unless that comparison adopts them.
-		o.Rate, o.Drop = 0.05, []string{"x:l"}
+		o.Rate = 0.05
 	}
 	return o
 }
