@@ -13,7 +13,7 @@
 //
 // EXP_FEATS as TestExpFeatures (name=prefixes dropped, "@W" weighs BASIL's examples W times).
 // Only the family the comparison chose, x:lc-, is still in the code (computed only here); the
-// command above runs at commit 9858ddc, where x:lv- and x:ls- are too. Since then:
+// command above runs at commit 5f2f2b8, where x:lv- and x:ls- are too. Since then:
 // EXP_CUT0=3 EXP_REPEATS=3 EXP_FEATS='base=x:l;c=' (the check on fresh cuts).
 package suggest
 

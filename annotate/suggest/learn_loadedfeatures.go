@@ -19,7 +19,7 @@ import "strings"
 // Two more families were measured in the same nested comparison and not chosen, so they are
 // gone: verbs of reporting (attack and hype verbs, report verbs other than "said") and the
 // shapes of loaded wording (scare quotes, "so-called", extreme labels of groups, hyperbole,
-// intensified judgements, loaded nouns). Their code is in commit 9858ddc's version of this file.
+// intensified judgements, loaded nouns). Their code is in commit 5f2f2b8's version of this file.
 
 // loadedContext switches the x:lc features on (experiments only; see above).
 var loadedContext = false
