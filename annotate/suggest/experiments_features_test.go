@@ -23,9 +23,9 @@ import (
 )
 
 type featVariant struct {
-	name   string
-	opts   trainOptions
-	memesW float64 // the memes' examples weigh this much (0: 1)
+	name string
+	opts trainOptions
+	setW float64 // the weighed data set's examples weigh this much (0: 1); which set, the experiment says
 }
 
 func featVariants(t *testing.T, base trainOptions) []featVariant {
@@ -34,20 +34,7 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 		spec = "base=x:;all="
 	}
 	for _, kv := range strings.Split(os.Getenv("EXP_OPTS"), ",") {
-		name, val, _ := strings.Cut(kv, "=")
-		x, _ := strconv.ParseFloat(val, 64)
-		switch name {
-		case "rate":
-			base.Rate = x
-		case "epochs":
-			base.Epochs = int(x)
-		case "mincount":
-			base.MinCount = int(x)
-		case "posw":
-			base.PosWeight = x
-		case "l2":
-			base.L2 = x
-		}
+		setTrainOption(&base, kv)
 	}
 	var out []featVariant
 	for _, v := range strings.Split(spec, ";") {
@@ -55,10 +42,10 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 		if !ok {
 			t.Fatalf("EXP_FEATS: %q is not name=prefixes", v)
 		}
-		memesW := 0.0
-		if d, w, ok := strings.Cut(drops, "@"); ok { // "x:@3": the memes weigh 3 times
+		setW := 0.0
+		if d, w, ok := strings.Cut(drops, "@"); ok { // "x:@3": the weighed set counts 3 times
 			drops = d
-			memesW, _ = strconv.ParseFloat(w, 64)
+			setW, _ = strconv.ParseFloat(w, 64)
 		}
 		o := base
 		o.Drop = append([]string(nil), base.Drop...)
@@ -67,7 +54,7 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 				o.Drop = append(o.Drop, p)
 			}
 		}
-		out = append(out, featVariant{name, o, memesW})
+		out = append(out, featVariant{name, o, setW})
 	}
 	return out
 }
@@ -107,15 +94,7 @@ func TestExpFeatures(t *testing.T) {
 			line := fmt.Sprintf("cut %d fold %d:", r, o)
 			base := 0.0
 			for i, v := range vs {
-				var wf weightFn
-				if v.memesW > 0 {
-					wf = func(set string) float64 {
-						if set == "semeval2021-memes" {
-							return v.memesW
-						}
-						return 1
-					}
-				}
+				wf := weighSet("semeval2021-memes", v.setW)
 				lm, _ := procNewWeighted(label, rest, v.opts, salt, inner, wf)
 				pd := cvPrep(label, lm, test)
 				if pooled[v.name] == nil {

@@ -80,15 +80,7 @@ func TestExpLoaded(t *testing.T) {
 			line := fmt.Sprintf("cut %d fold %d:", r, o)
 			base := 0.0
 			for i, v := range vs {
-				var wf weightFn
-				if v.memesW > 0 {
-					wf = func(set string) float64 {
-						if set == "basil" {
-							return v.memesW
-						}
-						return 1
-					}
-				}
+				wf := weighSet("basil", v.setW)
 				lm := cvTrain(label, fit, v.opts, wf)
 				pc := cvPrep(label, lm, cal)
 				cvCalibrate(label, lm, pc)

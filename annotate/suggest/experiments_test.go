@@ -96,6 +96,41 @@ func cvPrepareAll(label annotate.Label, docs []corpusDoc, lists wordLists) []*cv
 // weightFn gives a data set's examples a weight (per-source weighting); nil means 1.
 type weightFn func(dataset string) float64
 
+// weighSet weighs one data set's examples w times the others' (w ≤ 0: nil, every example 1).
+func weighSet(set string, w float64) weightFn {
+	if w <= 0 {
+		return nil
+	}
+	return func(s string) float64 {
+		if s == set {
+			return w
+		}
+		return 1
+	}
+}
+
+// setTrainOption applies one "name=value" of EXP_VARIANTS or EXP_OPTS to o; false for a name
+// it does not know.
+func setTrainOption(o *trainOptions, kv string) bool {
+	name, val, _ := strings.Cut(kv, "=")
+	x, _ := strconv.ParseFloat(val, 64)
+	switch name {
+	case "rate":
+		o.Rate = x
+	case "epochs":
+		o.Epochs = int(x)
+	case "mincount":
+		o.MinCount = int(x)
+	case "l2":
+		o.L2 = x
+	case "posw":
+		o.PosWeight = x
+	default:
+		return false
+	}
+	return true
+}
+
 func cvTrain(label annotate.Label, units []*cvUnit, opts trainOptions, wf weightFn) *LabelModel {
 	dict := newFeatDict()
 	var exs []example
@@ -209,20 +244,7 @@ func optsVariants(label annotate.Label) map[string]trainOptions {
 	out := map[string]trainOptions{"default": base}
 	for _, v := range strings.Split(os.Getenv("EXP_VARIANTS"), ",") {
 		o := base
-		name, val, _ := strings.Cut(v, "=")
-		x, _ := strconv.ParseFloat(val, 64)
-		switch name {
-		case "rate":
-			o.Rate = x
-		case "epochs":
-			o.Epochs = int(x)
-		case "mincount":
-			o.MinCount = int(x)
-		case "l2":
-			o.L2 = x
-		case "posw":
-			o.PosWeight = x
-		default:
+		if !setTrainOption(&o, v) {
 			continue
 		}
 		out[v] = o
