@@ -100,34 +100,6 @@ func (m *linear) prob(feats []string) float64 {
 	return sigmoid(z)
 }
 
-// contributions returns the features with a positive weight, heaviest first (ties by name).
-func (m *linear) contributions(feats []string) []string {
-	type fw struct {
-		f string
-		w float64
-	}
-	var pos []fw
-	for _, f := range feats {
-		if w := m.Weights[f]; w > 0 {
-			pos = append(pos, fw{f, w})
-		}
-	}
-	slices.SortFunc(pos, func(a, b fw) int {
-		if a.w != b.w {
-			if a.w > b.w {
-				return -1
-			}
-			return 1
-		}
-		return compareStrings(a.f, b.f)
-	})
-	out := make([]string, len(pos))
-	for i, p := range pos {
-		out[i] = p.f
-	}
-	return out
-}
-
 func compareStrings(a, b string) int {
 	switch {
 	case a < b:

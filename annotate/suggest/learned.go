@@ -388,9 +388,9 @@ type contribution struct {
 	letters bool
 }
 
-// contributionsIDs appends to out linear.contributions of the features numbered ids (those with
-// a positive weight, heaviest first, ties by name, that is by number), stably sorted with the
-// letter features last.
+// contributionsIDs appends to out the features numbered ids that have a positive weight,
+// heaviest first (ties by number, which orders as the names do), with the letter features last:
+// what a suggestion's reason names.
 func contributionsIDs(out []contribution, w []float64, v *unitVocab, ids []int32) []contribution {
 	for _, id := range ids {
 		if x := w[id]; x > 0 {
