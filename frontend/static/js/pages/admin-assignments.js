@@ -123,11 +123,18 @@ export async function initAssignments(panel) {
   outletSel.addEventListener('change', () => loadArticles().catch((e) => say(e.message, true)));
   more.addEventListener('click', () => loadProgress(true).catch((e) => say(e.message, true)));
 
-  const outlets = await allPages('/outlets');
-  outletSel.append(...outlets.map((o) => h('option', { value: o.id, text: o.name })));
+  // The outlet filter is read again each time the section is shown, so an outlet created,
+  // renamed or merged away in the outlets section shows here as it is now, without a reload.
+  async function loadOutlets() {
+    const outlets = await allPages('/outlets');
+    const chosen = outletSel.value;
+    outletSel.replaceChildren(h('option', { value: '', text: 'All outlets' }), ...outlets.map((o) => h('option', { value: o.id, text: o.name })));
+    outletSel.value = outlets.some((o) => String(o.id) === chosen) ? chosen : '';
+  }
 
   return {
     shown: async () => {
+      await loadOutlets();
       await Promise.all([loadArticles(), loadProgress()]);
       markLoaded(panel);
     },

@@ -52,9 +52,16 @@ export async function initAudit(panel) {
   const userNames = new Map();
   let cursor = '';
 
-  const users = await allPages('/users');
-  for (const u of users) userNames.set(u.id, u.name || u.email);
-  actor.append(...users.map((u) => h('option', { value: u.id, text: `${u.name} (${u.email})` })));
+  // The people are read again each time the section is shown, so an account created or
+  // renamed in the users section is named and can be filtered on without a reload.
+  async function loadUsers() {
+    const users = await allPages('/users');
+    const chosen = actor.value;
+    userNames.clear();
+    for (const u of users) userNames.set(u.id, u.name || u.email);
+    actor.replaceChildren(h('option', { value: '', text: 'Anyone' }), ...users.map((u) => h('option', { value: u.id, text: `${u.name} (${u.email})` })));
+    actor.value = users.some((u) => String(u.id) === chosen) ? chosen : '';
+  }
 
   function filters() {
     const q = new URLSearchParams();
@@ -106,5 +113,5 @@ export async function initAudit(panel) {
   actor.addEventListener('change', () => load());
   more.addEventListener('click', () => load(true));
   document.getElementById('audit-filter').addEventListener('submit', (ev) => ev.preventDefault());
-  return { shown: () => load() };
+  return { shown: async () => { await loadUsers(); await load(); } };
 }

@@ -127,7 +127,7 @@ export async function initImports(panel) {
     commitBtn.disabled = true;
     const me = await api.get('/me');
     const out = [];
-    const total = { created: 0, skipped_duplicates: 0, errors: 0, truncated: false };
+    const total = { created: 0, updated: 0, skipped_duplicates: 0, errors: 0, truncated: false };
     try {
       for (const src of list) {
         if (src.urls) {
@@ -135,7 +135,7 @@ export async function initImports(panel) {
           box.hidden = false;
           bar.removeAttribute('value');
           const got = await fetchURLs(src.urls, preview);
-          for (const k of ['created', 'skipped_duplicates', 'errors']) total[k] += got.total[k];
+          for (const k of ['created', 'updated', 'skipped_duplicates', 'errors']) total[k] += got.total[k];
           out.push(...got.rows);
           continue;
         }
@@ -153,6 +153,7 @@ export async function initImports(panel) {
           }
         });
         total.created += rep.created;
+        total.updated += rep.updated ?? 0;
         total.skipped_duplicates += rep.skipped_duplicates;
         total.errors += rep.error_count ?? rep.errors.length;
         total.truncated ||= rep.truncated;
@@ -164,10 +165,12 @@ export async function initImports(panel) {
       }
       render(out);
       const summary = `${plural(total.created, 'new article')}, ${plural(total.skipped_duplicates, 'duplicate')} skipped, ${plural(total.errors, 'line')} with errors`
+        + (total.updated ? `, ${plural(total.updated, 'new revision')} of stored articles (edited texts)` : '')
         + (total.truncated ? ` (the table lists the first ${out.length})` : '');
       if (preview) {
         say(`Preview: ${summary}. Nothing is stored yet.`);
-        commitBtn.disabled = total.created === 0;
+        // A preview of nothing but new revisions (edited texts of stored URLs) is an import too.
+        commitBtn.disabled = total.created + total.updated === 0;
       } else {
         say(`Imported: ${summary}.`);
       }
@@ -185,12 +188,15 @@ export async function initImports(panel) {
     const body = { urls, preview };
     const o = outlet.value.trim();
     if (o) {
-      const found = names.find((n) => String(n.id) === o || n.name.toLowerCase() === o.toLowerCase());
-      if (!found) throw new Error(`No outlet named ${o}.`);
+      // The field takes what a file's outlet does: an id, a name, an alias or a domain.
+      const key = o.toLowerCase();
+      const found = names.find((n) => String(n.id) === o || n.name.toLowerCase() === key
+        || (n.aliases ?? []).some((a) => a.toLowerCase() === key) || (n.domains ?? []).some((d) => d.toLowerCase() === key));
+      if (!found) throw new Error(`No outlet has the id, name, alias or domain “${o}”.`);
       body.outlet_id = found.id;
     }
     const ans = await api.post('/articles/import/urls', body);
-    const total = { created: 0, skipped_duplicates: 0, errors: 0 };
+    const total = { created: 0, updated: 0, skipped_duplicates: 0, errors: 0 };
     const rows = ans.items.map((it, i) => {
       if (it.error) {
         total.errors += 1;
@@ -198,6 +204,7 @@ export async function initImports(panel) {
       }
       const r = it.report;
       total.created += r.created;
+      total.updated += r.updated ?? 0;
       total.skipped_duplicates += r.skipped_duplicates;
       total.errors += r.errors.length;
       const item = r.items?.[0] ?? {};
@@ -241,8 +248,12 @@ export async function initImports(panel) {
     el.addEventListener('input', () => { commitBtn.disabled = true; });
   }
 
-  names = await allPages('/outlets');
-  document.getElementById('outlet-names').replaceChildren(...names.map((o) => h('option', { value: o.name })));
-  markLoaded(panel);
-  return {};
+  // The outlets are read again each time the section is shown, so one created, renamed or
+  // merged in the outlets section is offered (and resolved) here without a reload.
+  async function loadOutlets() {
+    names = await allPages('/outlets');
+    document.getElementById('outlet-names').replaceChildren(...names.map((o) => h('option', { value: o.name })));
+    markLoaded(panel);
+  }
+  return { shown: loadOutlets };
 }

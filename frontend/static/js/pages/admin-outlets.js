@@ -109,7 +109,15 @@ export async function initOutlets(panel) {
     clearFieldErrors(form);
     conflict.hidden = true;
     dialog.querySelector('#outlet-feeds')?.remove();
-    if (o) dialog.append(feedsSection(o));
+    if (o) {
+      dialog.append(feedsSection(o, (saved) => {
+        // Saving the feeds is this editor's own change, so the fields' save goes with the
+        // version it made; but if the saved outlet shows someone else's change to a field
+        // too, the old version stays and that save shows the conflict.
+        if (loaded?.id === saved.id && FIELDS.every(([f]) => show(saved, f) === show(loaded, f))) loaded = structuredClone(saved);
+        load().catch(fail);
+      }));
+    }
     dialog.showModal();
     input('name').focus();
   }

@@ -15,8 +15,13 @@ function table(items) {
       h('td', { text: String(f.skipped_duplicates) }), h('td', { text: String(f.errors) }), h('td', { text: f.last_error || '' })))));
 }
 
-/** feedsSection is the feeds part of an outlet's editor; refresh() loads what polls found. */
-export function feedsSection(outlet) {
+/**
+ * feedsSection is the feeds part of an outlet's editor; refresh() loads what polls found.
+ * Saving the feeds changes the outlet (a new version): onSaved gets the outlet as saved, so
+ * the editor around it sends that version with its own changes instead of taking its own
+ * save of the feeds for someone else's edit.
+ */
+export function feedsSection(outlet, onSaved = () => {}) {
   const box = h('textarea', { id: 'outlet-feeds-urls', rows: 3, 'aria-label': 'Feed URLs, one a line' });
   const list = h('div', { class: 'feed-list', dataset: { state: 'loading' } });
   const msg = h('p', { class: 'muted', role: 'status' });
@@ -25,21 +30,24 @@ export function feedsSection(outlet) {
     list.replaceChildren(table(items));
     list.dataset.state = 'ready';
   };
-  const fail = (e) => { msg.textContent = e.message || String(e); };
+  const fail = (e) => { msg.textContent = e.message || String(e); msg.className = 'error'; };
+  const say = (text) => { msg.textContent = text; msg.className = 'muted'; };
   const refresh = () => api.get(`/outlets/${outlet.id}/feeds`).then((p) => show(p.items)).catch(fail);
   const save = h('button', { type: 'button', class: 'small-btn', text: 'Save feeds', onclick: async () => {
     const feeds = box.value.split('\n').map((s) => s.trim()).filter(Boolean);
     try {
-      await api.patch(`/outlets/${outlet.id}`, { feeds });
+      const saved = await api.patch(`/outlets/${outlet.id}`, { feeds });
+      say('Feeds saved.');
       announce('Feeds saved');
+      onSaved(saved);
       await refresh();
     } catch (e) { fail(e); }
   } });
   const poll = h('button', { type: 'button', class: 'small-btn', text: 'Poll now', onclick: async () => {
-    msg.textContent = 'Polling…';
+    say('Polling…');
     try {
       show((await api.post(`/outlets/${outlet.id}/poll`, {})).items);
-      msg.textContent = 'Polled.';
+      say('Polled.');
     } catch (e) { fail(e); }
   } });
   const section = h('section', { id: 'outlet-feeds', class: 'outlet-feeds' },
