@@ -239,3 +239,52 @@ func TestSelectionSnapsToWords(t *testing.T) {
 		t.Fatalf("an Alt drag stored %q (selection %q), want the characters from inside Folks", got.Exact, sel)
 	}
 }
+
+// TestClickInsideAWordOpensWhatIsThere: a plain click in the middle of a word (not on a word's
+// edge) on a highlight opens the passage's details and selects nothing, and so does one on a
+// suggested word; a click is not a drag, so it does not snap to the word.
+func TestClickInsideAWordOpensWhatIsThere(t *testing.T) {
+	needBrowser(t)
+	art := newArticle(t, "Clicks inside words", gestureText(t))
+	email, pw := newReviewer(t, "Cleo Click")
+	me := signIn(t, email, pw)
+	sugs := me.suggestions(t, art.ID)
+	p := newPage(t)
+	p.signInPage(email, pw)
+	p.openArticle(art.ID)
+	p.waitFor("the suggestions", fmt.Sprintf(`document.querySelectorAll('#article-text [data-suggestion-rule].first').length === %d`, len(sugs)))
+
+	start := cpIndex(art.Text, "missing safety", 0)
+	p.selectCP(art.Text, start, start+len("missing safety"))
+	p.key("3")
+	opinion := waitAnnotation(t, p, me, art.ID, "opinion", 0)
+	eval[bool](p, `(getSelection().removeAllRanges(), true)`)
+
+	// The middle of "safety", well inside the word.
+	at := p.charPoint(utf16Offset(art.Text, cpIndex(art.Text, "safety", 0)+3))
+	p.do(chromedp.MouseClickXY(at.X, at.Y))
+	p.waitFor("the passage dialog", fmt.Sprintf(`document.getElementById('details-dialog').open && [...document.querySelectorAll('#details-body .quote-preview, #details-body blockquote, #details-body')].some((e) => e.textContent.includes(%q))`, opinion.Exact))
+	if s := eval[string](p, `getSelection().toString()`); s != "" {
+		t.Fatalf("a click inside a highlighted word selected %q", s)
+	}
+	p.key(kb.Escape)
+	p.waitFor("the dialog to close", `!document.querySelector('dialog[open]')`)
+
+	// The middle of a suggested word that no annotation covers.
+	var sug suggestion
+	for _, s := range sugs {
+		if strings.Contains(s.Exact, "spendthrift") && (sug.Exact == "" || len(s.Exact) < len(sug.Exact)) {
+			sug = s
+		}
+	}
+	if sug.Exact == "" {
+		t.Fatalf("the article has no suggestion over %q to click: %+v", "spendthrift", sugs)
+	}
+	eval[bool](p, `(getSelection().removeAllRanges(), true)`)
+	at = p.charPoint(utf16Offset(art.Text, cpIndex(art.Text, "spendthrift", 0)+5))
+	p.do(chromedp.MouseClickXY(at.X, at.Y))
+	p.waitFor("the suggestion's dialog", `document.getElementById('details-dialog').open && !!document.querySelector('#details-body .sug-detail')`)
+	if s := eval[string](p, `getSelection().toString()`); s != "" {
+		t.Fatalf("a click inside a suggested word selected %q", s)
+	}
+}

@@ -75,3 +75,13 @@ test('snapToWords widens a selection to whole words and leaves word edges alone'
   r = snapToWords(W, at('set') + 1, at('set') + 2);
   assert.equal(text.slice(r.start, r.end), 'set');
 });
+
+test('snapToWords leaves a caret a caret: a click inside a word selects nothing', () => {
+  // A press and release without moving is a click (it opens what is under it, or only places
+  // the caret); widening it to the word would make every click select that word.
+  const text = 'Folks that worked on the set said “no”.';
+  const W = wordSpans(text);
+  for (const at of [text.indexOf('orked'), text.indexOf('set') + 1, text.indexOf('no') + 1, 0, text.length]) {
+    assert.deepEqual(snapToWords(W, at, at), { start: at, end: at }, `a caret at ${at}`);
+  }
+});

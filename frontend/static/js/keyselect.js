@@ -138,8 +138,12 @@ export class KeySelection {
 
 // snapToWords widens a mouse selection [start, end) to whole words (Label Studio's
 // granularity="word"): an edge that falls inside a word moves out to that word's edge. Edges on
-// a word boundary, in spaces or punctuation stay where they are. words as from wordSpans.
+// a word boundary, in spaces or punctuation stay where they are. An empty selection (a click,
+// or a drag back to where it started) stays a caret: widening it would make every click inside
+// a word select that word, and a click on a highlight could never open it. words as from
+// wordSpans.
 export function snapToWords(words, start, end) {
+  if (end <= start) return { start, end: start };
   let s = start;
   let e = end;
   const i = firstIndex(words.length, (k) => words[k][1] > s);
