@@ -186,8 +186,8 @@ type blRun struct {
 func blTrain(label annotate.Label, byPart map[string][]blDoc, balanced bool) blRun {
 	t0 := time.Now()
 	var run blRun
-	if labelOptions(label).Folds > 1 {
-		k := labelOptions(label).Folds
+	if label == LabelSpeculation { // the shipped speculation model's procedure (labelOptions' Folds)
+		k := 5
 		pool := append(slices.Clone(byPart[partFit]), byPart[partCalib]...)
 		var oof []preparedDoc
 		for f := range k {
@@ -223,7 +223,7 @@ func TestExpBaseline(t *testing.T) {
 	c := loadExpCorpus(t)
 	shipped := EvaluateModel(BuiltinModel(), c, 0)
 	only := os.Getenv("EXP_LABEL")
-	var rows []string
+	var rows, curves []string
 	for _, label := range Labels() {
 		if only != "" && string(label) != only {
 			continue
@@ -247,6 +247,8 @@ func TestExpBaseline(t *testing.T) {
 			t.Logf("%s %s: %s; calibrated threshold %.2f (calibration P %.3f R %.3f F1 %.3f, reached P >= 0.6: %v)",
 				label, v, r.note, r.th, r.atCal.Precision, r.atCal.Recall, r.atCal.F1, r.reached)
 		}
+		lm := BuiltinModel().Labels[label]
+		shippedTest := prepare(label, lm, byPartDocs(c, label, partTest), BuiltinModel().Lists)
 		figs := map[string]Figures{}
 		for _, f := range shipped[label] {
 			figs[f.Dataset] = f
@@ -263,7 +265,44 @@ func TestExpBaseline(t *testing.T) {
 				line += fmt.Sprintf(" | %.2f: ", r.th) + fmtPRF(measureLearned(label, pd, thresholds{r.th, r.th}, nil))
 			}
 			rows = append(rows, line+fmt.Sprintf(" | %d |", figs[set].Learned.Gold))
+			// Operating points compared, read off the test parts' curves (a reading, not a choice):
+			// the shipped model's best precision at each baseline point's recall, and each
+			// variant's curve at thresholds 0.1 … 0.9.
+			sp := onlySet(shippedTest, set)
+			for _, v := range []string{"lr", "lr-bal"} {
+				r := runs[v]
+				pd := onlySet(r.test, set)
+				line := fmt.Sprintf("%s %s %s: curve", label, set, v)
+				for i := 1; i <= 9; i++ {
+					m := measureLearned(label, pd, thresholds{float64(i) / 10, float64(i) / 10}, nil)
+					line += fmt.Sprintf(" %.1f:%d/%.3f/%.3f", float64(i)/10, m.Suggested, m.Precision, m.Recall)
+				}
+				for _, th := range []float64{0.5, r.th} {
+					m := measureLearned(label, pd, thresholds{th, th}, nil)
+					line += fmt.Sprintf("; at %.2f R %.3f: shipped's best P at that recall %s", th, m.Recall, bestPAt(label, sp, m.Recall, lm.trusted()))
+				}
+				line += fmt.Sprintf("; best P at R >= 0.10: %s (shipped %s)", bestPAt(label, pd, 0.10, nil), bestPAt(label, sp, 0.10, lm.trusted()))
+				curves = append(curves, line)
+			}
 		}
 	}
+	t.Log("curves:\n" + strings.Join(curves, "\n"))
 	t.Log("label | test set | shipped P | R | F1 | sugg | lr@0.5 P | R | F1 | sugg | lr@cal th: P | R | F1 | sugg | lr-bal@0.5 ... | lr-bal@cal ... | gold\n" + strings.Join(rows, "\n"))
+}
+
+func byPartDocs(c *Corpus, label annotate.Label, part string) []corpusDoc { return inPart(c.Docs[label], part) }
+
+// bestPAt is the most precise point of pds over the pairs of thresholds with recall ≥ r (5
+// suggestions or more), as "threshold pair: suggested P R".
+func bestPAt(label annotate.Label, pds []preparedDoc, r float64, trusted map[string]bool) string {
+	best, at := -1.0, "none"
+	for _, th := range thresholdGrid() {
+		for _, cue := range thresholdGrid() {
+			m := measureLearned(label, pds, thresholds{th, cue}, trusted)
+			if m.Recall >= r && m.Suggested >= 5 && m.Precision > best {
+				best, at = m.Precision, fmt.Sprintf("%.2f/%.2f: %d P %.3f R %.3f", th, cue, m.Suggested, m.Precision, m.Recall)
+			}
+		}
+	}
+	return at
 }

@@ -4,7 +4,8 @@
 // training data and take minutes), never by the test suite:
 //
 //	EXP_REPEATS=3 go test -tags experiments -run TestExpNested -v ./annotate/suggest/
-//	EXP_LABEL=opinion ... (speculation by default; EXP_VARIANTS=rate=0.03,epochs=10 adds options)
+//	EXP_LABEL=opinion ... (speculation by default; EXP_VARIANTS=rate=0.03,epochs=10 adds options;
+//	EXP_CUT0=3 starts at the fourth cut)
 //	go test -tags experiments -run TestExpOOF -v ./annotate/suggest/          # options by out-of-fold F1
 //	EXP_REPEATS=3 go test -tags experiments -run TestExpAverage -v ./annotate/suggest/  # fold models averaged (EXP_INNER=8)
 //	EXP_WEIGHTS=1,3,10,30 go test -tags experiments -run TestExpLoadedWeight -v ./annotate/suggest/
@@ -264,7 +265,8 @@ func TestExpNested(t *testing.T) {
 	for name, opts := range optsVariants(label) {
 		cOld, cNew := map[string]*counts{}, map[string]*counts{}
 		wins, losses := 0, 0
-		for r := range R {
+		sumOld, sumNew := 0.0, 0.0
+		for r := envInt("EXP_CUT0", 0); r < envInt("EXP_CUT0", 0)+R; r++ {
 			for o := range K {
 				test, rest := split(units, func(u *cvUnit) bool { return expFoldOf(fmt.Sprint("outer", r), u.doc, K) == o })
 				salt := fmt.Sprint(r, "/", o)
@@ -280,6 +282,7 @@ func TestExpNested(t *testing.T) {
 				}
 				fo := measureLearned(label, po, lo.thresholds(), lo.trusted())
 				fn := measureLearned(label, pn, ln.thresholds(), ln.trusted())
+				sumOld, sumNew = sumOld+fo.F1, sumNew+fn.F1
 				switch {
 				case fn.F1 > fo.F1:
 					wins++
@@ -290,7 +293,8 @@ func TestExpNested(t *testing.T) {
 					lo.Threshold, lo.CueThreshold, fo.F1, ln.Threshold, ln.CueThreshold, fn.F1)
 			}
 		}
-		t.Logf("%s: the new procedure's F1 (all data sets) higher in %d outer folds, lower in %d", name, wins, losses)
+		t.Logf("%s: the new procedure's F1 (all data sets) higher in %d outer folds, lower in %d; mean over the %d outer folds old %.4f, new %.4f",
+			name, wins, losses, R*K, sumOld/float64(R*K), sumNew/float64(R*K))
 		for _, set := range sortedKeys(cOld) {
 			a, b := cOld[set].PRF(), cNew[set].PRF()
 			t.Logf("%s %s pooled over %d repeats: old P %.3f R %.3f F1 %.3f | new P %.3f R %.3f F1 %.3f", name, set, R, a.Precision, a.Recall, a.F1, b.Precision, b.Recall, b.F1)
