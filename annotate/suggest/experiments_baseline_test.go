@@ -248,7 +248,7 @@ func TestExpBaseline(t *testing.T) {
 				label, v, r.note, r.th, r.atCal.Precision, r.atCal.Recall, r.atCal.F1, r.reached)
 		}
 		lm := BuiltinModel().Labels[label]
-		shippedTest := prepare(label, lm, byPartDocs(c, label, partTest), BuiltinModel().Lists)
+		shippedTest := prepare(label, lm, inPart(c.Docs[label], partTest), BuiltinModel().Lists)
 		figs := map[string]Figures{}
 		for _, f := range shipped[label] {
 			figs[f.Dataset] = f
@@ -289,8 +289,6 @@ func TestExpBaseline(t *testing.T) {
 	t.Log("curves:\n" + strings.Join(curves, "\n"))
 	t.Log("label | test set | shipped P | R | F1 | sugg | lr@0.5 P | R | F1 | sugg | lr@cal th: P | R | F1 | sugg | lr-bal@0.5 ... | lr-bal@cal ... | gold\n" + strings.Join(rows, "\n"))
 }
-
-func byPartDocs(c *Corpus, label annotate.Label, part string) []corpusDoc { return inPart(c.Docs[label], part) }
 
 // bestPAt is the most precise point of pds over the pairs of thresholds with recall ≥ r (5
 // suggestions or more), as "threshold pair: suggested P R".
