@@ -85,3 +85,43 @@ func TestMarkDoneOfflineSaysWhy(t *testing.T) {
 		t.Fatalf("the service has %d annotations, want the one made offline", n)
 	}
 }
+
+// TestUndoAfterDoneSaysReopen: once the article is marked done, Undo is disabled and Ctrl+Z
+// says to reopen the article instead of sending a change the service refuses; the annotation
+// stays, and after reopening Undo works again.
+func TestUndoAfterDoneSaysReopen(t *testing.T) {
+	needBrowser(t)
+	art := newArticle(t, "Undo after done", gestureText(t))
+	email, pw := newReviewer(t, "Ursula Undo")
+	me := signIn(t, email, pw)
+	p := newPage(t)
+	p.signInPage(email, pw)
+	p.openArticle(art.ID)
+	p.selectCP(art.Text, 0, 5)
+	p.key("3")
+	p.waitSaved()
+	p.waitFor("Undo to be offered", `!document.getElementById('undo').disabled`)
+	p.do(chromedp.Click(chromedp.CSS("#mark-done")))
+	p.waitFor("the review to be done", `!document.getElementById('reopen').hidden && document.getElementById('review-status').textContent.startsWith('Done')`)
+	p.waitFor("Undo to be disabled", `document.getElementById('undo').disabled && document.getElementById('redo').disabled`)
+
+	p.do(chromedp.Focus(chromedp.CSS("#article-text")))
+	p.key("z", chromedp.ModifierCtrl)
+	p.waitFor("the toast saying to reopen", `!document.getElementById('toast').hidden && document.getElementById('toast').textContent.includes('reopen the article')`)
+	p.waitSaved()
+	if n := len(me.annotations(t, art.ID)); n != 1 {
+		t.Fatalf("after Ctrl+Z on a finished review the reviewer has %d annotations, want 1", n)
+	}
+	if eval[int](p, `document.querySelectorAll('#ann-list li').length`) != 1 {
+		t.Fatal("Ctrl+Z on a finished review took the annotation off the page")
+	}
+
+	p.do(chromedp.Click(chromedp.CSS("#reopen")))
+	p.waitFor("the review to be reopened", `document.getElementById('reopen').hidden && !document.getElementById('undo').disabled`)
+	p.do(chromedp.Click(chromedp.CSS("#undo")))
+	p.waitFor("the annotation to be undone", `document.querySelectorAll('#ann-list li').length === 0`)
+	p.waitSaved()
+	if n := len(me.annotations(t, art.ID)); n != 0 {
+		t.Fatalf("undo after reopening left %d annotations, want 0", n)
+	}
+}

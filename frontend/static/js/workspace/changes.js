@@ -4,6 +4,7 @@
 import { newLocalId } from '../outbox.js';
 import { announce } from '../dom.js';
 import { S, el, redraw } from './state.js';
+import { toast } from './ui.js';
 
 export const DESCRIBE = { create: 'creation', update: 'change', delete: 'deletion' };
 
@@ -79,7 +80,17 @@ function applyHistory(action) {
 function inverseKind(t) { return t === 'create' ? 'delete' : t === 'delete' ? 'create' : 'update'; }
 const what = (a) => (a.entity === 'region' ? 'a region' : 'an annotation');
 
+// A finished review takes no changes (the service refuses them), so undo and redo would only
+// show a change that is then refused: they say what to do instead and keep the history.
+const READ_ONLY = 'Your review is marked done, so it cannot be changed: reopen the article to undo or redo.';
+function readOnly() {
+  if (S.canWrite) return false;
+  if (S.isWriter) toast(READ_ONLY);
+  return true;
+}
+
 export function undo() {
+  if (readOnly()) return;
   const a = S.history.undo();
   if (!a) { announce('Nothing to undo'); return; }
   applyHistory(a);
@@ -87,6 +98,7 @@ export function undo() {
 }
 
 export function redo() {
+  if (readOnly()) return;
   const a = S.history.redo();
   if (!a) { announce('Nothing to redo'); return; }
   applyHistory(a);
@@ -94,8 +106,8 @@ export function redo() {
 }
 
 export function updateUndoButtons() {
-  el('undo').disabled = !S.history.canUndo;
-  el('redo').disabled = !S.history.canRedo;
+  el('undo').disabled = !S.canWrite || !S.history.canUndo;
+  el('redo').disabled = !S.canWrite || !S.history.canRedo;
 }
 
 /** recordEdit keeps one undo step for everything changed while a passage's editor was open. */
