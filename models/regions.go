@@ -115,7 +115,7 @@ func (s *Store) DeleteRegion(ctx context.Context, actor, id int64) error {
 // ReplaceDetectedRegions swaps an article's detected regions that no reviewer has decided for a
 // new set, keeping those a reviewer already accepted or rejected (and not proposing them again).
 func (s *Store) ReplaceDetectedRegions(ctx context.Context, articleID int64, proposals []Region) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error { return replaceDetected(tx, articleID, proposals) })
+	return s.inTx(ctx, func(tx *gorm.DB) error { return replaceDetected(tx, articleID, proposals, true) })
 }
 
 // ReplaceDetectedRegionsBatch is ReplaceDetectedRegions for many articles (proposals by
@@ -125,11 +125,20 @@ func (s *Store) ReplaceDetectedRegions(ctx context.Context, articleID int64, pro
 // and of each article's proposals, and the articles bumped. The outcome is that of
 // ReplaceDetectedRegions for each article in turn, which touch disjoint rows; a list naming
 // an article twice is written article by article.
-func (s *Store) ReplaceDetectedRegionsBatch(ctx context.Context, ids []int64, proposals map[int64][]Region) error {
+//
+// The articles in first (may be nil) are new ones stored at FirstScanVersion, whose first
+// proposals these are (an import's batch, app/imports): they are not bumped, as they already
+// have the version the bump would give them, and only noted in score_changes, as the bump's
+// trigger would note them (migration 00003; that is how a server holding scores learns of a
+// new article). Their scores cannot differ between the versions 0 and 1 (a detected region no
+// reviewer has decided credits nothing, annotate.RegionHolders). This saves an import the
+// update of every new article's row: a new version of the row and of each of its index
+// entries, 25-42 ms for 200 articles against about 1 ms for their 200 score_changes rows (psql).
+func (s *Store) ReplaceDetectedRegionsBatch(ctx context.Context, ids []int64, proposals map[int64][]Region, first map[int64]bool) error {
 	return s.inTx(ctx, func(tx *gorm.DB) error {
 		if len(ids) != len(uniqueIDs(ids)) {
 			for _, id := range ids {
-				if err := replaceDetected(tx, id, proposals[id]); err != nil {
+				if err := replaceDetected(tx, id, proposals[id], !first[id]); err != nil {
 					return err
 				}
 			}
@@ -166,15 +175,51 @@ func (s *Store) ReplaceDetectedRegionsBatch(ctx context.Context, ids []int64, pr
 				return err
 			}
 		}
-		for i := 0; i < len(ids); i += bandChunk {
-			if err := tx.Model(&Article{}).Where("id IN ?", ids[i:min(i+bandChunk, len(ids))]).
+		bump := ids
+		if len(first) > 0 {
+			bump = make([]int64, 0, len(ids))
+			for _, id := range ids {
+				if !first[id] {
+					bump = append(bump, id)
+				}
+			}
+		}
+		for i := 0; i < len(bump); i += bandChunk {
+			if err := tx.Model(&Article{}).Where("id IN ?", bump[i:min(i+bandChunk, len(bump))]).
 				Update("data_version", gorm.Expr("data_version + 1")).Error; err != nil {
 				return err
 			}
 		}
+		if len(bump) < len(ids) {
+			var noted []int64
+			for _, id := range ids {
+				if first[id] {
+					noted = append(noted, id)
+				}
+			}
+			return noteScoreChanges(tx, noted)
+		}
 		return nil
 	})
 }
+
+// noteScoreChanges records a change to the scoring inputs of the articles ids that still
+// exist, as the trigger on articles' data_version does (migration 00003), without the bump.
+func noteScoreChanges(tx *gorm.DB, ids []int64) error {
+	for i := 0; i < len(ids); i += bandChunk {
+		if err := tx.Exec("INSERT INTO score_changes (article_id) SELECT id FROM articles WHERE id IN ? ORDER BY id",
+			ids[i:min(i+bandChunk, len(ids))]).Error; err != nil {
+			return fmt.Errorf("note score changes: %w", err)
+		}
+	}
+	return nil
+}
+
+// FirstScanVersion is the data_version of a new article once its first reprint scan has
+// written its proposals (ReplaceDetectedRegions bumps the stored 0 to 1). An import stores
+// its new articles at this version and has their first proposals written without the bump
+// (ReplaceDetectedRegionsBatch's first).
+const FirstScanVersion = 1
 
 func uniqueIDs(ids []int64) []int64 {
 	u := slices.Clone(ids)
@@ -182,7 +227,7 @@ func uniqueIDs(ids []int64) []int64 {
 	return slices.Compact(u)
 }
 
-func replaceDetected(tx *gorm.DB, articleID int64, proposals []Region) error {
+func replaceDetected(tx *gorm.DB, articleID int64, proposals []Region, bump bool) error {
 	// A detected region some reviewer has decided stays, so that no decision is lost; the
 	// others give way to the new findings.
 	if err := tx.Where("article_id = ? AND origin = 'detected' AND NOT EXISTS (SELECT 1 FROM region_decisions d WHERE d.region_id = regions.id)", articleID).
@@ -209,6 +254,9 @@ func replaceDetected(tx *gorm.DB, articleID int64, proposals []Region) error {
 		if err := tx.Omit("OriginOutletName").Create(p).Error; err != nil {
 			return err
 		}
+	}
+	if !bump {
+		return noteScoreChanges(tx, []int64{articleID})
 	}
 	return bumpArticle(tx, articleID)
 }

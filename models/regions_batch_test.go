@@ -61,7 +61,7 @@ func TestReplaceDetectedRegionsBatchEqualsOneByOne(t *testing.T) {
 	}
 	replace := func(w world, batched bool, props map[int64][]models.Region) {
 		if batched {
-			if err := w.s.ReplaceDetectedRegionsBatch(ctx, w.ids, props); err != nil {
+			if err := w.s.ReplaceDetectedRegionsBatch(ctx, w.ids, props, nil); err != nil {
 				t.Fatal(err)
 			}
 			return

@@ -17,6 +17,11 @@ import (
 // article given twice in a batch is a duplicate of its first copy, as it would be of a stored one.
 var batchArticles = 200 // a variable for the tests (SetBatchArticles)
 
+// versionInInsert: a batch's new articles are stored at models.FirstScanVersion and their
+// first scan does not bump them (ScanImported); false (SetVersionInInsert, for a test) stores
+// them at 0 and has the scan bump them, as ScanBatch does.
+var versionInInsert = true
+
 const batchBytes = 8 << 20
 
 type slot struct {
@@ -186,6 +191,11 @@ func (b *batch) storeRun(ctx context.Context, run []fresh, created func(fresh, *
 		batch[i].Article = f.a
 		if keys != nil {
 			batch[i].Keys = keys[i]
+			if versionInInsert {
+				// The version the batch's scan (ScanImported) leaves it at, written now
+				// instead of by an update of every new row after the scan.
+				f.a.DataVersion = models.FirstScanVersion
+			}
 		}
 	}
 	seq, scans := 0, b.scans
@@ -223,9 +233,17 @@ func (b *batch) storeRun(ctx context.Context, run []fresh, created func(fresh, *
 	case scans != nil:
 		scans.add(seq, arts, keys)
 	case keys != nil:
-		if err := b.s.reprints.ScanBatch(ctx, arts, keys); err != nil {
+		if err := b.s.scanImported(ctx, arts, keys, nil); err != nil {
 			b.s.reprints.ScanFailed(arts, err)
 		}
 	}
 	return nil
+}
+
+// scanImported scans a batch's new articles, stored by storeRun (see versionInInsert).
+func (s *Service) scanImported(ctx context.Context, arts []models.Article, keys [][]uint64, hidden func() []int64) error {
+	if versionInInsert {
+		return s.reprints.ScanImported(ctx, arts, keys, hidden)
+	}
+	return s.reprints.ScanBatchHiding(ctx, arts, keys, hidden)
 }

@@ -197,3 +197,81 @@ func regionFacts(rs []models.Region) []string {
 	}
 	return out
 }
+
+// TestVersionInInsertEqualsBumpAfterScan: an import that stores its new articles at
+// models.FirstScanVersion and has their first scan leave them unbumped ends with the same data
+// versions, regions and recorded score changes (score_changes, which tells a server holding
+// scores of new articles) on every article as one that stores them at 0 and bumps them after
+// the scan; batches of 7, so that later batches' scans bump earlier batches' articles (on
+// PostgreSQL while the next batches are stored).
+func TestVersionInInsertEqualsBumpAfterScan(t *testing.T) {
+	defer imports.SetBatchArticles(7)()
+	ctx := context.Background()
+	body, second, domains := importFile(t, 120)
+	versions := func(on bool) (*models.Store, []int64) {
+		defer imports.SetVersionInInsert(on)()
+		s, svc := importStore(t, domains)
+		var ids []int64
+		for _, f := range [][]byte{body, second} {
+			r, err := svc.Import(ctx, bytes.NewReader(f), imports.Options{Format: "ndjson"}, 0, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, r.IDs...)
+		}
+		return s, ids
+	}
+	bumped, ids := versions(false)
+	inserted, ids2 := versions(true)
+	if !slices.Equal(ids, ids2) {
+		t.Fatalf("the two imports stored different articles: %v and %v", ids, ids2)
+	}
+	later := 0 // articles bumped again by a later batch's scan
+	for _, id := range ids {
+		a, err := bumped.Article(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := inserted.Article(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.DataVersion != b.DataVersion {
+			t.Errorf("article %d: data_version %d with the version in the insert, %d bumped after the scan", id, b.DataVersion, a.DataVersion)
+		}
+		if a.DataVersion > models.FirstScanVersion {
+			later++
+		}
+		ra, err := bumped.ListRegions(ctx, id, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rb, err := inserted.ListRegions(ctx, id, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := regionFacts(rb), regionFacts(ra); !slices.Equal(g, w) {
+			t.Errorf("article %d: regions with the version in the insert\n%v\nbumped after the scan\n%v", id, g, w)
+		}
+	}
+	if later < 5 {
+		t.Fatalf("only %d articles bumped by a later scan: the comparison is too weak", later)
+	}
+	changes := func(s *models.Store) map[int64]int {
+		out := map[int64]int{}
+		all, err := s.ScoreChangesAbove(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range all {
+			out[c.ArticleID]++
+		}
+		return out
+	}
+	cb, ci := changes(bumped), changes(inserted)
+	for _, id := range ids {
+		if cb[id] == 0 || cb[id] != ci[id] {
+			t.Errorf("article %d: %d score changes with the version in the insert, %d bumped after the scan", id, ci[id], cb[id])
+		}
+	}
+}

@@ -7,3 +7,10 @@ func SetBatchArticles(n int) func() {
 	batchArticles = n
 	return func() { batchArticles = old }
 }
+
+// SetVersionInInsert sets versionInInsert until the function it returns is called.
+func SetVersionInInsert(on bool) func() {
+	old := versionInInsert
+	versionInInsert = on
+	return func() { versionInInsert = old }
+}

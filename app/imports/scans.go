@@ -12,7 +12,7 @@ import (
 // batch: the database's look-ups, alignment and proposals of one batch overlap the next
 // batch's keys and writes. The outcome is the one of scanning each batch before storing the
 // next: a batch's scan hides the import's later batches from its look-ups
-// (reprints.ScanBatchHiding; each batch's ids are noted before its transaction commits,
+// (reprints.ScanImported; each batch's ids are noted before its transaction commits,
 // models.CreateArticlesNoting), and writes its proposals before the next batch's scan. An
 // article stored on its own (a revision, or a batch that met a concurrent writer's
 // duplicate), which scans at once, first waits for the scans queued (wait).
@@ -50,7 +50,7 @@ func newScans(ctx context.Context, s *Service) *scans {
 	go func() {
 		defer close(sc.done)
 		for j := range sc.jobs {
-			err := s.reprints.ScanBatchHiding(ctx, j.arts, j.keys, func() []int64 { return sc.after(j.seq) })
+			err := s.scanImported(ctx, j.arts, j.keys, func() []int64 { return sc.after(j.seq) })
 			if err != nil {
 				s.reprints.ScanFailed(j.arts, err)
 			}

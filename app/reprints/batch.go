@@ -46,6 +46,19 @@ func (r *Service) ScanBatch(ctx context.Context, articles []models.Article, keys
 // batches stored after this one while this one's scan runs, which the scan must not see, as
 // it would not had it run before they were stored (app/imports).
 func (r *Service) ScanBatchHiding(ctx context.Context, articles []models.Article, keys [][]uint64, hidden func() []int64) error {
+	return r.scanBatch(ctx, articles, keys, hidden, false)
+}
+
+// ScanImported is ScanBatchHiding for new articles an import stored at
+// models.FirstScanVersion, never scanned: their proposals are written without bumping them,
+// only noting them in score_changes (models.ReplaceDetectedRegionsBatch), which leaves them
+// as ScanBatchHiding leaves new articles stored at version 0. The stored articles they share
+// passages with are bumped.
+func (r *Service) ScanImported(ctx context.Context, articles []models.Article, keys [][]uint64, hidden func() []int64) error {
+	return r.scanBatch(ctx, articles, keys, hidden, true)
+}
+
+func (r *Service) scanBatch(ctx context.Context, articles []models.Article, keys [][]uint64, hidden func() []int64, imported bool) error {
 	if len(articles) == 0 {
 		return nil
 	}
@@ -164,7 +177,11 @@ func (r *Service) ScanBatchHiding(ctx context.Context, articles []models.Article
 	for i, a := range all {
 		proposals[a.ID], order[i] = regions[i], a.ID
 	}
-	return r.store.ReplaceDetectedRegionsBatch(ctx, order, proposals)
+	var first map[int64]bool
+	if imported {
+		first = inBatch
+	}
+	return r.store.ReplaceDetectedRegionsBatch(ctx, order, proposals, first)
 }
 
 // ScanFailed logs a failed ScanBatch of stored articles: like ArticleAdded, the failure does
