@@ -14,7 +14,7 @@ import (
 func (s *Server) exportAudit(c *gin.Context) error {
 	format := c.DefaultQuery("format", "jsonl")
 	if !slices.Contains(audit.Formats, format) {
-		return fieldErr(CodeBadRequest, "format", "format must be csv or jsonl")
+		return fieldErr(CodeBadFormat, "format", "format must be csv or jsonl, not %q", format)
 	}
 	f, err := auditFilter(c)
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/credence-project/credence/annotate/score"
+	"github.com/credence-project/credence/annotate"
 	"github.com/credence-project/credence/models"
 )
 
@@ -44,8 +44,9 @@ func parseExportQuery(c *gin.Context) (exportQuery, error) {
 		q.filter.To = &d.To
 	}
 	if l := c.Query("label"); l != "" {
-		if !score.Label(l).Valid() {
-			return q, fieldErr(CodeBadRequest, "label", "label must be one of sourced_fact, speculation, opinion, loaded_language, not %q", l)
+		// API.md "Labels": any value outside the four is 422 invalid_label, here as in a body.
+		if _, err := annotate.ParseLabel(l); err != nil {
+			return q, err
 		}
 		q.filter.Label = l
 	}

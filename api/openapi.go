@@ -4,6 +4,7 @@ import (
 	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -43,9 +44,9 @@ var routeDocs = map[string]routeDoc{
 	"GET /api/v1/outlets/{id}/feeds":                     {"The outlet's feeds, each with its last poll, status, counts and last error", "", 200, "FeedList", nil},
 	"POST /api/v1/outlets/{id}/poll":                     {"Poll the outlet's feeds now and import what they list (409 in_use while a poll runs)", "", 200, "FeedList", nil},
 	"GET /api/v1/articles":                               {"List articles (without text)", "", 200, "ArticleList", []string{"outlet_id", "limit", "cursor"}},
-	"POST /api/v1/articles":                              {"Store an article", "ArticleWrite", 201, "Article", nil},
+	"POST /api/v1/articles":                              {"Store an article", "ArticleWrite", 201, "ArticleText", nil},
 	"POST /api/v1/articles/import":                       {"Import articles: newline-delimited JSON (default), a JSON array, plain text or HTML", "", 200, "ImportReport", []string{"format", "outlet", "url", "title", "filename"}},
-	"GET /api/v1/articles/{id}":                          {"One article with its text and the reader's review; include=annotations,regions adds the annotations the reader may see (narrowed by user_id) and the regions, to open an article in one request", "", 200, "Article", []string{"include", "user_id"}},
+	"GET /api/v1/articles/{id}":                          {"One article with its text and the reader's review; include=annotations,regions adds the annotations the reader may see (narrowed by user_id) and the regions, to open an article in one request", "", 200, "ArticleText", []string{"include", "user_id"}},
 	"GET /api/v1/articles/{id}/annotations":              {"An article's annotations (blind until the reviewer completes); layer=consensus lists the consensus layer (not for reviewers)", "", 200, "AnnotationList", []string{"user_id", "layer", "limit", "cursor"}},
 	"POST /api/v1/articles/{id}/annotations":             {"Annotate a passage; 409 review_completed when the reader has marked the article done (reopen first), review_locked when their review is frozen", "AnnotationWrite", 201, "Annotation", nil},
 	"GET /api/v1/articles/{id}/regions":                  {"Quote and comment regions: the detected ones, each with the reader's own status (proposed until they decide), and manual ones (a reviewer sees only their own)", "", 200, "RegionList", nil},
@@ -72,7 +73,7 @@ var routeDocs = map[string]routeDoc{
 	"GET /api/v1/suggestions/models":                     {"The suggestion models: the built-in one and every retrained one, with what each was trained on and its figures per label", "", 200, "SuggestionModelList", nil},
 	"POST /api/v1/suggestions/models/train":              {"Retrain the suggestion models from the finished reviews in the background", "", 202, "TrainJob", nil},
 	"GET /api/v1/suggestions/models/train/{id}":          {"A retraining job: queued, running, done, kept (the new model measured worse) or failed", "", 200, "TrainJob", nil},
-	"GET /api/v1/queue":                                  {"The signed-in reviewer's articles still to do, assigned first", "", 200, "Queue", nil},
+	"GET /api/v1/queue":                                  {"The signed-in reviewer's articles still to do, assigned first", "", 200, "Queue", []string{"limit", "cursor"}},
 	"GET /api/v1/audit":                                  {"Every change, newest first", "", 200, "AuditList", []string{"entity", "action", "actor_id", "limit", "cursor"}},
 	"GET /api/v1/scores/outlets":                         {"Per-outlet label shares with 95% intervals, agreement and credibility (format=csv for CSV; by=month per month)", "", 200, "OutletScores", scoreParams},
 	"GET /api/v1/scores/articles":                        {"Per-article scores per credited outlet (format=csv for every row as CSV)", "", 200, "ArticleScores", articleScoreParams},
@@ -140,7 +141,17 @@ func schemas() map[string]any {
 	for _, g := range []map[string]any{outletSchemas(), corpusSchemas(), researchSchemas(), suggestionSchemas()} {
 		maps.Copy(s, g)
 	}
+	// One article (GET /articles/{id}, POST /articles) always has its text; a list's do not.
+	s["ArticleText"] = requiring(s["Article"].(map[string]any), "text")
 	return s
+}
+
+// requiring is an object schema with more of its properties required.
+func requiring(o map[string]any, fields ...string) map[string]any {
+	n := maps.Clone(o)
+	req, _ := o["required"].([]string)
+	n["required"] = append(slices.Clone(req), fields...)
+	return n
 }
 
 // accountSchemas: sign-in, the caller, tokens and accounts.
@@ -171,14 +182,14 @@ func outletSchemas() map[string]any {
 		// Present only when there is something to flag: a name or alias mixing scripts (code mixed_scripts).
 		"warnings": map[string]any{"type": "array", "items": obj(map[string]any{"field": str, "code": map[string]any{"type": "string", "enum": []string{"mixed_scripts"}}, "message": str}, "field", "code", "message")}}
 	return map[string]any{
-		"Outlet":     obj(outlet, "id", "name", "slug", "homepage", "domains", "aliases", "country", "article_count", "feeds"),
+		"Outlet":     obj(outlet, "id", "name", "slug", "homepage", "domains", "aliases", "country", "notes", "article_count", "version", "feeds"),
 		"OutletList": listOf("Outlet"),
 		"OutletWrite": obj(map[string]any{"version": integer, "name": str, "slug": str, "homepage": str, "domains": strs, "aliases": strs, "country": str, "notes": str,
 			"feeds": map[string]any{"type": "array", "items": str, "description": "RSS, Atom or sitemap URLs; replaces the outlet's feeds"}}),
 		"Feed": obj(map[string]any{"id": integer, "outlet_id": integer, "url": str, "last_polled_at": orNull(tstamp),
 			"status": map[string]any{"type": "string", "enum": []string{"never", "ok", "not_modified", "error", "refused"}}, "last_error": str,
 			"polls": integer, "not_modified": integer, "created": integer, "updated": integer, "skipped_duplicates": integer, "errors": integer},
-			"id", "outlet_id", "url", "status", "polls", "created", "updated"),
+			"id", "outlet_id", "url", "last_polled_at", "status", "last_error", "polls", "not_modified", "created", "updated", "skipped_duplicates", "errors"),
 		"FeedList": listOf("Feed"),
 		"Merge":    obj(map[string]any{"into_id": integer}, "into_id"),
 		"MergeResult": obj(map[string]any{"outlet": ref("Outlet"), "moved": obj(map[string]any{"articles": integer, "regions": integer, "duplicates": integer}),
@@ -198,7 +209,7 @@ func corpusSchemas() map[string]any {
 			"created_at": tstamp, "review": obj(map[string]any{"status": str, "assigned": boolean, "completed_at": orNull(tstamp), "locked": boolean, "reopened_after_viewing": boolean},
 				"status", "assigned", "completed_at", "locked", "reopened_after_viewing"),
 			"annotations": map[string]any{"type": "array", "items": ref("Annotation")}, "regions": map[string]any{"type": "array", "items": ref("Region")}},
-			"id", "outlet_id", "title", "text_sha256"),
+			"id", "outlet_id", "title", "url", "author", "published_at", "text_sha256", "revision"),
 		"ArticleList":  listOf("Article"),
 		"ArticleWrite": obj(map[string]any{"outlet_id": integer, "outlet": str, "title": str, "url": str, "author": str, "published_at": tstamp, "text": str}, "title", "text"),
 		"ImportResult": obj(map[string]any{"created": integer, "updated": integer, "skipped_duplicates": integer, "ids": map[string]any{"type": "array", "items": integer},
@@ -209,7 +220,7 @@ func corpusSchemas() map[string]any {
 			"origin":           map[string]any{"type": "string", "enum": []string{"manual", "suggestion"}, "description": "suggestion: created by accepting a machine suggestion of suggestion_model"},
 			"suggestion_model": str,
 			"layer":            map[string]any{"type": "string", "enum": []string{"review", "consensus"}, "description": "review: a reviewer's own work; consensus: a curator's adjudication"}},
-			"id", "article_id", "user_id", "label", "start", "end", "exact", "version", "origin", "layer"),
+			"id", "article_id", "user_id", "label", "start", "end", "exact", "note", "source", "status", "version", "origin", "layer"),
 		"AnnotationList":  listOf("Annotation"),
 		"AnnotationWrite": obj(map[string]any{"version": integer, "label": label, "start": integer, "end": integer, "exact": str, "note": str, "source": orNull(source), "layer": layerSchema}),
 		"Region": obj(map[string]any{"id": integer, "article_id": integer, "kind": map[string]any{"type": "string", "enum": []string{"quote", "comments"}},
@@ -219,7 +230,7 @@ func corpusSchemas() map[string]any {
 			"reason": str, "relation": str, "other_article_id": nullInt, "created_by": nullInt, "version": integer, "created_at": tstamp, "layer": layerSchema,
 			"anchor": map[string]any{"type": "string", "enum": []string{"anchored", "orphaned"},
 				"description": "orphaned when an edit of the article's text lost the passage; exact is then the old text"}},
-			"id", "article_id", "kind", "start", "end", "origin", "status", "reason"),
+			"id", "article_id", "kind", "start", "end", "exact", "origin_outlet_id", "origin", "status", "reason", "layer", "version", "anchor"),
 		"RegionList":  listOf("Region"),
 		"RegionWrite": obj(map[string]any{"version": integer, "kind": str, "start": integer, "end": integer, "exact": str, "origin_outlet_id": nullInt, "status": str, "layer": layerSchema}),
 		"Review": obj(map[string]any{"article_id": integer, "user_id": integer, "completed_at": orNull(tstamp), "status": str,
@@ -232,9 +243,11 @@ func corpusSchemas() map[string]any {
 			"annotations": map[string]any{"type": "object", "description": "label counts on the other article's passage", "additionalProperties": integer}}, "article_id", "outlet_id", "start", "end", "other_start", "other_end", "similarity"),
 		"ReprintList": listOf("Reprint"),
 		"Queue": obj(map[string]any{"items": map[string]any{"type": "array", "items": obj(map[string]any{"article_id": integer, "title": str, "outlet": str,
-			"assigned": boolean, "status": map[string]any{"type": "string", "enum": []string{"todo", "in_progress", "completed"}}, "annotations": integer})}, "next_cursor": str}),
-		"AuditEntry": obj(map[string]any{"id": integer, "at": tstamp, "actor_id": nullInt, "action": str, "entity": str, "entity_id": integer, "before": map[string]any{}, "after": map[string]any{}}),
-		"AuditList":  listOf("AuditEntry"),
+			"assigned": boolean, "status": map[string]any{"type": "string", "enum": []string{"todo", "in_progress", "completed"}}, "annotations": integer},
+			"article_id", "title", "outlet", "assigned", "status", "annotations")}, "next_cursor": str}, "items", "next_cursor"),
+		"AuditEntry": obj(map[string]any{"id": integer, "at": tstamp, "actor_id": nullInt, "action": str, "entity": str, "entity_id": integer, "before": map[string]any{}, "after": map[string]any{}},
+			"id", "at", "actor_id", "action", "entity", "entity_id", "before", "after"),
+		"AuditList": listOf("AuditEntry"),
 	}
 }
 
@@ -265,11 +278,11 @@ func researchSchemas() map[string]any {
 		"URLImportReport": obj(map[string]any{"dry_run": boolean, "items": map[string]any{"type": "array", "items": obj(map[string]any{"url": str, "report": ref("ImportReport"),
 			"error": obj(map[string]any{"code": map[string]any{"type": "string", "enum": []string{"refused", "too_large", "fetch_failed"}}, "message": str}, "code", "message")}, "url")}}, "dry_run", "items"),
 		"ImportReport": obj(map[string]any{"created": integer, "updated": integer, "skipped_duplicates": integer, "ids": map[string]any{"type": "array", "items": integer}, "error_count": integer, "truncated": boolean, "format": str, "dry_run": boolean,
-			"errors":     map[string]any{"type": "array", "items": obj(map[string]any{"line": integer, "code": str, "message": str, "field": str, "title": str})},
+			"errors":     map[string]any{"type": "array", "items": obj(map[string]any{"line": integer, "code": str, "message": str, "field": str, "title": str}, "line", "code", "message")},
 			"duplicates": map[string]any{"type": "array", "items": obj(map[string]any{"line": integer, "title": str, "url": str, "existing_id": integer, "duplicate_of_line": integer})},
 			"items": map[string]any{"type": "array", "items": obj(map[string]any{"line": integer, "status": map[string]any{"type": "string", "enum": []string{"created", "updated", "duplicate", "error"}},
 				"title": str, "url": str, "outlet_id": integer, "outlet": str, "id": integer, "existing_id": integer, "revision": integer, "duplicate_of_line": integer, "code": str, "message": str, "field": str})}},
-			"created", "skipped_duplicates", "errors"),
+			"created", "updated", "skipped_duplicates", "errors"),
 	}
 }
 

@@ -320,13 +320,7 @@ func (s *Server) mergeOutlet(c *gin.Context) error {
 	if req.IntoID <= 0 {
 		return fieldErr(CodeInvalid, "into_id", "into_id is required")
 	}
-	if req.IntoID == id {
-		return fieldErr(CodeInvalid, "into_id", "an outlet cannot be merged into itself")
-	}
-	if _, err := s.store.Outlet(c.Request.Context(), req.IntoID); err != nil {
-		if errors.Is(err, models.ErrNotFound) {
-			return fieldErr(CodeInvalid, "into_id", "no outlet %d to merge into", req.IntoID)
-		}
+	if err := s.checkMergeTarget(c, id, req.IntoID); err != nil {
 		return err
 	}
 	o, moved, err := s.store.MergeOutlets(c.Request.Context(), currentUser(c).ID, id, req.IntoID)
@@ -339,6 +333,21 @@ func (s *Server) mergeOutlet(c *gin.Context) error {
 		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"outlet": out, "moved": moved, "id": out.ID, "name": out.Name, "aliases": out.Aliases, "domains": out.Domains, "article_count": out.ArticleCount})
+	return nil
+}
+
+// checkMergeTarget refuses a merge of outlet id into itself or into an outlet that does not
+// exist (422 invalid on into_id), for the merge and its preview alike.
+func (s *Server) checkMergeTarget(c *gin.Context, id, into int64) error {
+	if into == id {
+		return fieldErr(CodeInvalid, "into_id", "an outlet cannot be merged into itself")
+	}
+	if _, err := s.store.Outlet(c.Request.Context(), into); err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			return fieldErr(CodeInvalid, "into_id", "no outlet %d to merge into", into)
+		}
+		return err
+	}
 	return nil
 }
 
@@ -363,6 +372,10 @@ func (s *Server) mergePreview(c *gin.Context) error {
 		return err
 	}
 	if into > 0 {
+		// The preview refuses what the merge refuses, so it never shows a merge that cannot happen.
+		if err := s.checkMergeTarget(c, id, into); err != nil {
+			return err
+		}
 		if refs["duplicates"], err = s.store.DuplicateArticles(c.Request.Context(), id, into); err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -36,6 +37,10 @@ func bind(c *gin.Context, dst any) error {
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(dst); err != nil {
+		var pe *time.ParseError
+		if errors.As(err, &pe) {
+			return timeError(body, pe)
+		}
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -85,9 +90,42 @@ func decodeError(err error) *apiError {
 		if f == "" {
 			return errf(CodeBadRequest, "the body must be a JSON object")
 		}
-		return fieldErr(CodeBadRequest, f, "field %q must be a %s, not a JSON %s", f, jsonKind(te.Type.Kind().String()), te.Value)
+		kind := jsonKind(te.Type.Kind().String())
+		article := "a"
+		if strings.ContainsRune("aeiou", rune(kind[0])) {
+			article = "an"
+		}
+		return fieldErr(CodeBadRequest, f, "field %q must be %s %s, not a JSON %s", f, article, kind, te.Value)
 	}
 	return errf(CodeBadRequest, "malformed JSON: %s", err.Error())
+}
+
+// timeError names the field of a time that does not parse (encoding/json reports the
+// time's own error without it): the top-level field whose string is the value that failed.
+func timeError(body []byte, pe *time.ParseError) *apiError {
+	var fields map[string]json.RawMessage
+	_ = json.Unmarshal(body, &fields)
+	field := ""
+	for k, raw := range fields {
+		var v string
+		if json.Unmarshal(raw, &v) == nil && v == pe.Value {
+			field = k
+			break
+		}
+	}
+	name := "a time"
+	if field != "" {
+		name = fmt.Sprintf("field %q", field)
+	}
+	return fieldErr(CodeBadRequest, field, "%s must be an RFC 3339 time such as 2026-03-01T09:30:00Z, not %q", name, clipValue(pe.Value))
+}
+
+// clipValue shortens a client's value for a message.
+func clipValue(v string) string {
+	if r := []rune(v); len(r) > 80 {
+		return string(r[:80]) + "…"
+	}
+	return v
 }
 
 func jsonKind(goKind string) string {
@@ -98,6 +136,8 @@ func jsonKind(goKind string) string {
 		return "array"
 	case goKind == "struct" || goKind == "map" || goKind == "ptr":
 		return "object"
+	case goKind == "bool":
+		return "boolean"
 	}
 	return goKind
 }
@@ -163,12 +203,9 @@ const (
 // page reads ?limit= and ?cursor=. The cursor is opaque to clients: the last id seen.
 func page(c *gin.Context) (models.Page, error) {
 	p := models.Page{Limit: defaultLimit}
-	if v := c.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxLimit {
-			return p, fieldErr(CodeBadRequest, "limit", "limit must be a whole number from 1 to %d", maxLimit)
-		}
-		p.Limit = n
+	var err error
+	if p.Limit, err = pageLimit(c); err != nil {
+		return p, err
 	}
 	if v := c.Query("cursor"); v != "" {
 		id, err := decodeCursor(v)
@@ -178,6 +215,19 @@ func page(c *gin.Context) (models.Page, error) {
 		p.After = id
 	}
 	return p, nil
+}
+
+// pageLimit reads ?limit=: defaultLimit when absent, 1 to maxLimit.
+func pageLimit(c *gin.Context) (int, error) {
+	v := c.Query("limit")
+	if v == "" {
+		return defaultLimit, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxLimit {
+		return defaultLimit, fieldErr(CodeBadRequest, "limit", "limit must be a whole number from 1 to %d", maxLimit)
+	}
+	return n, nil
 }
 
 func encodeCursor(id int64) string {

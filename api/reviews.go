@@ -1,8 +1,11 @@
 package api
 
 import (
+	"encoding/base64"
 	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -63,12 +66,20 @@ type queueItemJSON struct {
 	Annotations int64  `json:"annotations"`
 }
 
+// queue pages through the reviewer's queue, whose order is not by id alone: its cursor
+// names the place in the order (the bucket and the article; see queueCursor).
 func (s *Server) queue(c *gin.Context) error {
-	p, err := page(c)
+	limit, err := pageLimit(c)
 	if err != nil {
 		return err
 	}
-	items, err := s.store.Queue(c.Request.Context(), currentUser(c).ID, p.Limit)
+	var after models.QueueAfter
+	if v := c.Query("cursor"); v != "" {
+		if after, err = decodeQueueCursor(v); err != nil {
+			return fieldErr(CodeInvalidCursor, "cursor", "cursor is not one this service gave out")
+		}
+	}
+	items, more, err := s.store.Queue(c.Request.Context(), currentUser(c).ID, after, limit)
 	if err != nil {
 		return err
 	}
@@ -77,6 +88,34 @@ func (s *Server) queue(c *gin.Context) error {
 		out[i] = queueItemJSON{ArticleID: it.ArticleID, Title: it.Title, Outlet: it.Outlet, Assigned: it.Assigned,
 			Status: annotate.Review{Completed: it.CompletedAt != nil, Annotations: it.Annotations}.Status(), Annotations: it.Annotations}
 	}
-	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": ""})
+	next := ""
+	if more && len(items) > 0 {
+		last := items[len(items)-1]
+		next = encodeQueueCursor(models.QueueAfter{Bucket: last.Bucket, ArticleID: last.ArticleID})
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": next})
 	return nil
+}
+
+// A queue cursor is "q1:<bucket>:<article id>", base64url: opaque to clients like the others.
+func encodeQueueCursor(a models.QueueAfter) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("q1:" + strconv.Itoa(a.Bucket) + ":" + strconv.FormatInt(a.ArticleID, 10)))
+}
+
+func decodeQueueCursor(s string) (models.QueueAfter, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return models.QueueAfter{}, err
+	}
+	rest, ok := strings.CutPrefix(string(b), "q1:")
+	bucket, id, ok2 := strings.Cut(rest, ":")
+	if !ok || !ok2 {
+		return models.QueueAfter{}, errors.New("bad cursor")
+	}
+	bk, err1 := strconv.Atoi(bucket)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if err1 != nil || err2 != nil || bk < 0 || bk > 2 || n < 0 {
+		return models.QueueAfter{}, errors.New("bad cursor")
+	}
+	return models.QueueAfter{Bucket: bk, ArticleID: n}, nil
 }

@@ -616,7 +616,6 @@ func TestScoreRoutes(t *testing.T) {
 			"/api/v1/scores/reviewers?format=pdf",
 			"/api/v1/scores/agreement?format=csv",
 			"/api/v1/exports/annotations?format=xml",
-			"/api/v1/exports/annotations?label=rumour",
 			"/api/v1/exports/annotations?user_id=x",
 			"/api/v1/exports/annotations?to=31/12/2024",
 		} {
@@ -624,6 +623,10 @@ func TestScoreRoutes(t *testing.T) {
 			if r.Status != 400 || r.errCode() == "" {
 				t.Errorf("%s: %d %s, want 400 in the error envelope", path, r.Status, r.Body)
 			}
+		}
+		// API.md "Labels": any other value is 422, in a query as in a body.
+		if r := e.do("researcher", "GET", "/api/v1/exports/annotations?label=rumour", nil); r.Status != 422 || r.errCode() != "invalid_label" {
+			t.Errorf("label=rumour: %d %s, want 422 invalid_label", r.Status, r.Body)
 		}
 		for _, path := range []string{"/api/v1/scores/outlets", "/api/v1/scores/articles", "/api/v1/scores/reviewers",
 			"/api/v1/scores/agreement", "/api/v1/exports/annotations", "/api/v1/exports/datapackage.json"} {

@@ -43,11 +43,14 @@ func scoreSchemas() map[string]any {
 	agreement["articles"], agreement["reviewers"], agreement["scored_chars"] = integer, integer, integer
 	export := exportRecordSchema()
 	return map[string]any{
-		"OutletScores":    withItems(obj(outletRow)),
+		"OutletScores":    withItems(obj(outletRow, outletRowRequired()...)),
 		"ArticleScores":   withItems(obj(columns(score.ArticleColumns()))),
 		"ReviewerScores":  withItems(reviewer),
 		"CorpusAgreement": obj(agreement, "agreement_alpha", "label_alpha", "region_alpha"),
-		"ExportRecord":    obj(export, "id", "article_id", "outlet_id", "user_id", "label", "start", "end", "exact"),
+		"ExportRecord": obj(export, "id", "article_id", "outlet_id", "user_id", "label", "start", "end", "exact",
+			// docs/api.md "Exports" and API.md "Second round": what every exported annotation carries.
+			"article_url", "article_title", "published_at", "user", "reviewer_completed", "reopened_after_viewing",
+			"credited_outlet_id", "credits", "origin", "suggestion_model", "layer"),
 		"DataPackage": obj(map[string]any{"profile": str, "name": str, "title": str, "description": str, "created": tstamp,
 			"resources": map[string]any{"type": "array", "items": obj(map[string]any{"name": str, "path": str, "title": str,
 				"profile": str, "format": str, "mediatype": str, "encoding": str, "schema": map[string]any{"type": "object"},
@@ -57,6 +60,16 @@ func scoreSchemas() map[string]any {
 }
 
 var nullNum = orNull(number)
+
+// outletRowRequired are the columns API.md ("Outlet scores") promises in every outlet row,
+// and docs/api.md's low_sample and ci_reason.
+func outletRowRequired() []string {
+	req := []string{"outlet_id", "outlet", "articles", "reviewers", "scored_chars"}
+	for _, l := range score.AllLabels {
+		req = append(req, string(l)+"_share", string(l)+"_ci_low", string(l)+"_ci_high")
+	}
+	return append(req, "agreement_alpha", "credibility", "credibility_ci_low", "credibility_ci_high", "low_sample", "ci_reason")
+}
 
 // columnSchemas types the columns of a score table by their names.
 func columnSchemas(names []string) map[string]any {

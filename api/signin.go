@@ -38,8 +38,11 @@ func (s *Server) login(c *gin.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	if req.Email == "" || req.Password == "" {
+	switch {
+	case req.Email == "":
 		return fieldErr(CodeInvalid, "email", "email and password are required")
+	case req.Password == "":
+		return fieldErr(CodeInvalid, "password", "email and password are required")
 	}
 	if len(req.Email) > maxEmailBytes {
 		return fieldErr(CodeInvalid, "email", "an email address has at most %d bytes", maxEmailBytes)

@@ -75,24 +75,37 @@ type QueueItem struct {
 	StartedAt   *time.Time
 	CompletedAt *time.Time
 	Annotations int64
+	Bucket      int // the queue's order: 0 assigned and not finished, 1 not finished, 2 finished
+}
+
+// QueueAfter is where a page of the queue starts: after this bucket and article (zero: the start).
+type QueueAfter struct {
+	Bucket    int
+	ArticleID int64
 }
 
 // Queue lists the articles a reviewer has still to do: assigned ones first, then the ones
 // not yet finished by them, oldest first. Finished assigned articles come last, so that a
-// reviewer sees their progress.
-func (s *Store) Queue(ctx context.Context, userID int64, limit int) ([]QueueItem, error) {
+// reviewer sees their progress. It answers at most limit items after the position given,
+// and whether more follow.
+func (s *Store) Queue(ctx context.Context, userID int64, after QueueAfter, limit int) ([]QueueItem, bool, error) {
 	var out []QueueItem
 	err := s.db.WithContext(ctx).Raw(`
-		SELECT a.id AS article_id, a.title, o.name AS outlet,
-		       COALESCE(r.assigned, FALSE) AS assigned, r.updated_at AS started_at, r.completed_at,
-		       (SELECT count(*) FROM annotations n WHERE n.article_id = a.id AND n.user_id = ?) AS annotations
-		FROM articles a
-		JOIN outlets o ON o.id = a.outlet_id
-		LEFT JOIN reviews r ON r.article_id = a.id AND r.user_id = ?
-		ORDER BY CASE WHEN r.completed_at IS NOT NULL THEN 2 WHEN COALESCE(r.assigned, FALSE) THEN 0 ELSE 1 END,
-		         a.id
-		LIMIT ?`, userID, userID, limit).Scan(&out).Error
-	return out, err
+		SELECT q.*, (SELECT count(*) FROM annotations n WHERE n.article_id = q.article_id AND n.user_id = ?) AS annotations
+		FROM (SELECT a.id AS article_id, a.title, o.name AS outlet,
+		             COALESCE(r.assigned, FALSE) AS assigned, r.updated_at AS started_at, r.completed_at,
+		             CASE WHEN r.completed_at IS NOT NULL THEN 2 WHEN COALESCE(r.assigned, FALSE) THEN 0 ELSE 1 END AS bucket
+		      FROM articles a
+		      JOIN outlets o ON o.id = a.outlet_id
+		      LEFT JOIN reviews r ON r.article_id = a.id AND r.user_id = ?) q
+		WHERE q.bucket > ? OR (q.bucket = ? AND q.article_id > ?)
+		ORDER BY q.bucket, q.article_id
+		LIMIT ?`, userID, userID, after.Bucket, after.Bucket, after.ArticleID, limit+1).Scan(&out).Error
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, err
 }
 
 // MarkViewedOthers records that a finished reviewer is being shown other reviewers' work on an
