@@ -6,7 +6,7 @@
 //
 // The document is OpenAPI 3.1, whose schema objects are JSON Schema 2020-12, so the schemas are
 // compiled as they stand by github.com/santhosh-tekuri/jsonschema/v6 (with "format" asserted:
-// a date-time must be RFC 3339). Requests outside the document's paths under /api/ must be
+// a date-time must be RFC 3339 in UTC). Requests outside the document's paths under /api/ must be
 // answered 404 or 405 with the error envelope (components/schemas/Error).
 package openapitest
 
@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/language"
@@ -88,6 +89,7 @@ func New(doc []byte) (*Checker, error) {
 	comp := jsonschema.NewCompiler()
 	comp.DefaultDraft(jsonschema.Draft2020)
 	comp.AssertFormat()
+	comp.RegisterFormat(&jsonschema.Format{Name: "date-time", Validate: utcTime})
 	if err := comp.AddResource(docURL, v); err != nil {
 		return nil, fmt.Errorf("openapi document: %w", err)
 	}
@@ -109,6 +111,22 @@ func New(doc []byte) (*Checker, error) {
 	// Most literal first, so /articles/import wins over /articles/{id}.
 	sort.Slice(c.ops, func(i, j int) bool { return c.ops[i].literals > c.ops[j].literals })
 	return c, nil
+}
+
+// utcTime is the "date-time" format as API.md promises it: RFC 3339, in UTC ("Z"), not merely
+// any RFC 3339 time with an offset.
+func utcTime(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return nil
+	}
+	if _, err := time.Parse(time.RFC3339Nano, s); err != nil {
+		return fmt.Errorf("%q is not an RFC 3339 time", s)
+	}
+	if !strings.HasSuffix(s, "Z") {
+		return fmt.Errorf("%q is not in UTC (API.md: times are RFC 3339 in UTC, ending in Z)", s)
+	}
+	return nil
 }
 
 var param = regexp.MustCompile(`\{[^}]+\}`)

@@ -111,6 +111,13 @@ func TestCheckerCatchesMismatch(t *testing.T) {
 	t.Run("ErrBadDateTime", func(t *testing.T) {
 		mismatch(t, c.Check("GET", "/api/v1/things/7", 200, "application/json", []byte(`{"id": 1, "name": "a", "at": "yesterday"}`)), thing, "at /at:")
 	})
+	t.Run("ErrDateTimeNotUTC", func(t *testing.T) {
+		// API.md: times are RFC 3339 in UTC; an offset is RFC 3339 but not what was promised.
+		mismatch(t, c.Check("GET", "/api/v1/things/7", 200, "application/json", []byte(`{"id": 1, "name": "a", "at": "2024-01-02T05:04:05+02:00"}`)), thing, "is not in UTC")
+		if err := c.Check("GET", "/api/v1/things/7", 200, "application/json", []byte(`{"id": 1, "name": "a", "at": "2024-01-02T03:04:05.123456Z"}`)); err != nil {
+			t.Errorf("fractional seconds in UTC: %v", err)
+		}
+	})
 	t.Run("ErrUndocumentedStatus", func(t *testing.T) {
 		mismatch(t, c.Check("GET", "/api/v1/things/7", 500, "application/json", []byte(`{"error": {"code": "internal", "message": "x"}}`)), thing, "status 500 is not among the operation's responses (200, 404)")
 	})
