@@ -125,3 +125,32 @@ func TestUndoAfterDoneSaysReopen(t *testing.T) {
 		t.Fatalf("undo after reopening left %d annotations, want 0", n)
 	}
 }
+
+// TestReviewStatusStartsWithTheFirstSave: the review panel says "Not started" on a fresh
+// article and "In progress" as soon as the first annotation is saved, as the service counts it
+// (it said "Not started" beside the reviewer's annotations until something refreshed the page).
+func TestReviewStatusStartsWithTheFirstSave(t *testing.T) {
+	needBrowser(t)
+	art := newArticle(t, "Review status", gestureText(t))
+	email, pw := newReviewer(t, "Stella Status")
+	me := signIn(t, email, pw)
+	p := newPage(t)
+	p.signInPage(email, pw)
+	p.openArticle(art.ID)
+	if st := eval[string](p, `document.getElementById('review-status').textContent`); !strings.HasPrefix(st, "Not started") {
+		t.Fatalf("a fresh article's review reads %q, want “Not started…”", st)
+	}
+	p.selectCP(art.Text, 0, 5)
+	p.key("3")
+	p.waitSaved()
+	var got struct {
+		Review struct {
+			Status string `json:"status"`
+		} `json:"review"`
+	}
+	me.must(t, "GET", fmt.Sprintf("/api/v1/articles/%s?include=annotations", art.ID), nil, &got)
+	if got.Review.Status != "in_progress" {
+		t.Fatalf("the service counts the review as %q after the first annotation, want in_progress", got.Review.Status)
+	}
+	p.waitFor("the panel to say the review is in progress", `document.getElementById('review-status').textContent.startsWith('In progress')`)
+}

@@ -1,10 +1,10 @@
 // Sending the outbox's changes to the service, and what the page does when each one settles.
 
 import { api, allPages, refreshCsrf } from '../api.js';
-import { S, redraw, settled, rejectionSettled } from './state.js';
+import { S, redraw, settled, rejectionSettled, reviewStatus, setReview } from './state.js';
 import { DESCRIBE } from './changes.js';
 import { toast } from './ui.js';
-import { scheduleRefresh } from './review.js';
+import { scheduleRefresh, showReview } from './review.js';
 
 function articlePath(op) { return `/articles/${encodeURIComponent(op.articleId)}`; }
 
@@ -114,6 +114,12 @@ export function onSettled(op, result, err) {
     scheduleRefresh(100);
   } else if (String(op.articleId) === String(S.articleId)) {
     S.channel?.notify({ entity: op.entity });
+    // The service counts the review as started with its first saved change; say so at once
+    // rather than "Not started" beside the reviewer's annotations until the next refresh.
+    if (reviewStatus() === 'todo' && S.article.review) {
+      setReview({ ...S.article.review, status: 'in_progress' });
+      showReview();
+    }
   }
   redraw();
 }
