@@ -2,33 +2,22 @@
 
 import { api, me } from '../api.js';
 import { h, wireHeader, formatDate, announce, notForRole } from '../dom.js';
-import { queryFrom } from './scorecommon.js';
+import { queryFrom, fileName } from './scorecommon.js';
 
+// Each file takes the filters its route reads: the scores the layer (reviewers' or the
+// curators' consensus) and the reviewers left out, the annotations the layer, label and
+// reviewer. The reviewers' agreement compares reviewers, so it has no consensus layer.
+const SCORE_FILTERS = ['from', 'to', 'outlet_id', 'layer', 'exclude_reviewers'];
 const FILES = [
-  { name: 'Outlet scores', slug: 'outlet-scores', path: '/api/v1/scores/outlets', formats: ['json', 'csv'], filters: ['from', 'to', 'outlet_id'] },
-  { name: 'Outlet scores per month', slug: 'outlet-scores', path: '/api/v1/scores/outlets?by=month', formats: ['json', 'csv'], filters: ['from', 'to', 'outlet_id'] },
-  { name: 'Article scores', slug: 'article-scores', path: '/api/v1/scores/articles', formats: ['json', 'csv'], filters: ['from', 'to', 'outlet_id'] },
-  { name: 'Reviewer agreement', slug: 'reviewer-scores', path: '/api/v1/scores/reviewers', formats: ['json', 'csv'], filters: ['from', 'to'] },
-  { name: 'Corpus agreement', slug: 'agreement', path: '/api/v1/scores/agreement', formats: ['json'], filters: ['from', 'to'] },
-  { name: 'Annotations', slug: 'annotations', path: '/api/v1/exports/annotations', formats: ['jsonl', 'csv', 'jsonld'], filters: ['from', 'to', 'outlet_id', 'label', 'user_id'] },
+  { name: 'Outlet scores', slug: 'outlet-scores', path: '/api/v1/scores/outlets', formats: ['json', 'csv'], filters: SCORE_FILTERS },
+  { name: 'Outlet scores per month', slug: 'outlet-scores', path: '/api/v1/scores/outlets?by=month', formats: ['json', 'csv'], filters: SCORE_FILTERS },
+  { name: 'Article scores', slug: 'article-scores', path: '/api/v1/scores/articles', formats: ['json', 'csv'], filters: SCORE_FILTERS },
+  { name: 'Reviewer agreement', slug: 'reviewer-scores', path: '/api/v1/scores/reviewers', formats: ['json', 'csv'], filters: ['from', 'to', 'exclude_reviewers'] },
+  { name: 'Corpus agreement', slug: 'agreement', path: '/api/v1/scores/agreement', formats: ['json'], filters: ['from', 'to', 'layer', 'exclude_reviewers'] },
+  { name: 'Annotations', slug: 'annotations', path: '/api/v1/exports/annotations', formats: ['jsonl', 'csv', 'jsonld'], filters: ['from', 'to', 'outlet_id', 'label', 'user_id', 'layer'] },
   { name: 'Data Package (describes the CSV files)', slug: 'datapackage', path: '/api/v1/exports/datapackage.json', formats: ['json'], filters: [] },
   { name: 'Data package for a deposit (one zip: datapackage.json, every CSV and the score inputs)', slug: 'data-package', path: '/api/v1/exports/datapackage.zip', formats: ['zip'], filters: [] },
 ];
-
-// The words a file name gives each filter, in the server's order (api/downloadname.go), so a
-// JSON download (which the server does not name) is named as the CSV beside it is.
-const NAME_WORDS = [['by', 'by'], ['outlet_id', 'outlet'], ['from', 'from'], ['to', 'to'], ['label', 'label'], ['user_id', 'reviewer']];
-
-const fileSafe = (v) => v.replace(/,/g, '+').replace(/[^A-Za-z0-9.+-]/g, '-').slice(0, 40);
-
-// fileName names a download by what, filters, data version and day, as the server does.
-export function fileName(slug, params, dataVersion, ext, day) {
-  const parts = [`credence-${slug}`];
-  for (const [param, word] of NAME_WORDS) if (params.get(param)) parts.push(`${word}-${fileSafe(params.get(param))}`);
-  if (dataVersion) parts.push(`data-${fileSafe(dataVersion)}`);
-  parts.push(day);
-  return `${parts.join('_')}.${ext}`;
-}
 
 // versions are the methodology and data versions of the scores, for names and the citation.
 let versions = { methodology: '', data_version: '' };
@@ -55,12 +44,24 @@ function renderLinks(form) {
 }
 
 // citation is the suggested citation of what is downloaded now.
-export function citation(v, origin, day) {
-  return `Credence outlet and article scores and annotations, data version ${v.data_version} (${v.methodology}). ${origin}. Downloaded ${day}.`;
+export function citation(v, origin, day, layer = '') {
+  const which = layer === 'consensus' ? ", curators' consensus layer of adjudicated articles" : '';
+  return `Credence outlet and article scores and annotations${which}, data version ${v.data_version} (${v.methodology}). ${origin}. Downloaded ${day}.`;
 }
 
-function renderCitation() {
-  document.getElementById('citation-text').textContent = citation(versions, location.origin, today());
+function renderCitation(form) {
+  document.getElementById('citation-text').textContent = citation(versions, location.origin, today(), form.elements.layer.value);
+}
+
+// prefill takes the filters from the page's own query (/downloads?layer=consensus&outlet_id=3),
+// so the scores and outlet pages can link to the downloads of what they show.
+function prefill(form) {
+  const q = new URLSearchParams(location.search);
+  for (const el of form.elements) {
+    if (!el.name || !q.has(el.name)) continue;
+    if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === q.get(el.name))) continue;
+    el.value = q.get(el.name);
+  }
 }
 
 async function loadTokens() {
@@ -94,9 +95,12 @@ async function main() {
     const a = await api.get('/scores/agreement');
     versions = { methodology: a.methodology, data_version: a.data_version };
   } catch (e) { showError(e); }
-  renderCitation();
   const form = document.getElementById('filters');
-  form.addEventListener('input', () => renderLinks(form));
+  prefill(form);
+  renderCitation(form);
+  const changed = () => { renderLinks(form); renderCitation(form); };
+  form.addEventListener('input', changed);
+  form.addEventListener('change', changed);
   form.addEventListener('submit', (ev) => ev.preventDefault());
   renderLinks(form);
   document.getElementById('token-form').addEventListener('submit', async (ev) => {

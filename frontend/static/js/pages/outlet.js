@@ -72,6 +72,9 @@ async function detail(id) {
   document.getElementById('outlet-title').textContent = outlet.name;
   document.title = `${outlet.name} · credence`;
   document.getElementById('outlet-detail').hidden = false;
+  const dl = new URLSearchParams({ outlet_id: id });
+  if (layer) dl.set('layer', layer);
+  document.getElementById('outlet-downloads').href = `/downloads?${dl}`;
   const row = scores.items?.[0];
   if (row) summary(row);
   else document.getElementById('status').textContent = 'No completed review credits this outlet yet.';

@@ -113,3 +113,19 @@ export function queryFrom(form) {
   }
   return q;
 }
+
+// The words a file name gives each filter, in the server's order (api/downloadname.go), so a
+// JSON download (which the server does not name) is named as the CSV beside it is.
+const NAME_WORDS = [['by', 'by'], ['layer', 'layer'], ['outlet_id', 'outlet'], ['from', 'from'], ['to', 'to'], ['label', 'label'], ['user_id', 'reviewer'],
+  ['exclude_reviewers', 'excluding'], ['min_articles', 'min-articles'], ['hide_low_sample', 'hide-low-sample'], ['suggestions', 'suggestions'], ['csv', 'csv']];
+
+const fileSafe = (v) => v.replace(/,/g, '+').replace(/[^A-Za-z0-9.+-]/g, '-').slice(0, 40);
+
+// fileName names a download by what, filters, data version and day, as the server does.
+export function fileName(slug, params, dataVersion, ext, day) {
+  const parts = [`credence-${slug}`];
+  for (const [param, word] of NAME_WORDS) if (params.get(param)) parts.push(`${word}-${fileSafe(params.get(param))}`);
+  if (dataVersion) parts.push(`data-${fileSafe(dataVersion)}`);
+  parts.push(day);
+  return `${parts.join('_')}.${ext}`;
+}

@@ -3,7 +3,7 @@
 
 import { api, me } from '../api.js';
 import { h, wireHeader, announce, notForRole } from '../dom.js';
-import { LABELS, pct, fixed, rowInterval, sortableTable, intervalChart, queryFrom } from './scorecommon.js';
+import { LABELS, pct, fixed, rowInterval, sortableTable, intervalChart, queryFrom, fileName } from './scorecommon.js';
 
 const charts = [];
 
@@ -55,6 +55,26 @@ function showEmpty(empty, q) {
     : 'No outlet has scores yet: scores appear once a reviewer marks an article done.';
 }
 
+// DOWNLOADS_KEEPS are the filters the downloads page has, carried to it by the link below.
+const DOWNLOADS_KEEPS = ['from', 'to', 'layer', 'exclude_reviewers'];
+
+// offerDownloads links the table as shown (the same query, so the same figures) as CSV and
+// JSON, and the downloads page with the filters it shares with this one.
+function offerDownloads(q, dataVersion) {
+  const day = new Date().toISOString().slice(0, 10);
+  for (const fmt of ['csv', 'json']) {
+    const p = new URLSearchParams(q);
+    p.set('format', fmt);
+    const a = document.getElementById(`dl-scores-${fmt}`);
+    a.href = `/api/v1/scores/outlets?${p}`;
+    a.download = fileName('outlet-scores', p, dataVersion, fmt, day);
+  }
+  const keep = new URLSearchParams();
+  for (const k of DOWNLOADS_KEEPS) if (q.has(k)) keep.set(k, q.get(k));
+  document.getElementById('dl-all').href = `/downloads${keep.size ? `?${keep}` : ''}`;
+  document.getElementById('table-downloads').hidden = false;
+}
+
 async function load(form) {
   const status = document.getElementById('status');
   const err = document.getElementById('error');
@@ -67,6 +87,7 @@ async function load(form) {
     sortableTable(document.getElementById('outlet-head'), document.getElementById('outlet-body'), columns(), rows);
     drawCharts(rows);
     showEmpty(rows.length === 0, q);
+    offerDownloads(q, res.data_version);
     const excl = res.excluded_reviewers?.length ? ` · excluding reviewers ${res.excluded_reviewers.join(', ')}` : '';
     const layer = res.filters?.layer === 'consensus' ? ' · consensus layer (adjudicated articles only)' : '';
     const arm = res.filters?.suggestions ? ` · reviews ${res.filters.suggestions === 'hidden' ? 'without' : 'with'} machine suggestions` : '';
