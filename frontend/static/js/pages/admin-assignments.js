@@ -4,7 +4,7 @@
 
 import { api, allPages } from '../api.js';
 import { h, announce } from '../dom.js';
-import { replaceRows, emptyRow, plural, markLoaded } from './admin-common.js';
+import { replaceRows, emptyRow, plural, markLoaded, labelCells } from './admin-common.js';
 
 const STATUS = { todo: 'to do', in_progress: 'in progress', completed: 'done' };
 
@@ -73,8 +73,10 @@ export async function initAssignments(panel) {
         r.status === 'completed'
           ? h('button', { type: 'button', class: 'small-btn', 'data-action': 'reopen', onclick: () => reopen(a, r) }, 'Reopen')
           : null))))));
-    if (append) articleRows.append(...rows);
-    else replaceRows(articleRows, rows.length ? rows : [emptyRow(3, 'Nothing assigned yet.')]);
+    if (append) {
+      articleRows.append(...rows);
+      labelCells(articleRows.closest('table'));
+    } else replaceRows(articleRows, rows.length ? rows : [emptyRow(3, 'Nothing assigned yet.')]);
   }
 
   async function reopen(a, r) {

@@ -3,7 +3,7 @@
 
 import { api, allPages } from '../api.js';
 import { h } from '../dom.js';
-import { replaceRows, emptyRow, when, markLoaded } from './admin-common.js';
+import { replaceRows, emptyRow, when, markLoaded, labelCells } from './admin-common.js';
 
 // Bookkeeping every row carries; a diff of it says nothing to a person.
 const HIDDEN = /^(created_at|updated_at|deleted_at|version)$/;
@@ -103,7 +103,10 @@ export async function initAudit(panel) {
     const page = await api.get(`/audit?${q}`);
     cursor = page.next_cursor;
     more.hidden = !cursor;
-    if (append) rows.append(...page.items.map(row));
+    if (append) {
+      rows.append(...page.items.map(row));
+      labelCells(rows.closest('table'));
+    }
     else replaceRows(rows, page.items.length ? page.items.map(row) : [emptyRow(5, 'No changes recorded.')]);
     markLoaded(panel);
   }

@@ -10,6 +10,22 @@ export function list(value) {
 // replaceRows empties a table body and appends the rows.
 export function replaceRows(tbody, rows) {
   tbody.replaceChildren(...rows);
+  const table = tbody.closest('table');
+  if (table) labelCells(table);
+}
+
+// labelCells gives each body cell the title of its column (data-label), which a narrow
+// screen shows before the cell's value where the header row is hidden (admin.css).
+export function labelCells(table) {
+  const titles = [...(table.tHead?.rows[0]?.cells ?? [])].map((th) => th.textContent.trim());
+  if (!titles.length) return;
+  for (const tr of table.tBodies[0]?.rows ?? []) {
+    let col = 0;
+    for (const cell of tr.cells) {
+      if (cell.tagName === 'TD' && cell.colSpan === 1 && titles[col]) cell.dataset.label = titles[col];
+      col += cell.colSpan;
+    }
+  }
 }
 
 // emptyRow is a one-cell row that says there is nothing to show.

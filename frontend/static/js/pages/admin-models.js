@@ -4,7 +4,7 @@
 
 import { api } from '../api.js';
 import { h, announce } from '../dom.js';
-import { when, markLoaded } from './admin-common.js';
+import { when, markLoaded, labelCells } from './admin-common.js';
 
 const LABELS = [
   ['sourced_fact', 'Sourced fact'], ['speculation', 'Speculation'], ['opinion', 'Opinion'], ['loaded_language', 'Loaded language'],
@@ -42,11 +42,11 @@ function labelTable(label, title, models) {
         h('td', { class: 'num', text: f.previous ? fmt(f.previous.f1) : (f.rules ? `rules ${fmt(f.rules.f1)}` : '') })));
     }
   }
-  return h('section', { class: 'model-label', dataset: { label } },
-    h('h2', { text: title }),
-    h('table', { class: 'grid' },
-      h('thead', {}, h('tr', {}, ...['Model', 'Trained', 'Status', 'Measured on', 'Precision', 'Recall', 'F1', 'Compared with'].map((t) => h('th', { scope: 'col', text: t })))),
-      h('tbody', {}, ...rows)));
+  const table = h('table', { class: 'grid' },
+    h('thead', {}, h('tr', {}, ...['Model', 'Trained', 'Status', 'Measured on', 'Precision', 'Recall', 'F1', 'Compared with'].map((t) => h('th', { scope: 'col', text: t })))),
+    h('tbody', {}, ...rows));
+  labelCells(table);
+  return h('section', { class: 'model-label', dataset: { label } }, h('h2', { text: title }), table);
 }
 
 export async function initModels(panel) {

@@ -1,0 +1,43 @@
+package e2e
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestNarrowResearcherAndAdminPages: on a phone (390 px) no researcher or admin page is wider
+// than the screen (the header's links wrap, the scores' charts shrink to it), and the admin
+// tables, whose header row is hidden there, name each cell's column.
+func TestNarrowResearcherAndAdminPages(t *testing.T) {
+	needBrowser(t)
+	o := scoredOutlet(t, "The Narrow Gazette", "2024-07-01T08:00:00Z")
+	p := newPage(t)
+	p.signInPage(adminEmail, env.adminPass)
+	p.do(chromedp.EmulateViewport(390, 844))
+	pages := []struct{ path, ready string }{
+		{"/scores", `document.body.dataset.state === 'ready' && document.querySelectorAll('#charts canvas').length === 4`},
+		{"/outlets/" + o.ID.String(), `document.body.dataset.state === 'ready'`},
+		{"/downloads", `document.body.dataset.state === 'ready'`},
+	}
+	for _, tab := range []string{"outlets", "users", "imports", "assignments", "audit", "models"} {
+		pages = append(pages, struct{ path, ready string }{"/admin/" + tab,
+			fmt.Sprintf(`document.body.dataset.state === 'ready' && document.getElementById('panel-%s').dataset.loaded === 'true'`, tab)})
+	}
+	for _, pg := range pages {
+		p.do(chromedp.Navigate(env.base + pg.path))
+		p.waitFor(pg.path, pg.ready)
+		wide := eval[string](p, `[...document.querySelectorAll('body *')].filter((e) => !e.parentElement.closest('.table-wrap') && e.getBoundingClientRect().right > 391)
+			.slice(0, 5).map((e) => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')`)
+		if sw := eval[int](p, `document.documentElement.scrollWidth`); sw > 390 {
+			t.Errorf("%s is %d px wide on a 390 px screen: %s %s", pg.path, sw, wide, eval[string](p, `innerWidth + ' ' + [...document.querySelectorAll('body *')].filter((e) => e.scrollWidth > 391 || e.getBoundingClientRect().right > 391).slice(0, 12).map((e) => e.tagName + '#' + e.id + '.' + e.className + ' sw' + e.scrollWidth + ' r' + Math.round(e.getBoundingClientRect().right)).join(', ')`))
+		}
+	}
+	// The last page is the models': its figures say which column they are.
+	unlabelled := eval[int](p, `[...document.querySelectorAll('#models-by-label td.num')].filter((td) => td.textContent && !td.dataset.label).length`)
+	labelled := eval[int](p, `document.querySelectorAll('#models-by-label td[data-label="Precision"]').length`)
+	if unlabelled > 0 || labelled == 0 {
+		t.Errorf("on a phone the models' figures are not named by column: %d unlabelled, %d precision cells labelled", unlabelled, labelled)
+	}
+}
