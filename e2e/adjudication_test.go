@@ -174,3 +174,44 @@ func TestAdjudicationPage(t *testing.T) {
 		t.Errorf("%d JSON-LD annotations of the article, want %d", mine, len(wantRows))
 	}
 }
+
+// TestAdjudicationPhoneLayout: on a phone (390 px) the adjudication page does not scroll
+// sideways: the reviewers' units table scrolls in its own box, the text wraps in the width of
+// the screen, and each reviewer's "accept all" label choice stays wide enough to read.
+func TestAdjudicationPhoneLayout(t *testing.T) {
+	needBrowser(t)
+	admin := adminClient(t)
+	stamp := time.Now().UnixNano()
+	var o outlet
+	admin.must(t, "POST", "/api/v1/outlets", map[string]any{"name": fmt.Sprintf("Phone Gazette %d", stamp)}, &o)
+	text := "The FBI report stated the facts. Could somebody have left a live round? What a nasty jerk, a super-douche."
+	var a article
+	admin.must(t, "POST", "/api/v1/articles", map[string]any{"outlet_id": o.ID, "title": "Adjudicated on a phone", "text": text,
+		"url": fmt.Sprintf("https://e2e.example/adjudication-phone/%d", stamp)}, &a)
+	e1, p1 := newReviewer(t, "Philippa Reviewer-With-A-Long-Name")
+	e2, p2 := newReviewer(t, "Phineas Reviewer-With-A-Long-Name")
+	r1, r2 := signIn(t, e1, p1), signIn(t, e2, p2)
+	admin.must(t, "POST", "/api/v1/assignments", map[string]any{"article_ids": []any{a.ID}, "reviewer_ids": []any{r1.user.ID, r2.user.ID}, "per_article": 2}, nil)
+	at := func(s string) int { return strings.Index(text, s) }
+	path := "/api/v1/articles/" + a.ID.String()
+	r1.must(t, "POST", path+"/annotations", map[string]any{"label": "speculation", "start": at("Could"), "end": at("round?") + 6}, nil)
+	r2.must(t, "POST", path+"/annotations", map[string]any{"label": "loaded_language", "start": at("super"), "end": at("douche") + 6}, nil)
+	for _, r := range []*client{r1, r2} {
+		r.must(t, "POST", path+"/complete", nil, nil)
+	}
+	curEmail := fmt.Sprintf("curator-phone-%d@example.org", stamp)
+	admin.must(t, "POST", "/api/v1/users", map[string]string{"email": curEmail, "name": "Phil Curator", "role": "curator", "password": "curator-password"}, nil)
+
+	p := newPage(t)
+	p.signInPage(curEmail, "curator-password")
+	p.do(chromedp.EmulateViewport(390, 844), chromedp.Navigate(env.base+"/adjudication/"+a.ID.String()))
+	p.waitFor("the adjudication page", `document.body.dataset.state === 'ready' && document.querySelectorAll('#units-body tr.unit').length > 0`)
+	p.screenshot("adjudication-phone", false)
+	if w := eval[int](p, `document.documentElement.scrollWidth`); w > 390 {
+		wide := eval[string](p, `[...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 1).slice(0, 4).map((e) => e.tagName + '.' + e.className).join(', ')`)
+		t.Fatalf("the page is %d px wide on a 390 px phone (it scrolls sideways): %s", w, wide)
+	}
+	if w := eval[float64](p, `Math.min(...[...document.querySelectorAll('#units-head select')].map((s) => s.getBoundingClientRect().width))`); w < 100 {
+		t.Fatalf("a reviewer's label choice is %.0f px wide, too narrow to read the label", w)
+	}
+}
