@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Recognising outlets in a text: their names, aliases and domains, as FindAttributions
@@ -92,7 +93,6 @@ func isAcronym(s string) bool {
 // so each position tries only those that can match there, in their order.
 func findMentions(text, folded []rune, outlets []Outlet) []mention {
 	ox := outletIndexOf(outlets)
-	forms, domains := ox.forms, ox.domains
 	var out []mention
 	covered := func(i int) bool {
 		return len(out) > 0 && i < out[len(out)-1].end
@@ -104,14 +104,14 @@ func findMentions(text, folded []rune, outlets []Outlet) []mention {
 		if i > 0 && (isWordRune(folded[i-1]) || folded[i-1] == '-') {
 			continue
 		}
-		if m, ok := matchDomain(text, folded, i, domains[folded[i]]); ok {
+		if m, ok := matchDomain(text, folded, i, ox.domains.at(folded, i)); ok {
 			out = append(out, m)
 			i = m.end - 1
 			continue
 		}
 		var best *mention
 		var bestForm nameForm
-		for _, f := range forms[folded[i]] {
+		for _, f := range ox.forms.at(folded, i) {
 			end, ok := matchWords(folded, i, f.words)
 			if !ok {
 				continue
@@ -145,32 +145,86 @@ func findMentions(text, folded []rune, outlets []Outlet) []mention {
 }
 
 // outletIndex is what findMentions matches: the outlets' name forms
-// (outletForms) and domains, each grouped by first folded rune, in their
-// order. It is not modified once built.
+// (outletForms) and domains, each grouped by their first two folded runes, in
+// their order. It is not modified once built.
 type outletIndex struct {
 	outlets []Outlet // a deep copy of the outlets it was built from
-	forms   map[rune][]nameForm
-	domains map[rune][]domainForm
+	forms   pairIndex[nameForm]
+	domains pairIndex[domainForm]
+}
+
+// pairIndex lists, in their order, the forms that can match where a text has
+// the runes r0, r1: those starting with r0 whose first word (a domain's host)
+// has r1 second, and those whose first word is r0 alone (as at the end of a
+// text, where there is no r1). Only these can match there, so findMentions,
+// which asks at every word of a text, tries only them.
+type pairIndex[F any] struct {
+	first [utf8.RuneSelf]bool // an ASCII rune some form starts with
+	pairs map[[2]rune][]F     // r1 -1: the forms whose first word is one rune
+}
+
+// build fills the index from forms in their order; lead gives a form's first
+// word (a domain's host). The second runes are gathered first, so that each
+// list is appended to in the order of forms.
+func (x *pairIndex[F]) build(forms []F, lead func(F) []rune) {
+	x.pairs = map[[2]rune][]F{}
+	seconds := map[rune][]rune{}
+	for _, f := range forms {
+		w := lead(f)
+		if r := w[0]; 0 <= r && r < utf8.RuneSelf {
+			x.first[r] = true
+		}
+		if len(w) > 1 && !slices.Contains(seconds[w[0]], w[1]) {
+			seconds[w[0]] = append(seconds[w[0]], w[1])
+		}
+	}
+	for _, f := range forms {
+		w := lead(f)
+		if len(w) > 1 {
+			k := [2]rune{w[0], w[1]}
+			x.pairs[k] = append(x.pairs[k], f)
+			continue
+		}
+		k := [2]rune{w[0], -1}
+		x.pairs[k] = append(x.pairs[k], f)
+		for _, r1 := range seconds[w[0]] {
+			k := [2]rune{w[0], r1}
+			x.pairs[k] = append(x.pairs[k], f)
+		}
+	}
+}
+
+// at returns the forms that can match at folded[i].
+func (x *pairIndex[F]) at(folded []rune, i int) []F {
+	r0 := folded[i]
+	if 0 <= r0 && r0 < utf8.RuneSelf && !x.first[r0] {
+		return nil
+	}
+	if i+1 < len(folded) {
+		if l, ok := x.pairs[[2]rune{r0, folded[i+1]}]; ok {
+			return l
+		}
+	}
+	return x.pairs[[2]rune{r0, -1}]
 }
 
 func newOutletIndex(outlets []Outlet) *outletIndex {
-	ox := &outletIndex{forms: map[rune][]nameForm{}, domains: map[rune][]domainForm{}}
+	ox := &outletIndex{}
 	for _, o := range outlets {
 		o.Aliases, o.Domains = slices.Clone(o.Aliases), slices.Clone(o.Domains)
 		ox.outlets = append(ox.outlets, o)
 	}
-	for _, f := range outletForms(outlets) {
-		ox.forms[f.words[0][0]] = append(ox.forms[f.words[0][0]], f)
-	}
+	ox.forms.build(outletForms(outlets), func(f nameForm) []rune { return f.words[0] })
+	var domains []domainForm
 	for _, o := range outlets {
 		for _, d := range o.Domains {
 			d = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(d)), "www.")
 			if d != "" {
-				host := []rune(d)
-				ox.domains[host[0]] = append(ox.domains[host[0]], domainForm{host, o.ID, d})
+				domains = append(domains, domainForm{[]rune(d), o.ID, d})
 			}
 		}
 	}
+	ox.domains.build(domains, func(d domainForm) []rune { return d.host })
 	return ox
 }
 

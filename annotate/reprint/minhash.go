@@ -62,7 +62,9 @@ type sketchScratch struct {
 	toks  []token
 	sh    []uint64
 	vals  []uint64
-	deque []int32
+	wmins []uint64 // winnow's window minima
+	left  []uint64 // windowMins' running minima
+	right []uint64
 	mins  []uint64 // rows of window minima, bands*rows × windows
 	band  []uint64 // one band's key of every window, in text order
 	keys  []uint64 // the result of keys
@@ -89,24 +91,7 @@ func (s *sketcher) keys(toks []token, minWords int, sc *sketchScratch) []uint64 
 		for i, h := range sc.sh {
 			sc.vals[i] = splitmix.Mix64(h ^ seed)
 		}
-		// Monotone deque: indices of increasing values, front is the
-		// minimum of the current window. O(m) for all windows.
-		dq, head := sc.deque[:0], 0
-		out := sc.mins[row*windows : (row+1)*windows]
-		for i := range m {
-			v := sc.vals[i]
-			for len(dq) > head && sc.vals[dq[len(dq)-1]] >= v {
-				dq = dq[:len(dq)-1]
-			}
-			dq = append(dq, int32(i))
-			if int(dq[head]) <= i-w {
-				head++
-			}
-			if i >= w-1 {
-				out[i-w+1] = sc.vals[dq[head]]
-			}
-		}
-		sc.deque = dq[:0]
+		windowMins(sc.mins[row*windows:(row+1)*windows], sc.vals, w, sc)
 	}
 	keys := sc.keys[:0]
 	win := min(s.winnow, windows)
@@ -135,26 +120,44 @@ func (s *sketcher) keys(toks []token, minWords int, sc *sketchScratch) []uint64 
 // for any w the result is a subset of it. Every run of w positions yields
 // one of its keys, and two texts whose seq share w consecutive identical
 // positions both keep the least key of that run: the guarantee of
-// Config.WinnowWindows. A monotone deque makes it O(len(seq)).
+// Config.WinnowWindows. windowMins makes it O(len(seq)).
 func winnow(dst, seq []uint64, w int, sc *sketchScratch) []uint64 {
-	dq, head := sc.deque[:0], 0
-	prev, have := uint64(0), false
-	for i, v := range seq {
-		for len(dq) > head && seq[dq[len(dq)-1]] >= v {
-			dq = dq[:len(dq)-1]
-		}
-		dq = append(dq, int32(i))
-		if int(dq[head]) <= i-w {
-			head++
-		}
-		if i < w-1 {
-			continue
-		}
-		if m := seq[dq[head]]; !have || m != prev {
+	n := len(seq) - w + 1
+	sc.wmins = slices.Grow(sc.wmins[:0], n)[:n]
+	windowMins(sc.wmins, seq, w, sc)
+	for i, m := range sc.wmins {
+		if i == 0 || m != dst[len(dst)-1] {
 			dst = append(dst, m)
-			prev, have = m, true
 		}
 	}
-	sc.deque = dq[:0]
 	return dst
+}
+
+// windowMins sets out[i] to the least of vals[i:i+w], for every window of w
+// consecutive values (len(out) = len(vals)-w+1, 1 <= w <= len(vals)), in O(len(vals))
+// without branches on the values (van Herk 1992, Gil and Werman 1993): the least of a
+// window is the least of its part in one block of w values, read from the block's
+// running minima from the right, and its part in the next block, read from the
+// running minima from the left.
+func windowMins(out, vals []uint64, w int, sc *sketchScratch) {
+	n := len(vals)
+	sc.left = slices.Grow(sc.left[:0], n)[:n]
+	sc.right = slices.Grow(sc.right[:0], n)[:n]
+	left, right := sc.left, sc.right
+	for b := 0; b < n; b += w {
+		e := min(b+w, n)
+		m := vals[b]
+		for i := b; i < e; i++ {
+			m = min(m, vals[i])
+			left[i] = m
+		}
+		m = vals[e-1]
+		for i := e - 1; i >= b; i-- {
+			m = min(m, vals[i])
+			right[i] = m
+		}
+	}
+	for i := range out {
+		out[i] = min(right[i], left[i+w-1])
+	}
 }

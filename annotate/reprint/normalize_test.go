@@ -162,3 +162,23 @@ func TestTokenizeFastPathAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestASCIIFastPaths: fold and isWordRune answer every ASCII rune as their general rules
+// (unicode's classes, isApostrophe) do.
+func TestASCIIFastPaths(t *testing.T) {
+	for r := rune(0); r < 0x80; r++ {
+		want := unicode.ToLower(r)
+		switch {
+		case isApostrophe(r):
+			want = '\''
+		case r != '\n' && unicode.IsSpace(r):
+			want = ' '
+		}
+		if got := fold([]rune{r}); got[0] != want {
+			t.Errorf("fold(%q) = %q, want %q", r, got[0], want)
+		}
+		if got, want := isWordRune(r), unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r); got != want {
+			t.Errorf("isWordRune(%q) = %v, want %v", r, got, want)
+		}
+	}
+}

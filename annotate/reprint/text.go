@@ -3,6 +3,7 @@ package reprint
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // span is a half-open code point range.
@@ -14,6 +15,18 @@ type span struct{ start, end int }
 func fold(text []rune) []rune {
 	out := make([]rune, len(text))
 	for i, r := range text {
+		if r < utf8.RuneSelf { // ASCII fast path, the same results as below
+			switch {
+			case 'A' <= r && r <= 'Z':
+				r += 'a' - 'A'
+			case r == '`': // an apostrophe (isApostrophe)
+				r = '\''
+			case r == '\t' || r == '\v' || r == '\f' || r == '\r':
+				r = ' '
+			}
+			out[i] = r
+			continue
+		}
 		switch {
 		case isApostrophe(r) || r == '‘':
 			r = '\''
