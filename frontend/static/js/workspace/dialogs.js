@@ -207,7 +207,11 @@ export function openDetails(annIds, regIds, sugKeys = [], repIdx = []) {
     }
     updateUndoButtons();
   }, { once: true });
-  modal(d, body.querySelector('input, textarea, button') ?? el('details-close'));
+  // The first control, but in a label choice its checked radio: the arrow keys then move on
+  // from the annotation's own label (focus on the first radio made them start from Sourced fact).
+  const first = body.querySelector('input, textarea, button');
+  const checked = first?.type === 'radio' ? body.querySelector(`input[name="${first.name}"]:checked`) : null;
+  modal(d, checked ?? first ?? el('details-close'));
 }
 
 function readonlyAnnotation(r) {
@@ -295,10 +299,10 @@ function editableAnnotation(r, sessions, dialog) {
       sessions.delete(id);
     }
     CHANGES.annotation.remove(id);
-    announce('Annotation deleted');
+    announce('Annotation deleted. Ctrl+Z undoes it.');
     section.remove();
     if (!el('details-body').querySelector('section')) dialog.close();
-    else el('details-body').querySelector('input, button')?.focus();
+    else el('details-body').querySelector('input:checked, input, button')?.focus();
   });
   return section;
 }

@@ -105,9 +105,25 @@ function onTextKey(ev) {
   if (ACTIONS[b.action](ev) !== 'native') ev.preventDefault();
 }
 
+// A text field where Ctrl+Z undoes the typing (a radio or a button is not one).
+function isTextField(t) {
+  return !!(t && t.closest && t.closest('textarea, select, [contenteditable="true"], input:not([type="radio"]):not([type="checkbox"]):not([type="button"]):not([type="submit"])'));
+}
+
 function onPageKey(ev) {
-  if (dialogOpen()) return;
   const b = binding('page', ev);
+  if (dialogOpen()) {
+    // Undo and redo reach through a dialog (say right after "Delete annotation" in it): the
+    // dialog closes first, so what it changed is one undo step (its close handler records it),
+    // then the step is undone. In a text field they stay the field's own.
+    const d = document.querySelector('dialog[open]');
+    if (b && (b.action === 'undo' || b.action === 'redo') && !isTextField(ev.target)) {
+      ev.preventDefault();
+      d.addEventListener('close', () => ACTIONS[b.action](ev), { once: true });
+      d.close();
+    }
+    return;
+  }
   if (!b || isTyping(ev.target)) return;
   if (b.write && !S.canWrite) return;
   if (ACTIONS[b.action](ev) === false) return;

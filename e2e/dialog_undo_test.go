@@ -1,0 +1,65 @@
+package e2e
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// TestDeleteInDialogThenCtrlZ: the keyboard in "Passages here". It opens on the first
+// annotation's own label (the checked radio, so the arrow keys move on from it), and after
+// "Delete annotation" on one of two passages under the cursor (the dialog stays open for the
+// other), Ctrl+Z closes the dialog and brings the deleted annotation back.
+func TestDeleteInDialogThenCtrlZ(t *testing.T) {
+	needBrowser(t)
+	art := newArticle(t, "Delete in the dialog", gestureText(t))
+	email, pw := newReviewer(t, "Della Delete")
+	me := signIn(t, email, pw)
+	p := newPage(t)
+	p.signInPage(email, pw)
+	p.openArticle(art.ID)
+
+	// An opinion over "the smug, spendthrift mayor", loaded language over "spendthrift" inside it.
+	op := cpIndex(art.Text, "the smug, spendthrift mayor", 0)
+	ld := cpIndex(art.Text, "spendthrift", 0)
+	p.selectCP(art.Text, op, op+len("the smug, spendthrift mayor"))
+	p.key("3")
+	p.selectCP(art.Text, ld, ld+len("spendthrift"))
+	p.key("4")
+	p.waitSaved()
+	if n := len(me.annotations(t, art.ID)); n != 2 {
+		t.Fatalf("want 2 annotations, the service has %d", n)
+	}
+
+	// The cursor on "spendthrift": Enter opens both passages, the opinion first.
+	p.do(chromedp.Focus(chromedp.CSS("#article-text")))
+	p.selectCP(art.Text, ld, ld+len("spendthrift"))
+	p.key(kb.Enter)
+	p.waitFor("both passages in the dialog", `document.getElementById('details-dialog').open && document.querySelectorAll('#details-body section.detail[data-local-id]').length === 2`)
+	if got := eval[string](p, `document.activeElement.type + ':' + document.activeElement.value + ':' + document.activeElement.checked`); got != "radio:opinion:true" {
+		t.Fatalf("the dialog opened with focus on %s, want the opinion's own (checked) label", got)
+	}
+
+	// Delete the loaded language (the second passage); the dialog stays for the opinion.
+	p.do(chromedp.Click(chromedp.CSS(`#details-body section.detail.label-loaded_language button.danger`)))
+	p.waitFor("the deleted passage to leave the dialog", `document.querySelectorAll('#details-body section.detail[data-local-id]').length === 1 && document.getElementById('details-dialog').open`)
+	p.waitSaved()
+	if n := len(me.annotations(t, art.ID)); n != 1 {
+		t.Fatalf("after the deletion the service has %d annotations, want 1", n)
+	}
+	p.key("z", chromedp.ModifierCtrl)
+	p.waitFor("the dialog to close", `!document.getElementById('details-dialog').open`)
+	p.waitFor("the loaded language back on the page", `!!document.querySelector('#article-text [data-label="loaded_language"]')`)
+	p.waitSaved()
+	anns := me.annotations(t, art.ID)
+	if len(anns) != 2 {
+		t.Fatalf("after Ctrl+Z the service has %d annotations, want the deleted one back (2): %+v", len(anns), anns)
+	}
+	if got := byLabel(t, anns, "loaded_language"); got.Exact != "spendthrift" {
+		t.Fatalf("the restored annotation reads %q, want %q", got.Exact, "spendthrift")
+	}
+	if got := byLabel(t, anns, "opinion"); got.Exact != cpSlice(art.Text, op, op+len("the smug, spendthrift mayor")) {
+		t.Fatalf("the opinion changed to %q", got.Exact)
+	}
+}
