@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -39,5 +40,27 @@ func TestNarrowResearcherAndAdminPages(t *testing.T) {
 	labelled := eval[int](p, `document.querySelectorAll('#models-by-label td[data-label="Precision"]').length`)
 	if unlabelled > 0 || labelled == 0 {
 		t.Errorf("on a phone the models' figures are not named by column: %d unlabelled, %d precision cells labelled", unlabelled, labelled)
+	}
+}
+
+// TestAuditMergeEntryKeepsToThePage: a merge's entry holds both outlets as JSON, a long run
+// without spaces; opened, it wraps within the page instead of making the audit trail wider
+// than the window.
+func TestAuditMergeEntryKeepsToThePage(t *testing.T) {
+	needBrowser(t)
+	c := adminClient(t)
+	var keep, gone outlet
+	c.must(t, "POST", "/api/v1/outlets", map[string]any{"name": fmt.Sprintf("E2EAuditKeep%dWithAVeryLongNameAndNoBreaks", time.Now().UnixNano())}, &keep)
+	c.must(t, "POST", "/api/v1/outlets", map[string]any{"name": fmt.Sprintf("E2EAuditGone%dWithAVeryLongNameAndNoBreaks", time.Now().UnixNano())}, &gone)
+	c.must(t, "POST", "/api/v1/outlets/"+gone.ID.String()+"/merge", map[string]any{"into_id": keep.ID}, nil)
+
+	p := openAdmin(t, "audit")
+	p.do(chromedp.EmulateViewport(1366, 900))
+	p.selectOption("#audit-action", "merge")
+	p.waitFor("the merge entries", `!!document.querySelector('#audit-rows tr[data-action="merge"][data-entity="outlet"]') && [...document.querySelectorAll('#audit-rows > tr')].every((r) => r.dataset.action === 'merge')`)
+	p.do(chromedp.Click(chromedp.CSS(`#audit-rows tr[data-action="merge"] details summary`)))
+	p.waitFor("the entry's change table", `document.querySelector('#audit-rows tr[data-action="merge"] details').open`)
+	if sw, w := eval[int](p, `document.documentElement.scrollWidth`), eval[int](p, `innerWidth`); sw > w {
+		t.Errorf("with a merge entry open the audit trail is %d px wide in a %d px window", sw, w)
 	}
 }
