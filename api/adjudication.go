@@ -265,6 +265,9 @@ func (s *Server) acceptUnits(c *gin.Context) error {
 		return err
 	}
 	ctx := c.Request.Context()
+	if _, err := s.articleText(ctx, id); err != nil {
+		return err // no such article: 404, not "reviewer has not finished" it
+	}
 	d, err := s.store.AdjudicationData(ctx, id)
 	if err != nil {
 		return err
@@ -395,7 +398,16 @@ func (s *Server) completeLayer(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.store.CompleteAdjudication(c.Request.Context(), u.ID, id, done)
+	// Adjudicating an adjudicated article, or reopening an open one, changes nothing (no new
+	// adjudicated_at, audit entry or data version), as for a review (setComplete).
+	ctx := c.Request.Context()
+	if _, err := s.articleText(ctx, id); err != nil {
+		return err // no such article: 404 (it was a 500 from the store's foreign key)
+	}
+	a, err := s.store.AdjudicationOf(ctx, id)
+	if err == nil && (a.CompletedAt != nil) != done {
+		a, err = s.store.CompleteAdjudication(ctx, u.ID, id, done)
+	}
 	if err != nil {
 		return err
 	}

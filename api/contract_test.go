@@ -236,3 +236,132 @@ func TestServedDocumentRequiresTheContractFields(t *testing.T) {
 		}
 	}
 }
+
+// TestRepeatedCompletionChangesNothing: completing a finished review again, or reopening a
+// review that is not finished (or never begun), answers the review as it is and changes
+// nothing: completed_at stays the first one, and no audit entry or new data version appears
+// (the figures cite the data version, so a no-op must not move it). Before, each such request
+// rewrote completed_at, logged a "complete" or "reopen" and moved the data version.
+func TestRepeatedCompletionChangesNothing(t *testing.T) {
+	e := newEnv(t)
+	o := e.outlet("Twice Daily", nil, nil)
+	art := e.article(o, "Twice", "An article finished twice over.")
+	never := e.article(o, "Never", "An article nobody began.")
+	path := "/api/v1/articles/" + itoa(art) + "/complete"
+	e.must("reviewer", "POST", "/api/v1/articles/"+itoa(art)+"/annotations", map[string]any{"label": "opinion", "start": 0, "end": 10}, 201, nil)
+	type review struct {
+		CompletedAt *string `json:"completed_at"`
+		Status      string
+	}
+	var first review
+	e.must("reviewer", "POST", path, nil, 200, &first)
+	state := func() (int64, string) {
+		var a struct{ Items []struct{ ID int64 } }
+		e.must("admin", "GET", "/api/v1/audit?limit=1", nil, 200, &a)
+		var sc struct {
+			DataVersion string `json:"data_version"`
+		}
+		e.must("researcher", "GET", "/api/v1/scores/outlets", nil, 200, &sc)
+		return a.Items[0].ID, sc.DataVersion
+	}
+	audit0, data0 := state()
+	var again review
+	e.must("reviewer", "POST", path, nil, 200, &again)
+	if first.CompletedAt == nil || again.CompletedAt == nil || *again.CompletedAt != *first.CompletedAt || again.Status != "completed" {
+		t.Errorf("completed again: %+v, first %+v", again, first)
+	}
+	var open review
+	e.must("reviewer", "DELETE", "/api/v1/articles/"+itoa(never)+"/complete", nil, 200, &open)
+	if open.CompletedAt != nil || open.Status != "todo" {
+		t.Errorf("reopening a review never begun: %+v", open)
+	}
+	if a, d := state(); a != audit0 || d != data0 {
+		t.Errorf("after the repeated requests: audit %d data %s, want %d %s", a, d, audit0, data0)
+	}
+	// A real reopen still writes, once.
+	e.must("reviewer", "DELETE", path, nil, 200, &open)
+	e.must("reviewer", "DELETE", path, nil, 200, &open)
+	if a, _ := state(); a != audit0+1 || open.CompletedAt != nil || open.Status != "in_progress" {
+		t.Errorf("reopened twice: audit %d (want %d), %+v", a, audit0+1, open)
+	}
+}
+
+// TestRegionAnswersCarryTheirPassage: a region's answer to a PATCH, and the current region of
+// its version conflict, carry exact (the passage), as the list and the create do. Both
+// answered "exact": "".
+func TestRegionAnswersCarryTheirPassage(t *testing.T) {
+	e := newEnv(t)
+	src := e.outlet("Source Daily", nil, nil)
+	art := e.article(e.outlet("Region Daily", nil, nil), "Regions", "Readers wrote: this is a comment. The rest is the article.")
+	var reg struct {
+		ID    int64
+		Exact string
+	}
+	e.must("reviewer", "POST", "/api/v1/articles/"+itoa(art)+"/regions", map[string]any{"kind": "comments", "start": 0, "end": 33}, 201, &reg)
+	if reg.Exact != "Readers wrote: this is a comment." {
+		t.Fatalf("created with exact %q", reg.Exact)
+	}
+	var patched struct{ Exact, Kind string }
+	e.must("reviewer", "PATCH", "/api/v1/regions/"+itoa(reg.ID), map[string]any{"kind": "quote", "origin_outlet_id": src}, 200, &patched)
+	if patched.Exact != reg.Exact || patched.Kind != "quote" {
+		t.Errorf("the PATCH answers %+v, want exact %q", patched, reg.Exact)
+	}
+	r := e.do("reviewer", "PATCH", "/api/v1/regions/"+itoa(reg.ID), map[string]any{"version": 99, "kind": "comments"})
+	var conflict struct {
+		Error struct {
+			Code    string
+			Details struct{ Current struct{ Exact string } }
+		}
+		Current struct{ Exact string }
+	}
+	r.json(t, &conflict)
+	if r.Status != 409 || conflict.Error.Code != "version_conflict" || conflict.Current.Exact != reg.Exact || conflict.Error.Details.Current.Exact != reg.Exact {
+		t.Errorf("a stale version: %d %s, want 409 with the current region's exact", r.Status, r.Body)
+	}
+}
+
+// TestRepeatedAdjudicationChangesNothing: adjudicating an adjudicated article again, or
+// reopening an adjudication that is open, answers it as it is and writes nothing (no new
+// adjudicated_at, audit entry or data version), as for a review; before, each moved
+// adjudicated_at and logged a "complete" or "reopen".
+func TestRepeatedAdjudicationChangesNothing(t *testing.T) {
+	e := newEnv(t)
+	e.addUser("curator", "curator")
+	art := e.article(e.outlet("Adjudicated Daily", nil, nil), "Adjudicated", "An article the curator adjudicates twice.")
+	open := e.article(e.outlet("Open Daily", nil, nil), "Open", "An article whose adjudication stays open.")
+	for _, id := range []int64{art, open} {
+		e.must("admin", "POST", "/api/v1/articles/"+itoa(id)+"/adjudication/open", nil, 200, nil)
+	}
+	path := "/api/v1/articles/" + itoa(art) + "/complete"
+	consensus := map[string]any{"layer": "consensus"}
+	type adjudication struct {
+		AdjudicatedAt *string `json:"adjudicated_at"`
+		Status        string
+	}
+	var first, again, reopened adjudication
+	e.must("curator", "POST", path, consensus, 200, &first)
+	lastAudit := func() int64 {
+		var a struct{ Items []struct{ ID int64 } }
+		e.must("admin", "GET", "/api/v1/audit?limit=1", nil, 200, &a)
+		return a.Items[0].ID
+	}
+	audit0 := lastAudit()
+	e.must("curator", "POST", path, consensus, 200, &again)
+	if first.AdjudicatedAt == nil || again.AdjudicatedAt == nil || *again.AdjudicatedAt != *first.AdjudicatedAt || again.Status != "adjudicated" {
+		t.Errorf("adjudicated again: %+v, first %+v", again, first)
+	}
+	e.must("curator", "DELETE", "/api/v1/articles/"+itoa(open)+"/complete?layer=consensus", nil, 200, &reopened)
+	if reopened.AdjudicatedAt != nil || reopened.Status != "open" {
+		t.Errorf("reopening an open adjudication: %+v", reopened)
+	}
+	if a := lastAudit(); a != audit0 {
+		t.Errorf("repeated requests wrote audit entries %d..%d", audit0+1, a)
+	}
+	// No such article is 404 not_found for an admin (a 500 before), with nothing written.
+	e.must("admin", "DELETE", "/api/v1/articles/999999/complete?layer=consensus", nil, 404, nil)
+	e.must("admin", "POST", "/api/v1/articles/999999/complete", consensus, 404, nil)
+	e.must("admin", "POST", "/api/v1/articles/999999/adjudication/accept", map[string]any{"reviewer_id": e.ids["reviewer"], "label": "opinion"}, 404, nil)
+	if a := lastAudit(); a != audit0 {
+		t.Errorf("requests on no article wrote audit entries %d..%d", audit0+1, a)
+	}
+}

@@ -214,7 +214,17 @@ func (s *Server) updateRegion(c *gin.Context) error {
 			return s.regionConflict(c, id, err)
 		}
 	}
-	c.JSON(http.StatusOK, toRegionJSON(out, nil))
+	return s.writeRegion(c, http.StatusOK, out)
+}
+
+// writeRegion answers one region with its exact passage read from the article's text, as the
+// list gives it.
+func (s *Server) writeRegion(c *gin.Context, status int, r *models.Region) error {
+	text, err := s.articleText(c.Request.Context(), r.ArticleID)
+	if err != nil {
+		return err
+	}
+	c.JSON(status, toRegionJSON(r, text))
 	return nil
 }
 
@@ -270,7 +280,8 @@ func (s *Server) recreditRegion(ctx context.Context, u *models.User, r *models.R
 func (s *Server) regionConflict(c *gin.Context, id int64, err error) error {
 	if errors.Is(err, models.ErrVersionConflict) {
 		if cur, cerr := s.store.RegionFor(c.Request.Context(), id, currentUser(c).ID); cerr == nil {
-			return versionConflict(resourceName(c), toRegionJSON(cur, nil))
+			text, _ := s.articleText(c.Request.Context(), cur.ArticleID) // without it, exact is left empty
+			return versionConflict(resourceName(c), toRegionJSON(cur, text))
 		}
 	}
 	return err

@@ -40,13 +40,19 @@ func (s *Server) setComplete(c *gin.Context, done bool) error {
 			return err
 		}
 	}
-	r, err := s.store.CompleteReview(ctx, id, u.ID, done)
-	if errors.Is(err, models.ErrReviewLocked) {
-		// Frozen between the read above and the reopen: the rule's own answer.
-		return annotate.CheckReopen(reader(u), annotate.Review{Completed: true, ViewedOthers: true})
-	}
-	if err != nil {
-		return err
+	// Completing a finished review, or reopening one that is not finished, changes nothing:
+	// no new completed_at, audit entry or data version, the same answer.
+	r := &v.Review
+	r.ArticleID, r.UserID = id, u.ID // a review never begun has no row yet
+	if (r.CompletedAt != nil) != done {
+		r, err = s.store.CompleteReview(ctx, id, u.ID, done)
+		if errors.Is(err, models.ErrReviewLocked) {
+			// Frozen between the read above and the reopen: the rule's own answer.
+			return annotate.CheckReopen(reader(u), annotate.Review{Completed: true, ViewedOthers: true})
+		}
+		if err != nil {
+			return err
+		}
 	}
 	rs, err := s.reviewStatus(ctx, r)
 	if err != nil {
