@@ -120,3 +120,36 @@ func TestAdminSectionsShowChangesWithoutReload(t *testing.T) {
 	show("audit")
 	p.waitFor("the new account among the audit trail's people", fmt.Sprintf(`[...document.querySelectorAll('#audit-actor option')].some((o) => o.textContent.includes(%s))`, jsString(email)))
 }
+
+// After saving an outlet or merging one into another, the keyboard is back on the kept
+// outlet's row, not on the page's body (the table is drawn anew, so the button that opened
+// the dialog is gone and the browser had nowhere to return).
+func TestAdminOutletFocusAfterSaveAndMerge(t *testing.T) {
+	needBrowser(t)
+	c := adminClient(t)
+	tag := strings.TrimPrefix(unique("Focus"), "Focus ")
+	var keep, gone outlet
+	c.must(t, "POST", "/api/v1/outlets", map[string]any{"name": "E2E Focus Keep " + tag}, &keep)
+	c.must(t, "POST", "/api/v1/outlets", map[string]any{"name": "E2E Focus Gone " + tag}, &gone)
+
+	p := openAdmin(t, "outlets")
+	p.do(chromedp.SendKeys(chromedp.CSS("#outlet-search"), tag))
+	p.waitFor("the search to find both", `document.querySelectorAll('#outlet-rows tr[data-outlet-id]').length === 2`)
+	keepEdit := fmt.Sprintf(`#outlet-rows tr[data-outlet-id="%s"] [data-action="edit"]`, keep.ID)
+	focused := fmt.Sprintf(`document.activeElement === document.querySelector('%s')`, keepEdit)
+
+	p.do(chromedp.Click(chromedp.CSS(keepEdit)))
+	p.waitFor("the editor", `document.getElementById('outlet-dialog').open && document.activeElement.id === 'of-name'`)
+	p.do(chromedp.SendKeys(chromedp.CSS("#of-country"), "IE"))
+	p.do(chromedp.Click(chromedp.CSS("#outlet-save")))
+	p.waitFor("the save", `!document.getElementById('outlet-dialog').open && document.getElementById('outlet-status').textContent.startsWith('Saved')`)
+	p.waitFor("the focus back on the outlet's Edit button", focused)
+
+	p.do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`#outlet-rows tr[data-outlet-id="%s"] [data-action="merge"]`, gone.ID))))
+	p.waitFor("the merge dialog", `document.getElementById('merge-dialog').open && document.getElementById('merge-into').options.length > 1`)
+	p.selectOption("#merge-into", keep.ID.String())
+	p.waitFor("the merge preview", `!document.getElementById('merge-confirm').disabled`)
+	p.do(chromedp.Click(chromedp.CSS("#merge-confirm")))
+	p.waitFor("the merge", `!document.getElementById('merge-dialog').open && document.getElementById('outlet-status').textContent.startsWith('Merged')`)
+	p.waitFor("the focus on the kept outlet's Edit button", focused)
+}

@@ -52,6 +52,14 @@ export async function initOutlets(panel) {
   more.addEventListener('click', () => load(true).catch(fail));
   document.getElementById('outlet-new').addEventListener('click', () => openEditor(null));
 
+  // focusRow puts the keyboard back where the person was once the table is drawn again (its
+  // buttons are new elements, so the one that opened a dialog is gone): on the outlet's row's
+  // button, or the search field when the row went away (deleted, merged).
+  function focusRow(id, action) {
+    const btn = id === undefined ? null : rows.querySelector(`tr[data-outlet-id="${CSS.escape(String(id))}"] [data-action="${action}"]`);
+    (btn ?? search).focus();
+  }
+
   function fail(err) {
     status.textContent = err.message;
     status.className = 'error';
@@ -68,6 +76,7 @@ export async function initOutlets(panel) {
       await api.del(`/outlets/${o.id}`);
       say(`Deleted ${o.name}.`);
       await load();
+      focusRow(undefined);
     } catch (err) {
       if (err.code === 'in_use') {
         const refs = err.body?.error?.details ?? {};
@@ -127,16 +136,18 @@ export async function initOutlets(panel) {
     clearFieldErrors(form);
     const body = changes();
     try {
+      let saved;
       if (!loaded) {
-        const o = await api.post('/outlets', body);
-        say(`Created ${o.name}.`);
+        saved = await api.post('/outlets', body);
+        say(`Created ${saved.name}.`);
       } else {
         if (!Object.keys(body).length) { dialog.close(); return; }
-        const o = await api.patch(`/outlets/${loaded.id}`, { ...body, version: loaded.version });
-        say(`Saved ${o.name}.`);
+        saved = await api.patch(`/outlets/${loaded.id}`, { ...body, version: loaded.version });
+        say(`Saved ${saved.name}.`);
       }
       dialog.close();
       await load();
+      if (loaded) focusRow(saved.id, 'edit');
     } catch (err) {
       if (err.code === 'version_conflict' && err.body?.error?.details?.current) {
         showConflict(err.body.error.details.current, body);
@@ -226,6 +237,7 @@ export async function initOutlets(panel) {
       merge.close();
       say(`Merged ${from.name} into ${r.outlet.name}: ${plural(r.moved.articles, 'article')} and ${plural(r.moved.regions, 'region')} moved.`);
       await load();
+      focusRow(r.outlet.id, 'edit');
     } catch (err) {
       mergeError.textContent = err.message;
       mergeError.hidden = false;
