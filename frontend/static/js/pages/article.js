@@ -4,7 +4,7 @@
 // suggestions-panel.js, reprints-panel.js, dialogs.js, keymap.js (every key) and events.js.
 
 import { api, me, ApiError } from '../api.js';
-import { formatDate, wireHeader } from '../dom.js';
+import { formatDate, wireHeader, h, HOME } from '../dom.js';
 import { OffsetMap } from '../offsets.js';
 import { TextView } from '../textview.js';
 import { Outbox } from '../outbox.js';
@@ -36,10 +36,16 @@ function showArticleHead() {
   }
 }
 
+// loadFailed says why the article is not shown and where to go instead. The tagging tools and
+// the review panel go: with no article they would mark done, or tag, nothing.
 function loadFailed(e) {
   el('article-title').textContent = 'Article not available';
-  el('load-error').textContent = e.status === 404 ? 'There is no article with this id.' : `The article could not be loaded: ${e.message}`;
+  const [href, name] = HOME[S.user?.role] ?? HOME.reviewer;
+  el('load-error').replaceChildren(e.status === 404 ? 'There is no article with this id.' : `The article could not be loaded: ${e.message}${/[.!?]$/.test(e.message ?? '') ? '' : '.'}`,
+    ' ', h('a', { href, text: `Go to ${name}` }));
   el('load-error').hidden = false;
+  document.querySelector('.toolbar-wrap').hidden = true;
+  el('panel').hidden = true;
   document.body.dataset.state = 'error';
 }
 
