@@ -115,3 +115,49 @@ func mustQuery(t *testing.T, href string) url.Values {
 	}
 	return u.Query()
 }
+
+// TestBadFiltersAreRefusedOnThePage: a filter the service would refuse does not give links
+// that save its error as a ".csv"; the downloads page says what is wrong beside the form and
+// keeps the links that do not use the filter. On the scores page the refused query's error
+// replaces the last table (which was for other filters) and marks the field.
+func TestBadFiltersAreRefusedOnThePage(t *testing.T) {
+	needBrowser(t)
+	scoredOutlet(t, "The Refusing Herald", "2024-08-01T08:00:00Z")
+	email, password := newResearcher(t)
+	p := newPage(t)
+	p.signInPage(email, password)
+	p.do(chromedp.Navigate(env.base + "/downloads"))
+	p.waitFor("the downloads page", `document.body.dataset.state === 'ready'`)
+	p.do(chromedp.SendKeys(chromedp.CSS("#f-outlet"), "3,abc"))
+	p.waitFor("the filter's error", `!document.getElementById('filter-error').hidden`)
+	if msg := eval[string](p, `document.getElementById('filter-error').textContent`); !strings.Contains(msg, "outlet_id") || !strings.Contains(msg, "3,abc") {
+		t.Errorf("the filter's error does not say what is wrong: %q", msg)
+	}
+	if inv := eval[string](p, `document.getElementById('f-outlet').getAttribute('aria-invalid') || ''`); inv != "true" {
+		t.Errorf("the outlet field is not marked invalid")
+	}
+	links := eval[[]downloadLink](p, `[...document.querySelectorAll('#download-links a')].map(a => ({Label: a.getAttribute('aria-label') || '', Text: a.textContent, Download: a.getAttribute('aria-disabled') || '', Href: a.getAttribute('href') || ''}))`)
+	for _, l := range links {
+		usesOutlet := strings.HasPrefix(l.Label, "Outlet scores") || strings.HasPrefix(l.Label, "Article scores") || strings.HasPrefix(l.Label, "Annotations")
+		if usesOutlet && (l.Href != "" || l.Download != "true") {
+			t.Errorf("%s still links %q with a refused filter", l.Label, l.Href)
+		}
+		if !usesOutlet && l.Href == "" {
+			t.Errorf("%s lost its link though it has no outlet filter", l.Label)
+		}
+	}
+	p.do(chromedp.SendKeys(chromedp.CSS("#f-outlet"), "\b\b\b\b"))
+	p.waitFor("the links back", `document.getElementById('filter-error').hidden && [...document.querySelectorAll('#download-links a')].every((a) => a.getAttribute('href'))`)
+
+	p.do(chromedp.Navigate(env.base + "/scores"))
+	p.waitFor("the scores", `document.body.dataset.state === 'ready' && document.querySelectorAll('#outlet-body tr').length > 0`)
+	p.do(chromedp.SendKeys(chromedp.CSS("#f-exclude"), "abc"))
+	p.do(chromedp.Click(chromedp.CSS(`#filters button[type="submit"]`)))
+	p.waitFor("the refusal", `document.body.dataset.state === 'ready' && !document.getElementById('error').hidden`)
+	if shown := eval[bool](p, `!document.getElementById('table-box').hidden || !document.getElementById('table-downloads').hidden`); shown {
+		t.Errorf("the last table and its downloads still show under filters the service refused")
+	}
+	if inv := eval[string](p, `document.getElementById('f-exclude').getAttribute('aria-invalid') || ''`); inv != "true" {
+		t.Errorf("the refused field is not marked")
+	}
+}

@@ -27,8 +27,36 @@ const EXTENSIONS = { json: 'json', csv: 'csv', jsonl: 'jsonl', jsonld: 'jsonld',
 
 const today = () => new Date().toISOString().slice(0, 10);
 
+// filterProblem says what the service would refuse in the filters (the words of its own
+// errors), with the field's name, or null: a link with such a filter would save the error's
+// JSON under a .csv name instead of the data.
+export function filterProblem(q) {
+  const ids = /^\d+(,\d+)*$/;
+  for (const [name, one] of [['outlet_id', false], ['exclude_reviewers', false], ['user_id', true]]) {
+    const v = (q.get(name) ?? '').replace(/\s+/g, '');
+    if (!v) continue;
+    if (!(one ? /^\d+$/ : ids).test(v) || v.split(',').some((x) => Number(x) < 1)) {
+      return { field: name, message: one ? `${name} must be one positive integer id, not “${q.get(name)}”` : `${name} must be comma-separated positive integer ids, not “${q.get(name)}”` };
+    }
+  }
+  if (q.get('from') && q.get('to') && q.get('to') < q.get('from')) return { field: 'to', message: 'to must be after from' };
+  return null;
+}
+
+function showProblem(form, problem) {
+  const box = document.getElementById('filter-error');
+  for (const el of form.elements) {
+    if (!el.name) continue;
+    if (problem?.field === el.name) { el.setAttribute('aria-invalid', 'true'); el.setAttribute('aria-describedby', 'filter-error'); } else { el.removeAttribute('aria-invalid'); el.removeAttribute('aria-describedby'); }
+  }
+  box.hidden = !problem;
+  box.textContent = problem ? `These filters cannot be downloaded: ${problem.message}.` : '';
+}
+
 function renderLinks(form) {
   const q = queryFrom(form);
+  const problem = filterProblem(q);
+  showProblem(form, problem);
   const ul = document.getElementById('download-links');
   ul.replaceChildren(...FILES.map((f) => h('li', { class: 'download' }, h('span', { class: 'download-name', text: f.name }),
     ...f.formats.map((fmt) => {
@@ -37,7 +65,10 @@ function renderLinks(form) {
       for (const k of f.filters) if (q.has(k)) p.set(k, q.get(k));
       if (!/\.(json|zip)$/.test(path)) p.set('format', fmt);
       const qs = p.toString();
-      return h('a', { href: path + (qs ? `?${qs}` : ''), class: 'button-like', dataset: { format: fmt },
+      // A file whose filters the service would refuse has no link until they are put right.
+      const refused = problem && f.filters.includes(problem.field);
+      return h('a', { href: refused ? null : path + (qs ? `?${qs}` : ''), class: refused ? 'button-like disabled' : 'button-like', dataset: { format: fmt },
+        'aria-disabled': refused ? 'true' : null,
         download: fileName(f.slug, p, versions.data_version, EXTENSIONS[fmt], today()),
         'aria-label': `${f.name}, ${FORMAT_NAMES[fmt]}`, text: FORMAT_NAMES[fmt] });
     }))));

@@ -79,6 +79,7 @@ async function load(form) {
   const status = document.getElementById('status');
   const err = document.getElementById('error');
   err.hidden = true;
+  for (const el of form.elements) { el.removeAttribute('aria-invalid'); el.removeAttribute('aria-describedby'); }
   document.body.dataset.state = 'loading';
   const q = queryFrom(form);
   try {
@@ -99,6 +100,11 @@ async function load(form) {
     err.textContent = `The scores could not be loaded: ${e.message}`;
     err.hidden = false;
     status.textContent = '';
+    // The last table was for other filters: it and its downloads go, rather than stand under
+    // filters they do not match; the field the service named is marked.
+    for (const id of ['table-box', 'charts-box', 'table-downloads']) document.getElementById(id).hidden = true;
+    const field = e.field && form.elements[e.field];
+    if (field) { field.setAttribute('aria-invalid', 'true'); field.setAttribute('aria-describedby', 'error'); field.focus(); }
   }
   document.body.dataset.state = 'ready';
 }
