@@ -215,3 +215,68 @@ func TestAdjudicationPhoneLayout(t *testing.T) {
 		t.Fatalf("a reviewer's label choice is %.0f px wide, too narrow to read the label", w)
 	}
 }
+
+// TestAdjudicatedConsensusIsReadOnly: once an article is adjudicated its page offers no change
+// to the consensus (label choices, Delete and Accept all are disabled) and accepting a mark from
+// the keyboard says to reopen the adjudication instead of sending a change the service refuses
+// (whose message named an API route); reopening makes it editable again.
+func TestAdjudicatedConsensusIsReadOnly(t *testing.T) {
+	needBrowser(t)
+	admin := adminClient(t)
+	stamp := time.Now().UnixNano()
+	var o outlet
+	admin.must(t, "POST", "/api/v1/outlets", map[string]any{"name": fmt.Sprintf("Settled Gazette %d", stamp)}, &o)
+	text := "The FBI report stated the facts. Could somebody have left a live round? What a nasty jerk."
+	var a article
+	admin.must(t, "POST", "/api/v1/articles", map[string]any{"outlet_id": o.ID, "title": "Adjudicated already", "text": text,
+		"url": fmt.Sprintf("https://e2e.example/adjudicated/%d", stamp)}, &a)
+	e1, p1 := newReviewer(t, "Rowan Reviewer")
+	e2, p2 := newReviewer(t, "Robin Reviewer")
+	r1, r2 := signIn(t, e1, p1), signIn(t, e2, p2)
+	admin.must(t, "POST", "/api/v1/assignments", map[string]any{"article_ids": []any{a.ID}, "reviewer_ids": []any{r1.user.ID, r2.user.ID}, "per_article": 2}, nil)
+	at := func(s string) int { return strings.Index(text, s) }
+	path := "/api/v1/articles/" + a.ID.String()
+	r1.must(t, "POST", path+"/annotations", map[string]any{"label": "speculation", "start": at("Could"), "end": at("round?") + 6}, nil)
+	r2.must(t, "POST", path+"/annotations", map[string]any{"label": "loaded_language", "start": at("nasty"), "end": at("jerk") + 4}, nil)
+	for _, r := range []*client{r1, r2} {
+		r.must(t, "POST", path+"/complete", nil, nil)
+	}
+	curEmail := fmt.Sprintf("curator-settled-%d@example.org", stamp)
+	admin.must(t, "POST", "/api/v1/users", map[string]string{"email": curEmail, "name": "Sol Curator", "role": "curator", "password": "curator-password"}, nil)
+	cur := signIn(t, curEmail, "curator-password")
+	cur.must(t, "POST", path+"/annotations", map[string]any{"label": "speculation", "start": at("Could"), "end": at("round?") + 6, "layer": "consensus"}, nil)
+	cur.must(t, "POST", path+"/complete", map[string]any{"layer": "consensus"}, nil)
+	consensusCount := func() int {
+		var res struct {
+			Items []annotation `json:"items"`
+		}
+		cur.must(t, "GET", path+"/annotations?layer=consensus", nil, &res)
+		return len(res.Items)
+	}
+
+	p := newPage(t)
+	p.signInPage(curEmail, "curator-password")
+	p.do(chromedp.Navigate(env.base + "/adjudication/" + a.ID.String()))
+	p.waitFor("the adjudicated page", `document.body.dataset.state === 'ready' && document.body.dataset.adjudication === 'adjudicated' && document.querySelectorAll('#consensus-list li[data-consensus-id]').length === 1`)
+	if live := eval[[]string](p, `[...document.querySelectorAll('#consensus-list select, #consensus-list button, #units-head select, #units-head button')].filter((e) => !e.disabled).map((e) => e.outerHTML.slice(0, 60))`); len(live) > 0 {
+		t.Fatalf("an adjudicated consensus still offers changes: %v", live)
+	}
+	p.key("j")
+	p.key("a")
+	p.waitFor("the page to say the consensus is read-only", `!document.getElementById('error').hidden && document.getElementById('error').textContent.includes('Reopen the adjudication')`)
+	if msg := eval[string](p, `document.getElementById('error').textContent`); strings.Contains(msg, "/api/v1") {
+		t.Fatalf("the message names an API route: %q", msg)
+	}
+	if n := consensusCount(); n != 1 {
+		t.Fatalf("the consensus has %d annotations after a refused accept, want 1", n)
+	}
+
+	p.do(chromedp.Click(chromedp.CSS("#adj-reopen")))
+	p.waitFor("the reopened page", `document.body.dataset.adjudication !== 'adjudicated' && !document.querySelector('#consensus-list select').disabled`)
+	p.key("j")
+	p.key("a")
+	p.waitFor("the accepted mark in the consensus", `document.querySelectorAll('#consensus-list li[data-consensus-id]').length === 2`)
+	if n := consensusCount(); n != 2 {
+		t.Fatalf("after reopening, accepting a mark left %d consensus annotations, want 2", n)
+	}
+}

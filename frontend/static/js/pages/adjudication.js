@@ -18,6 +18,19 @@ const A = { id: null, article: null, view: null, map: null, text: null, data: nu
 
 function el(id) { return document.getElementById(id); }
 
+// An adjudicated article's consensus is read-only until the curator reopens the adjudication:
+// the controls are disabled and a key or click that would change it says so, instead of
+// sending a change the service refuses.
+function adjudicated() { return A.data?.status === 'adjudicated'; }
+
+function readOnly() {
+  if (!adjudicated()) return false;
+  const err = el('error');
+  err.textContent = 'This article is adjudicated, so its consensus is read-only: press “Reopen the adjudication” to change it.';
+  err.hidden = false;
+  return true;
+}
+
 function fail(e, what) {
   const err = el('error');
   err.textContent = `${what}: ${e.message}`;
@@ -102,13 +115,13 @@ function renderConsensus() {
   const list = el('consensus-list');
   const items = [...A.data.consensus.annotations].sort((a, b) => a.start - b.start || a.end - b.end);
   list.replaceChildren(...(items.length ? items.map((a) => {
-    const select = h('select', { 'aria-label': 'Label', onchange: () => relabel(a, select.value) },
+    const select = h('select', { 'aria-label': 'Label', onchange: () => relabel(a, select.value), disabled: adjudicated() },
       ...LABELS.map((l) => h('option', { value: l.id, text: l.name })));
     select.value = a.label;
     return h('li', { class: 'consensus-item', tabindex: '0', dataset: { consensusId: String(a.id), label: a.label },
       onkeydown: (ev) => { if (ev.key === 'Delete' || ev.key === 'Backspace') { ev.preventDefault(); remove(a); } } },
     select, h('span', { class: 'excerpt', text: ` “${excerpt(A.text.slice(u16(a.start), u16(a.end)))}” ` }),
-    h('button', { type: 'button', class: 'small-btn', 'data-action': 'delete', onclick: () => remove(a) }, 'Delete'));
+    h('button', { type: 'button', class: 'small-btn', 'data-action': 'delete', onclick: () => remove(a), disabled: adjudicated() }, 'Delete'));
   }) : [h('li', { class: 'muted', text: 'Nothing in the consensus yet.' })]));
 }
 
@@ -134,7 +147,8 @@ function renderUnits(head, body, units, kind) {
     for (const r of reviewers) {
       const mine = marks.filter((m, k) => owners[k] === r.reviewer_id);
       tr.append(h('td', {}, ...(mine.length ? mine.map((m) => h('button', { type: 'button', class: 'mark-accept', 'data-action': 'accept',
-        'data-reviewer-id': String(r.reviewer_id), title: `Accept ${r.name}'s mark into the consensus`,
+        'data-reviewer-id': String(r.reviewer_id), title: adjudicated() ? `${r.name}'s mark (the consensus is read-only once adjudicated)` : `Accept ${r.name}'s mark into the consensus`,
+        'aria-disabled': adjudicated() ? 'true' : 'false',
         onclick: () => accept(kind, m),
         onfocus: (ev) => {
           if (kind !== 'annotations') return;
@@ -148,9 +162,9 @@ function renderUnits(head, body, units, kind) {
 }
 
 function bulkControl(r) {
-  const select = h('select', { 'aria-label': `Label to accept all of ${r.name}'s marks of` }, ...LABELS.map((l) => h('option', { value: l.id, text: l.name })));
+  const select = h('select', { 'aria-label': `Label to accept all of ${r.name}'s marks of`, disabled: adjudicated() }, ...LABELS.map((l) => h('option', { value: l.id, text: l.name })));
   return h('div', { class: 'bulk' }, select, h('button', { type: 'button', class: 'small-btn', 'data-action': 'bulk', 'data-reviewer-id': String(r.reviewer_id),
-    onclick: () => bulkAccept(r, select.value) }, 'Accept all'));
+    onclick: () => bulkAccept(r, select.value), disabled: adjudicated() }, 'Accept all'));
 }
 
 // ---------- changes ----------
@@ -167,6 +181,7 @@ async function change(what, fn) {
 }
 
 function accept(kind, m) {
+  if (readOnly()) return null;
   if (kind === 'regions') {
     const body = { kind: m.kind, start: m.start, end: m.end, layer: 'consensus' };
     if (m.origin_outlet_id) body.origin_outlet_id = m.origin_outlet_id;
@@ -179,6 +194,7 @@ function accept(kind, m) {
 }
 
 function bulkAccept(r, label) {
+  if (readOnly()) return null;
   return change(`Accepted all of ${r.name}'s ${labelName(label)} marks`, async () => {
     const res = await api.post(`/articles/${A.id}/adjudication/accept`, { reviewer_id: r.reviewer_id, label });
     el('status').textContent = `${res.created} added to the consensus, ${res.skipped} there already`;
@@ -186,10 +202,12 @@ function bulkAccept(r, label) {
 }
 
 function relabel(a, label) {
+  if (readOnly()) return null;
   return change(`Relabelled as ${labelName(label)}`, () => api.patch(`/annotations/${a.id}`, { label, version: a.version }));
 }
 
 function remove(a) {
+  if (readOnly()) return null;
   return change(`Removed ${labelName(a.label)} from the consensus`, () => api.del(`/annotations/${a.id}`));
 }
 
@@ -197,6 +215,7 @@ function addSelection(label) {
   const range = window.getSelection()?.rangeCount ? window.getSelection().getRangeAt(0) : null;
   const off = A.view.rangeOffsets(range);
   if (!off) return false;
+  if (readOnly()) return true;
   const span = A.map.spanToCodePoints(off.start, off.end);
   change(`Added ${labelName(label)} to the consensus`, () => api.post(`/articles/${A.id}/annotations`, { label, start: span.start, end: span.end, layer: 'consensus' }));
   window.getSelection().removeAllRanges();
