@@ -162,6 +162,13 @@ func TestValidationErrorsNameTheirField(t *testing.T) {
 	if r.Status != 400 || b.Error.Field != "domains" || b.Error.Message != `field "domains" must be an array, not a JSON string` {
 		t.Errorf("domains as a string: %d %s", r.Status, r.Body)
 	}
+	for _, v := range []string{"1.5", "1e30"} {
+		r := e.do("reviewer", "POST", "/api/v1/articles/999/annotations", `{"label": "opinion", "start": `+v+`, "end": 3}`)
+		r.json(t, &b)
+		if r.Status != 400 || b.Error.Field != "start" || b.Error.Message != `field "start" must be an integer, not a JSON number `+v {
+			t.Errorf("start %s: %d %s", v, r.Status, r.Body)
+		}
+	}
 	var arts struct{ Items []struct{ ID int64 } }
 	e.must("admin", "GET", "/api/v1/articles?outlet_id="+itoa(o), nil, 200, &arts)
 	var outs struct{ Items []struct{ Name string } }
@@ -363,5 +370,26 @@ func TestRepeatedAdjudicationChangesNothing(t *testing.T) {
 	e.must("admin", "POST", "/api/v1/articles/999999/adjudication/accept", map[string]any{"reviewer_id": e.ids["reviewer"], "label": "opinion"}, 404, nil)
 	if a := lastAudit(); a != audit0 {
 		t.Errorf("requests on no article wrote audit entries %d..%d", audit0+1, a)
+	}
+}
+
+// TestDateFiltersAtTheEdgesOfTime: ?to=9999-12-31 (a script's "no upper bound") answers the
+// scores and the export instead of a 500 (its end of day, year 10000, could not be written
+// back as JSON), and a time that is in UTC outside years 0 to 9999 is 400 naming the
+// parameter.
+func TestDateFiltersAtTheEdgesOfTime(t *testing.T) {
+	e := newEnv(t)
+	for _, q := range []string{"to=9999-12-31", "from=0000-01-01&to=9999-12-31", "to=9999-12-31T23:59:59Z"} {
+		for _, route := range []string{"/api/v1/scores/outlets", "/api/v1/scores/articles", "/api/v1/scores/reviewers", "/api/v1/scores/agreement", "/api/v1/exports/annotations"} {
+			e.must("researcher", "GET", route+"?"+q, nil, 200, nil)
+		}
+	}
+	for _, q := range []string{"to=9999-12-31T23:00:00-05:00", "from=0000-01-01T00:00:00%2B01:00"} {
+		r := e.do("researcher", "GET", "/api/v1/scores/outlets?"+q, nil)
+		var b struct{ Error struct{ Code, Field string } }
+		r.json(t, &b)
+		if r.Status != 400 || b.Error.Code != "bad_request" || (b.Error.Field != "to" && b.Error.Field != "from") {
+			t.Errorf("%s: %d %s, want 400 bad_request naming the parameter", q, r.Status, r.Body)
+		}
 	}
 }

@@ -130,7 +130,9 @@ func clipValue(v string) string {
 
 func jsonKind(goKind string) string {
 	switch {
-	case strings.HasPrefix(goKind, "int"), strings.HasPrefix(goKind, "uint"), strings.HasPrefix(goKind, "float"):
+	case strings.HasPrefix(goKind, "int"), strings.HasPrefix(goKind, "uint"):
+		return "integer" // "must be a number, not a JSON number 1.5" said nothing
+	case strings.HasPrefix(goKind, "float"):
 		return "number"
 	case goKind == "slice" || goKind == "array":
 		return "array"

@@ -161,16 +161,20 @@ func parseDates(c *gin.Context) (scoring.Dates, error) {
 		if v == "" {
 			return time.Time{}, nil
 		}
-		if t, err := time.Parse(time.RFC3339, v); err == nil {
-			return t.UTC(), nil
-		}
-		if t, err := time.Parse(time.DateOnly, v); err == nil {
-			if endOfDay {
-				t = t.AddDate(0, 0, 1)
+		t, err := time.Parse(time.RFC3339, v)
+		if err == nil {
+			t = t.UTC()
+		} else if t, err = time.Parse(time.DateOnly, v); err == nil && endOfDay {
+			t = t.AddDate(0, 0, 1)
+			if t.Year() > 9999 { // to=9999-12-31 takes in the last day there is
+				t = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
 			}
-			return t, nil
 		}
-		return time.Time{}, fieldErr(CodeBadRequest, name, "%s must be a date (2024-05-31) or an RFC 3339 time, not %q", name, v)
+		// A time outside years 0 to 9999 cannot be written back in RFC 3339 (the answer echoes it).
+		if err != nil || t.Year() < 0 || t.Year() > 9999 {
+			return time.Time{}, fieldErr(CodeBadRequest, name, "%s must be a date (2024-05-31) or an RFC 3339 time, not %q", name, v)
+		}
+		return t, nil
 	}
 	var err error
 	if d.From, err = parse("from", false); err != nil {
