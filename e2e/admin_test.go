@@ -174,6 +174,13 @@ func TestAdminAssignArticlesFillsTheQueue(t *testing.T) {
 	p.do(chromedp.Click(chromedp.CSS("#assign-submit")))
 	p.waitFor("the assignment", `document.getElementById('assign-status').textContent.startsWith('Assigned: 2 new assignments')`)
 	p.waitFor("the progress table", fmt.Sprintf(`document.querySelector('#progress-reviewer-rows tr[data-reviewer-id="%s"] td.num')?.textContent === '2'`, reviewer.ID))
+	// The same again creates nothing, and says the pairs were assigned before (not that two
+	// reviewers had them: there is one).
+	p.do(chromedp.Click(chromedp.CSS("#assign-submit")))
+	p.waitFor("the second assignment", `document.getElementById('assign-status').textContent.startsWith('Assigned: 0 new assignments')`)
+	if st := eval[string](p, `document.getElementById('assign-status').textContent`); st != "Assigned: 0 new assignments; 2 were assigned already." {
+		t.Errorf("assigning twice says %q", st)
+	}
 
 	r := newPage(t)
 	r.signInPage(email, password)

@@ -99,7 +99,9 @@ export async function initAssignments(panel) {
     if (reviewers.length) body.reviewer_ids = reviewers;
     try {
       const r = await api.post('/assignments', body);
-      say(`Assigned: ${plural(r.created, 'new assignment')}; ${plural(r.items.length - r.created, 'reviewer')} had them already.`);
+      // items are (article, reviewer) pairs: those not created were assigned before.
+      const before = r.items.length - r.created;
+      say(`Assigned: ${plural(r.created, 'new assignment')}${before ? `; ${plural(before, 'was', 'were')} assigned already` : ''}.`);
       await loadProgress();
     } catch (err) {
       say(err.message, true);
