@@ -63,3 +63,53 @@ func TestDeleteInDialogThenCtrlZ(t *testing.T) {
 		t.Fatalf("the opinion changed to %q", got.Exact)
 	}
 }
+
+// TestSourcedFactInDialogWaitsForItsSource: changing an annotation to Sourced fact in
+// "Passages here" asks for the source and changes nothing until one is named (tagging a new
+// sourced fact asks first too); closed without a source the annotation keeps its label and the
+// page says why; with one, label and source are saved together.
+func TestSourcedFactInDialogWaitsForItsSource(t *testing.T) {
+	needBrowser(t)
+	art := newArticle(t, "Sourced in the dialog", gestureText(t))
+	email, pw := newReviewer(t, "Sofia Source")
+	me := signIn(t, email, pw)
+	p := newPage(t)
+	p.signInPage(email, pw)
+	p.openArticle(art.ID)
+	start := cpIndex(art.Text, "Folks that worked", 0)
+	end := start + len("Folks that worked on the set said")
+	p.selectCP(art.Text, start, end)
+	p.key("3")
+	p.waitSaved()
+
+	open := func() {
+		t.Helper()
+		p.do(chromedp.Focus(chromedp.CSS("#article-text")))
+		p.selectCP(art.Text, start, end)
+		p.key(kb.Enter)
+		p.waitFor("the dialog", `document.getElementById('details-dialog').open && !!document.querySelector('#details-body input[value="sourced_fact"]')`)
+	}
+	open()
+	p.do(chromedp.Click(chromedp.CSS(`#details-body label.label-sourced_fact`)))
+	p.waitFor("the source field in focus", `document.activeElement.id.startsWith('src-')`)
+	p.key(kb.Escape)
+	p.waitFor("the page to say the label stayed", `!document.getElementById('details-dialog').open && !document.getElementById('toast').hidden && document.getElementById('toast').textContent.includes('needs the source')`)
+	p.waitSaved()
+	anns := me.annotations(t, art.ID)
+	if len(anns) != 1 || anns[0].Label != "opinion" {
+		t.Fatalf("closing without a source left %+v, want the opinion unchanged", anns)
+	}
+
+	open()
+	p.do(chromedp.Click(chromedp.CSS(`#details-body label.label-sourced_fact`)))
+	p.waitFor("the source field in focus", `document.activeElement.id.startsWith('src-')`)
+	p.do(chromedp.SendKeys(chromedp.CSS(`#details-body input[id^="src-"]`), "the crew"))
+	p.key(kb.Escape)
+	p.waitFor("the dialog to close", `!document.getElementById('details-dialog').open`)
+	p.waitFor("the sourced fact on the page", `!!document.querySelector('#article-text [data-label="sourced_fact"]')`)
+	p.waitSaved()
+	anns = me.annotations(t, art.ID)
+	if len(anns) != 1 || anns[0].Label != "sourced_fact" || anns[0].Source == nil || anns[0].Source.Text != "the crew" {
+		t.Fatalf("with a source named the service has %+v, want a sourced fact with source “the crew”", anns)
+	}
+}

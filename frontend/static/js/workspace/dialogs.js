@@ -8,7 +8,7 @@ import { LABELS, LABEL_BY_ID, labelName } from '../labels.js';
 import { suggestionKey } from '../suggestions.js';
 import { S, el, root, isMine, textOf, byTextOrder } from './state.js';
 import { CHANGES, recordEdit, fieldsForUndo, updateUndoButtons } from './changes.js';
-import { excerpt, quoted } from './ui.js';
+import { excerpt, quoted, toast } from './ui.js';
 import { restoreSelection } from './selection.js';
 import { regionCaption } from './decorate.js';
 import { relationLine, regionButtons } from './panel.js';
@@ -240,6 +240,12 @@ function editableAnnotation(r, sessions, dialog) {
     h('div', { class: 'field' }, h('label', { for: `src-${uid}`, text: 'Source named in the text' }), srcText),
     h('div', { class: 'field' }, h('label', { for: `url-${uid}`, text: 'Address of the source (optional)' }), srcUrl));
   sourceBox.hidden = r.label !== 'sourced_fact';
+  // A sourced fact names its source (as tagging one asks first): chosen here without one, the
+  // label waits for the source and goes with it; closed without one, nothing changes.
+  let pendingLabel = null;
+  const needSource = h('p', { class: 'muted small', text: 'Name the source the text gives to make this a sourced fact.' });
+  needSource.hidden = true;
+  sourceBox.append(needSource);
   const note = h('textarea', { id: `note-${uid}`, rows: '2' });
   note.value = r.note ?? '';
   const saveText = () => {
@@ -252,6 +258,11 @@ function editableAnnotation(r, sessions, dialog) {
     const changes = {};
     if ((cur.note ?? '') !== note.value) changes.note = note.value;
     const t = srcText.value.trim();
+    if (pendingLabel && t) {
+      changes.label = pendingLabel;
+      pendingLabel = null;
+      needSource.hidden = true;
+    }
     const u = srcUrl.value.trim();
     const src = t ? (u ? { text: t, url: u } : { text: t }) : null;
     if (JSON.stringify(cur.source && cur.source.text ? cur.source : null) !== JSON.stringify(src) && (src || cur.source)) changes.source = src;
@@ -274,14 +285,27 @@ function editableAnnotation(r, sessions, dialog) {
       input.addEventListener('change', () => {
         if (!input.checked) return;
         session();
-        CHANGES.annotation.update(id, { label: l.id }, { record: false });
         sourceBox.hidden = l.id !== 'sourced_fact';
-        if (l.id === 'sourced_fact' && !srcText.value) srcText.focus();
+        if (l.id === 'sourced_fact' && !srcText.value.trim()) {
+          pendingLabel = l.id;
+          needSource.hidden = false;
+          srcText.focus();
+          announce('Name the source to make this a sourced fact');
+          return;
+        }
+        pendingLabel = null;
+        needSource.hidden = true;
+        CHANGES.annotation.update(id, { label: l.id }, { record: false });
         announce(`Label changed to ${l.name}`);
       });
       return h('label', { for: `lab-${uid}-${l.id}`, class: `radio label-${l.id}` }, input, h('span', { class: `badge badge-${l.id}`, 'data-mark': l.mark, text: l.name }));
     }));
 
+  dialog.addEventListener('close', () => {
+    const s = sessions.get(id);
+    if (s?.flush) { clearTimeout(s.timer); s.flush(); } // a source typed just before closing
+    if (pendingLabel && S.ann.get(id)) toast(`Still ${labelName(S.ann.get(id).label)}: a sourced fact needs the source the text gives.`);
+  }, { once: true });
   const del = h('button', { type: 'button', class: 'danger', text: 'Delete annotation' });
   const section = h('section', { class: `detail label-${r.label}`, dataset: { localId: id, forAnnotation: String(r.id ?? id) } },
     h('p', { class: 'quote-preview', text: quoted(textOf(r), 300) }),
