@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/credence-project/credence/annotate/score"
@@ -390,6 +391,53 @@ func TestDateFiltersAtTheEdgesOfTime(t *testing.T) {
 		r.json(t, &b)
 		if r.Status != 400 || b.Error.Code != "bad_request" || (b.Error.Field != "to" && b.Error.Field != "from") {
 			t.Errorf("%s: %d %s, want 400 bad_request naming the parameter", q, r.Status, r.Body)
+		}
+	}
+}
+
+// TestServedDocumentRequiresWhatCreatesNeed: the request schemas of the creates require what
+// the handlers refuse to do without (422 invalid), so a client generated from the document
+// sends it; before, every field of an account, outlet, annotation or region was optional.
+func TestServedDocumentRequiresWhatCreatesNeed(t *testing.T) {
+	e := newEnv(t)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			RequestBody struct {
+				Content map[string]struct {
+					Schema struct {
+						Ref string `json:"$ref"`
+					}
+				}
+			} `json:"requestBody"`
+		}
+		Components struct {
+			Schemas map[string]struct {
+				Required []string
+			}
+		}
+	}
+	e.must("", "GET", "/api/v1/openapi.json", nil, 200, &doc)
+	for _, tc := range []struct {
+		path   string
+		fields []string
+		body   map[string]any // the body without the first field
+	}{
+		{"/api/v1/users", []string{"email", "name", "role", "password"}, map[string]any{"name": "N", "role": "reviewer", "password": "long-enough-pass"}},
+		{"/api/v1/outlets", []string{"name"}, map[string]any{"country": "DE"}},
+		{"/api/v1/articles/{id}/annotations", []string{"label", "start", "end"}, map[string]any{"start": 0, "end": 3}},
+		{"/api/v1/articles/{id}/regions", []string{"kind", "start", "end"}, map[string]any{"start": 0, "end": 3}},
+	} {
+		ref := doc.Paths[tc.path]["post"].RequestBody.Content["application/json"].Schema.Ref
+		req := doc.Components.Schemas[strings.TrimPrefix(ref, "#/components/schemas/")].Required
+		for _, f := range tc.fields {
+			if !slices.Contains(req, f) {
+				t.Errorf("POST %s: the request schema %s does not require %q (required: %v)", tc.path, ref, f, req)
+			}
+		}
+		// And the handler does refuse the create without it.
+		path := strings.Replace(tc.path, "{id}", itoa(e.article(e.outlet("Needs "+tc.fields[0], nil, nil), "Needs", "A text to mark up.")), 1)
+		if r := e.do("admin", "POST", path, tc.body); r.Status != 422 {
+			t.Errorf("POST %s without %s: %d %s, want 422", tc.path, tc.fields[0], r.Status, r.Body)
 		}
 	}
 }

@@ -31,12 +31,12 @@ var routeDocs = map[string]routeDoc{
 	"POST /api/v1/tokens":                                {"Create an API token; shown only this once", "TokenCreate", 201, "TokenCreated", nil},
 	"DELETE /api/v1/tokens/{id}":                         {"Revoke an API token", "", 204, "", nil},
 	"GET /api/v1/users":                                  {"List accounts", "", 200, "UserList", []string{"limit", "cursor"}},
-	"POST /api/v1/users":                                 {"Create an account", "UserWrite", 201, "User", nil},
+	"POST /api/v1/users":                                 {"Create an account", "UserCreate", 201, "User", nil},
 	"PATCH /api/v1/users/{id}":                           {"Change an account (role, disabled, password…); a new password or disabling revokes its API tokens", "UserWrite", 200, "User", nil},
 	"DELETE /api/v1/users/{id}":                          {"Delete an account (its annotations are kept)", "", 204, "", nil},
 	"GET /api/v1/outlets":                                {"List outlets; q matches names, aliases and domains", "", 200, "OutletList", []string{"q", "limit", "cursor"}},
 	"GET /api/v1/outlets/{id}":                           {"One outlet", "", 200, "Outlet", nil},
-	"POST /api/v1/outlets":                               {"Create an outlet", "OutletWrite", 201, "Outlet", nil},
+	"POST /api/v1/outlets":                               {"Create an outlet", "OutletCreate", 201, "Outlet", nil},
 	"PATCH /api/v1/outlets/{id}":                         {"Change an outlet (with its version, or none for the current one)", "OutletWrite", 200, "Outlet", nil},
 	"DELETE /api/v1/outlets/{id}":                        {"Delete an outlet nothing refers to (409 in_use otherwise)", "", 204, "", nil},
 	"POST /api/v1/outlets/{id}/merge":                    {"Merge an outlet into another, keeping its names as aliases; an article whose text the other has is folded into that one (moved.duplicates); a second merge of the same outlet is 404", "Merge", 200, "MergeResult", nil},
@@ -48,9 +48,9 @@ var routeDocs = map[string]routeDoc{
 	"POST /api/v1/articles/import":                       {"Import articles: newline-delimited JSON (default), a JSON array, plain text or HTML", "", 200, "ImportReport", []string{"format", "outlet", "url", "title", "filename"}},
 	"GET /api/v1/articles/{id}":                          {"One article with its text and the reader's review; include=annotations,regions adds the annotations the reader may see (narrowed by user_id) and the regions, to open an article in one request", "", 200, "ArticleText", []string{"include", "user_id"}},
 	"GET /api/v1/articles/{id}/annotations":              {"An article's annotations (blind until the reviewer completes); layer=consensus lists the consensus layer (not for reviewers)", "", 200, "AnnotationList", []string{"user_id", "layer", "limit", "cursor"}},
-	"POST /api/v1/articles/{id}/annotations":             {"Annotate a passage; 409 review_completed when the reader has marked the article done (reopen first), review_locked when their review is frozen", "AnnotationWrite", 201, "Annotation", nil},
+	"POST /api/v1/articles/{id}/annotations":             {"Annotate a passage; 409 review_completed when the reader has marked the article done (reopen first), review_locked when their review is frozen", "AnnotationCreate", 201, "Annotation", nil},
 	"GET /api/v1/articles/{id}/regions":                  {"Quote and comment regions: the detected ones, each with the reader's own status (proposed until they decide), and manual ones (a reviewer sees only their own)", "", 200, "RegionList", nil},
-	"POST /api/v1/articles/{id}/regions":                 {"Mark a quote or comments region", "RegionWrite", 201, "Region", nil},
+	"POST /api/v1/articles/{id}/regions":                 {"Mark a quote or comments region", "RegionCreate", 201, "Region", nil},
 	"POST /api/v1/articles/{id}/complete":                {"The signed-in reviewer has finished the article; with {\"layer\": \"consensus\"} (curator, admin) the article is adjudicated", "Completion?", 200, "Review", nil},
 	"DELETE /api/v1/articles/{id}/complete":              {"Reopen the signed-in reviewer's finished review; 409 review_locked once they have been shown the others' work (only an admin can reopen it then); with ?layer=consensus (curator, admin) reopen the adjudication", "", 200, "Review", []string{"layer"}},
 	"GET /api/v1/adjudications":                          {"The articles open to curators (every assigned reviewer finished, or opened by an admin), with their adjudication status", "", 200, "CurationQueue", []string{"limit", "cursor"}},
@@ -143,6 +143,11 @@ func schemas() map[string]any {
 	}
 	// One article (GET /articles/{id}, POST /articles) always has its text; a list's do not.
 	s["ArticleText"] = requiring(s["Article"].(map[string]any), "text")
+	// A create needs what a change may leave out (the handlers answer 422 invalid without it).
+	s["UserCreate"] = requiring(s["UserWrite"].(map[string]any), "email", "name", "role", "password")
+	s["OutletCreate"] = requiring(s["OutletWrite"].(map[string]any), "name")
+	s["AnnotationCreate"] = requiring(s["AnnotationWrite"].(map[string]any), "label", "start", "end")
+	s["RegionCreate"] = requiring(s["RegionWrite"].(map[string]any), "kind", "start", "end")
 	return s
 }
 
@@ -165,7 +170,7 @@ func accountSchemas() map[string]any {
 		"LoginResult": obj(map[string]any{"user": ref("User"), "csrf_token": str}, "user", "csrf_token"),
 		"User":        obj(user, "id", "email", "name", "role", "disabled"),
 		"UserList":    listOf("User"),
-		"UserWrite":   obj(map[string]any{"email": str, "name": str, "role": str, "password": str, "disabled": boolean}),
+		"UserWrite":   obj(map[string]any{"email": str, "name": str, "role": map[string]any{"type": "string", "enum": []string{"admin", "reviewer", "researcher", "curator"}}, "password": str, "disabled": boolean}),
 		"Me": obj(map[string]any{"id": integer, "email": str, "name": str, "role": str, "disabled": boolean, "user": ref("User"),
 			"csrf_token": map[string]any{"type": "string", "description": "with a session cookie only"}}, "id", "email", "name", "role", "disabled", "user"),
 		"TokenCreate":  obj(map[string]any{"name": str}, "name"),
@@ -231,8 +236,9 @@ func corpusSchemas() map[string]any {
 			"anchor": map[string]any{"type": "string", "enum": []string{"anchored", "orphaned"},
 				"description": "orphaned when an edit of the article's text lost the passage; exact is then the old text"}},
 			"id", "article_id", "kind", "start", "end", "exact", "origin_outlet_id", "origin", "status", "reason", "layer", "version", "anchor"),
-		"RegionList":  listOf("Region"),
-		"RegionWrite": obj(map[string]any{"version": integer, "kind": str, "start": integer, "end": integer, "exact": str, "origin_outlet_id": nullInt, "status": str, "layer": layerSchema}),
+		"RegionList": listOf("Region"),
+		"RegionWrite": obj(map[string]any{"version": integer, "kind": map[string]any{"type": "string", "enum": []string{"quote", "comments"}}, "start": integer, "end": integer, "exact": str, "origin_outlet_id": nullInt,
+			"status": map[string]any{"type": "string", "enum": []string{"proposed", "accepted", "rejected"}}, "layer": layerSchema}),
 		"Review": obj(map[string]any{"article_id": integer, "user_id": integer, "completed_at": orNull(tstamp), "status": str,
 			"reviewer_id": integer, "assigned": boolean, "locked": boolean, "reopened_after_viewing": boolean,
 			"layer": layerSchema, "adjudicated_at": orNull(tstamp), "adjudicated_by": nullInt},
