@@ -113,3 +113,33 @@ func TestSourcedFactInDialogWaitsForItsSource(t *testing.T) {
 		t.Fatalf("with a source named the service has %+v, want a sourced fact with source “the crew”", anns)
 	}
 }
+
+// TestNoteTypedThenPageLeftIsKept: a note typed in "Passages here" is saved after a pause; a
+// reload in the same moment as the last keystroke (no pause, the dialog still open) keeps it:
+// it goes into the outbox as the page is left, and is sent from there.
+func TestNoteTypedThenPageLeftIsKept(t *testing.T) {
+	needBrowser(t)
+	art := newArticle(t, "Note then reload", gestureText(t))
+	email, pw := newReviewer(t, "Nora Note")
+	me := signIn(t, email, pw)
+	p := newPage(t)
+	p.signInPage(email, pw)
+	p.openArticle(art.ID)
+	start := cpIndex(art.Text, "missing safety", 0)
+	p.selectCP(art.Text, start, start+len("missing safety"))
+	p.key("4")
+	p.waitSaved()
+	p.do(chromedp.Focus(chromedp.CSS("#article-text")))
+	p.selectCP(art.Text, start, start+len("missing safety"))
+	p.key(kb.Enter)
+	p.waitFor("the dialog", `document.getElementById('details-dialog').open && !!document.querySelector('#details-body textarea[id^="note-"]')`)
+	// Typing and leaving in one task: the 400 ms pause cannot have passed.
+	eval[bool](p, `(() => { const n = document.querySelector('#details-body textarea[id^="note-"]');
+		n.value = 'check the set list'; n.dispatchEvent(new Event('input')); window.__beforeReload = true; location.reload(); return true; })()`)
+	p.waitFor("the reloaded page", `!window.__beforeReload && document.body.dataset.state === 'ready'`)
+	p.waitSaved()
+	anns := me.annotations(t, art.ID)
+	if len(anns) != 1 || anns[0].Note != "check the set list" {
+		t.Fatalf("after typing a note and reloading at once the service has %+v, want the note kept", anns)
+	}
+}

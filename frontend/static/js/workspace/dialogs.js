@@ -198,7 +198,12 @@ export function openDetails(annIds, regIds, sugKeys = [], repIdx = []) {
   for (const g of reps) sections.push(h('section', { class: 'detail rep-detail' }, h('h3', { text: 'Also published in…' }), ...reprintBody(g, { showButton: false })));
   body.replaceChildren(...sections);
   el('details-close').onclick = () => d.close();
+  // A note or source typed without a pause is saved after one (400 ms); leaving the page
+  // meanwhile (reload, closing the tab) saves it at once into the outbox, which survives that.
+  const onHide = () => { for (const s of sessions.values()) { clearTimeout(s.timer); s.flush?.(); } };
+  window.addEventListener('pagehide', onHide);
   d.addEventListener('close', () => {
+    window.removeEventListener('pagehide', onHide);
     for (const [id, s] of sessions) {
       clearTimeout(s.timer);
       s.flush?.();
