@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // An import whose only news is an edited text of a stored URL makes a new revision: its
@@ -152,4 +153,20 @@ func TestAdminOutletFocusAfterSaveAndMerge(t *testing.T) {
 	p.do(chromedp.Click(chromedp.CSS("#merge-confirm")))
 	p.waitFor("the merge", `!document.getElementById('merge-dialog').open && document.getElementById('outlet-status').textContent.startsWith('Merged')`)
 	p.waitFor("the focus on the kept outlet's Edit button", focused)
+}
+
+// The section tabs work from the keyboard: arrows to the neighbours (wrapping), Home and End
+// to the first and last, each showing its section, focused, with the address following.
+func TestAdminTabsByKeyboard(t *testing.T) {
+	needBrowser(t)
+	p := openAdmin(t, "outlets")
+	p.do(chromedp.Focus(chromedp.CSS("#tab-outlets")))
+	for _, step := range []struct{ key, name, tab string }{
+		{kb.ArrowRight, "ArrowRight", "users"}, {kb.End, "End", "models"}, {kb.ArrowRight, "ArrowRight", "outlets"},
+		{kb.ArrowLeft, "ArrowLeft", "models"}, {kb.Home, "Home", "outlets"},
+	} {
+		p.key(step.key)
+		p.waitFor("the "+step.tab+" tab by "+step.name, fmt.Sprintf(`document.activeElement.id === 'tab-%[1]s' && !document.getElementById('panel-%[1]s').hidden
+			&& document.getElementById('tab-%[1]s').getAttribute('aria-selected') === 'true' && location.pathname === '/admin/%[1]s'`, step.tab))
+	}
 }

@@ -47,11 +47,13 @@ async function main() {
   const tabs = [...document.querySelectorAll('[role="tab"]')];
   for (const [i, tab] of tabs.entries()) {
     tab.addEventListener('click', () => show(tab.dataset.tab, { push: true }));
+    // The tab list's keys (WAI-ARIA tabs): arrows move to the next or previous section,
+    // Home and End to the first and last.
     tab.addEventListener('keydown', (ev) => {
-      const step = { ArrowRight: 1, ArrowLeft: -1 }[ev.key];
-      if (!step) return;
+      const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[ev.key];
+      if (to === undefined) return;
       ev.preventDefault();
-      show(tabs[(i + step + tabs.length) % tabs.length].dataset.tab, { push: true, focus: true });
+      show(tabs[(to + tabs.length) % tabs.length].dataset.tab, { push: true, focus: true });
     });
   }
   window.addEventListener('popstate', () => show(tabFromPath()));
