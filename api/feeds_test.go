@@ -162,3 +162,34 @@ func TestOutletAnswersCarryFeeds(t *testing.T) {
 		t.Fatalf("after removing every feed, feeds = %#v, want []", patched.Feeds)
 	}
 }
+
+// TestCreateOutletKeepsFeeds: the feeds sent with a new outlet are stored and answered (they
+// used to be dropped silently), and a bad feed URL refuses the whole create.
+func TestCreateOutletKeepsFeeds(t *testing.T) {
+	e := newEnv(t)
+	var created struct {
+		ID    int64
+		Feeds []string
+	}
+	urls := []string{"https://fresh.example/rss.xml"}
+	e.must("admin", "POST", "/api/v1/outlets", map[string]any{"name": "Fresh Feeds", "feeds": urls}, 201, &created)
+	if fmt.Sprint(created.Feeds) != fmt.Sprint(urls) {
+		t.Fatalf("the create answered feeds %v, want %v", created.Feeds, urls)
+	}
+	var one struct{ Feeds []string }
+	e.must("admin", "GET", "/api/v1/outlets/"+itoa(created.ID), nil, 200, &one)
+	if fmt.Sprint(one.Feeds) != fmt.Sprint(urls) {
+		t.Fatalf("the new outlet's feeds are %v, want %v", one.Feeds, urls)
+	}
+	r := e.do("admin", "POST", "/api/v1/outlets", map[string]any{"name": "Bad Feeds", "feeds": []string{"not a url"}})
+	if r.Status < 400 || r.Status >= 500 {
+		t.Fatalf("a bad feed URL answered %d, want a 4xx: %s", r.Status, r.Body)
+	}
+	var list struct{ Items []struct{ Name string } }
+	e.must("admin", "GET", "/api/v1/outlets?limit=1000", nil, 200, &list)
+	for _, o := range list.Items {
+		if o.Name == "Bad Feeds" {
+			t.Fatal("an outlet was created though its feed URL was refused")
+		}
+	}
+}

@@ -233,6 +233,10 @@ func (s *Server) createOutlet(c *gin.Context) error {
 	if err := req.validate(true); err != nil {
 		return err
 	}
+	feeds, err := feedsOf(req.Feeds) // checked before anything is stored, as on a change
+	if err != nil {
+		return err
+	}
 	o := &models.Outlet{Name: *req.Name}
 	for dst, src := range map[*string]*string{&o.Slug: req.Slug, &o.Homepage: req.Homepage, &o.Country: req.Country, &o.Notes: req.Notes} {
 		if src != nil {
@@ -247,6 +251,13 @@ func (s *Server) createOutlet(c *gin.Context) error {
 	}
 	if err := s.store.CreateOutlet(c.Request.Context(), currentUser(c).ID, o); err != nil {
 		return err
+	}
+	// The feeds sent with a new outlet are kept, as a change's are (they used to be dropped
+	// without a word, and the answer said feeds: []).
+	if len(feeds) > 0 {
+		if err := s.store.SetOutletFeeds(c.Request.Context(), o.ID, feeds); err != nil {
+			return err
+		}
 	}
 	s.app.Reprints.OutletsChanged()
 	return s.answerOutlet(c, http.StatusCreated, o)
