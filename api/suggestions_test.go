@@ -240,3 +240,56 @@ func TestSuggestionDecisionsOnlyForSuggestionsMade(t *testing.T) {
 	}
 	e.must("reviewer", "POST", path+"/reject", map[string]any{"label": s.Label, "start": s.Start, "end": s.End, "rule": s.Rule}, 204, nil)
 }
+
+// TestAcceptingTwiceKeepsOneAnnotation: accepting a suggestion that the reviewer's accepted
+// annotation still stands for (a double click, a retry without an Idempotency-Key, a second
+// tab) answers that annotation and stores nothing more: no second, identical annotation to
+// count the passage twice, no second audit entry. Once the annotation is deleted, accepting
+// the suggestion again makes a new one.
+func TestAcceptingTwiceKeepsOneAnnotation(t *testing.T) {
+	e := newEnv(t)
+	art := e.article(e.outlet("Twice Daily", nil, nil), "Twice", suggestText)
+	base := "/api/v1/articles/" + itoa(art)
+	var l suggestionList
+	e.must("reviewer", "GET", base+"/suggestions", nil, 200, &l)
+	if len(l.Items) == 0 {
+		t.Fatal("fixture: no suggestions")
+	}
+	s := l.Items[0]
+	body := map[string]any{"label": s.Label, "start": s.Start, "end": s.End, "rule": s.Rule}
+	type created struct {
+		ID      int64
+		Version int64
+	}
+	count := func() (n int) {
+		var list struct{ Items []struct{ Label string } }
+		e.must("reviewer", "GET", base+"/annotations", nil, 200, &list)
+		return len(list.Items)
+	}
+	audits := func() int {
+		var a struct{ Items []struct{ Action, Entity string } }
+		e.must("admin", "GET", "/api/v1/audit?entity=annotation&limit=200", nil, 200, &a)
+		return len(a.Items)
+	}
+	var first, second created
+	e.must("reviewer", "POST", base+"/suggestions/accept", body, 201, &first)
+	n, na := count(), audits()
+	e.must("reviewer", "POST", base+"/suggestions/accept", body, 201, &second)
+	if second.ID != first.ID || count() != n || n != 1 || audits() != na {
+		t.Fatalf("a second accept answered annotation %d (first %d); annotations %d -> %d, audit entries %d -> %d",
+			second.ID, first.ID, n, count(), na, audits())
+	}
+	// Another reviewer's acceptance is their own.
+	var other created
+	e.must("reviewer2", "POST", base+"/suggestions/accept", body, 201, &other)
+	if other.ID == first.ID {
+		t.Fatalf("reviewer2's accept answered reviewer's annotation %d", first.ID)
+	}
+	// Deleted, the suggestion can be accepted again.
+	e.must("reviewer", "DELETE", "/api/v1/annotations/"+itoa(first.ID), nil, 204, nil)
+	var again created
+	e.must("reviewer", "POST", base+"/suggestions/accept", body, 201, &again)
+	if again.ID == first.ID || count() != 1 {
+		t.Fatalf("after deleting %d, accepting again answered %d with %d annotations", first.ID, again.ID, count())
+	}
+}

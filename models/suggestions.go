@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -44,8 +45,22 @@ func (s *Store) RecordSuggestion(ctx context.Context, f *SuggestionFeedback, acc
 			}
 		}
 		if accepted != nil {
-			accepted.Version = 1
 			setAnnotationDefaults(accepted)
+			// Accepting a suggestion that the reviewer's accepted annotation still stands for (a
+			// second click, a retry without an Idempotency-Key, a second tab) answers that
+			// annotation: a second, identical one would count the passage twice in the review.
+			var prev Annotation
+			err := tx.Where("article_id = ? AND user_id = ? AND layer = ? AND origin = ? AND suggestion_rule = ? AND label = ? AND start_cp = ? AND end_cp = ?",
+				accepted.ArticleID, accepted.UserID, accepted.Layer, OriginSuggestion, accepted.SuggestionRule, accepted.Label, accepted.Start, accepted.End).
+				Order("id").Take(&prev).Error
+			if err == nil {
+				*accepted = prev
+				return ErrReplayed
+			}
+			if !errors.Is(err, gorm.ErrRecordNotFound) {
+				return err
+			}
+			accepted.Version = 1
 			if err := tx.Omit("UserName").Create(accepted).Error; err != nil {
 				return err
 			}
