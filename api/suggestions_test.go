@@ -267,7 +267,9 @@ func TestAcceptingTwiceKeepsOneAnnotation(t *testing.T) {
 		return len(list.Items)
 	}
 	audits := func() int {
-		var a struct{ Items []struct{ Action, Entity string } }
+		var a struct {
+			Items []struct{ Action, Entity string }
+		}
 		e.must("admin", "GET", "/api/v1/audit?entity=annotation&limit=200", nil, 200, &a)
 		return len(a.Items)
 	}
