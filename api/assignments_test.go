@@ -116,7 +116,7 @@ func TestAssignments(t *testing.T) {
 		"ErrPerArticleZero":   {map[string]any{"article_ids": arts[:1], "per_article": 0}, "invalid", "per_article", ""},
 		"ErrPerArticleTooBig": {map[string]any{"article_ids": arts[:1], "per_article": 4}, "too_few_reviewers", "per_article", "only 3 reviewers"},
 		"ErrPerArticleTooBigForChosen": {map[string]any{"article_ids": arts[:1], "reviewer_ids": []int64{r1}, "per_article": 2},
-			"too_few_reviewers", "per_article", "only 1 reviewers"},
+			"too_few_reviewers", "per_article", "there is only 1 reviewer to choose from"},
 		"ErrUnknownArticles": {map[string]any{"article_ids": []int64{arts[0], 424242, 434343}}, "unknown_article", "article_ids", "424242, 434343"},
 		"ErrUnknownReviewer": {map[string]any{"article_ids": arts[:1], "reviewer_ids": []int64{r1, 515151}}, "unknown_reviewer", "reviewer_ids", "515151"},
 		"ErrNotAReviewer":    {map[string]any{"article_ids": arts[:1], "reviewer_ids": []int64{e.ids["researcher"]}}, "unknown_reviewer", "reviewer_ids", itoa(e.ids["researcher"])},

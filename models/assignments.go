@@ -171,7 +171,7 @@ func (s *Store) AssignArticles(ctx context.Context, actor int64, req AssignReque
 		}
 		if per > len(pool) {
 			return &AssignmentError{Code: CodeTooFewReviewers, Field: "per_article",
-				Message: fmt.Sprintf("per_article is %d but there are only %d reviewers to choose from", per, len(pool))}
+				Message: fmt.Sprintf("per_article is %d but %s to choose from", per, reviewersAvailable(len(pool)))}
 		}
 		load := map[int64]int{}
 		var loads []struct {
@@ -435,4 +435,12 @@ func (s *Store) ArticleProgressPage(ctx context.Context, p Page) ([]ArticleProgr
 		arts[i].Reviewers = append(arts[i].Reviewers, r)
 	}
 	return arts, more, nil
+}
+
+// reviewersAvailable says how many reviewers there are, in words that agree with the number.
+func reviewersAvailable(n int) string {
+	if n == 1 {
+		return "there is only 1 reviewer"
+	}
+	return fmt.Sprintf("there are only %d reviewers", n)
 }
