@@ -3,7 +3,7 @@
 
 import { api, allPages } from '../api.js';
 import { h, announce } from '../dom.js';
-import { feedsSection } from './outlet-feeds.js';
+import { feedsSection, feedList } from './outlet-feeds.js';
 import { list, replaceRows, emptyRow, plural, markLoaded, clearFieldErrors, fieldError } from './admin-common.js';
 
 const FIELDS = [
@@ -126,6 +126,9 @@ export async function initOutlets(panel) {
         if (loaded?.id === saved.id && FIELDS.every(([f]) => show(saved, f) === show(loaded, f))) loaded = structuredClone(saved);
         load().catch(fail);
       }));
+    } else {
+      // A new outlet's feeds are part of the form: Save sends them with the outlet.
+      form.insertBefore(feedsSection(null), conflict);
     }
     dialog.showModal();
     input('name').focus();
@@ -138,6 +141,8 @@ export async function initOutlets(panel) {
     try {
       let saved;
       if (!loaded) {
+        const feeds = feedList(document.getElementById('outlet-feeds-urls')?.value ?? '');
+        if (feeds.length) body.feeds = feeds;
         saved = await api.post('/outlets', body);
         say(`Created ${saved.name}.`);
       } else {
@@ -154,6 +159,8 @@ export async function initOutlets(panel) {
         return;
       }
       if (fieldError(form, 'of-', err)) return;
+      // A refused feed is shown beside the feeds box (not one of the of- fields).
+      if (err.field === 'feeds' && fieldError(form, 'outlet-feeds-', { field: 'urls', message: err.message })) return;
       formError.textContent = err.message;
       formError.hidden = false;
     }

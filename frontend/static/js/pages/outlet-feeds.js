@@ -15,14 +15,27 @@ function table(items) {
       h('td', { text: String(f.skipped_duplicates) }), h('td', { text: String(f.errors) }), h('td', { text: f.last_error || '' })))));
 }
 
+// feedList reads the feeds box: one URL a line, blank lines left out.
+export function feedList(text) {
+  return text.split('\n').map((s) => s.trim()).filter(Boolean);
+}
+
+const HINT = 'RSS, Atom or sitemap URLs, one a line. New pages are fetched and imported; an edited page becomes a new revision.';
+
 /**
  * feedsSection is the feeds part of an outlet's editor; refresh() loads what polls found.
  * Saving the feeds changes the outlet (a new version): onSaved gets the outlet as saved, so
  * the editor around it sends that version with its own changes instead of taking its own
- * save of the feeds for someone else's edit.
+ * save of the feeds for someone else's edit. With no outlet (one being created) it is the box
+ * alone: its feeds go with the new outlet (POST /outlets {feeds}, read with feedList), and
+ * there is nothing yet to poll or list.
  */
 export function feedsSection(outlet, onSaved = () => {}) {
   const box = h('textarea', { id: 'outlet-feeds-urls', rows: 3, 'aria-label': 'Feed URLs, one a line' });
+  if (!outlet) {
+    return h('section', { id: 'outlet-feeds', class: 'outlet-feeds' },
+      h('h3', { text: 'Feeds' }), h('p', { class: 'muted small', text: `${HINT} They are saved with the outlet.` }), box);
+  }
   const list = h('div', { class: 'feed-list', dataset: { state: 'loading' } });
   const msg = h('p', { class: 'muted', role: 'status' });
   const show = (items) => {
@@ -34,7 +47,7 @@ export function feedsSection(outlet, onSaved = () => {}) {
   const say = (text) => { msg.textContent = text; msg.className = 'muted'; };
   const refresh = () => api.get(`/outlets/${outlet.id}/feeds`).then((p) => show(p.items)).catch(fail);
   const save = h('button', { type: 'button', class: 'small-btn', text: 'Save feeds', onclick: async () => {
-    const feeds = box.value.split('\n').map((s) => s.trim()).filter(Boolean);
+    const feeds = feedList(box.value);
     try {
       const saved = await api.patch(`/outlets/${outlet.id}`, { feeds });
       say('Feeds saved.');
@@ -51,7 +64,7 @@ export function feedsSection(outlet, onSaved = () => {}) {
     } catch (e) { fail(e); }
   } });
   const section = h('section', { id: 'outlet-feeds', class: 'outlet-feeds' },
-    h('h3', { text: 'Feeds' }), h('p', { class: 'muted small', text: 'RSS, Atom or sitemap URLs, one a line. New pages are fetched and imported; an edited page becomes a new revision.' }),
+    h('h3', { text: 'Feeds' }), h('p', { class: 'muted small', text: HINT }),
     box, h('div', { class: 'row' }, save, poll), msg, list);
   refresh();
   return section;
