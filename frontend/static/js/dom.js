@@ -44,7 +44,7 @@ export function wireHeader(user, api) {
   // Each role's own pages, beside the ones the page's header already lists.
   const nav = document.querySelector('header nav[aria-label="Main"]');
   const links = {
-    admin: [['/admin', 'Admin'], ['/scores', 'Scores'], ['/adjudication', 'Adjudication']],
+    admin: [['/admin', 'Admin'], ['/scores', 'Scores'], ['/downloads', 'Downloads'], ['/adjudication', 'Adjudication']],
     researcher: [['/scores', 'Scores'], ['/downloads', 'Downloads']],
     curator: [['/adjudication', 'Adjudication']],
   }[user?.role] ?? [];
