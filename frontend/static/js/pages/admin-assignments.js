@@ -26,15 +26,29 @@ export async function initAssignments(panel) {
   };
   const checked = (ul) => [...ul.querySelectorAll('input:checked')].map((i) => Number(i.value));
 
+  // The list is read again each time the section is shown: the articles ticked stay ticked
+  // (those still listed), as the reviewers do, so going to another section and back keeps
+  // the selection.
   async function loadArticles() {
     const q = outletSel.value ? `&outlet_id=${outletSel.value}` : '';
     const page = await api.get(`/articles?limit=1000${q}`);
+    const ticked = new Set(checked(articleList));
     articleList.replaceChildren(...page.items.map((a) => h('li', {},
-      h('label', { class: 'check' }, h('input', { type: 'checkbox', value: a.id, 'data-article-id': a.id }),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', value: a.id, checked: ticked.has(Number(a.id)), 'data-article-id': a.id }),
         h('span', { text: `${a.title} · ${a.outlet_name} (#${a.id})` })))));
     if (!page.items.length) articleList.append(h('li', { class: 'muted', text: 'No articles.' }));
     filterArticles();
   }
+
+  // countTicked says how many articles are ticked, and how many of them the search hides:
+  // Assign and Unassign take those too.
+  const count = document.getElementById('assign-count');
+  function countTicked() {
+    const ticked = [...articleList.querySelectorAll('input:checked')];
+    const hidden = ticked.filter((i) => i.closest('li').hidden).length;
+    count.textContent = `${plural(ticked.length, 'article')} selected${hidden ? ` (${hidden} not shown by the search)` : ''}`;
+  }
+  articleList.addEventListener('change', countTicked);
 
   // filterArticles shows the articles whose title, outlet or id holds every word searched
   // for; ticked articles stay ticked while hidden.
@@ -46,6 +60,7 @@ export async function initAssignments(panel) {
       const text = li.textContent.toLowerCase();
       li.hidden = !words.every((w) => text.includes(w));
     }
+    countTicked();
   }
   search.addEventListener('input', filterArticles);
 
@@ -123,6 +138,7 @@ export async function initAssignments(panel) {
   });
   document.getElementById('assign-all-articles').addEventListener('click', () => {
     for (const i of articleList.querySelectorAll('li:not([hidden]) input')) i.checked = true;
+    countTicked();
   });
   outletSel.addEventListener('change', () => loadArticles().catch((e) => say(e.message, true)));
   more.addEventListener('click', () => loadProgress(true).catch((e) => say(e.message, true)));
