@@ -21,6 +21,12 @@ import { hideTip, holdTip } from './suggestions-panel.js';
 // the double-click interval of common desktops (400–500 ms), short enough to feel immediate.
 export const CLICK_WAIT_MS = 500;
 
+// How far the pointer must move from the press before it is a drag. A press and a release
+// closer than that are a click even if the text moved under the pointer meanwhile (focusing a
+// suggestion on the press redraws its outline, which can shift the text by a fraction of a
+// pixel and put the release at the next offset).
+const DRAG_PX = 4;
+
 /** underPoint lists what is drawn at a node: annotations, regions, suggestions, reprints. */
 export function underPoint(target, container) {
   const anns = [];
@@ -83,6 +89,10 @@ export function wirePointer() {
   const cancel = () => { clearTimeout(pending); pending = null; };
 
   const extendTo = (ev) => {
+    if (drag.unit === 'char' && !drag.moved) {
+      if (Math.hypot(ev.clientX - drag.x, ev.clientY - drag.y) < DRAG_PX && !ev.shiftKey) return;
+      drag.moved = true;
+    }
     const at = offsetAt(ev.clientX, ev.clientY);
     if (at === null) return;
     const a = drag.anchor;
@@ -113,6 +123,7 @@ export function wirePointer() {
     else if (ev.detail >= 3) drag = { anchor: paragraphAround(at), unit: 'para' };
     else if (ev.shiftKey && S.sel) drag = { anchor: at >= S.sel.start ? { start: S.sel.start, end: S.sel.start } : { start: S.sel.end, end: S.sel.end }, unit: 'char' };
     else drag = { anchor: { start: at, end: at }, unit: 'char' };
+    Object.assign(drag, { x: ev.clientX, y: ev.clientY, moved: false });
     if (ev.detail >= 2 || ev.shiftKey) extendTo(ev);
     else show(at, at);
   });
