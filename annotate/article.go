@@ -1,10 +1,6 @@
 package annotate
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -82,55 +78,8 @@ func NormaliseDomain(d string) string {
 	return strings.TrimPrefix(d, "www.")
 }
 
-// ParseImportLine decodes one line of newline-delimited JSON into an article input. The
-// outlet may be a number (an id) or a string (a name, alias or domain).
-func ParseImportLine(line []byte) (ArticleInput, error) {
-	var raw struct {
-		ArticleInput
-		OutletAny json.RawMessage `json:"outlet"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(line))
-	if err := dec.Decode(&raw); err != nil {
-		return ArticleInput{}, Errorf(CodeBadRequest, "", "line is not a JSON object: %s", jsonProblem(err))
-	}
-	if dec.More() {
-		return ArticleInput{}, Errorf(CodeBadRequest, "", "line holds more than one JSON value")
-	}
-	in := raw.ArticleInput
-	in.Outlet = ""
-	if len(raw.OutletAny) > 0 && string(raw.OutletAny) != "null" {
-		var id int64
-		var name string
-		switch {
-		case json.Unmarshal(raw.OutletAny, &id) == nil:
-			in.OutletID = id
-		case json.Unmarshal(raw.OutletAny, &name) == nil:
-			in.Outlet = name
-		default:
-			return known(in), Errorf(CodeInvalid, "outlet", "outlet must be an id, a name, an alias or a domain")
-		}
-	}
-	if err := in.Normalise(); err != nil {
-		return known(in), err
-	}
-	return in, nil
-}
-
 // known keeps what identifies a line that failed (its title and URL, as given) so that an
 // import report can say which article it was.
 func known(in ArticleInput) ArticleInput {
 	return ArticleInput{Title: strings.TrimSpace(in.Title), URL: strings.TrimSpace(in.URL)}
-}
-
-// jsonProblem turns a decoding error into a short sentence without Go type names.
-func jsonProblem(err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return fmt.Sprintf("syntax error at byte %d", se.Offset)
-	case errors.As(err, &te):
-		return fmt.Sprintf("field %q has the wrong type (%s)", te.Field, te.Value)
-	}
-	return err.Error()
 }

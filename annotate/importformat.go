@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"mime"
@@ -30,9 +31,10 @@ const (
 // ImportItem is one article read from an import file, with the line it starts on, or the
 // error that stopped it from being read.
 type ImportItem struct {
-	Line  int
-	Input ArticleInput
-	Err   error
+	Line    int
+	Element int // the 1-based element of a JSON array; 0 for other formats
+	Input   ArticleInput
+	Err     error
 }
 
 var formatNames = map[string]string{
@@ -154,20 +156,28 @@ func (l *elementLimit) Read(p []byte) (int, error) {
 // held at once.
 func JSONArrayItems(r io.Reader, max int64) iter.Seq[ImportItem] {
 	return func(yield func(ImportItem) bool) {
-		idx := &newlineIndex{r: r}
+		// A byte order mark at the start is no part of the JSON; skipped below the line count.
+		nobom := bufio.NewReader(r)
+		if b, _ := nobom.Peek(3); string(b) == "\uFEFF" {
+			_, _ = nobom.Discard(3)
+		}
+		idx := &newlineIndex{r: nobom}
 		lim := &elementLimit{r: idx, max: max}
 		br := bufio.NewReader(lim)
 		dec := json.NewDecoder(br)
 		tok, err := dec.Token()
 		if err != nil || tok != json.Delim('[') {
 			msg := "the body is not a JSON array of articles"
+			if tok == json.Delim('{') {
+				msg = "the body is a JSON object, not an array of articles: wrap the objects in [ ], or send one object a line (NDJSON)"
+			}
 			if err != nil && !errors.Is(err, io.EOF) {
 				msg += ": " + jsonProblem(err)
 			}
 			yield(ImportItem{Line: idx.line(dec.InputOffset()), Err: Errorf(CodeBadRequest, "", "%s", msg)})
 			return
 		}
-		for dec.More() {
+		for n := 1; dec.More(); n++ {
 			lim.start = dec.InputOffset()
 			var raw json.RawMessage
 			if err := dec.Decode(&raw); err != nil {
@@ -177,16 +187,16 @@ func JSONArrayItems(r io.Reader, max int64) iter.Seq[ImportItem] {
 					off = se.Offset
 				}
 				if errors.Is(err, errElementTooLong) {
-					yield(ImportItem{Line: idx.line(lim.start), Err: Errorf(CodeTooLarge, "", "an element of the JSON array is longer than %d bytes", max)})
+					yield(ImportItem{Line: idx.line(lim.start), Element: n, Err: Errorf(CodeTooLarge, "", "element %d of the array is longer than %d bytes", n, max)})
 					return
 				}
-				yield(ImportItem{Line: idx.line(off), Err: Errorf(CodeBadRequest, "", "the JSON array is malformed: %s", jsonProblem(err))})
+				yield(ImportItem{Line: idx.line(off), Err: Errorf(CodeBadRequest, "", "the JSON array is malformed %s: %s", after(n), arrayProblem(err))})
 				return
 			}
 			// raw is the element's exact bytes, so it starts len(raw) before the decoder.
 			line := idx.line(dec.InputOffset() - int64(len(raw)))
-			in, err := ParseImportLine(raw)
-			if !yield(ImportItem{Line: line, Input: in, Err: err}) {
+			in, err := parseImportValue(raw, fmt.Sprintf("element %d of the array", n))
+			if !yield(ImportItem{Line: line, Element: n, Input: in, Err: err}) {
 				return
 			}
 		}
@@ -194,6 +204,26 @@ func JSONArrayItems(r io.Reader, max int64) iter.Seq[ImportItem] {
 			yield(ImportItem{Line: idx.line(dec.InputOffset()), Err: Errorf(CodeBadRequest, "", "the JSON array does not end with ]: %s", jsonProblem(err))})
 		}
 	}
+}
+
+// after says where in an array element n starts: after the element before it.
+func after(n int) string {
+	if n == 1 {
+		return "at its first element"
+	}
+	return fmt.Sprintf("after element %d", n-1)
+}
+
+// arrayProblem says what is malformed in a JSON array, naming a trailing comma when it is one.
+func arrayProblem(err error) string {
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se) && strings.Contains(se.Error(), "']' looking for beginning of value"):
+		return fmt.Sprintf("a trailing comma before ] at byte %d (JSON allows none)", se.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the body ends inside the element (a missing }, ] or \")"
+	}
+	return jsonProblem(err)
 }
 
 // ParseTextArticle reads a plain-text file as one article. Its first non-blank line is the

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/credence-project/credence/annotate"
 	"github.com/credence-project/credence/models"
 )
 
@@ -117,7 +118,7 @@ func timeError(body []byte, pe *time.ParseError) *apiError {
 	if field != "" {
 		name = fmt.Sprintf("field %q", field)
 	}
-	return fieldErr(CodeBadRequest, field, "%s must be an RFC 3339 time such as 2026-03-01T09:30:00Z, not %q", name, clipValue(pe.Value))
+	return fieldErr(CodeBadRequest, field, "%s must be %s, not %q", name, annotate.TimeHint, clipValue(pe.Value))
 }
 
 // clipValue shortens a client's value for a message.

@@ -89,6 +89,7 @@ type ItemResult struct {
 	Code            string `json:"code,omitempty"`
 	Message         string `json:"message,omitempty"`
 	Field           string `json:"field,omitempty"`
+	Element         int    `json:"-"` // the 1-based element of a JSON array, which its errors name
 }
 
 // Report is the result of an import or its preview: the counts of the contract (created,
@@ -246,11 +247,15 @@ func lineError(res ItemResult, err error) (ItemResult, error) {
 		return res, fmt.Errorf("import line %d: %w", res.Line, err)
 	}
 	res.Status, res.Code, res.Message, res.Field = "error", de.Code, de.Message, de.Field
+	// The elements of a one-line array share a line: the message says which element it was.
+	if el := fmt.Sprintf("element %d of the array", res.Element); res.Element > 0 && !strings.HasPrefix(res.Message, el) {
+		res.Message = el + ": " + res.Message
+	}
 	return res, nil
 }
 
 func (s *Service) checkItem(ctx context.Context, it annotate.ImportItem, inp *annotate.ArticleInput, opt Options, seen *seenArticles) (ItemResult, error) {
-	res := ItemResult{Line: it.Line}
+	res := ItemResult{Line: it.Line, Element: it.Element}
 	lineErr := func(err error) (ItemResult, error) { return lineError(res, err) }
 	in := inp
 	res.Title, res.URL = in.Title, in.URL

@@ -18,7 +18,7 @@ func ndjsonItems(br *bufio.Reader, readErr *error) iter.Seq[annotate.ImportItem]
 			line, err := readLine(br, MaxLine)
 			switch {
 			case errors.Is(err, errLineTooLong):
-				if !yield(annotate.ImportItem{Line: n, Err: annotate.Errorf(annotate.CodeTooLarge, "", "line is longer than %d bytes", MaxLine)}) {
+				if !yield(annotate.ImportItem{Line: n, Err: annotate.Errorf(annotate.CodeTooLarge, "", "the line is longer than %d bytes (%d MiB), the most one article may take", MaxLine, MaxLine>>20)}) {
 					return
 				}
 			case err != nil && !errors.Is(err, io.EOF):

@@ -1,0 +1,82 @@
+package annotate
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestImportLineErrors: each bad line's error names the field at fault and says what it must
+// be, in words an admin can act on (no Go type names, no time layouts, no "field \"\"").
+func TestImportLineErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, line, code, field, message string
+	}{
+		{"DateOnly", `{"outlet":1,"title":"T","text":"x","published_at":"2026-01-02"}`, CodeBadRequest, "published_at",
+			`field "published_at" must be an RFC 3339 time such as 2026-03-01T09:30:00Z, not "2026-01-02"`},
+		{"TimeNumber", `{"outlet":1,"title":"T","text":"x","published_at":5}`, CodeBadRequest, "published_at",
+			`field "published_at" must be an RFC 3339 time such as 2026-03-01T09:30:00Z, not a JSON number 5`},
+		{"TitleNumber", `{"outlet":1,"title":5,"text":"x"}`, CodeBadRequest, "title", `field "title" must be a string, not a JSON number`},
+		{"TextArray", `{"outlet":1,"title":"T","text":["x"]}`, CodeBadRequest, "text", `field "text" must be a string, not a JSON array`},
+		{"URLNumber", `{"outlet":1,"title":"T","text":"x","url":3}`, CodeBadRequest, "url", `field "url" must be a string, not a JSON number`},
+		{"AuthorBool", `{"outlet":1,"title":"T","text":"x","author":true}`, CodeBadRequest, "author", `field "author" must be a string, not a JSON boolean`},
+		{"OutletIDString", `{"outlet_id":"1","title":"T","text":"x"}`, CodeBadRequest, "outlet_id", `field "outlet_id" must be a whole number, not a JSON string`},
+		{"OutletObject", `{"outlet":{"a":1},"title":"T","text":"x"}`, CodeInvalid, "outlet",
+			`outlet must be an id (a whole number) or a name, an alias or a domain (a string), not a JSON object`},
+		{"Number", `42`, CodeBadRequest, "", `the line must be a JSON object {"outlet", "title", "text", ...}, not a JSON number`},
+		{"Array", `[1]`, CodeBadRequest, "", `the line must be a JSON object {"outlet", "title", "text", ...}, not a JSON array`},
+		{"Null", `null`, CodeBadRequest, "", `the line must be a JSON object {"outlet", "title", "text", ...}, not null`},
+		{"TrailingComma", `{"outlet":1,"title":"T","text":"x",}`, CodeBadRequest, "",
+			`the line is not valid JSON: a trailing comma before } at byte 36 (JSON allows none)`},
+		{"CutShort", `{"outlet":1,"title":"T","text":"x`, CodeBadRequest, "",
+			`the line ends before its JSON object does (a missing } or ", or a line break inside a string?)`},
+		{"InvalidUTF8", "{\"outlet\":1,\"title\":\"T\xff\",\"text\":\"x\"}", CodeBadRequest, "", `the line is not valid UTF-8 (byte 23): save the file as UTF-8`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseImportLine([]byte(tc.line))
+			var e *Error
+			if !errors.As(err, &e) || e.Code != tc.code || e.Field != tc.field || e.Message != tc.message {
+				t.Fatalf("err = %#v\nwant code %q field %q message %s", e, tc.code, tc.field, tc.message)
+			}
+		})
+	}
+}
+
+// TestImportLineAfterBOM: a file saved with a byte order mark imports its first line.
+func TestImportLineAfterBOM(t *testing.T) {
+	in, err := ParseImportLine([]byte("\uFEFF" + `{"outlet":1,"title":"T","text":"x"}`))
+	if err != nil || in.Title != "T" || in.OutletID != 1 {
+		t.Fatalf("%+v %v", in, err)
+	}
+}
+
+// TestJSONArrayElementErrors: the elements of a one-line array share line 1, so each error
+// says which element it was; a byte order mark before the array is skipped.
+func TestJSONArrayElementErrors(t *testing.T) {
+	body := "\uFEFF" + `[{"outlet":1,"title":"T","text":"x"}, 42, {"outlet":1,"title":"T","text":"x","published_at":"2026-01-02"}]`
+	var got []string
+	var elements []int
+	for it := range JSONArrayItems(strings.NewReader(body), 1<<20) {
+		elements = append(elements, it.Element)
+		if it.Err != nil {
+			var e *Error
+			errors.As(it.Err, &e)
+			got = append(got, e.Field+": "+e.Message)
+		} else {
+			got = append(got, "ok")
+		}
+	}
+	want := []string{"ok", `: element 2 of the array must be a JSON object {"outlet", "title", "text", ...}, not a JSON number`,
+		`published_at: field "published_at" must be an RFC 3339 time such as 2026-03-01T09:30:00Z, not "2026-01-02"`}
+	if !slices.Equal(got, want) || !slices.Equal(elements, []int{1, 2, 3}) {
+		t.Fatalf("got %q elements %v\nwant %q", got, elements, want)
+	}
+	var last error
+	for it := range JSONArrayItems(strings.NewReader(`[{"outlet":1,"title":"T","text":"x"},]`), 1<<20) {
+		last = it.Err
+	}
+	if e, ok := last.(*Error); !ok || e.Message != "the JSON array is malformed after element 1: a trailing comma before ] at byte 36 (JSON allows none)" {
+		t.Fatalf("trailing comma: %v", last)
+	}
+}
