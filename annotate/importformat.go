@@ -195,7 +195,7 @@ func JSONArrayItems(r io.Reader, max int64) iter.Seq[ImportItem] {
 			}
 			// raw is the element's exact bytes, so it starts len(raw) before the decoder.
 			line := idx.line(dec.InputOffset() - int64(len(raw)))
-			in, err := parseImportValue(raw, fmt.Sprintf("element %d of the array", n))
+			in, err := parseImportValue(raw, n)
 			if !yield(ImportItem{Line: line, Element: n, Input: in, Err: err}) {
 				return
 			}

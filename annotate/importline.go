@@ -20,15 +20,23 @@ const TimeHint = "an RFC 3339 time such as 2026-03-01T09:30:00Z"
 // the start is skipped. An error names the field at fault when there is one, and says what
 // the field must be.
 func ParseImportLine(line []byte) (ArticleInput, error) {
-	return parseImportValue(line, "the line")
+	return parseImportValue(line, 0)
 }
 
-// parseImportValue decodes one article object; subject is what messages call it ("the line",
-// "element 3 of the array").
-func parseImportValue(b []byte, subject string) (ArticleInput, error) {
+// subject is what messages call the article: "the line", or for element n > 0 of a JSON
+// array "element n of the array" (made only for a message, not for every element).
+func subject(element int) string {
+	if element > 0 {
+		return fmt.Sprintf("element %d of the array", element)
+	}
+	return "the line"
+}
+
+// parseImportValue decodes one article object: a line, or element n > 0 of a JSON array.
+func parseImportValue(b []byte, element int) (ArticleInput, error) {
 	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
 	if !utf8.Valid(b) {
-		return ArticleInput{}, Errorf(CodeBadRequest, "", "%s is not valid UTF-8 (byte %d): save the file as UTF-8", subject, invalidUTF8At(b))
+		return ArticleInput{}, Errorf(CodeBadRequest, "", "%s is not valid UTF-8 (byte %d): save the file as UTF-8", subject(element), invalidUTF8At(b))
 	}
 	var raw struct {
 		ArticleInput
@@ -37,13 +45,13 @@ func parseImportValue(b []byte, subject string) (ArticleInput, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&raw); err != nil {
-		return knownFields(b), objectError(b, subject, err)
+		return knownFields(b), objectError(b, subject(element), err)
 	}
 	if dec.More() {
-		return ArticleInput{}, Errorf(CodeBadRequest, "", "%s holds more than one JSON value: one article object a line", subject)
+		return ArticleInput{}, Errorf(CodeBadRequest, "", "%s holds more than one JSON value: one article object a line", subject(element))
 	}
 	if t := bytes.TrimSpace(b); string(t) == "null" {
-		return ArticleInput{}, Errorf(CodeBadRequest, "", "%s must be a JSON object {\"outlet\", \"title\", \"text\", ...}, not null", subject)
+		return ArticleInput{}, Errorf(CodeBadRequest, "", "%s must be a JSON object {\"outlet\", \"title\", \"text\", ...}, not null", subject(element))
 	}
 	in := raw.ArticleInput
 	in.Outlet, in.PublishedAt = "", nil
