@@ -68,12 +68,12 @@ func parseImportValue(b []byte, element int) (ArticleInput, error) {
 		}
 	}
 	if len(raw.PublishedAny) > 0 && string(raw.PublishedAny) != "null" {
-		var s string
-		if json.Unmarshal(raw.PublishedAny, &s) != nil {
-			return known(in), Errorf(CodeBadRequest, "published_at", "field \"published_at\" must be %s, not %s", TimeHint, valueName(raw.PublishedAny))
-		}
 		var t time.Time
 		if err := json.Unmarshal(raw.PublishedAny, &t); err != nil {
+			var s string
+			if json.Unmarshal(raw.PublishedAny, &s) != nil {
+				return known(in), Errorf(CodeBadRequest, "published_at", "field \"published_at\" must be %s, not %s", TimeHint, valueName(raw.PublishedAny))
+			}
 			return known(in), Errorf(CodeBadRequest, "published_at", "field \"published_at\" must be %s, not %q", TimeHint, clip(s))
 		}
 		in.PublishedAt = &t
