@@ -55,11 +55,20 @@ func parseImportValue(b []byte, element int) (ArticleInput, error) {
 	}
 	in := raw.ArticleInput
 	in.Outlet, in.PublishedAt = "", nil
+	if in.OutletID < 0 {
+		return known(in), Errorf(CodeInvalid, "outlet_id", "outlet_id %d is not an outlet id: ids are whole numbers from 1", in.OutletID)
+	}
 	if len(raw.OutletAny) > 0 && string(raw.OutletAny) != "null" {
 		var id int64
 		var name string
 		switch {
 		case json.Unmarshal(raw.OutletAny, &id) == nil:
+			if id <= 0 {
+				return known(in), Errorf(CodeInvalid, "outlet", "outlet %d is not an outlet id: ids are whole numbers from 1", id)
+			}
+			if in.OutletID > 0 && in.OutletID != id {
+				return known(in), Errorf(CodeInvalid, "outlet", "outlet %d and outlet_id %d name different outlets: give one of them", id, in.OutletID)
+			}
 			in.OutletID = id
 		case json.Unmarshal(raw.OutletAny, &name) == nil:
 			in.Outlet = name
