@@ -19,30 +19,13 @@ import (
 func TestAdjudicationPage(t *testing.T) {
 	needBrowser(t)
 	admin := adminClient(t)
-	stamp := time.Now().UnixNano()
-	var o outlet
-	admin.must(t, "POST", "/api/v1/outlets", map[string]any{"name": fmt.Sprintf("Adjudication Gazette %d", stamp)}, &o)
 	text := "The FBI report stated the facts. Could somebody have left a live round? What a nasty jerk, a super-douche. Readers say it was unsafe."
-	var a article
-	admin.must(t, "POST", "/api/v1/articles", map[string]any{"outlet_id": o.ID, "title": "Two reviewers disagree", "text": text,
-		"url": fmt.Sprintf("https://e2e.example/adjudication/%d", stamp)}, &a)
-	e1, p1 := newReviewer(t, "Rhea Reviewer")
-	e2, p2 := newReviewer(t, "Remi Reviewer")
-	r1, r2 := signIn(t, e1, p1), signIn(t, e2, p2)
-	admin.must(t, "POST", "/api/v1/assignments", map[string]any{"article_ids": []any{a.ID}, "reviewer_ids": []any{r1.user.ID, r2.user.ID}, "per_article": 2}, nil)
-	at := func(s string) int { return strings.Index(text, s) } // the text is ASCII: bytes are code points
-	path := "/api/v1/articles/" + a.ID.String()
-	for _, r := range []*client{r1, r2} {
-		r.must(t, "POST", path+"/annotations", map[string]any{"label": "sourced_fact", "start": 0, "end": at(".") + 1}, nil)
-	}
-	r1.must(t, "POST", path+"/annotations", map[string]any{"label": "speculation", "start": at("Could"), "end": at("round?") + 6}, nil)
-	r1.must(t, "POST", path+"/annotations", map[string]any{"label": "loaded_language", "start": at("nasty"), "end": at("jerk") + 4}, nil)
-	r2.must(t, "POST", path+"/annotations", map[string]any{"label": "loaded_language", "start": at("super"), "end": at("douche") + 6}, nil)
-	for _, r := range []*client{r1, r2} {
-		r.must(t, "POST", path+"/complete", nil, nil)
-	}
-	curEmail := fmt.Sprintf("curator-%d@example.org", stamp)
-	admin.must(t, "POST", "/api/v1/users", map[string]string{"email": curEmail, "name": "Cora Curator", "role": "curator", "password": "curator-password"}, nil)
+	fact := mark{"sourced_fact", "The", "."}
+	f := reviewedTwice(t, "Adjudication Gazette", "Two reviewers disagree", text, [2]string{"Rhea Reviewer", "Remi Reviewer"}, [2][]mark{
+		{fact, {"speculation", "Could", "round?"}, {"loaded_language", "nasty", "jerk"}},
+		{fact, {"loaded_language", "super", "douche"}},
+	}, "Cora Curator")
+	a, r1, r2, at, path, curEmail := f.article, f.r1, f.r2, f.at, f.path, f.curator
 
 	p := newPage(t)
 	p.do(chromedp.Navigate(env.base+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")),
@@ -163,7 +146,7 @@ func TestAdjudicationPage(t *testing.T) {
 	admin.must(t, "GET", "/api/v1/exports/annotations?format=jsonld&layer=consensus", nil, &ld)
 	mine := 0
 	for _, it := range ld.First.Items {
-		if strings.HasSuffix(it.Target.Source, fmt.Sprintf("/adjudication/%d", stamp)) {
+		if strings.HasSuffix(it.Target.Source, f.url) {
 			mine++
 			if it.Creator.Name != "Cora Curator" {
 				t.Errorf("JSON-LD creator %q, want the curator", it.Creator.Name)
@@ -180,27 +163,11 @@ func TestAdjudicationPage(t *testing.T) {
 // the screen, and each reviewer's "accept all" label choice stays wide enough to read.
 func TestAdjudicationPhoneLayout(t *testing.T) {
 	needBrowser(t)
-	admin := adminClient(t)
-	stamp := time.Now().UnixNano()
-	var o outlet
-	admin.must(t, "POST", "/api/v1/outlets", map[string]any{"name": fmt.Sprintf("Phone Gazette %d", stamp)}, &o)
 	text := "The FBI report stated the facts. Could somebody have left a live round? What a nasty jerk, a super-douche."
-	var a article
-	admin.must(t, "POST", "/api/v1/articles", map[string]any{"outlet_id": o.ID, "title": "Adjudicated on a phone", "text": text,
-		"url": fmt.Sprintf("https://e2e.example/adjudication-phone/%d", stamp)}, &a)
-	e1, p1 := newReviewer(t, "Philippa Reviewer-With-A-Long-Name")
-	e2, p2 := newReviewer(t, "Phineas Reviewer-With-A-Long-Name")
-	r1, r2 := signIn(t, e1, p1), signIn(t, e2, p2)
-	admin.must(t, "POST", "/api/v1/assignments", map[string]any{"article_ids": []any{a.ID}, "reviewer_ids": []any{r1.user.ID, r2.user.ID}, "per_article": 2}, nil)
-	at := func(s string) int { return strings.Index(text, s) }
-	path := "/api/v1/articles/" + a.ID.String()
-	r1.must(t, "POST", path+"/annotations", map[string]any{"label": "speculation", "start": at("Could"), "end": at("round?") + 6}, nil)
-	r2.must(t, "POST", path+"/annotations", map[string]any{"label": "loaded_language", "start": at("super"), "end": at("douche") + 6}, nil)
-	for _, r := range []*client{r1, r2} {
-		r.must(t, "POST", path+"/complete", nil, nil)
-	}
-	curEmail := fmt.Sprintf("curator-phone-%d@example.org", stamp)
-	admin.must(t, "POST", "/api/v1/users", map[string]string{"email": curEmail, "name": "Phil Curator", "role": "curator", "password": "curator-password"}, nil)
+	f := reviewedTwice(t, "Phone Gazette", "Adjudicated on a phone", text,
+		[2]string{"Philippa Reviewer-With-A-Long-Name", "Phineas Reviewer-With-A-Long-Name"},
+		[2][]mark{{{"speculation", "Could", "round?"}}, {{"loaded_language", "super", "douche"}}}, "Phil Curator")
+	a, curEmail := f.article, f.curator
 
 	p := newPage(t)
 	p.signInPage(curEmail, "curator-password")
@@ -222,27 +189,10 @@ func TestAdjudicationPhoneLayout(t *testing.T) {
 // (whose message named an API route); reopening makes it editable again.
 func TestAdjudicatedConsensusIsReadOnly(t *testing.T) {
 	needBrowser(t)
-	admin := adminClient(t)
-	stamp := time.Now().UnixNano()
-	var o outlet
-	admin.must(t, "POST", "/api/v1/outlets", map[string]any{"name": fmt.Sprintf("Settled Gazette %d", stamp)}, &o)
 	text := "The FBI report stated the facts. Could somebody have left a live round? What a nasty jerk."
-	var a article
-	admin.must(t, "POST", "/api/v1/articles", map[string]any{"outlet_id": o.ID, "title": "Adjudicated already", "text": text,
-		"url": fmt.Sprintf("https://e2e.example/adjudicated/%d", stamp)}, &a)
-	e1, p1 := newReviewer(t, "Rowan Reviewer")
-	e2, p2 := newReviewer(t, "Robin Reviewer")
-	r1, r2 := signIn(t, e1, p1), signIn(t, e2, p2)
-	admin.must(t, "POST", "/api/v1/assignments", map[string]any{"article_ids": []any{a.ID}, "reviewer_ids": []any{r1.user.ID, r2.user.ID}, "per_article": 2}, nil)
-	at := func(s string) int { return strings.Index(text, s) }
-	path := "/api/v1/articles/" + a.ID.String()
-	r1.must(t, "POST", path+"/annotations", map[string]any{"label": "speculation", "start": at("Could"), "end": at("round?") + 6}, nil)
-	r2.must(t, "POST", path+"/annotations", map[string]any{"label": "loaded_language", "start": at("nasty"), "end": at("jerk") + 4}, nil)
-	for _, r := range []*client{r1, r2} {
-		r.must(t, "POST", path+"/complete", nil, nil)
-	}
-	curEmail := fmt.Sprintf("curator-settled-%d@example.org", stamp)
-	admin.must(t, "POST", "/api/v1/users", map[string]string{"email": curEmail, "name": "Sol Curator", "role": "curator", "password": "curator-password"}, nil)
+	f := reviewedTwice(t, "Settled Gazette", "Adjudicated already", text, [2]string{"Rowan Reviewer", "Robin Reviewer"},
+		[2][]mark{{{"speculation", "Could", "round?"}}, {{"loaded_language", "nasty", "jerk"}}}, "Sol Curator")
+	a, at, path, curEmail := f.article, f.at, f.path, f.curator
 	cur := signIn(t, curEmail, "curator-password")
 	cur.must(t, "POST", path+"/annotations", map[string]any{"label": "speculation", "start": at("Could"), "end": at("round?") + 6, "layer": "consensus"}, nil)
 	cur.must(t, "POST", path+"/complete", map[string]any{"layer": "consensus"}, nil)
@@ -279,4 +229,47 @@ func TestAdjudicatedConsensusIsReadOnly(t *testing.T) {
 	if n := consensusCount(); n != 2 {
 		t.Fatalf("after reopening, accepting a mark left %d consensus annotations, want 2", n)
 	}
+}
+
+// mark is a passage a reviewer tags: label, from the first occurrence of from to the end of the
+// first occurrence of to after it (the fixtures' texts are ASCII: bytes are code points).
+type mark struct{ label, from, to string }
+
+// twiceReviewed is an article two reviewers tagged differently and finished, ready for a curator.
+type twiceReviewed struct {
+	article article
+	url     string // the article's URL
+	path    string // the article's API path
+	r1, r2  *client
+	at      func(string) int
+	curator string // a new curator's email; the password is curator-password
+}
+
+// reviewedTwice stores text as an article of a new outlet, assigns it to two new reviewers,
+// has each tag their marks and finish, and creates a curator.
+func reviewedTwice(t *testing.T, outletName, title, text string, names [2]string, marks [2][]mark, curatorName string) twiceReviewed {
+	t.Helper()
+	admin := adminClient(t)
+	stamp := time.Now().UnixNano()
+	var o outlet
+	admin.must(t, "POST", "/api/v1/outlets", map[string]any{"name": fmt.Sprintf("%s %d", outletName, stamp)}, &o)
+	var a article
+	url := fmt.Sprintf("https://e2e.example/adjudication/%d", stamp)
+	admin.must(t, "POST", "/api/v1/articles", map[string]any{"outlet_id": o.ID, "title": title, "text": text, "url": url}, &a)
+	e1, p1 := newReviewer(t, names[0])
+	e2, p2 := newReviewer(t, names[1])
+	f := twiceReviewed{article: a, url: url, path: "/api/v1/articles/" + a.ID.String(), r1: signIn(t, e1, p1), r2: signIn(t, e2, p2),
+		at: func(s string) int { return strings.Index(text, s) }}
+	admin.must(t, "POST", "/api/v1/assignments", map[string]any{"article_ids": []any{a.ID}, "reviewer_ids": []any{f.r1.user.ID, f.r2.user.ID}, "per_article": 2}, nil)
+	for i, r := range []*client{f.r1, f.r2} {
+		for _, m := range marks[i] {
+			start := f.at(m.from)
+			end := start + strings.Index(text[start:], m.to) + len(m.to)
+			r.must(t, "POST", f.path+"/annotations", map[string]any{"label": m.label, "start": start, "end": end}, nil)
+		}
+		r.must(t, "POST", f.path+"/complete", nil, nil)
+	}
+	f.curator = fmt.Sprintf("curator-%d@example.org", stamp)
+	admin.must(t, "POST", "/api/v1/users", map[string]string{"email": f.curator, "name": curatorName, "role": "curator", "password": "curator-password"}, nil)
+	return f
 }
