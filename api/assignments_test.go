@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -236,6 +237,39 @@ func TestAssignments(t *testing.T) {
 			t.Fatalf("removed from everyone %+v", res)
 		}
 		e.must("admin", "POST", "/api/v1/assignments/remove", map[string]any{"article_ids": []int64{}}, 422, nil)
+	})
+
+	t.Run("ERR unassigning an unknown article changes nothing", func(t *testing.T) {
+		queues := func() [][]queueItem {
+			return [][]queueItem{e.queue("reviewer"), e.queue("reviewer2"), e.queue("reviewer3")}
+		}
+		before := queues()
+		var audit struct{ Items []struct{ ID int64 } }
+		e.must("admin", "GET", "/api/v1/audit?limit=1", nil, 200, &audit)
+		// arts[0] is assigned; with an unknown id beside it nothing is unassigned, as an assignment
+		// naming an unknown article assigns nothing.
+		r := e.do("admin", "POST", "/api/v1/assignments/remove", map[string]any{"article_ids": []int64{arts[0], 919191}})
+		if r.Status != 422 || r.errCode() != "unknown_article" || !strings.Contains(string(r.Body), "919191") {
+			t.Fatalf("unassign an unknown article: %d %s", r.Status, r.Body)
+		}
+		var d struct {
+			Error struct {
+				Field   string
+				Details struct{ IDs []int64 }
+			}
+		}
+		r.json(t, &d)
+		if d.Error.Field != "article_ids" || len(d.Error.Details.IDs) != 1 || d.Error.Details.IDs[0] != 919191 {
+			t.Fatalf("the error names %+v, want article_ids [919191]", d.Error)
+		}
+		if after := queues(); !reflect.DeepEqual(before, after) {
+			t.Fatalf("the queue changed: %+v -> %+v", before, after)
+		}
+		var audit2 struct{ Items []struct{ ID int64 } }
+		e.must("admin", "GET", "/api/v1/audit?limit=1", nil, 200, &audit2)
+		if !reflect.DeepEqual(audit, audit2) {
+			t.Fatalf("audited: %+v -> %+v", audit, audit2)
+		}
 	})
 
 	t.Run("OK every change is audited", func(t *testing.T) {

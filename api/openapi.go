@@ -85,7 +85,7 @@ var routeDocs = map[string]routeDoc{
 
 	// Admin console: assignments, import preview, audit download.
 	"POST /api/v1/assignments":             {"Assign articles to per_article distinct reviewers each, balanced by open assignments, never twice to one", "AssignRequest", 200, "AssignResult", nil},
-	"POST /api/v1/assignments/remove":      {"Unassign articles from reviewers (from all when reviewer_ids is absent)", "UnassignRequest", 200, "AssignResult", nil},
+	"POST /api/v1/assignments/remove":      {"Unassign articles from reviewers (from all when reviewer_ids is absent); an article id that names no article is 422 unknown_article and nothing is unassigned", "UnassignRequest", 200, "AssignResult", nil},
 	"GET /api/v1/assignments/progress":     {"Progress per reviewer and per assigned article", "", 200, "AssignmentProgress", []string{"limit", "cursor"}},
 	"POST /api/v1/articles/{id}/reopen":    {"Reopen a reviewer's finished review, frozen or not; it heads their queue again, and one reopened after its reviewer saw the others is marked reopened_after_viewing for good", "Reopen", 200, "Review", nil},
 	"POST /api/v1/articles/import/urls":    {"Fetch article pages by URL (internal addresses refused unless --feed-allow-private), extract their text and import each, or with preview say what importing would do; a page not fetched or read is an error of its URL (refused, too_large, fetch_failed)", "URLImport", 200, "URLImportReport", nil},

@@ -241,11 +241,20 @@ func (s *Store) AssignArticles(ctx context.Context, actor int64, req AssignReque
 
 // UnassignArticles takes the given articles away from the given reviewers (from every
 // reviewer when reviewerIDs is empty). A finished review is kept, only no longer marked as
-// assigned; an untouched one disappears. It returns the pairs that were unassigned.
+// assigned; an untouched one disappears. It returns the pairs that were unassigned. An id that
+// names no article refuses the whole request (unknown_article, as AssignArticles does), so a
+// mistyped id is seen instead of silently unassigning the rest.
 func (s *Store) UnassignArticles(ctx context.Context, actor int64, articleIDs, reviewerIDs []int64) ([]Assignment, error) {
 	articles := uniqueSorted(articleIDs)
 	var out []Assignment
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		missing, err := missingArticles(tx, articles)
+		if err != nil {
+			return err
+		}
+		if len(missing) > 0 {
+			return &AssignmentError{Code: CodeUnknownArticle, Field: "article_ids", IDs: missing, Message: "no article with id " + JoinIDs(missing, ", ")}
+		}
 		for _, c := range chunks(articles) {
 			q := tx.Where("article_id IN ? AND assigned", c)
 			if len(reviewerIDs) > 0 {
