@@ -346,7 +346,15 @@ func TestQuoteRegion(t *testing.T) {
 	}
 	p.key(kb.Enter)
 	p.waitFor("the outlet to be chosen", fmt.Sprintf(`document.getElementById('outlet-chosen').textContent.includes(%q)`, o.Name))
+	// The Enter that picked only picked: the dialog is still open for a look before saving.
+	if !eval[bool](p, `document.getElementById('quote-dialog').open`) {
+		t.Fatal("the Enter that picked the outlet also saved the quote and closed the dialog")
+	}
+	// The next Enter saves, once: a submit of the same opening again (a double Enter or click
+	// on Save racing the close) stores nothing more.
 	p.key(kb.Enter)
+	p.waitFor("the quote dialog to close", `!document.getElementById('quote-dialog').open`)
+	eval[bool](p, `(document.getElementById('quote-form').requestSubmit(), true)`)
 	p.waitSaved()
 
 	regs := me.regions(t, art.ID)

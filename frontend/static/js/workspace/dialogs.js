@@ -107,11 +107,21 @@ function outletCombo(input, listbox, onChange) {
   setOpen(false);
   let timer = null;
   input.oninput = () => { clearTimeout(timer); timer = setTimeout(search, 150); };
+  // An Enter that picks an option only picks; the next Enter saves. A keyboard's keydown
+  // preventDefault suppresses the keypress that would submit the form, but a keypress can
+  // still follow (the DevTools protocol sends one as its own char event, and so may input
+  // tools), so the keypress of the Enter that picked is swallowed too.
+  let picked = false;
   input.onkeydown = (ev) => {
+    picked = false;
     if (ev.key === 'ArrowDown' && options.length) { ev.preventDefault(); setActive(Math.min(options.length - 1, active + 1)); }
     else if (ev.key === 'ArrowUp' && options.length) { ev.preventDefault(); setActive(Math.max(0, active - 1)); }
-    else if (ev.key === 'Enter' && !listbox.hidden && active >= 0) { ev.preventDefault(); choose(options[active]); }
+    else if (ev.key === 'Enter' && !listbox.hidden && active >= 0) { ev.preventDefault(); picked = true; choose(options[active]); }
     else if (ev.key === 'Escape' && !listbox.hidden) { ev.preventDefault(); ev.stopPropagation(); setOpen(false); }
+  };
+  input.onkeypress = (ev) => {
+    if (ev.key === 'Enter' && picked) ev.preventDefault();
+    picked = false;
   };
   return {
     chosen: () => chosen,
@@ -133,8 +143,13 @@ export function openQuoteDialog(exact, onSave) {
   };
   chosenText(null, null);
   const combo = outletCombo(input, el('outlet-options'), chosenText);
+  // One save an opening: a second submit before the dialog is gone (a double Enter, a double
+  // click on Save) would store the quote twice.
+  let saved = false;
   el('quote-form').onsubmit = (ev) => {
     ev.preventDefault();
+    if (saved || !d.open) return;
+    saved = true;
     const chosen = combo.settle();
     d.close();
     onSave(chosen);
