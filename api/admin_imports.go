@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/credence-project/credence/annotate"
 	"github.com/credence-project/credence/app/imports"
 )
 
@@ -42,6 +43,9 @@ func (s *Server) runImport(c *gin.Context, dryRun bool) error {
 	ctx := c.Request.Context()
 	if !strings.Contains(c.GetHeader("Accept"), "application/x-ndjson") {
 		rep, err := s.app.Imports.Import(ctx, c.Request.Body, opt, currentUser(c).ID, nil)
+		if err == nil {
+			err = importedNothing(rep)
+		}
 		if err != nil {
 			return importFailure(err, rep)
 		}
@@ -80,12 +84,32 @@ func (s *Server) runImport(c *gin.Context, dryRun bool) error {
 			emit(gin.H{"progress": imports.Progress{Items: items, Bytes: read, Total: total}})
 		}
 	})
+	if err == nil {
+		err = importedNothing(rep)
+	}
 	if err != nil {
 		emit(gin.H{"error": toAPIError(c, importFailure(err, rep))})
 		return nil
 	}
 	emit(gin.H{"result": rep})
 	return nil
+}
+
+// importedNothing refuses a body that held no article at all (empty, only blank lines, an
+// empty JSON array): 422 invalid, as a report of nothing would look like an import that
+// worked. Nothing was stored, as there was nothing to store.
+func importedNothing(rep imports.Report) error {
+	if rep.Created+rep.Updated+rep.SkippedDuplicates+rep.ErrorCount > 0 {
+		return nil
+	}
+	what := "one JSON object a line"
+	switch rep.Format {
+	case annotate.FormatJSON:
+		what = "a JSON array of article objects"
+	case annotate.FormatText, annotate.FormatHTML:
+		what = "the article's text"
+	}
+	return errf(CodeInvalid, "the body holds no article to import: it is empty or blank (send %s)", what)
 }
 
 // importFailure explains an import that stopped: a body over the limit says how much was stored.

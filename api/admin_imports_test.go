@@ -326,3 +326,41 @@ func TestImportReportIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestImportOfNothing: a body with no article in it (empty, blank lines, an empty array) is
+// refused with 422 invalid and a message that says so, instead of a report of nothing, on
+// the import and its preview, answered whole or streamed; nothing is stored or audited.
+func TestImportOfNothing(t *testing.T) {
+	e := newEnv(t)
+	e.outlet("Daily Example", nil, []string{"dailyexample.com"})
+	before, audits := e.articleCount(), e.auditCount()
+	for _, path := range []string{"/api/v1/articles/import", "/api/v1/articles/import/preview"} {
+		for _, c := range []struct{ body, contentType string }{
+			{"", "application/x-ndjson"}, {"\n", "application/x-ndjson"}, {"  \n\r\n\t\n", "application/x-ndjson"},
+			{"", "application/json"}, {"[]", "application/json"}, {" [ ]\n", "application/json"},
+		} {
+			body := c.body
+			r := e.upload(path, c.contentType, []byte(body), "")
+			if r.Status != 422 || r.errCode() != "invalid" || !strings.Contains(string(r.Body), "no article") {
+				t.Errorf("%s %q: %d %s", path, body, r.Status, r.Body)
+			}
+			r = e.upload(path, c.contentType, []byte(body), "application/x-ndjson")
+			var last struct {
+				Error *struct{ Code, Message string }
+			}
+			lines := bytes.Split(bytes.TrimSpace(r.Body), []byte("\n"))
+			if err := json.Unmarshal(lines[len(lines)-1], &last); err != nil || last.Error == nil || last.Error.Code != "invalid" {
+				t.Errorf("%s %q streamed: %d %s", path, body, r.Status, r.Body)
+			}
+		}
+	}
+	if e.articleCount() != before || e.auditCount() != audits {
+		t.Fatalf("an import of nothing stored something")
+	}
+	// One article is still an import.
+	var rep importReport
+	e.mustUpload("/api/v1/articles/import", "application/x-ndjson", []byte(`{"outlet": "Daily Example", "title": "T", "text": "one"}`+"\n"), &rep)
+	if rep.Created != 1 {
+		t.Fatalf("one article: %+v", rep)
+	}
+}

@@ -45,7 +45,7 @@ var routeDocs = map[string]routeDoc{
 	"POST /api/v1/outlets/{id}/poll":                     {"Poll the outlet's feeds now and import what they list (409 in_use while a poll runs)", "", 200, "FeedList", nil},
 	"GET /api/v1/articles":                               {"List articles (without text)", "", 200, "ArticleList", []string{"outlet_id", "limit", "cursor"}},
 	"POST /api/v1/articles":                              {"Store an article", "ArticleWrite", 201, "ArticleText", nil},
-	"POST /api/v1/articles/import":                       {"Import articles: newline-delimited JSON (default), a JSON array, plain text or HTML", "", 200, "ImportReport", []string{"format", "outlet", "url", "title", "filename"}},
+	"POST /api/v1/articles/import":                       {"Import articles: newline-delimited JSON (default), a JSON array, plain text or HTML; a body with no article in it (empty, blank, an empty array) is 422 invalid", "", 200, "ImportReport", []string{"format", "outlet", "url", "title", "filename"}},
 	"GET /api/v1/articles/{id}":                          {"One article with its text and the reader's review; include=annotations,regions adds the annotations the reader may see (narrowed by user_id) and the regions, to open an article in one request", "", 200, "ArticleText", []string{"include", "user_id"}},
 	"GET /api/v1/articles/{id}/annotations":              {"An article's annotations (blind until the reviewer completes); layer=consensus lists the consensus layer (not for reviewers)", "", 200, "AnnotationList", []string{"user_id", "layer", "limit", "cursor"}},
 	"POST /api/v1/articles/{id}/annotations":             {"Annotate a passage; 409 review_completed when the reader has marked the article done (reopen first), review_locked when their review is frozen", "AnnotationCreate", 201, "Annotation", nil},
@@ -89,7 +89,7 @@ var routeDocs = map[string]routeDoc{
 	"GET /api/v1/assignments/progress":     {"Progress per reviewer and per assigned article", "", 200, "AssignmentProgress", []string{"limit", "cursor"}},
 	"POST /api/v1/articles/{id}/reopen":    {"Reopen a reviewer's finished review, frozen or not; it heads their queue again, and one reopened after its reviewer saw the others is marked reopened_after_viewing for good", "Reopen", 200, "Review", nil},
 	"POST /api/v1/articles/import/urls":    {"Fetch article pages by URL (internal addresses refused unless --feed-allow-private), extract their text and import each, or with preview say what importing would do; a page not fetched or read is an error of its URL (refused, too_large, fetch_failed)", "URLImport", 200, "URLImportReport", nil},
-	"POST /api/v1/articles/import/preview": {"What importing the body would do, per line (created, duplicate, error); stores nothing", "", 200, "ImportReport", []string{"format", "outlet", "url", "title", "filename"}},
+	"POST /api/v1/articles/import/preview": {"What importing the body would do, per line (created, duplicate, error); stores nothing; a body with no article in it is 422 invalid", "", 200, "ImportReport", []string{"format", "outlet", "url", "title", "filename"}},
 	"GET /api/v1/exports/audit":            {"Download the audit trail as CSV or JSON Lines, newest first", "", 200, "", []string{"format", "csv", "entity", "action", "actor_id"}},
 }
 

@@ -141,17 +141,27 @@ export async function initImports(panel) {
         }
         box.hidden = false;
         bar.value = 0;
-        const rep = await upload(`/articles/import${preview ? '/preview' : ''}?${query(src)}`, src.body, src.type, me.csrf_token, (phase, done, all, items) => {
-          if (phase === 'upload') {
-            barLabel.textContent = `Uploading ${src.name}…`;
-            bar.max = all > 0 ? all : 1;
-            bar.value = all > 0 ? done : 0;
-          } else {
-            barLabel.textContent = `${preview ? 'Checking' : 'Importing'} ${src.name}: ${plural(items, 'article')} so far`;
-            bar.max = all > 0 ? all : 1;
-            bar.value = all > 0 ? done : 0;
-          }
-        });
+        let rep;
+        try {
+          rep = await upload(`/articles/import${preview ? '/preview' : ''}?${query(src)}`, src.body, src.type, me.csrf_token, (phase, done, all, items) => {
+            if (phase === 'upload') {
+              barLabel.textContent = `Uploading ${src.name}…`;
+              bar.max = all > 0 ? all : 1;
+              bar.value = all > 0 ? done : 0;
+            } else {
+              barLabel.textContent = `${preview ? 'Checking' : 'Importing'} ${src.name}: ${plural(items, 'article')} so far`;
+              bar.max = all > 0 ? all : 1;
+              bar.value = all > 0 ? done : 0;
+            }
+          });
+        } catch (err) {
+          // A file the service refuses whole (one with no article in it: 422 invalid) is that
+          // file's error row, and the other files still go; anything else stops the run.
+          if (err.code !== 'invalid') throw err;
+          total.errors += 1;
+          out.push({ file: src.name, line: '', status: 'error', message: err.message });
+          continue;
+        }
         total.created += rep.created;
         total.updated += rep.updated ?? 0;
         total.skipped_duplicates += rep.skipped_duplicates;
