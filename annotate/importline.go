@@ -33,7 +33,16 @@ func subject(element int) string {
 }
 
 // parseImportValue decodes one article object: a line, or element n > 0 of a JSON array.
+// The error of an object with keys that are no article field names them.
 func parseImportValue(b []byte, element int) (ArticleInput, error) {
+	in, err := parseImportObject(b, element)
+	if err != nil {
+		err = withUnknownFields(b, err)
+	}
+	return in, err
+}
+
+func parseImportObject(b []byte, element int) (ArticleInput, error) {
 	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
 	if !utf8.Valid(b) {
 		return ArticleInput{}, Errorf(CodeBadRequest, "", "%s is not valid UTF-8 (byte %d): save the file as UTF-8", subject(element), invalidUTF8At(b))

@@ -35,6 +35,17 @@ func TestImportLineErrors(t *testing.T) {
 			`the line is not valid JSON: a trailing comma before } at byte 36 (JSON allows none)`},
 		{"CutShort", `{"outlet":1,"title":"T","text":"x`, CodeBadRequest, "",
 			`the line ends before its JSON object does (a missing } or ", or a line break inside a string?)`},
+		{"MisspelledTitle", `{"outlet":1,"titel":"T","text":"x"}`, CodeInvalid, "title",
+			`title is required; "titel" is not an article field (did you mean "title"?)`},
+		{"MisspelledText", `{"outlet":1,"title":"T","txt":"x"}`, CodeInvalid, "text",
+			`text is required; "txt" is not an article field (did you mean "text"?)`},
+		{"CamelCaseDate", `{"outlet":1,"text":"x","publishedAt":"2026-01-02T00:00:00Z"}`, CodeInvalid, "title",
+			`title is required; "publishedAt" is not an article field (did you mean "published_at"?)`},
+		{"UnknownFields", `{"outlet":1,"text":"x","headline":"T","body":"y","titel":"T"}`, CodeInvalid, "title",
+			`title is required; "body", "headline" and "titel" (did you mean "title"?) are not article fields, which are outlet, outlet_id, title, text, url, author and published_at`},
+		{"UnknownFieldBesideTypeError", `{"outlet":1,"title":5,"txet":"x"}`, CodeBadRequest, "title",
+			`field "title" must be a string, not a JSON number; "txet" is not an article field (did you mean "text"?)`},
+		{"FieldNamesAreCaseBlind", `{"outlet":1,"Title":"","TEXT":"x"}`, CodeInvalid, "title", `title is required`},
 		{"InvalidUTF8", "{\"outlet\":1,\"title\":\"T\xff\",\"text\":\"x\"}", CodeBadRequest, "", `the line is not valid UTF-8 (byte 23): save the file as UTF-8`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -82,5 +93,30 @@ func TestJSONArrayElementErrors(t *testing.T) {
 	}
 	if e, ok := last.(*Error); !ok || e.Message != "the JSON array is malformed after element 1: a trailing comma before ] at byte 36 (JSON allows none)" {
 		t.Fatalf("trailing comma: %v", last)
+	}
+}
+
+// TestImportLineUnknownFields: a line that imports is not refused for keys it does not use,
+// and a failing line names at most a few of them.
+func TestImportLineUnknownFields(t *testing.T) {
+	in, err := ParseImportLine([]byte(`{"outlet":1,"title":"T","text":"x","id":7,"my title":"y"}`))
+	if err != nil || in.Title != "T" {
+		t.Fatalf("a line with extra keys: %+v %v", in, err)
+	}
+	_, err = ParseImportLine([]byte(`{"outlet":1,"text":"x","a":1,"b":1,"c":1,"d":1,"e":1,"f":1,"my title":1}`))
+	var e *Error
+	want := `title is required; "a", "b", "c", "d", "e" and 2 more are not article fields, which are outlet, outlet_id, title, text, url, author and published_at`
+	if !errors.As(err, &e) || e.Message != want {
+		t.Fatalf("err = %v\nwant %s", err, want)
+	}
+	_, err = ParseImportLine([]byte(`{"outlet":1,"text":"x","the heading":1}`))
+	want = `title is required; "the heading" is not an article field, which are outlet, outlet_id, title, text, url, author and published_at`
+	if !errors.As(err, &e) || e.Message != want {
+		t.Fatalf("err = %v\nwant %s", err, want)
+	}
+	for key, f := range map[string]string{"titel": "title", "Outlet-ID": "outlet_id", "outletId": "outlet_id", "urll": "url", "autor": "author", "texts": "text", "x": "", "headline": "", "ur": "url", "my title": "title"} {
+		if got := likelyField(key); got != f {
+			t.Errorf("likelyField(%q) = %q, want %q", key, got, f)
+		}
 	}
 }
