@@ -73,3 +73,37 @@ func keyedStore(t *testing.T) (*models.Store, func(i int, keys ...uint64) models
 			TextLength: len(text), CreatedAt: time.Now().UTC()}, Keys: keys}
 	}
 }
+
+// TestBatchKeysStoredAsSingleWrites: the keys of a batch of new articles (written by COPY on
+// PostgreSQL) are stored bit for bit as those of one article's write (PutReprintKeys, an
+// INSERT), the extremes of the signed column included, and found by the look-up.
+func TestBatchKeysStoredAsSingleWrites(t *testing.T) {
+	ctx := context.Background()
+	s, mk := keyedStore(t)
+	keys := []uint64{0, 1, 1<<63 - 1, 1 << 63, 1<<63 + 1, 1<<64 - 1, 0xd6e8feb86659fd93}
+	batch := []models.NewArticle{mk(1, keys...), mk(2), mk(3, keys[2:4]...)}
+	if err := s.CreateArticles(ctx, 0, batch, true); err != nil {
+		t.Fatal(err)
+	}
+	single := mk(4)
+	if err := s.CreateArticles(ctx, 0, []models.NewArticle{single}, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutReprintKeys(ctx, single.Article.ID, single.Article.TextSHA256, keys); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.ReprintPostings(ctx, keys, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a1, a3, a4 := batch[0].Article.ID, batch[2].Article.ID, single.Article.ID
+	for i, k := range keys {
+		want := []int64{a1, a4}
+		if i == 2 || i == 3 {
+			want = []int64{a1, a3, a4}
+		}
+		if got := fmt.Sprint(p[k]); got != fmt.Sprint(want) {
+			t.Errorf("key %#x held by %s, want %v", k, got, want)
+		}
+	}
+}

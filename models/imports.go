@@ -87,7 +87,7 @@ func (s *Store) CreateArticlesNoting(ctx context.Context, actor int64, batch []N
 	if len(batch) == 0 {
 		return nil
 	}
-	return s.inTx(ctx, func(tx *gorm.DB) error {
+	return s.inTxOnConn(ctx, func(tx *gorm.DB) error {
 		arts := make([]*Article, len(batch))
 		for i, n := range batch {
 			arts[i] = n.Article

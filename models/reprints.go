@@ -166,9 +166,9 @@ func radixByHash(bs []band) []band {
 }
 
 // insertReprintKeys stores the keys and marks of articles that have none, in the transaction
-// tx, the keys in the order of the primary key (sortedBands): on PostgreSQL as arrays
-// unnested by one statement per reprintRows keys, with each article's keys kept in its mark
-// too (migration 00015); on SQLite as rows of multi-row inserts. With onConflict a row
+// tx, the keys in the order of the primary key (sortedBands): on PostgreSQL by writeBands
+// (COPY, or arrays unnested), with each article's keys kept in its mark too (migration
+// 00015); on SQLite as rows of multi-row inserts. With onConflict a row
 // already there is kept: replicas starting together may backfill the same article at once,
 // and both compute the same keys from the same text. Without it (articles made in tx, or the
 // bulk fill) there can be none.
@@ -191,23 +191,10 @@ func (s *Store) insertReprintKeys(tx *gorm.DB, batch []ReprintKeys, onConflict b
 		}
 		return nil
 	}
-	// gorm would spell a slice parameter out as a list: the statements go to the
-	// transaction's connection itself, where pgx sends a []int64 as one BIGINT[].
 	conn := tx.Statement.ConnPool
 	ctx := tx.Statement.Context
-	suffix := ""
-	if onConflict {
-		suffix = " ON CONFLICT DO NOTHING"
-	}
-	hashes, owners := make([]int64, 0, min(len(bands), reprintRows)), make([]int64, 0, min(len(bands), reprintRows))
-	for i := 0; i < len(bands); i += reprintRows {
-		hashes, owners = hashes[:0], owners[:0]
-		for _, b := range bands[i:min(i+reprintRows, len(bands))] {
-			hashes, owners = append(hashes, b.hash), append(owners, b.article)
-		}
-		if _, err := conn.ExecContext(ctx, "INSERT INTO reprint_bands (band_hash, article_id) SELECT * FROM unnest($1::bigint[], $2::bigint[])"+suffix, hashes, owners); err != nil {
-			return fmt.Errorf("reprint keys: store the keys: %w", err)
-		}
+	if err := writeBands(tx, bands, onConflict); err != nil {
+		return fmt.Errorf("reprint keys: store the keys: %w", err)
 	}
 	// A mark may be there from an earlier text (the bulk fill does not drop marks first).
 	for i := 0; i < len(batch); i += bandChunk {
