@@ -349,11 +349,23 @@ func (s *Server) curationQueue(c *gin.Context) error {
 	return nil
 }
 
+// queryLayer reads ?layer=review|consensus ("" is the reviewers' layer). Any other value is
+// 400 bad_request, as every query value a route cannot use is (docs/api.md, Conventions); a
+// layer in a body that is no layer stays 422 invalid.
+func queryLayer(c *gin.Context) (string, error) {
+	l := c.Query("layer")
+	layer, err := annotate.ParseLayer(l)
+	if err != nil {
+		return "", fieldErr(CodeBadRequest, "layer", "layer must be review or consensus, not %q", l)
+	}
+	return layer, nil
+}
+
 // completionLayer reads the layer a completion route is about: POST's optional body
 // {"layer": …}, DELETE's ?layer=. Empty means the reviewers' layer.
 func completionLayer(c *gin.Context) (string, error) {
 	if c.Request.Method == http.MethodDelete {
-		return annotate.ParseLayer(c.Query("layer"))
+		return queryLayer(c)
 	}
 	body, err := io.ReadAll(c.Request.Body) // bounded by limitBody
 	if err != nil {
@@ -457,10 +469,7 @@ func (s *Server) mayChange(ctx context.Context, u *models.User, articleID int64,
 // listConsensus answers GET /articles/{id}/annotations?layer=consensus: the article's
 // consensus annotations, for curators, admins and researchers (never reviewers: it is made
 // from the other reviewers' work).
-func (s *Server) listConsensus(c *gin.Context, u *models.User, articleID int64, layer string, p models.Page) error {
-	if _, err := annotate.ParseLayer(layer); err != nil {
-		return err
-	}
+func (s *Server) listConsensus(c *gin.Context, u *models.User, articleID int64, p models.Page) error {
 	if u.Role == annotate.RoleReviewer {
 		return fieldErr(CodeForbidden, "layer", "reviewers do not see the consensus layer: it is made from the other reviewers' work")
 	}

@@ -183,8 +183,12 @@ func (s *Server) listAnnotations(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if layer := c.Query("layer"); layer != "" && layer != annotate.LayerReview {
-		return s.listConsensus(c, u, articleID, layer, p)
+	layer, err := queryLayer(c)
+	if err != nil {
+		return err
+	}
+	if layer == annotate.LayerConsensus {
+		return s.listConsensus(c, u, articleID, p)
 	}
 	out, more, err := s.visibleAnnotations(c.Request.Context(), u, v, userID, p)
 	if err != nil {

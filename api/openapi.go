@@ -366,6 +366,8 @@ func operation(r Route, p string) map[string]any {
 		switch {
 		case q == "limit" || strings.HasSuffix(q, "_id"):
 			sch = integer
+		case q == "layer": // any other value is 400 bad_request (queryLayer)
+			sch = map[string]any{"type": "string", "enum": []string{"review", "consensus"}, "description": "review (the default) or consensus; any other value is 400 bad_request"}
 		case q == "csv": // API.md "Safer defaults": cells unchanged instead of formulas neutralised
 			sch = map[string]any{"type": "string", "enum": []string{"raw"}}
 		}

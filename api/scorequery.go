@@ -86,12 +86,12 @@ func parseScoreQuery(c *gin.Context) (scoreQuery, error) {
 // scored and, in the reviewers' layer, which suggestion arm. The consensus layer has no arm.
 func parseVariant(c *gin.Context) (models.ScoreVariant, error) {
 	var v models.ScoreVariant
-	switch l := c.Query("layer"); l {
-	case "", models.LayerReview:
-	case models.LayerConsensus:
+	layer, err := queryLayer(c)
+	if err != nil {
+		return v, err
+	}
+	if layer == models.LayerConsensus {
 		v.Layer = models.LayerConsensus
-	default:
-		return v, fieldErr(CodeBadRequest, "layer", "layer must be review or consensus, not %q", l)
 	}
 	switch a := c.Query("suggestions"); a {
 	case "":
