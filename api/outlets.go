@@ -281,7 +281,7 @@ func (s *Server) updateOutlet(c *gin.Context) error {
 	}
 	o, err := s.store.UpdateOutlet(c.Request.Context(), currentUser(c).ID, id, models.OutletPatch{
 		Version: patchVersion(req.Version), Name: req.Name, Slug: req.Slug, Homepage: req.Homepage, Country: req.Country,
-		Notes: req.Notes, Aliases: req.Aliases, Domains: req.Domains,
+		Notes: req.Notes, Aliases: req.Aliases, Domains: req.Domains, Feeds: optional(feeds, req.Feeds != nil),
 	})
 	if err != nil {
 		if errors.Is(err, models.ErrVersionConflict) && o != nil {
@@ -293,13 +293,16 @@ func (s *Server) updateOutlet(c *gin.Context) error {
 		}
 		return err
 	}
-	if feeds != nil {
-		if err := s.store.SetOutletFeeds(c.Request.Context(), id, feeds); err != nil {
-			return err
-		}
-	}
 	s.app.Reprints.OutletsChanged()
 	return s.answerOutlet(c, http.StatusOK, o)
+}
+
+// optional is &v when set, else nil: a patch's field that was not sent.
+func optional[T any](v T, set bool) *T {
+	if !set {
+		return nil
+	}
+	return &v
 }
 
 func (s *Server) deleteOutlet(c *gin.Context) error {

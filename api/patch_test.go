@@ -14,33 +14,33 @@ func TestPatchWithoutVersionAppliesToCurrent(t *testing.T) {
 	e.must("reviewer", "POST", "/api/v1/articles/"+itoa(art)+"/regions", map[string]any{"kind": "comments", "start": 20, "end": 30}, 201, &reg)
 	for _, tc := range []struct {
 		as, path string
-		body     map[string]any
-		check    func(v patched) bool
+		bodies   [2]map[string]any // two changes in turn (a PATCH that changes nothing keeps the version)
+		check    func(v patched, i int) bool
 	}{
-		{"admin", "/api/v1/outlets/" + itoa(outlet), map[string]any{"name": "Daily Two"}, func(v patched) bool {
-			return v.Name == "Daily Two"
+		{"admin", "/api/v1/outlets/" + itoa(outlet), [2]map[string]any{{"name": "Daily Two"}, {"name": "Daily Three"}}, func(v patched, i int) bool {
+			return v.Name == []string{"Daily Two", "Daily Three"}[i]
 		}},
-		{"reviewer", "/api/v1/annotations/" + itoa(ann.ID), map[string]any{"note": "a note"}, func(v patched) bool {
-			return v.Note == "a note"
+		{"reviewer", "/api/v1/annotations/" + itoa(ann.ID), [2]map[string]any{{"note": "a note"}, {"note": "another"}}, func(v patched, i int) bool {
+			return v.Note == []string{"a note", "another"}[i]
 		}},
-		{"reviewer", "/api/v1/regions/" + itoa(reg.ID), map[string]any{"kind": "quote"}, func(v patched) bool {
-			return v.Kind == "quote"
+		{"reviewer", "/api/v1/regions/" + itoa(reg.ID), [2]map[string]any{{"kind": "quote"}, {"kind": "comments"}}, func(v patched, i int) bool {
+			return v.Kind == []string{"quote", "comments"}[i]
 		}},
 	} {
 		// Twice without a version: each applies to whatever is current.
 		for i := 0; i < 2; i++ {
-			r := e.do(tc.as, "PATCH", tc.path, tc.body)
+			r := e.do(tc.as, "PATCH", tc.path, tc.bodies[i])
 			if r.Status != 200 {
 				t.Fatalf("PATCH %s without version (%d): %d %s, want 200", tc.path, i, r.Status, r.Body)
 			}
 			var v patched
 			r.json(t, &v)
-			if !tc.check(v) || v.Version != int64(2+i) {
+			if !tc.check(v, i) || v.Version != int64(2+i) {
 				t.Fatalf("PATCH %s without version (%d): %s", tc.path, i, r.Body)
 			}
 		}
 		stale := map[string]any{"version": 1}
-		for k, v := range tc.body {
+		for k, v := range tc.bodies[0] {
 			stale[k] = v
 		}
 		if r := e.do(tc.as, "PATCH", tc.path, stale); r.Status != 409 || r.errCode() != "version_conflict" {

@@ -75,7 +75,7 @@ type AnnotationPatch struct {
 }
 
 // UpdateAnnotation changes an annotation if Version is current (0: whatever is current),
-// bumping it. On a stale version it returns ErrVersionConflict and the current annotation.
+// bumping it; a patch that changes no field leaves it, and its version, as they are. On a stale version it returns ErrVersionConflict and the current annotation.
 func (s *Store) UpdateAnnotation(ctx context.Context, actor, id int64, p AnnotationPatch) (*Annotation, error) {
 	var out Annotation
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
@@ -104,6 +104,9 @@ func (s *Store) UpdateAnnotation(ctx context.Context, actor, id int64, p Annotat
 		set(&out.Status, p.Status)
 		if p.Start != nil {
 			out.Start, out.End = *p.Start, *p.End
+		}
+		if out == before {
+			return nil // nothing changes: no new version, no audit entry, the scores' data stays
 		}
 		out.Version++
 		out.UpdatedAt = nowUTC()

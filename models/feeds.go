@@ -41,18 +41,21 @@ type FeedItem struct {
 // SetOutletFeeds makes urls the feeds of an outlet: new ones are added, missing ones removed
 // (with what their polls found), kept ones keep their state.
 func (s *Store) SetOutletFeeds(ctx context.Context, outletID int64, urls []string) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Where("outlet_id = ? AND url NOT IN ?", outletID, append([]string{""}, urls...)).Delete(&OutletFeed{}).Error; err != nil {
-			return fmt.Errorf("outlet %d feeds: %w", outletID, err)
+	return s.inTx(ctx, func(tx *gorm.DB) error { return setFeeds(tx, outletID, urls) })
+}
+
+// setFeeds is SetOutletFeeds in a transaction of the caller's (UpdateOutlet's).
+func setFeeds(tx *gorm.DB, outletID int64, urls []string) error {
+	if err := tx.Where("outlet_id = ? AND url NOT IN ?", outletID, append([]string{""}, urls...)).Delete(&OutletFeed{}).Error; err != nil {
+		return fmt.Errorf("outlet %d feeds: %w", outletID, err)
+	}
+	for _, u := range urls {
+		f := OutletFeed{OutletID: outletID, URL: u, LastStatus: "never", CreatedAt: nowUTC()}
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&f).Error; err != nil {
+			return fmt.Errorf("outlet %d feed %q: %w", outletID, u, err)
 		}
-		for _, u := range urls {
-			f := OutletFeed{OutletID: outletID, URL: u, LastStatus: "never", CreatedAt: nowUTC()}
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&f).Error; err != nil {
-				return fmt.Errorf("outlet %d feed %q: %w", outletID, u, err)
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // OutletFeeds lists an outlet's feeds in the order they were added.

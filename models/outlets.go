@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"golang.org/x/text/unicode/norm"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gorm.io/gorm"
@@ -209,10 +210,14 @@ type OutletPatch struct {
 	Name, Homepage, Country, Notes *string
 	Slug                           *string
 	Aliases, Domains               *[]string
+	// Feeds, when set, replaces the outlet's feed URLs (as SetOutletFeeds does), in the same
+	// transaction, so that a change of feeds alone is a change of the outlet.
+	Feeds *[]string
 }
 
 // UpdateOutlet changes an outlet if Version is its current version (0: whatever is current),
-// and bumps the version.
+// and bumps the version. A patch that changes nothing (the same fields, names, domains and
+// feeds as stored) leaves the outlet, its version and the audit trail as they are.
 func (s *Store) UpdateOutlet(ctx context.Context, actor, id int64, p OutletPatch) (*Outlet, error) {
 	var out *Outlet
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
@@ -249,6 +254,23 @@ func (s *Store) UpdateOutlet(ctx context.Context, actor, id int64, p OutletPatch
 		if p.Domains != nil {
 			o.Domains = *p.Domains
 		}
+		feedsChange := false
+		if p.Feeds != nil {
+			var urls []string
+			if err := tx.Model(&OutletFeed{}).Where("outlet_id = ?", id).Order("id").Pluck("url", &urls).Error; err != nil {
+				return err
+			}
+			feedsChange = !sameSet(urls, *p.Feeds)
+		}
+		if !feedsChange && sameOutlet(before, &o) {
+			out = before
+			return nil
+		}
+		if feedsChange {
+			if err := setFeeds(tx, id, *p.Feeds); err != nil {
+				return err
+			}
+		}
 		res := tx.Model(&Outlet{}).Where("id = ? AND version = ?", id, p.Version).Updates(map[string]any{
 			"name": o.Name, "slug": o.Slug, "homepage": o.Homepage, "country": o.Country, "notes": o.Notes,
 			"version": p.Version + 1, "updated_at": nowUTC(),
@@ -272,6 +294,44 @@ func (s *Store) UpdateOutlet(ctx context.Context, actor, id int64, p OutletPatch
 		return audit(tx, actor, "update", "outlet", id, before, out)
 	})
 	return out, err
+}
+
+// sameOutlet says whether o, an outlet with a patch applied, stores what before holds: the
+// same fields, and the same aliases and domains once setNames has dropped repeats and blanks.
+func sameOutlet(before, o *Outlet) bool {
+	if o.Name != before.Name || o.Slug != before.Slug || o.Homepage != before.Homepage || o.Country != before.Country || o.Notes != before.Notes {
+		return false
+	}
+	seen := map[string]bool{NameKey(o.Name): true}
+	var aliases []string
+	for _, n := range o.Aliases {
+		if k := NameKey(n); k != "" && !seen[k] {
+			seen[k] = true
+			aliases = append(aliases, strings.TrimSpace(n))
+		}
+	}
+	var domains []string
+	for _, d := range o.Domains {
+		if d != "" && !slices.Contains(domains, d) {
+			domains = append(domains, d)
+		}
+	}
+	return slices.Equal(aliases, before.Aliases) && slices.Equal(domains, before.Domains)
+}
+
+// sameSet says whether two lists hold the same strings, in any order and with any repeats.
+func sameSet(a, b []string) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			return false
+		}
+	}
+	return true
 }
 
 // OutletRefs counts what refers to an outlet: its articles and the regions credited to it.

@@ -53,7 +53,8 @@ type RegionPatch struct {
 	Kind           *string
 }
 
-// UpdateRegion changes a region (accept, reject, re-credit).
+// UpdateRegion changes a region (accept, reject, re-credit); a patch that changes nothing
+// leaves it, and its version, as they are.
 func (s *Store) UpdateRegion(ctx context.Context, actor, id int64, p RegionPatch) (*Region, error) {
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		var r Region
@@ -72,6 +73,9 @@ func (s *Store) UpdateRegion(ctx context.Context, actor, id int64, p RegionPatch
 		}
 		if p.Kind != nil {
 			r.Kind = *p.Kind
+		}
+		if r.Status == before.Status && r.Kind == before.Kind && sameID(r.OriginOutletID, before.OriginOutletID) {
+			return nil // nothing changes: no new version, no audit entry
 		}
 		res := tx.Model(&Region{}).Where("id = ? AND version = ?", id, r.Version).Updates(map[string]any{
 			"status": r.Status, "origin_outlet_id": r.OriginOutletID, "kind": r.Kind,
@@ -94,6 +98,9 @@ func (s *Store) UpdateRegion(ctx context.Context, actor, id int64, p RegionPatch
 	}
 	return s.Region(ctx, id)
 }
+
+// sameID says whether two optional ids are both absent or the same id.
+func sameID(a, b *int64) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
 
 // DeleteRegion removes a region.
 func (s *Store) DeleteRegion(ctx context.Context, actor, id int64) error {
@@ -296,6 +303,9 @@ func (s *Store) DecideRegion(ctx context.Context, regionID, userID, version int6
 			before = &prev
 		} else if !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
+		}
+		if before == nil && status == "proposed" || before != nil && before.Status == status {
+			return nil // the reviewer's decision stays what it was: nothing to record
 		}
 		var after *RegionDecision
 		if status == "proposed" {
