@@ -24,10 +24,14 @@ import (
 var demoFiles embed.FS
 
 // Demo accounts, created with the demo data so that every role can be tried: two reviewers
-// (independent review needs two), a curator who adjudicates their work, and a researcher.
+// (independent review needs two) with a fresh queue, two annotators whose finished reviews
+// (demo/reviews.json, demo_reviews.go) give the curator articles to adjudicate and the
+// researcher scores, a curator who adjudicates, and a researcher.
 var demoAccounts = []struct{ email, name, role string }{
 	{"reviewer@example.org", "Demo Reviewer", "reviewer"},
 	{"reviewer2@example.org", "Second Demo Reviewer", "reviewer"},
+	{"annotator-a@example.org", "Demo Annotator A", "reviewer"},
+	{"annotator-b@example.org", "Demo Annotator B", "reviewer"},
 	{"curator@example.org", "Demo Curator", "curator"},
 	{"researcher@example.org", "Demo Researcher", "researcher"},
 }
@@ -40,8 +44,12 @@ func loadDemo(ctx context.Context, svc *app.Services, stdout io.Writer) (string,
 		return "", err
 	}
 	names := make([]string, len(demoAccounts))
+	finished := demoFinished()
 	for i, a := range demoAccounts {
 		names[i] = a.email + " (" + a.role + ")"
+		if n := finished[a.email]; n > 0 {
+			names[i] = fmt.Sprintf("%s (%s: has finished %d articles, ready to adjudicate)", a.email, a.role, n)
+		}
 	}
 	accounts := "Demo accounts (password " + demoPassword + "): " + strings.Join(names, ", ") + "\n"
 	if len(existing) > 0 {
@@ -79,12 +87,31 @@ func loadDemo(ctx context.Context, svc *app.Services, stdout io.Writer) (string,
 	if len(res.Errors) > 0 {
 		return "", fmt.Errorf("demo article line %d: %s", res.Errors[0].Line, res.Errors[0].Message)
 	}
+	ids := map[string]int64{}
 	for _, a := range demoAccounts {
-		if _, err := svc.Users.Add(ctx, 0, a.email, a.name, a.role, demoPassword); err != nil && !strings.Contains(err.Error(), "already exists") {
+		u, err := svc.Users.Add(ctx, 0, a.email, a.name, a.role, demoPassword)
+		if err != nil && strings.Contains(err.Error(), "already exists") {
+			u, err = svc.Store.UserByEmail(ctx, a.email)
+		}
+		if err != nil {
+			return "", err
+		}
+		ids[a.email] = u.ID
+	}
+	reviews := 0
+	// The annotators' reviews are written by the start that stored every demo article (and
+	// their reprint proposals, which the reviews decide): of two replicas started at once on
+	// one empty database, one, so the reviews are there once.
+	if lines := bytes.Count(bytes.TrimSpace(arts), []byte("\n")) + 1; res.Created == lines {
+		byURL, err := demoArticleIDs(ctx, svc.Store)
+		if err != nil {
+			return "", err
+		}
+		if reviews, err = loadDemoReviews(ctx, svc, ids, byURL); err != nil {
 			return "", err
 		}
 	}
-	fmt.Fprintf(stdout, "Loaded demo data: %d outlets, %d articles.\n", len(outlets), res.Created)
+	fmt.Fprintf(stdout, "Loaded demo data: %d outlets, %d articles, %d finished reviews.\n", len(outlets), res.Created, reviews)
 	return accounts, nil
 }
 
