@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -71,7 +72,9 @@ func loadDemo(ctx context.Context, svc *app.Services, stdout io.Writer) (string,
 	}
 	for _, o := range outlets {
 		m := &models.Outlet{Name: o.Name, Aliases: o.Aliases, Domains: o.Domains, Country: o.Country, Homepage: o.Homepage}
-		if err := svc.Store.CreateOutlet(ctx, 0, m); err != nil && !strings.Contains(err.Error(), "already") {
+		// A conflict (its name, web address, alias or domain taken) is the same outlet stored by
+		// another start loading the demo at the same moment.
+		if err := svc.Store.CreateOutlet(ctx, 0, m); err != nil && !errors.Is(err, models.ErrDuplicate) {
 			return "", err
 		}
 	}

@@ -3,7 +3,10 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"maps"
 	"path/filepath"
 	"reflect"
@@ -11,7 +14,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/credence-project/credence/app"
 	"github.com/credence-project/credence/models"
+	"github.com/credence-project/credence/models/modeltest"
 )
 
 // demoArticleLines are the demo articles' metadata by URL, as demo/articles.jsonl gives them.
@@ -268,6 +273,70 @@ func TestDemoPassagesLocated(t *testing.T) {
 		start, end, err := locate(text, tc.passage, tc.occurrence)
 		if tc.fails != (err != nil) || !tc.fails && (start != tc.start || end != tc.end) {
 			t.Errorf("locate(%q, %d) = %d, %d, %v", tc.passage, tc.occurrence, start, end, err)
+		}
+	}
+}
+
+// TestDemoLoadedOnceByTwoStarts: two processes that load the demo at once into one empty
+// database (two replicas started together, as docker-compose.yml does) write the annotators'
+// reviews once: every demo annotation stored once, each annotator's review of each article
+// finished once. On PostgreSQL when CREDENCE_TEST_POSTGRES is set, else on one SQLite file.
+func TestDemoLoadedOnceByTwoStarts(t *testing.T) {
+	reviews, err := readDemoReviews()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, r := range reviews {
+		want += len(r.Annotations)
+	}
+	dsn := modeltest.DSN(t)
+	ctx := context.Background()
+	var svcs [2]*app.Services
+	for i := range svcs {
+		store, err := models.Open(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { store.Close() })
+		if err := store.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		svcs[i] = app.New(store, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{BcryptCost: 4})
+	}
+	errs := make(chan error, len(svcs))
+	for _, svc := range svcs {
+		go func() { _, err := loadDemo(ctx, svc, io.Discard); errs <- err }()
+	}
+	for range svcs {
+		if err := <-errs; err != nil {
+			t.Fatalf("a start loading the demo: %v", err)
+		}
+	}
+	anns := rowsByID(t, svcs[0].Store, "annotations")
+	if len(anns) != want {
+		t.Fatalf("%d annotations after two starts at once, want the demo's %d once", len(anns), want)
+	}
+	byURL, err := demoArticleIDs(ctx, svcs[0].Store)
+	if err != nil || len(byURL) != len(demoArticleLines(t)) {
+		t.Fatalf("%d articles after two starts at once (%v), want the demo's %d", len(byURL), err, len(demoArticleLines(t)))
+	}
+	for _, r := range reviews {
+		u, err := svcs[0].Store.UserByEmail(ctx, r.Reviewer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rv, err := svcs[0].Store.Review(ctx, byURL[r.Article], u.ID); err != nil || rv.CompletedAt == nil {
+			t.Errorf("%s's review of %s is not finished (%v)", r.Reviewer, r.Article, err)
+		}
+		n := 0
+		for _, a := range anns {
+			if a["user_id"] == u.ID && a["article_id"] == byURL[r.Article] && a["exact"] == r.Annotations[0].Passage {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s's first annotation of %s is stored %d times", r.Reviewer, r.Article, n)
 		}
 	}
 }
