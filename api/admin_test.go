@@ -134,7 +134,7 @@ func TestAuditExport(t *testing.T) {
 		t.Fatalf("csv rows %q", rows)
 	}
 	var after map[string]any
-	if err := json.Unmarshal([]byte(rows[1][7]), &after); err != nil || after["Country"] != "NZ" || after["Name"] != "Exported, \"quoted\"" {
+	if err := json.Unmarshal([]byte(rows[1][7]), &after); err != nil || after["country"] != "NZ" || after["name"] != "Exported, \"quoted\"" {
 		t.Fatalf("after column %q: %v", rows[1][7], err)
 	}
 

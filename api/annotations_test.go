@@ -218,7 +218,7 @@ func TestAuditTrail(t *testing.T) {
 		}
 	}
 	e.must("admin", "GET", "/api/v1/audit?entity=outlet&actor_id="+itoa(e.ids["admin"]), nil, 200, &l)
-	if len(l.Items) != 2 || l.Items[0].Action != "update" || l.Items[0].Before["Country"] != "" || l.Items[0].After["Country"] != "NZ" {
+	if len(l.Items) != 2 || l.Items[0].Action != "update" || l.Items[0].Before["country"] != "" || l.Items[0].After["country"] != "NZ" {
 		t.Fatalf("audit %+v", l.Items)
 	}
 }

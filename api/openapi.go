@@ -124,6 +124,10 @@ var (
 	layerSchema = map[string]any{"type": "string", "enum": []string{"review", "consensus"}, "description": "review: a reviewer's own work (the default); consensus: a curator's adjudication"}
 )
 
+// auditSnapshot is an audit entry's before or after: the row as JSON, its fields named as the
+// API names them (models.APIName), or null.
+var auditSnapshot = map[string]any{"description": "the row before or after the change, or null; its fields have the API's names (outlet_id, source_url), also in entries stored before that was so"}
+
 // orNull lets a schema also be null. The document is OpenAPI 3.1, whose schemas are JSON
 // Schema 2020-12: null is a type of its own (3.0's "nullable" keyword means nothing there).
 func orNull(s map[string]any) map[string]any {
@@ -251,7 +255,7 @@ func corpusSchemas() map[string]any {
 		"Queue": obj(map[string]any{"items": map[string]any{"type": "array", "items": obj(map[string]any{"article_id": integer, "title": str, "outlet": str,
 			"assigned": boolean, "status": map[string]any{"type": "string", "enum": []string{"todo", "in_progress", "completed"}}, "annotations": integer},
 			"article_id", "title", "outlet", "assigned", "status", "annotations")}, "next_cursor": str}, "items", "next_cursor"),
-		"AuditEntry": obj(map[string]any{"id": integer, "at": tstamp, "actor_id": nullInt, "action": str, "entity": str, "entity_id": integer, "before": map[string]any{}, "after": map[string]any{}},
+		"AuditEntry": obj(map[string]any{"id": integer, "at": tstamp, "actor_id": nullInt, "action": str, "entity": str, "entity_id": integer, "before": auditSnapshot, "after": auditSnapshot},
 			"id", "at", "actor_id", "action", "entity", "entity_id", "before", "after"),
 		"AuditList": listOf("AuditEntry"),
 	}

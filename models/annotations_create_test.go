@@ -1,7 +1,6 @@
 package models_test
 
 import (
-	"encoding/json"
 	"errors"
 	"sync"
 	"testing"
@@ -68,7 +67,7 @@ func TestCreateAnnotationWritesItAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantJSON, _ := json.Marshal(n)
+	wantJSON, _ := models.AuditJSON(n)
 	if len(entries) != 1 || entries[0].EntityID != n.ID || entries[0].Action != "create" || entries[0].Before != nil ||
 		entries[0].After == nil || *entries[0].After != string(wantJSON) {
 		t.Fatalf("audit entries %+v (after %v), want one create of %d holding %s", entries, deref(entries), n.ID, wantJSON)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -143,20 +142,24 @@ func (s *Store) replayAnnotation(ctx context.Context, a *Annotation) error {
 	return ErrReplayed
 }
 
-// auditIDHead is how the JSON of an Annotation starts: its id is the first field.
-const auditIDHead = `{"ID":`
+// auditIDKey is the key of an Annotation's id in its audit JSON (AuditJSON: the API's names).
+const auditIDKey = `"id":`
 
 // createAuditParts splits the audit entry of a new annotation (its JSON, as SQLite's create
 // records it) around the id that the insert will give it: the entry is head, the id, tail.
+// The id is the one top-level "id" key: inside a JSON string every quote is escaped, and an
+// annotation holds no nested object, so "id": appears once, after { or a comma.
 func createAuditParts(a *Annotation) (head, tail string, err error) {
 	b := *a
 	b.ID = 0
-	after, err := json.Marshal(&b)
+	after, err := AuditJSON(&b)
 	if err != nil {
 		return "", "", err
 	}
-	if !bytes.HasPrefix(after, []byte(auditIDHead+"0,")) {
-		return "", "", fmt.Errorf("audit entry of an annotation: its JSON does not start with its id: %.40s", after)
+	at := bytes.Index(after, []byte(auditIDKey+"0"))
+	if at < 1 || (after[at-1] != '{' && after[at-1] != ',') || bytes.Count(after, []byte(auditIDKey)) != 1 {
+		return "", "", fmt.Errorf("audit entry of an annotation: no one id key in its JSON: %.80s", after)
 	}
-	return auditIDHead, string(after[len(auditIDHead)+1:]), nil
+	end := at + len(auditIDKey)
+	return string(after[:end]), string(after[end+1:]), nil
 }

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -125,7 +124,7 @@ func (s *Store) CreateAnnotation(ctx context.Context, a *Annotation) error {
 		if _, err := tx.StmtContext(ctx, bump).ExecContext(ctx, a.ArticleID); err != nil {
 			return err
 		}
-		after, err := json.Marshal(a)
+		after, err := AuditJSON(a)
 		if err != nil {
 			return err
 		}

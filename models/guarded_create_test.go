@@ -1,7 +1,6 @@
 package models_test
 
 import (
-	"encoding/json"
 	"errors"
 	"testing"
 
@@ -60,7 +59,7 @@ func TestCreateReviewAnnotationAt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantJSON, _ := json.Marshal(a)
+	wantJSON, _ := models.AuditJSON(a)
 	if len(entries) != 1 || entries[0].EntityID != a.ID || entries[0].After == nil || *entries[0].After != string(wantJSON) {
 		t.Fatalf("audit entries %+v, want one holding %s", entries, wantJSON)
 	}

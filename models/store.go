@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -61,12 +60,12 @@ func auditEntry(actor int64, action, entity string, id int64, before, after any)
 		e.ActorID = &actor
 	}
 	if before != nil {
-		b, _ := json.Marshal(before)
+		b, _ := AuditJSON(before)
 		s := string(b)
 		e.Before = &s
 	}
 	if after != nil {
-		b, _ := json.Marshal(after)
+		b, _ := AuditJSON(after)
 		s := string(b)
 		e.After = &s
 	}
@@ -117,6 +116,9 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, boo
 	more := len(out) > f.Limit
 	if more {
 		out = out[:f.Limit]
+	}
+	for i := range out {
+		apiNamedEntry(&out[i]) // an entry stored with Go's field names reads as a new one
 	}
 	return out, more, nil
 }
