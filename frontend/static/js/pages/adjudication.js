@@ -10,6 +10,7 @@
 
 import { api, me } from '../api.js';
 import { h, wireHeader, announce, formatDate } from '../dom.js';
+import { plural } from '../plural.js';
 import { OffsetMap } from '../offsets.js';
 import { TextView } from '../textview.js';
 import { LABELS, LABEL_BY_ID, LABEL_BY_KEY, labelName } from '../labels.js';
@@ -55,7 +56,7 @@ async function showQueue() {
     h('td', { text: it.status === 'adjudicated' ? `Adjudicated ${formatDate(it.adjudicated_at)}` : (it.opened_by_admin ? 'Open (opened early by an admin)' : 'Open') })))
     : [h('tr', {}, h('td', { colspan: '4', class: 'muted', text: 'No article is ready: every assigned reviewer must finish first.' }))]));
   el('queue-box').hidden = false;
-  el('status').textContent = `${items.length} articles open to curators`;
+  el('status').textContent = `${plural(items.length, 'article')} open to curators`;
 }
 
 // ---------- one article ----------
@@ -66,15 +67,15 @@ async function load() {
   A.data = await api.get(`/articles/${A.id}/adjudication`);
   render();
   document.body.dataset.loads = String(++A.loads); // each answer drawn (tests wait for it)
-  if (A.data.premerged > 0) announce(`${A.data.premerged} units every reviewer agrees on were merged into the consensus`);
+  if (A.data.premerged > 0) announce(`${plural(A.data.premerged, 'unit')} every reviewer agrees on ${A.data.premerged === 1 ? 'was' : 'were'} merged into the consensus`);
 }
 
 function render() {
   const d = A.data;
   const done = d.status === 'adjudicated';
   document.body.dataset.adjudication = d.status;
-  el('adj-summary').textContent = `${d.reviewers.length} finished reviewers: ${d.reviewers.map((r) => r.name).join(', ') || 'none'} · ` +
-    `${d.units.filter((u) => !u.agreed).length} of ${d.units.length} units disputed · ` +
+  el('adj-summary').textContent = `${plural(d.reviewers.length, 'finished reviewer')}: ${d.reviewers.map((r) => r.name).join(', ') || 'none'} · ` +
+    `${d.units.filter((u) => !u.agreed).length} of ${plural(d.units.length, 'unit')} disputed · ` +
     (done ? `adjudicated ${formatDate(d.adjudicated_at)}` : 'open');
   el('adj-complete').hidden = done;
   el('adj-reopen').hidden = !done;

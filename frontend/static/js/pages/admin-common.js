@@ -45,10 +45,7 @@ export function when(iso) {
   return Number.isNaN(d.getTime()) ? '' : new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 
-// plural says "1 article" or "3 articles".
-export function plural(n, one, many = one + 's') {
-  return `${n} ${n === 1 ? one : many}`;
-}
+export { plural } from '../plural.js';
 
 // markLoaded tells tests and assistive technology that a section has its data.
 export function markLoaded(panel) {

@@ -4,7 +4,7 @@
 
 import { api } from '../api.js';
 import { h, announce } from '../dom.js';
-import { when, markLoaded, labelCells } from './admin-common.js';
+import { when, markLoaded, labelCells, plural } from './admin-common.js';
 
 const LABELS = [
   ['sourced_fact', 'Sourced fact'], ['speculation', 'Speculation'], ['opinion', 'Opinion'], ['loaded_language', 'Loaded language'],
@@ -17,7 +17,7 @@ function trainedOn(m) {
   const sets = [...new Set(m.trained_on.map((s) => s.dataset))];
   const own = m.trained_on.find((s) => s.dataset === 'project reviews');
   const pub = sets.filter((s) => s !== 'project reviews').join(', ');
-  return own ? `${pub}; ${own.fit} finished reviews (${own.test} held back)` : pub;
+  return own ? `${pub}; ${plural(own.fit, 'finished review')} (${own.test} held back)` : pub;
 }
 
 function labelTable(label, title, models) {

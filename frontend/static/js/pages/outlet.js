@@ -3,6 +3,7 @@
 
 import { api, me, allPages } from '../api.js';
 import { h, wireHeader, notForRole } from '../dom.js';
+import { plural } from '../plural.js';
 import { LABELS, LAYERS, pct, fixed, rowInterval, sortableTable } from './scorecommon.js';
 
 // The layer scored, from ?layer= (the reviewers' by default, or the curators' consensus).
@@ -20,7 +21,7 @@ async function list() {
   const ul = document.getElementById('outlet-list');
   for (const r of res.items ?? []) {
     ul.append(h('li', {}, h('a', { href: `/outlets/${r.outlet_id}${layer ? '?layer=consensus' : ''}`, text: r.outlet || `Outlet ${r.outlet_id}` }),
-      h('span', { class: 'muted', text: ` · ${r.articles} articles` })));
+      h('span', { class: 'muted', text: ` · ${plural(r.articles, 'article')}` })));
   }
   document.getElementById('outlet-list-box').hidden = false;
   document.getElementById('status').textContent = `${res.items?.length ?? 0} scored outlets`;

@@ -3,6 +3,7 @@
 
 import { api, me } from '../api.js';
 import { h, wireHeader, announce, notForRole } from '../dom.js';
+import { plural } from '../plural.js';
 import { LABELS, pct, fixed, rowInterval, sortableTable, intervalChart, queryFrom, fileName } from './scorecommon.js';
 
 const charts = [];
@@ -94,8 +95,8 @@ async function load(form) {
     const arm = res.filters?.suggestions ? ` · reviews ${res.filters.suggestions === 'hidden' ? 'without' : 'with'} machine suggestions` : '';
     const noCI = rows.filter((r) => r.ci_reason).length;
     const small = noCI ? ` · ${noCI} with too few articles for an interval` : '';
-    status.textContent = `${rows.length} outlets${layer}${arm}${small} · ${res.methodology}${excl}`;
-    announce(`${rows.length} outlets loaded`);
+    status.textContent = `${plural(rows.length, 'outlet')}${layer}${arm}${small} · ${res.methodology}${excl}`;
+    announce(`${plural(rows.length, 'outlet')} loaded`);
   } catch (e) {
     err.textContent = `The scores could not be loaded: ${e.message}`;
     err.hidden = false;

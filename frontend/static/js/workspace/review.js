@@ -4,6 +4,7 @@
 
 import { api } from '../api.js';
 import { h, announce, formatDate } from '../dom.js';
+import { plural } from '../plural.js';
 import { TextView } from '../textview.js';
 import {
   S, el, redraw, isMine, setLists, setReview, setCompare, reviewStatus, reviewLocked,
@@ -137,7 +138,6 @@ function note(text) {
   p.hidden = !text;
 }
 
-const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
 // complete marks the article done once every change is saved, saying at once what it waits for;
 // true when the service has it. Offline it does not wait: it says why, and the changes stay
