@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -52,4 +53,89 @@ func TestAdjudicationListLooksLikeTheOthers(t *testing.T) {
 	if got := eval[string](p, `(`+box+`)('#queue-box .table-wrap')`); got != wantBox {
 		t.Errorf("the adjudication list's box is %q, the scores table's %q", got, wantBox)
 	}
+}
+
+// TestLabelKeyOnAFocusedSuggestion: with a suggestion focused (n) and no selection made since,
+// a label key is about that suggestion's passage, where it said "Select a passage first" (or
+// tagged the word the cursor had been left on): another label tags the passage with it as the
+// reviewer's own annotation (origin manual) and leaves the suggestion open and focused; the
+// suggestion's own label accepts it as a does (origin suggestion), and focus goes on to the next.
+func TestLabelKeyOnAFocusedSuggestion(t *testing.T) {
+	needBrowser(t)
+	art := articleWith(t, "Rumor has it")
+	email, pw := newReviewer(t, "Kay Keys")
+	me := signIn(t, email, pw)
+	sugs := me.suggestions(t, art.ID)
+	if len(sugs) < 3 {
+		t.Fatalf("the demo article %s has %d suggestions, want at least 3", art.ID, len(sugs))
+	}
+	byKey := map[string]suggestion{}
+	for _, s := range sugs {
+		byKey[s.key()] = s
+	}
+	keyOf := map[string]string{"sourced_fact": "1", "speculation": "2", "opinion": "3", "loaded_language": "4"}
+	type ann struct {
+		Label, Exact, Origin string
+		Start, End           int
+	}
+	anns := func() []ann {
+		var l struct{ Items []ann }
+		me.must(t, "GET", fmt.Sprintf("/api/v1/articles/%s/annotations", art.ID), nil, &l)
+		return l.Items
+	}
+
+	p := newPage(t)
+	p.signInPage(email, pw)
+	p.openArticle(art.ID)
+	p.waitFor("the suggestions", fmt.Sprintf(`document.querySelectorAll('#article-text [data-suggestion-rule].first').length === %d`, len(sugs)))
+	p.do(chromedp.Focus(chromedp.CSS("#article-text")))
+	p.waitFor("the word cursor", `getSelection().toString().length > 0`)
+	p.key("n")
+	p.waitFor("a focused suggestion", `!!(document.activeElement && document.activeElement.dataset.suggestionKey)`)
+	drawn := p.drawnSuggestions()
+	first := p.focusedSuggestion()
+	idx := -1
+	for i, k := range drawn {
+		if k == first {
+			idx = i
+		}
+	}
+	if idx < 0 || idx+1 >= len(drawn) {
+		t.Fatalf("n focused %q, at %d of the drawn %v; want one more after it", first, idx, drawn)
+	}
+
+	// Another label (not a sourced fact, which asks for a source): the passage is tagged with it.
+	s1 := byKey[first]
+	other := "opinion"
+	if s1.Label == other {
+		other = "speculation"
+	}
+	p.key(keyOf[other])
+	p.waitSaved()
+	got := anns()
+	if len(got) != 1 || got[0].Label != other || got[0].Start != s1.Start || got[0].End != s1.End || got[0].Exact != s1.Exact || got[0].Origin != "manual" {
+		t.Fatalf("after %s on the suggestion %s the service has %+v, want one manual %s over its passage", keyOf[other], first, got, other)
+	}
+	if toast := eval[string](p, `document.getElementById('toast').hidden ? '' : document.getElementById('toast').textContent`); strings.Contains(toast, "Select a passage") {
+		t.Fatalf("the page says %q", toast)
+	}
+	p.waitFor("focus still on the suggestion", fmt.Sprintf(`document.activeElement && document.activeElement.dataset.suggestionKey === %q`, first))
+
+	// Its own label accepts it, as a does.
+	s2 := s1
+	p.key(keyOf[s2.Label])
+	p.waitSaved()
+	got = anns()
+	if len(got) != 2 {
+		t.Fatalf("after %s on the suggestion %s the service has %+v", keyOf[s2.Label], s2.key(), got)
+	}
+	accepted := false
+	for _, a := range got {
+		accepted = accepted || a.Start == s2.Start && a.End == s2.End && a.Label == s2.Label && a.Origin == "suggestion"
+	}
+	if !accepted {
+		t.Fatalf("after its own label the service has %+v, want the suggestion accepted (origin suggestion, label %s)", got, s2.Label)
+	}
+	p.waitFor("the accepted suggestion to leave", fmt.Sprintf(`!document.querySelector('#article-text [data-suggestion-key=%q]')`, s2.key()))
+	p.waitFor("focus on the next suggestion", fmt.Sprintf(`document.activeElement && document.activeElement.dataset.suggestionKey === %q`, drawn[idx+1]))
 }

@@ -21,7 +21,7 @@ export const KEYMAP = [
   { scope: 'text', keys: ['Alt+Shift+ArrowLeft', 'Alt+Shift+ArrowRight'], action: 'extendChar', show: '{Shift}+{Alt}+{←} {→}', help: 'by one character (punctuation, quotes)' },
   { scope: 'text', keys: ['ArrowUp', 'ArrowDown', 'Alt+ArrowUp', 'Alt+ArrowDown'], action: 'moveParagraph', show: '{↑} {↓}', help: 'previous or next paragraph; with {Shift}, extend to its edge' },
   { scope: 'text', keys: ['Shift+ArrowUp', 'Shift+ArrowDown', 'Alt+Shift+ArrowUp', 'Alt+Shift+ArrowDown'], action: 'extendParagraph', show: '', help: null },
-  { scope: 'page', keys: LABELS.map((l) => l.key), action: 'tag', show: `{${LABELS[0].key}}–{${LABELS[LABELS.length - 1].key}}`, help: 'tag the selection' },
+  { scope: 'page', keys: LABELS.map((l) => l.key), action: 'tag', show: `{${LABELS[0].key}}–{${LABELS[LABELS.length - 1].key}}`, help: 'tag the selection; on a focused suggestion, its passage (the suggested label accepts it, as {a} does)' },
   { scope: 'page', keys: ['q'], action: 'markQuote', show: '{q}', help: 'mark the selection as a quote from another outlet' },
   { scope: 'page', keys: ['c'], action: 'markComments', show: '{c}', help: 'mark the selection as readers\' comments' },
   { scope: 'text', keys: ['Enter'], action: 'openUnderCursor', show: '{Enter}', help: 'open what is under the cursor: annotations, regions to accept or reject, suggestions, passages published elsewhere' },

@@ -4,6 +4,7 @@
 // Suggestions are drawn with a dashed outline and a "label?" glyph, never filled like the
 // reviewer's highlights, and carry data-suggestion-* attributes only (never data-annotation-id).
 // n / p (or Tab from one) move between them, a accepts the focused or nearest one, x rejects it,
+// 1–4 on a focused one tag its passage (tagging.js: its own label accepts it),
 // s hides them all (remembered). Accepting goes through the outbox as an annotation creation
 // (undone with Ctrl+Z like any other), rejecting through the outbox too, so neither is lost.
 
@@ -124,6 +125,20 @@ function suggestionsUsable() {
   if (!S.canWrite || !S.sug.loaded) return false;
   if (!S.sug.on) { announce('Suggestions are hidden: press s to show them'); return false; }
   return true;
+}
+
+/**
+ * labelKeySuggestion is the suggestion a label key (1–4) acts on instead of the selection: the
+ * focused one, when nothing is selected or the selection is still the one there was when it got
+ * focus (the word cursor left behind by n / p); a selection made since (a drag that began on the
+ * suggestion) is what the key tags. Call after selectionCP (which reads the DOM selection).
+ */
+export function labelKeySuggestion(sel) {
+  const key = focusedSuggestionKey();
+  const s = S.sug.on && key ? S.sug.byKey.get(key) : null;
+  if (!s || !sel) return s ?? null;
+  const was = S.sug.focusSel?.key === key ? S.sug.focusSel.sel : null;
+  return was && S.sel && was.start === S.sel.start && was.end === S.sel.end ? s : null;
 }
 
 // targetSuggestion is the suggestion a and x act on: the focused one; else the one under the
@@ -267,7 +282,7 @@ function showTip(e) {
     tip.replaceChildren(
       h('span', { class: `sug-badge sug-badge-${s.label}`, 'data-mark': `${LABEL_BY_ID[s.label]?.mark ?? '?'}?`, text: `Suggested: ${labelName(s.label)}` }),
       h('span', { class: 'tip-reason', text: s.reason || 'No reason given.' }),
-      S.canWrite ? h('span', { class: 'tip-keys', text: 'a accept · x reject · n / p next, previous' }) : null);
+      S.canWrite ? h('span', { class: 'tip-keys', text: 'a accept · x reject · 1–4 tag as that label · n / p next, previous' }) : null);
     tipFor = key;
   }
   tip.hidden = false;
@@ -312,6 +327,9 @@ export function wireSuggestionEvents() {
   r.addEventListener('focusin', (ev) => {
     const e = ev.target.closest?.('[data-suggestion-key]');
     if (!e) return;
+    // The selection there was when the suggestion got focus: one made after (a drag that began
+    // on it) is what a label key tags; the same one (the word cursor left behind by n / p) is not.
+    if (S.sug.focusSel?.key !== e.dataset.suggestionKey) S.sug.focusSel = { key: e.dataset.suggestionKey, sel: S.sel ? { ...S.sel } : null };
     if (S.sug.current !== e.dataset.suggestionKey) {
       setCurrentSuggestionKey(e.dataset.suggestionKey);
       syncSuggestionDom(null);
@@ -320,7 +338,10 @@ export function wireSuggestionEvents() {
     showTip(e);
   });
   r.addEventListener('focusout', (ev) => {
-    if (ev.target.dataset?.suggestionKey && !ev.relatedTarget?.closest?.('#sug-tip')) hideTip();
+    if (ev.target.dataset?.suggestionKey && !ev.relatedTarget?.closest?.('#sug-tip')) {
+      hideTip();
+      S.sug.focusSel = null;
+    }
   });
   document.addEventListener('keydown', (ev) => {
     if (ev.key === 'Escape' && !el('sug-tip').hidden) hideTip();

@@ -3,31 +3,68 @@
 
 import { announce } from '../dom.js';
 import { labelName } from '../labels.js';
-import { S, root, learnOutlet } from './state.js';
+import { suggestionKey } from '../suggestions.js';
+import { S, root, learnOutlet, setCurrentSuggestionKey } from './state.js';
 import { CHANGES } from './changes.js';
-import { toast } from './ui.js';
+import { toast, excerpt } from './ui.js';
 import { selectionCP, clearSelection } from './selection.js';
 import { openSourceDialog, openQuoteDialog } from './dialogs.js';
 import { regionCaption } from './decorate.js';
+import { decideSuggestion, labelKeySuggestion } from './suggestions-panel.js';
 
-/** tag applies a label to the current selection; a sourced fact asks for its source first. */
+/**
+ * tag applies a label to the current selection; a sourced fact asks for its source first.
+ * On a focused suggestion (reached with n / p or Tab) without a selection of its own, the key is
+ * about that suggestion's passage (tagSuggestion, labelKeySuggestion).
+ */
 export function tag(labelId) {
   if (!S.canWrite) return;
   const sel = selectionCP();
+  const s = labelKeySuggestion(sel);
+  if (s) {
+    tagSuggestion(labelId, s);
+    return;
+  }
   if (!sel) {
     toast('Select a passage first: drag with the mouse, or focus the text and use Shift with the arrow keys.');
     return;
   }
-  const fields = { label: labelId, start: sel.start, end: sel.end, exact: sel.exact };
-  if (labelId === 'sourced_fact') {
-    openSourceDialog(sel.exact, (src) => {
-      CHANGES.annotation.create({ ...fields, source: src.source, ...(src.note ? { note: src.note } : {}) });
-      afterTag(labelId);
-    });
+  tagPassage(labelId, { start: sel.start, end: sel.end, exact: sel.exact });
+}
+
+/**
+ * tagSuggestion is a label key on a focused suggestion. Its own label accepts it, as a does (the
+ * annotation is marked as from the suggestion) and focus goes on to the next suggestion. Another
+ * label tags the same passage with that label as the reviewer's own annotation (a sourced fact
+ * asking for its source first), as a selection of it would be; the suggestion, of another label,
+ * stays open and focused, to accept (a) or reject (x) as well.
+ */
+function tagSuggestion(labelId, s) {
+  if (labelId === s.label) {
+    decideSuggestion(true, s);
     return;
   }
-  CHANGES.annotation.create(fields);
-  afterTag(labelId);
+  const key = suggestionKey(s);
+  tagPassage(labelId, { start: s.start, end: s.end, exact: s.exact }, () => {
+    setCurrentSuggestionKey(key, { refocus: true }); // the redraw replaces its element
+    return `Tagged as ${labelName(labelId)}: “${excerpt(s.exact, 60)}”. The ${labelName(s.label)} suggestion there is still open: a accepts it, x rejects it.`;
+  });
+}
+
+// tagPassage creates the annotation of a label on a passage; before, if given, runs just
+// before the creation and returns what to announce.
+function tagPassage(labelId, span, before = null) {
+  const fields = { label: labelId, ...span };
+  const create = (extra) => {
+    const msg = before?.();
+    CHANGES.annotation.create({ ...fields, ...extra });
+    if (msg) announce(msg); else afterTag(labelId);
+  };
+  if (labelId === 'sourced_fact') {
+    openSourceDialog(span.exact, (src) => create({ source: src.source, ...(src.note ? { note: src.note } : {}) }));
+    return;
+  }
+  create({});
 }
 
 function afterTag(labelId) {
