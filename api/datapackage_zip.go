@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/credence-project/credence/annotate/score"
+	"github.com/credence-project/credence/app/scoring"
 	"github.com/credence-project/credence/models"
 )
 
@@ -74,8 +75,9 @@ var packageInputs = []packageInput{
 			field("origin_outlet_id", "integer", "the quoted outlet, empty when unknown or for comments")},
 		[]string{"region_id"},
 		func(in models.ScoreInput) [][]string {
-			out := make([][]string, len(in.Regions))
-			for i, r := range in.Regions {
+			credited := creditedRegions(in)
+			out := make([][]string, len(credited))
+			for i, r := range credited {
 				origin := ""
 				if r.OriginOutletID != nil {
 					origin = i64s(*r.OriginOutletID)
@@ -84,6 +86,36 @@ var packageInputs = []packageInput{
 			}
 			return out
 		}},
+}
+
+// creditedRegions are the regions of in that credit its text as the package's scores do
+// (scoring.SetCredit, then score.CreditedRegions with every finished reviewer counted: the
+// package holds the unfiltered downloads): on an adjudicated article the curator's consensus
+// regions, else the reviewers' regions that a strict majority of them stand behind. A region
+// only its author made, or that fewer than half accepted, credits nothing and is not listed,
+// so the scores recomputed from the package's files are the published ones.
+func creditedRegions(in models.ScoreInput) []models.Region {
+	a := score.Article{ID: in.Article.ID, OutletID: in.Article.OutletID, Length: in.Article.TextLength}
+	scoring.SetCredit(&a, in.Regions, in.Curated, in.Consensus)
+	counted := slices.Compact(slices.Sorted(slices.Values(in.Reviewers)))
+	from := in.Regions
+	if in.Curated {
+		from = in.Consensus
+	}
+	var out []models.Region
+	for _, c := range score.CreditedRegions(a, counted) {
+		for _, r := range from {
+			origin := int64(0)
+			if r.OriginOutletID != nil {
+				origin = *r.OriginOutletID
+			}
+			if score.RegionKind(r.Kind) == c.Kind && r.Start == c.Start && r.End == c.End && origin == c.OriginOutletID {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // zipPackage is the descriptor of a self-contained package and where its files come from.

@@ -169,6 +169,47 @@ func TestDataPackageZip(t *testing.T) {
 func TestDataPackageZipRecomputesTheScores(t *testing.T) {
 	e := newCorpusEnv(t)
 	dp, _ := downloadZip(t, e)
+	recomputeFromPackage(t, dp, true)
+}
+
+// TestDataPackageZipListsOnlyCreditingRegions: regions.csv holds the regions that credit the
+// text as the scores credit it, not every region stored: a quote both finished reviewers made
+// is listed, a comments region only one of the two made (no majority) is not, and the scores
+// recomputed from the files are still the published ones. Before, every region was listed, and
+// the minority's comments region took its text out of the recomputed publisher's share.
+func TestDataPackageZipListsOnlyCreditingRegions(t *testing.T) {
+	e := newCorpusEnv(t)
+	o := e.outlet("Minority Publisher", nil, nil)
+	other := e.outlet("Minority Origin", nil, nil)
+	art := e.article(o, "Regions by majority", strings.Repeat("abcdefghij", 12))
+	path := "/api/v1/articles/" + itoa(art)
+	for _, who := range []string{"reviewer", "reviewer2"} {
+		e.must(who, "POST", path+"/annotations", map[string]any{"label": "opinion", "start": 0, "end": 30}, 201, nil)
+		e.must(who, "POST", path+"/regions", map[string]any{"kind": "quote", "start": 40, "end": 60, "origin_outlet_id": other}, 201, nil)
+	}
+	e.must("reviewer", "POST", path+"/annotations", map[string]any{"label": "loaded_language", "start": 85, "end": 95}, 201, nil)
+	e.must("reviewer", "POST", path+"/regions", map[string]any{"kind": "comments", "start": 80, "end": 120}, 201, nil)
+	for _, who := range []string{"reviewer", "reviewer2"} {
+		e.must(who, "POST", path+"/complete", nil, 200, nil)
+	}
+	dp, _ := downloadZip(t, e)
+	var got []string
+	for _, r := range readTable(t, dp, "regions.csv") {
+		if r["article_id"] == itoa(art) {
+			got = append(got, r["kind"]+" "+r["start"]+"-"+r["end"]+" from "+r["origin_outlet_id"])
+		}
+	}
+	if want := []string{"quote 40-60 from " + itoa(other)}; !slices.Equal(got, want) {
+		t.Errorf("regions.csv lists %q for the article, want %q", got, want)
+	}
+	recomputeFromPackage(t, dp, false)
+}
+
+// recomputeFromPackage rebuilds the outlet scores from the package's annotations, articles,
+// reviews and regions alone and compares them with its outlet-scores.csv. needSilent: the
+// fixture has a finished review without a tag, which shows reviews.csv is needed.
+func recomputeFromPackage(t *testing.T, dp zipPackage, needSilent bool) {
+	t.Helper()
 	atoi := func(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
 	articles := map[int64]*score.Article{}
 	var order []int64
@@ -194,7 +235,7 @@ func TestDataPackageZipRecomputesTheScores(t *testing.T) {
 			silent++
 		}
 	}
-	if silent == 0 {
+	if needSilent && silent == 0 {
 		t.Fatal("no finished review without a tag in the fixture: the test would not show reviews.csv is needed")
 	}
 	for _, r := range readTable(t, dp, "regions.csv") {
