@@ -57,6 +57,27 @@ func TestNoOpPatchChangesNothing(t *testing.T) {
 			before = after
 		}
 	}
+	// An account patched with what it holds: no audit entry, and its sessions stay.
+	u := itoa(e.ids["reviewer2"])
+	var users struct {
+		Items []struct {
+			ID                int64
+			Name, Role, Email string
+		}
+	}
+	e.must("admin", "GET", "/api/v1/users?limit=1000", nil, 200, &users)
+	var acct struct{ Name, Role, Email string }
+	for _, it := range users.Items {
+		if it.ID == e.ids["reviewer2"] {
+			acct.Name, acct.Role, acct.Email = it.Name, it.Role, it.Email
+		}
+	}
+	e.must("admin", "PATCH", "/api/v1/users/"+u, map[string]any{"name": acct.Name, "role": acct.Role, "email": acct.Email, "disabled": false}, 200, nil)
+	if after := read(); after != before {
+		t.Errorf("a no-op PATCH of an account changed something:\nbefore %+v\nafter  %+v", before, after)
+	}
+	e.must("reviewer2", "GET", "/api/v1/me", nil, 200, nil)
+
 	// A stale version is still refused, change or not.
 	if r := e.do("reviewer", "PATCH", "/api/v1/annotations/"+itoa(ann.ID), map[string]any{"version": ann.Version + 5}); r.Status != 409 || r.errCode() != "version_conflict" {
 		t.Errorf("a no-op PATCH with a stale version: %d %s", r.Status, r.Body)

@@ -59,7 +59,8 @@ type UserPatch struct {
 
 // UpdateUser changes an account. A disabled account or a new password ends its sessions and
 // revokes its API tokens (deleted, so enabling the account again does not bring them back),
-// and forgets its device cookies.
+// and forgets its device cookies. A patch that changes nothing (and sets no password) leaves the
+// account, its sessions and the audit trail as they are.
 func (s *Store) UpdateUser(ctx context.Context, actor, id int64, p UserPatch) (*User, error) {
 	var out User
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
@@ -82,6 +83,10 @@ func (s *Store) UpdateUser(ctx context.Context, actor, id int64, p UserPatch) (*
 		}
 		if p.Disabled != nil {
 			u.Disabled = *p.Disabled
+		}
+		if u == before && p.PasswordHash == nil {
+			out = u // nothing changes: no write, no audit entry, the sessions stay
+			return nil
 		}
 		if err := tx.Save(&u).Error; err != nil {
 			if isUniqueViolation(err) {
