@@ -26,11 +26,12 @@ type adjudicationView struct {
 			Layer  string `json:"layer"`
 		} `json:"annotations"`
 		Regions []struct {
-			ID    int64  `json:"id"`
-			Kind  string `json:"kind"`
-			Start int    `json:"start"`
-			End   int    `json:"end"`
-			Layer string `json:"layer"`
+			ID               int64  `json:"id"`
+			Kind             string `json:"kind"`
+			Start            int    `json:"start"`
+			End              int    `json:"end"`
+			Layer            string `json:"layer"`
+			OriginOutletName string `json:"origin_outlet_name"`
 		} `json:"regions"`
 	} `json:"consensus"`
 }
@@ -47,6 +48,9 @@ type unitView struct {
 		ID     int64 `json:"id"`
 		UserID int64 `json:"user_id"`
 	} `json:"annotations"`
+	Regions []struct {
+		OriginOutletName string `json:"origin_outlet_name"`
+	} `json:"regions"`
 }
 
 // adjudicationFixture is an article reviewed by reviewer and reviewer2, both assigned: both
@@ -252,6 +256,16 @@ func TestAdjudicationUnits(t *testing.T) {
 	}
 	if c := first.Consensus.Annotations[0]; c.Label != "opinion" || c.Start != 0 || c.End != 10 || c.Layer != "consensus" || c.UserID != e.ids["curator"] {
 		t.Errorf("pre-merged annotation %+v", c)
+	}
+	// Whom a quote credits is on the curator's page: the reviewers' marks of the quote unit and
+	// the pre-merged consensus region carry the origin outlet's name, not only its id.
+	for i, m := range first.RegionUnits[0].Regions {
+		if m.OriginOutletName != "A Origin" {
+			t.Errorf("quote unit's mark %d credits %q, want %q", i, m.OriginOutletName, "A Origin")
+		}
+	}
+	if r := first.Consensus.Regions[0]; r.OriginOutletName != "A Origin" {
+		t.Errorf("pre-merged consensus region credits %q, want %q", r.OriginOutletName, "A Origin")
 	}
 
 	t.Run("PremergeIdempotent", func(t *testing.T) {

@@ -104,17 +104,23 @@ func (s *Store) AdjudicationData(ctx context.Context, articleID int64) (*Adjudic
 	if err := anns(db.Where("annotations.article_id = ? AND annotations.layer = ?", articleID, LayerConsensus), &out.Consensus); err != nil {
 		return nil, fmt.Errorf("adjudication of article %d: consensus: %w", articleID, err)
 	}
-	if err := db.Where("article_id = ? AND layer = ?", articleID, LayerConsensus).Order("id").Find(&out.ConsensusReg).Error; err != nil {
+	if err := withOriginName(db).Where("regions.article_id = ? AND regions.layer = ?", articleID, LayerConsensus).Order("regions.id").Find(&out.ConsensusReg).Error; err != nil {
 		return nil, fmt.Errorf("adjudication of article %d: consensus regions: %w", articleID, err)
 	}
 	return out, nil
+}
+
+// withOriginName reads regions with their origin outlet's name (origin_outlet_name), which the
+// curator's page shows: a quote unit and a consensus region say whom they credit.
+func withOriginName(db *gorm.DB) *gorm.DB {
+	return db.Model(&Region{}).Select(regionColumns).Joins("LEFT JOIN outlets ON outlets.id = regions.origin_outlet_id")
 }
 
 // reviewerRegions lists the regions the given reviewers stand behind on an article: each one's
 // accepted manual regions, and the detected regions each accepted (their own decision).
 func reviewerRegions(db *gorm.DB, articleID int64, reviewers []int64) ([]ReviewerRegion, error) {
 	var regions []Region
-	if err := db.Where("article_id = ? AND layer = ?", articleID, LayerReview).Order("id").Find(&regions).Error; err != nil {
+	if err := withOriginName(db).Where("regions.article_id = ? AND regions.layer = ?", articleID, LayerReview).Order("regions.id").Find(&regions).Error; err != nil {
 		return nil, err
 	}
 	var accepted []RegionDecision

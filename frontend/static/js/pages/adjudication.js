@@ -142,7 +142,7 @@ function renderUnits(head, body, units, kind) {
     const marks = u[kind] ?? [];
     const tr = h('tr', { class: `unit ${u.agreed ? 'agreed' : 'disputed'}${u.in_consensus ? ' in-consensus' : ''}`, tabindex: '-1',
       dataset: { unitIndex: kind === 'annotations' ? String(i) : `r${i}`, kind: u.kind, agreed: String(u.agreed), count: `${u.reviewers}/${u.of}` } },
-    h('th', { scope: 'row' }, h('span', { class: `unit-kind tag-${u.kind}`, text: kind === 'annotations' ? labelName(u.kind) : (u.kind === 'quote' ? 'Quote' : 'Comments') }),
+    h('th', { scope: 'row' }, h('span', { class: `unit-kind tag-${u.kind}`, text: kind === 'annotations' ? labelName(u.kind) : regionUnitName(u) }),
       h('span', { class: 'unit-count', text: ` ${u.reviewers} of ${u.of}` }), h('div', { class: 'excerpt muted', text: `“${excerpt(u.exact)}”` })));
     const owners = u.mark_reviewers ?? [];
     for (const r of reviewers) {
@@ -160,6 +160,13 @@ function renderUnits(head, body, units, kind) {
     tr.append(h('td', { text: u.in_consensus ? 'in consensus' : '' }));
     return tr;
   }));
+}
+
+// regionUnitName says what a region unit is and, for a quote, whom its marks credit.
+function regionUnitName(u) {
+  if (u.kind !== 'quote') return 'Comments';
+  const names = [...new Set((u.regions ?? []).map((r) => r.origin_outlet_name || 'unknown outlet'))];
+  return names.length ? `Quote · ${names.join(' / ')}` : 'Quote';
 }
 
 function bulkControl(r) {
