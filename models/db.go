@@ -37,6 +37,7 @@ type Store struct {
 	auth        *authCache       // PostgreSQL: who is behind a token or session (authcache.go); nil on SQLite
 	storage     storageState     // whether the database refuses writes for want of space (storage.go)
 	hotBands    hotBands         // PostgreSQL: reprint keys known to be boilerplate (reprints.go)
+	gormInserts bool             // tests: store an import's articles by gorm's INSERT, not COPY (articles_copy.go)
 }
 
 // Dialect names the engine: "sqlite" or "postgres".

@@ -92,7 +92,7 @@ func (s *Store) CreateArticlesNoting(ctx context.Context, actor int64, batch []N
 		for i, n := range batch {
 			arts[i] = n.Article
 		}
-		if err := tx.Omit("OutletName").CreateInBatches(arts, 200).Error; err != nil {
+		if err := s.insertArticles(tx, arts); err != nil {
 			if isUniqueViolation(err) {
 				return fmt.Errorf("store %d articles: %w", len(arts), ErrDuplicate)
 			}
