@@ -42,11 +42,15 @@ func ndjsonItems(br *bufio.Reader, readErr *error) iter.Seq[annotate.ImportItem]
 var errLineTooLong = errors.New("line too long")
 
 // readLine reads one line without its newline, refusing (and skipping, without keeping it)
-// a line over max.
+// a line over max. A line that fits in br's buffer is returned where it lies there, valid
+// only until br is read again (ndjsonItems parses it first); a longer one is copied.
 func readLine(br *bufio.Reader, max int) ([]byte, error) {
 	var buf []byte
 	for {
 		chunk, err := br.ReadSlice('\n')
+		if buf == nil && !errors.Is(err, bufio.ErrBufferFull) && len(chunk) <= max {
+			return bytes.TrimRight(chunk, "\r\n"), err
+		}
 		if len(buf)+len(chunk) > max {
 			for errors.Is(err, bufio.ErrBufferFull) {
 				_, err = br.ReadSlice('\n')
