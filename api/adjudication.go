@@ -232,7 +232,7 @@ func adjudicationView(d *models.AdjudicationData, text *annotate.Text, units, re
 	for _, u := range regionUnits {
 		j := unit(u)
 		for _, m := range u.Marks {
-			j.Regions = append(j.Regions, toRegionJSON(regByID[m.ID], text))
+			j.Regions = append(j.Regions, regionMarkJSON(*regByID[m.ID], text))
 			j.MarkReviewers = append(j.MarkReviewers, m.ReviewerID)
 		}
 		for _, c := range d.ConsensusReg {
@@ -483,4 +483,14 @@ func (s *Server) listConsensus(c *gin.Context, u *models.User, articleID int64, 
 	}
 	list(c, out, more, func(a annotationJSON) int64 { return a.ID })
 	return nil
+}
+
+// regionMarkJSON is a reviewer's mark of a region unit. A mark is its reviewer's: a detected
+// region is one of their marks because they accepted it, so its status is their decision, as
+// their own region list says, not the "proposed" of a reader who has not decided.
+func regionMarkJSON(r models.Region, text *annotate.Text) regionJSON {
+	if r.Origin == annotate.OriginDetected {
+		r.Decision = annotate.StatusAccepted
+	}
+	return toRegionJSON(&r, text)
 }

@@ -212,6 +212,33 @@ func TestDemoHasAWorkedExample(t *testing.T) {
 	if agreed == 0 || agreed == len(detail.Units) {
 		t.Errorf("article %d to adjudicate: %d units, %d of them agreed; want agreements and disagreements", adj.Items[0].ArticleID, len(detail.Units), agreed)
 	}
+	// A reviewer's mark of a detected region is there because they accepted it: it says so
+	// (their decision), not the region's "proposed" of a reader who has not decided.
+	detectedMarks := 0
+	for _, it := range adj.Items {
+		var d struct {
+			RegionUnits []struct {
+				Regions []struct {
+					Origin string `json:"origin"`
+					Status string `json:"status"`
+				} `json:"regions"`
+			} `json:"region_units"`
+		}
+		curator.must(t, "GET", "/api/v1/articles/"+itoa(it.ArticleID)+"/adjudication", nil, 200, &d)
+		for _, u := range d.RegionUnits {
+			for _, m := range u.Regions {
+				if m.Origin == "detected" {
+					detectedMarks++
+				}
+				if m.Status != "accepted" {
+					t.Errorf("article %d: a reviewer's %s region mark has status %q, want accepted", it.ArticleID, m.Origin, m.Status)
+				}
+			}
+		}
+	}
+	if detectedMarks == 0 {
+		t.Error("no reviewer's mark of a detected region to check")
+	}
 	svc.stop()
 
 	// A second start on the same database adds nothing.
