@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // region is an attributed stretch of one article after merging.
@@ -67,7 +68,9 @@ func later(a, b Article) bool {
 //
 // Proposals:
 //   - the comments section, if any (KindComments, no outlet);
-//   - every attributed region, merged per outlet (RelationAttributed);
+//   - every attributed region, merged per outlet (RelationAttributed); a block found shared
+//     with an article of the outlet it credits ends with the last paragraph shared with
+//     one (endBlocksAtSharedCopy);
 //   - for every shared passage, the outlet that wrote it, decided from the
 //     attributions on both sides (the other article's are computed here):
 //     1. both articles credit the passage (both copies sit in attributed
@@ -98,7 +101,6 @@ func Propose(a Article, outlets []Outlet, attributions []Attribution, matches []
 // attributions (FindAttributions) of another article, for callers that have them already;
 // nil computes them here. The result is Propose's.
 func ProposeAnalysed(a Article, outlets []Outlet, an Analysis, matches []Match, others map[int64]Article, othersAttributions func(Article) []Attribution) []Proposal {
-	attributions := an.Attributions
 	if othersAttributions == nil {
 		othersAttributions = func(o Article) []Attribution { return FindAttributions(o.Text, outlets, o.OutletID) }
 	}
@@ -112,6 +114,7 @@ func ProposeAnalysed(a Article, outlets []Outlet, an Analysis, matches []Match, 
 		}
 		return fmt.Sprintf("outlet %d", id)
 	}
+	attributions := endBlocksAtSharedCopy(a, an.Attributions, matches, others, name)
 	var out []Proposal
 	if an.HasComments {
 		out = append(out, Proposal{Kind: KindComments, Start: an.CommentsStart, End: an.CommentsEnd,
@@ -174,4 +177,54 @@ func ProposeAnalysed(a Article, outlets []Outlet, an Analysis, matches []Match, 
 			cmp.Compare(x.Relation, y.Relation), cmp.Compare(x.OtherArticleID, y.OtherArticleID))
 	})
 	return slices.CompactFunc(out, func(x, y Proposal) bool { return x == y })
+}
+
+// endBlocksAtSharedCopy ends each block attribution (a cue introducing whole paragraphs,
+// Attribution.Block) crediting an outlet X with the last of its paragraphs that holds a
+// passage shared with an article X published, when there is one: the paragraphs after it are
+// not in X's article, so they are the author's own (a blog's closing view after the copy,
+// "We will follow the board meeting and report back. In our view, …", which no commentary
+// opener or first-person singular marks). A block none of whose text is found in X's articles
+// at hand is left as FindAttributions drew it, and so are inline cues, which credit their
+// own sentence. The result is attributions, with the blocks so ended copied.
+func endBlocksAtSharedCopy(a Article, attributions []Attribution, matches []Match, others map[int64]Article, name func(int64) string) []Attribution {
+	var paras []paragraph
+	out := attributions
+	for i, at := range attributions {
+		if !at.Block || at.OutletID == a.OutletID {
+			continue
+		}
+		last, from := -1, int64(0) // the end of the last passage inside the block shared with X's articles, and its article
+		for _, m := range matches {
+			o, ok := others[m.OtherArticleID]
+			if ok && o.OutletID == at.OutletID && m.Start < at.End && m.End > at.Start && min(m.End, at.End) > last {
+				last, from = min(m.End, at.End), o.ID
+			}
+		}
+		if last < 0 {
+			continue
+		}
+		if paras == nil {
+			paras = paragraphs([]rune(a.Text))
+		}
+		end := at.End
+		for _, p := range paras {
+			if p.start < last {
+				end = max(p.end, last) // the paragraph holding the passage's last word
+			}
+		}
+		if end >= at.End {
+			continue
+		}
+		if len(out) > 0 && &out[0] == &attributions[0] {
+			out = slices.Clone(attributions)
+		}
+		out[i].End = end
+		reason := at.Reason
+		if k := strings.LastIndex(reason, "; the passage "); k >= 0 {
+			reason = reason[:k] // what stopped the block is now the copy's end
+		}
+		out[i].Reason = fmt.Sprintf("%s; the passage ends with the last paragraph shared with article %d, %s's own, which does not carry the paragraphs after it", reason, from, name(at.OutletID))
+	}
+	return out
 }
