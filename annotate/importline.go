@@ -37,9 +37,12 @@ func subject(element int) string {
 func parseImportValue(b []byte, element int) (ArticleInput, error) {
 	in, err := parseImportObject(b, element)
 	if err != nil {
-		err = withUnknownFields(b, err)
+		return in, withUnknownFields(b, err)
 	}
-	return in, err
+	if err := misspeltField(b, in); err != nil {
+		return known(in), err
+	}
+	return in, nil
 }
 
 func parseImportObject(b []byte, element int) (ArticleInput, error) {

@@ -19,7 +19,8 @@ const maxNamedUnknown = 5
 // withUnknownFields adds to the error of a line whose object has keys that are no article
 // field what those keys are, with the field each most likely misspells: a line with "titel"
 // fails as "title is required", and says why. A line that imports is not refused for a key
-// it does not use (an export's extra columns, say); the key is only named when the line fails.
+// it does not use (an export's extra columns, say) unless the key misspells a field the line
+// lacks (misspeltField).
 func withUnknownFields(b []byte, err error) error {
 	var de *Error
 	if !errors.As(err, &de) {
@@ -68,6 +69,39 @@ func withUnknownFields(b []byte, err error) error {
 		note += ", which are " + strings.Join(articleFields[:len(articleFields)-1], ", ") + " and " + articleFields[len(articleFields)-1]
 	}
 	return &Error{Code: de.Code, Field: de.Field, Message: de.Message + "; " + note}
+}
+
+// misspeltField refuses a line that imports but has a key misspelling a field the line does
+// not give ("publishd_at", "publishedAt", "Outlet-ID"): imported, the article would be stored
+// without that value (no date, whose order decides who copied whom; the outlet of the url's
+// domain instead of the one named), which the report would not mention. Keys that misspell no
+// field, or a field the line gives, are still not used and not refused (an export's extra
+// columns). Only a line missing an optional field has its keys read again, so that most lines
+// of an import are decoded once.
+func misspeltField(b []byte, in ArticleInput) error {
+	given := map[string]bool{"outlet": in.OutletID > 0 || in.Outlet != "", "url": in.URL != "", "author": in.Author != "", "published_at": in.PublishedAt != nil, "title": true, "text": true}
+	given["outlet_id"] = given["outlet"]
+	if given["outlet"] && given["url"] && given["author"] && given["published_at"] {
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(bytes.TrimPrefix(b, []byte("\uFEFF")), &m) != nil {
+		return nil
+	}
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if slices.ContainsFunc(articleFields, func(f string) bool { return strings.EqualFold(f, k) }) {
+			continue
+		}
+		if f := likelyField(k); f != "" && !given[f] {
+			return &Error{Code: CodeInvalid, Field: f, Message: fmt.Sprintf("%q is not an article field (did you mean %q?): the line would be imported without its %s; rename the key", clip(k), f, f)}
+		}
+	}
+	return nil
 }
 
 // joinNamed joins each name with its guess.

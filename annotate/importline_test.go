@@ -45,6 +45,13 @@ func TestImportLineErrors(t *testing.T) {
 			`title is required; "body", "headline" and "titel" (did you mean "title"?) are not article fields, which are outlet, outlet_id, title, text, url, author and published_at`},
 		{"UnknownFieldBesideTypeError", `{"outlet":1,"title":5,"txet":"x"}`, CodeBadRequest, "title",
 			`field "title" must be a string, not a JSON number; "txet" is not an article field (did you mean "text"?)`},
+		// Lines that would import, but without the value a misspelt key holds: refused.
+		{"MisspeltDateOfALineThatImports", `{"outlet":1,"title":"T","text":"x","publishd_at":"2026-01-02T00:00:00Z"}`, CodeInvalid, "published_at",
+			`"publishd_at" is not an article field (did you mean "published_at"?): the line would be imported without its published_at; rename the key`},
+		{"CamelCaseDateOfALineThatImports", `{"outlet":1,"title":"T","text":"x","publishedAt":"2026-01-02T00:00:00Z"}`, CodeInvalid, "published_at",
+			`"publishedAt" is not an article field (did you mean "published_at"?): the line would be imported without its published_at; rename the key`},
+		{"MisspeltOutletOfALineWithAURL", `{"outlett":"Channel 9","title":"T","text":"x","url":"https://weeklybuzz.example/a"}`, CodeInvalid, "outlet",
+			`"outlett" is not an article field (did you mean "outlet"?): the line would be imported without its outlet; rename the key`},
 		{"FieldNamesAreCaseBlind", `{"outlet":1,"Title":"","TEXT":"x"}`, CodeInvalid, "title", `title is required`},
 		{"InvalidUTF8", "{\"outlet\":1,\"title\":\"T\xff\",\"text\":\"x\"}", CodeBadRequest, "", `the line is not valid UTF-8 (byte 23): save the file as UTF-8`},
 	} {
@@ -55,6 +62,21 @@ func TestImportLineErrors(t *testing.T) {
 				t.Fatalf("err = %#v\nwant code %q field %q message %s", e, tc.code, tc.field, tc.message)
 			}
 		})
+	}
+}
+
+// TestImportLineKeepsKeysItDoesNotUse: a line that imports is not refused for keys that
+// misspell no article field (an export's extra columns), nor for one resembling a field the
+// line gives as well.
+func TestImportLineKeepsKeysItDoesNotUse(t *testing.T) {
+	for _, line := range []string{
+		`{"outlet":1,"title":"T","text":"x","section":"Local","word_count":3}`,
+		`{"outlet":1,"title":"T","text":"x","url":"https://e.example/a","urls":["https://e.example/b"]}`,
+		`{"outlet":1,"title":"T","text":"x","author":"A","url":"https://e.example/c","published_at":"2026-01-02T00:00:00Z","publishedAt":"ignored"}`,
+	} {
+		if in, err := ParseImportLine([]byte(line)); err != nil || in.Title != "T" {
+			t.Errorf("%s: %+v %v", line, in, err)
+		}
 	}
 }
 

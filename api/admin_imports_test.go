@@ -327,7 +327,8 @@ func TestImportReportIsBounded(t *testing.T) {
 	}
 }
 
-// TestImportOfNothing: a body with no article in it (empty, blank lines, an empty array) is
+// TestImportOfNothing: a body with no article in it (empty, blank lines, an empty array, a
+// byte order mark alone) is
 // refused with 422 invalid and a message that says so, instead of a report of nothing, on
 // the import and its preview, answered whole or streamed; nothing is stored or audited.
 func TestImportOfNothing(t *testing.T) {
@@ -338,6 +339,8 @@ func TestImportOfNothing(t *testing.T) {
 		for _, c := range []struct{ body, contentType string }{
 			{"", "application/x-ndjson"}, {"\n", "application/x-ndjson"}, {"  \n\r\n\t\n", "application/x-ndjson"},
 			{"", "application/json"}, {"[]", "application/json"}, {" [ ]\n", "application/json"},
+			// a byte order mark alone, as an editor saving "UTF-8 with BOM" writes an empty file
+			{"\uFEFF", "application/x-ndjson"}, {"\uFEFF\r\n\n", "application/x-ndjson"}, {"\uFEFF", "application/json"}, {"\uFEFF[]", "application/json"},
 		} {
 			body := c.body
 			r := e.upload(path, c.contentType, []byte(body), "")

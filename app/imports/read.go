@@ -24,7 +24,8 @@ func ndjsonItems(br *bufio.Reader, readErr *error) iter.Seq[annotate.ImportItem]
 			case err != nil && !errors.Is(err, io.EOF):
 				*readErr = err
 				return
-			case len(bytes.TrimSpace(line)) > 0:
+			case len(bytes.TrimSpace(bytes.TrimPrefix(line, bom))) > 0: // a BOM alone is a blank line
+
 				in, perr := annotate.ParseImportLine(line)
 				if !yield(annotate.ImportItem{Line: n, Input: in, Err: perr}) {
 					return
@@ -40,6 +41,10 @@ func ndjsonItems(br *bufio.Reader, readErr *error) iter.Seq[annotate.ImportItem]
 }
 
 var errLineTooLong = errors.New("line too long")
+
+// bom is the byte order mark that editors saving "UTF-8 with BOM" put first; ParseImportLine
+// reads a line after it.
+var bom = []byte("\uFEFF")
 
 // readLine reads one line without its newline, refusing (and skipping, without keeping it)
 // a line over max. A line that fits in br's buffer is returned where it lies there, valid
