@@ -26,20 +26,10 @@ func withUnknownFields(b []byte, err error) error {
 	if !errors.As(err, &de) {
 		return err
 	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(bytes.TrimPrefix(b, []byte("\uFEFF")), &m) != nil {
-		return err
-	}
-	var unknown []string
-	for k := range m {
-		if !slices.ContainsFunc(articleFields, func(f string) bool { return strings.EqualFold(f, k) }) {
-			unknown = append(unknown, k)
-		}
-	}
+	unknown := unknownKeys(b)
 	if len(unknown) == 0 {
 		return err
 	}
-	slices.Sort(unknown)
 	more := len(unknown) - maxNamedUnknown
 	if more > 0 {
 		unknown = unknown[:maxNamedUnknown]
@@ -84,24 +74,29 @@ func misspeltField(b []byte, in ArticleInput) error {
 	if given["outlet"] && given["url"] && given["author"] && given["published_at"] {
 		return nil
 	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(bytes.TrimPrefix(b, []byte("\uFEFF")), &m) != nil {
-		return nil
-	}
-	var keys []string
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if slices.ContainsFunc(articleFields, func(f string) bool { return strings.EqualFold(f, k) }) {
-			continue
-		}
+	for _, k := range unknownKeys(b) {
 		if f := likelyField(k); f != "" && !given[f] {
 			return &Error{Code: CodeInvalid, Field: f, Message: fmt.Sprintf("%q is not an article field (did you mean %q?): the line would be imported without its %s; rename the key", clip(k), f, f)}
 		}
 	}
 	return nil
+}
+
+// unknownKeys are the keys of the object b (after a byte order mark) that are no article
+// field, sorted; none when b is no JSON object.
+func unknownKeys(b []byte) []string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(bytes.TrimPrefix(b, []byte("\uFEFF")), &m) != nil {
+		return nil
+	}
+	var unknown []string
+	for k := range m {
+		if !slices.ContainsFunc(articleFields, func(f string) bool { return strings.EqualFold(f, k) }) {
+			unknown = append(unknown, k)
+		}
+	}
+	slices.Sort(unknown)
+	return unknown
 }
 
 // joinNamed joins each name with its guess.
