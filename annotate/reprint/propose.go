@@ -189,7 +189,7 @@ func ProposeAnalysed(a Article, outlets []Outlet, an Analysis, matches []Match, 
 // own sentence. The result is attributions, with the blocks so ended copied.
 func endBlocksAtSharedCopy(a Article, attributions []Attribution, matches []Match, others map[int64]Article, name func(int64) string) []Attribution {
 	var paras []paragraph
-	out := attributions
+	out, copied := attributions, false
 	for i, at := range attributions {
 		if !at.Block || at.OutletID == a.OutletID {
 			continue
@@ -216,8 +216,8 @@ func endBlocksAtSharedCopy(a Article, attributions []Attribution, matches []Matc
 		if end >= at.End {
 			continue
 		}
-		if len(out) > 0 && &out[0] == &attributions[0] {
-			out = slices.Clone(attributions)
+		if !copied {
+			out, copied = slices.Clone(attributions), true
 		}
 		out[i].End = end
 		reason := at.Reason

@@ -25,7 +25,6 @@ func ndjsonItems(br *bufio.Reader, readErr *error) iter.Seq[annotate.ImportItem]
 				*readErr = err
 				return
 			case len(bytes.TrimSpace(bytes.TrimPrefix(line, bom))) > 0: // a BOM alone is a blank line
-
 				in, perr := annotate.ParseImportLine(line)
 				if !yield(annotate.ImportItem{Line: n, Input: in, Err: perr}) {
 					return
