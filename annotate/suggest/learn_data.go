@@ -2,6 +2,7 @@ package suggest
 
 import (
 	"bufio"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -156,8 +157,13 @@ var listFiles = map[string]string{
 	"implicative": "lexicons/recasens2013/implicatives_karttunen1971.txt",
 }
 
-// loadLists reads the lexicons. Single verbs are listed in their base form ("accuse"), so the
-// usual inflections are added ("accuses", "accused", "accusing").
+// chargedList is the project's own list of charged words (lists/charged.txt), a feature of the
+// loaded-language model only (EVALUATION.md, "Tenth round").
+//
+//go:embed lists/charged.txt
+var chargedList string
+
+// loadLists reads the lexicons: the training data's and the project's own.
 func loadLists(dir string, c *Corpus) error {
 	c.Lists = wordLists{}
 	for name, file := range listFiles {
@@ -165,23 +171,31 @@ func loadLists(dir string, c *Corpus) error {
 		if err != nil {
 			return fmt.Errorf("training data: %w", err)
 		}
-		set := map[string]bool{}
-		for line := range strings.SplitSeq(string(raw), "\n") {
-			line = strings.ToLower(strings.TrimSpace(line))
-			if line == "" || strings.HasPrefix(line, "#") || len(strings.Fields(line)) > 3 {
-				continue
-			}
-			line = strings.Join(strings.Fields(strings.ReplaceAll(line, "’", "'")), " ")
-			set[line] = true
-			if !strings.Contains(line, " ") {
-				for _, v := range inflections(line) {
-					set[v] = true
-				}
+		c.Lists[name] = parseList(string(raw))
+	}
+	c.Lists["charged"] = parseList(chargedList)
+	return nil
+}
+
+// parseList reads a word list: one entry a line of up to three words, "#" lines skipped. Single
+// verbs are listed in their base form ("accuse"), so the usual inflections are added ("accuses",
+// "accused", "accusing").
+func parseList(raw string) map[string]bool {
+	set := map[string]bool{}
+	for line := range strings.SplitSeq(raw, "\n") {
+		line = strings.ToLower(strings.TrimSpace(line))
+		if line == "" || strings.HasPrefix(line, "#") || len(strings.Fields(line)) > 3 {
+			continue
+		}
+		line = strings.Join(strings.Fields(strings.ReplaceAll(line, "’", "'")), " ")
+		set[line] = true
+		if !strings.Contains(line, " ") {
+			for _, v := range inflections(line) {
+				set[v] = true
 			}
 		}
-		c.Lists[name] = set
 	}
-	return nil
+	return set
 }
 
 func inflections(w string) []string {

@@ -418,8 +418,9 @@ func (fc *featCtx) addTokenFeatures(f *featureSet, ti int) {
 	}
 }
 
-// listNames describe the third-party lexicons in reasons.
+// listNames describe the lexicons in reasons: the third-party ones and the project's charged words.
 var listNames = map[string]string{
+	"charged":     "a charged word",
 	"hedge":       "a hedge",
 	"hedge_lrec":  "a hedge",
 	"booster":     "a booster",

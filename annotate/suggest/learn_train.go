@@ -31,18 +31,18 @@ func labelOptions(label annotate.Label) trainOptions {
 	switch label {
 	case LabelOpinion:
 		// Speculation's patterns (x:) were measured for speculation only.
-		o.Rate, o.Drop = 0.01, []string{"x:"}
+		o.Rate, o.Drop = 0.01, []string{"x:", "l:charged", "l2:charged"}
 	case LabelSpeculation:
 		// Thresholds from 5-fold out-of-fold scores and a refit on fit and calibration parts
 		// together: F1 0.566 → 0.576 on WikiWeasel in a nested comparison (EVALUATION.md, "Fifth
 		// round"); for the other labels it made no difference worth the extra training time.
 		// Its weasel and peacock patterns (x:, learn_specfeatures.go): mean nested F1 0.566 →
 		// 0.588, higher in 15 of 15 outer folds (EVALUATION.md, "Sixth round").
-		o.Rate, o.NoChars, o.Folds = 0.02, true, 5
+		o.Rate, o.NoChars, o.Folds, o.Drop = 0.02, true, 5, []string{"l:charged", "l2:charged"}
 	case LabelSourcedFact:
 		// Word trigrams, opening words and repeated lexicon words changed nothing on PolNeAR's
 		// calibration part (F1 0.881 with and without) and would add 13,000 weights.
-		o.Rate, o.NoChars, o.Drop = 0.02, true, []string{"t:", "s:", "l2:", "x:"}
+		o.Rate, o.NoChars, o.Drop = 0.02, true, []string{"t:", "s:", "l2:", "x:", "l:charged"}
 	case LabelLoadedLanguage:
 		// Thresholds and trusted rules from 5-fold out-of-fold scores, refit on fit and
 		// calibration parts together, as speculation: mean nested F1 0.160 → 0.176, higher in 10
@@ -223,8 +223,12 @@ func measureLearned(label annotate.Label, docs []preparedDoc, th thresholds, tru
 			c.addRow(hit, pd.doc.Positive)
 			continue
 		}
+		ds := decode(pd.units, th)
+		if unitFor(label) == unitToken {
+			ds = widenToRules(ds, pd.rules)
+		}
 		var spans [][2]int
-		for _, d := range decode(pd.units, th) {
+		for _, d := range ds {
 			spans = append(spans, [2]int{d.start, d.end})
 		}
 		for i, r := range pd.ruleIDs {

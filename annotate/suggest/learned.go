@@ -77,6 +77,18 @@ type scoredUnit struct {
 	unit       int  // sentence or token index
 	joinNext   bool // a token chained to the next one (same sentence, joined by space, hyphen, comma or "and")
 	cue        bool // a word-list rule of the label fires on the unit
+	weak       bool // a token that carries no judgement of its own (joinerWords): never a span's edge
+}
+
+// joinerWords are the function words a run of passing tokens may hold ("arrogant and
+// sanctimonious", "a tidal wave of lies") but should not begin or end with: a run is trimmed of
+// them at both ends, and a run of nothing else is not suggested. Chosen by hand for the reviewer,
+// not on any figure (EVALUATION.md, "Tenth round").
+var joinerWords = map[string]bool{
+	"a": true, "an": true, "the": true, "and": true, "or": true, "but": true, "nor": true,
+	"of": true, "to": true, "in": true, "on": true, "at": true, "for": true, "by": true,
+	"with": true, "from": true, "as": true, "is": true, "are": true, "was": true, "were": true,
+	"be": true, "been": true, "it": true, "its": true, "this": true, "that": true,
 }
 
 // thresholds are a label's two calibrated thresholds: for units where one of the label's
@@ -132,7 +144,7 @@ func (lm *LabelModel) scoreBy(fc *featCtx, label annotate.Label, prob func(i int
 		if t.sent < 0 {
 			continue
 		}
-		u := scoredUnit{start: t.start, end: t.end, p: prob(ti), unit: ti, cue: fc.tokRules[ti] != ""}
+		u := scoredUnit{start: t.start, end: t.end, p: prob(ti), unit: ti, cue: fc.tokRules[ti] != "", weak: joinerWords[bareWord(t)]}
 		if ti+1 < len(d.tokens) {
 			u.joinNext = d.chained(ti, ti+1) || (d.tokens[ti+1].sent == t.sent && d.gapIsJoin(t.end, d.tokens[ti+1].start))
 		}
@@ -148,21 +160,64 @@ type decoded struct {
 	best       int
 }
 
-// decode keeps the units that pass their threshold; consecutive chained tokens make one span.
+// decode keeps the units that pass their threshold; consecutive chained tokens make one span,
+// trimmed of weak tokens at its edges.
 func decode(units []scoredUnit, th thresholds) []decoded {
 	var out []decoded
 	for i := 0; i < len(units); i++ {
-		u := units[i]
-		if !th.passes(u) {
+		if !th.passes(units[i]) {
 			continue
 		}
-		d := decoded{start: u.start, end: u.end, p: u.p, best: u.unit}
+		first := i
 		for i+1 < len(units) && units[i].joinNext && th.passes(units[i+1]) && units[i+1].unit == units[i].unit+1 {
 			i++
-			d.end = units[i].end
-			if units[i].p > d.p {
-				d.p, d.best = units[i].p, units[i].unit
+		}
+		lo, hi := first, i
+		for lo <= hi && units[lo].weak {
+			lo++
+		}
+		for hi >= lo && units[hi].weak {
+			hi--
+		}
+		if lo > hi {
+			continue
+		}
+		d := decoded{start: units[lo].start, end: units[hi].end, p: -1}
+		for _, u := range units[lo : hi+1] {
+			if !u.weak && u.p > d.p { // a joiner inside the run scores by its neighbours, so it is not the reason
+				d.p, d.best = u.p, u.unit
 			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// widenToRules stretches each of a token model's spans (in text order) over the phrases of the
+// label's word-list rules it overlaps, so that a rule's phrase ("shit for brains", "thrown under
+// the bus", "arrogant and sanctimonious asshole") is shown whole when the model passes any word
+// of it, not as the one word that passed; spans that then overlap are merged, keeping the higher
+// score. The lexicon's phrase is the unit of its evidence.
+func widenToRules(ds []decoded, rules [][2]int) []decoded {
+	if len(rules) == 0 {
+		return ds
+	}
+	for i := range ds {
+		for _, r := range rules {
+			if r[0] < ds[i].end && ds[i].start < r[1] {
+				ds[i].start, ds[i].end = min(ds[i].start, r[0]), max(ds[i].end, r[1])
+			}
+		}
+	}
+	out := ds[:0]
+	for _, d := range ds {
+		if n := len(out); n > 0 && d.start < out[n-1].end {
+			last := &out[n-1]
+			last.start, last.end = min(last.start, d.start), max(last.end, d.end)
+			if d.p > last.p {
+				last.p, last.best = d.p, d.best
+			}
+			continue
 		}
 		out = append(out, d)
 	}
@@ -229,7 +284,17 @@ func (l *Learned) suggestLabel(ic *inferCtx, label annotate.Label, rs []Suggesti
 	var spans [][2]int
 	sl := &labelSuggester{ic: ic, label: label, lm: lm, rule: LearnedRuleID(label), model: l.model.ID(),
 		what: strings.ReplaceAll(string(label), "_", " "), vocab: ic.cm.vocab[lm.Unit], w: ic.cm.weights[label]}
-	for _, dc := range decode(lm.scoreIDs(ic, label), lm.thresholds()) {
+	ds := decode(lm.scoreIDs(ic, label), lm.thresholds())
+	if lm.Unit == unitToken {
+		var phrases [][2]int
+		for _, s := range rs {
+			if s.Label == label {
+				phrases = append(phrases, [2]int{s.Start, s.End})
+			}
+		}
+		ds = widenToRules(ds, phrases)
+	}
+	for _, dc := range ds {
 		out = append(out, sl.suggestion(dc))
 		spans = append(spans, [2]int{dc.start, dc.end})
 	}
