@@ -128,3 +128,31 @@ func TestDecodeTrimsJoinersAndWidensToRulePhrases(t *testing.T) {
 		}
 	}
 }
+
+// TestCueListsMakeListedWordsRuleEvidence: with CueLists, a word of a listed lexicon is held to
+// the threshold for rule-backed words; without, only the label's rules are (the built-in model
+// uses none; EVALUATION.md, "Tenth round").
+func TestCueListsMakeListedWordsRuleEvidence(t *testing.T) {
+	m := BuiltinModel()
+	base := m.Labels[LabelLoadedLanguage]
+	if len(base.CueLists) != 0 {
+		t.Fatalf("the built-in loaded-language model has cue lists %v", base.CueLists)
+	}
+	withList := *base
+	withList.CueLists = []string{"charged"}
+	fc := newFeatCtx("The disastrous plan was approved.", m.Lists)
+	cueOf := func(lm *LabelModel) map[string]bool {
+		out := map[string]bool{}
+		for _, u := range lm.score(fc, LabelLoadedLanguage) {
+			out[bareWord(fc.d.tokens[u.unit])] = u.cue
+		}
+		return out
+	}
+	if got := cueOf(base); got["disastrous"] {
+		t.Errorf("without cue lists: %v", got)
+	}
+	got := cueOf(&withList)
+	if !got["disastrous"] || got["plan"] || got["approved"] {
+		t.Errorf("with the charged words as cue lists: %v", got)
+	}
+}

@@ -42,6 +42,10 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 		if !ok {
 			t.Fatalf("EXP_FEATS: %q is not name=prefixes", v)
 		}
+		var cueLists []string
+		if d, l, ok := strings.Cut(drops, "^"); ok { // "x:^charged": the charged words count as rule evidence
+			drops, cueLists = d, strings.Split(l, "+")
+		}
 		setW := 0.0
 		if d, w, ok := strings.Cut(drops, "@"); ok { // "x:@3": the weighed set counts 3 times
 			drops = d
@@ -54,6 +58,7 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 				o.Drop = append(o.Drop, p)
 			}
 		}
+		o.CueLists = cueLists
 		out = append(out, featVariant{name, o, setW})
 	}
 	return out

@@ -144,7 +144,7 @@ func cvTrain(label annotate.Label, units []*cvUnit, opts trainOptions, wf weight
 			exs = append(exs, example{feats: dict.encode(f), y: u.ys[i], weight: w})
 		}
 	}
-	lm := &LabelModel{Unit: unitFor(label)}
+	lm := &LabelModel{Unit: unitFor(label), CueLists: opts.CueLists}
 	lm.linear = *trainLinear(exs, dict, nil, opts, nil)
 	return lm
 }

@@ -58,6 +58,8 @@ type trainOptions struct {
 	// this many folds (by doc group), each fold is scored by a model trained on the others, and
 	// the final model is trained on both parts (trainLabelFolds).
 	Folds int
+	// CueLists become the label model's CueLists (LabelModel).
+	CueLists []string
 }
 
 // dropped reports whether the options leave feature f out.

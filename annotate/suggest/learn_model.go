@@ -56,10 +56,13 @@ type LabelModel struct {
 	Threshold float64 `json:"threshold"`
 	// CueThreshold applies where one of the label's word-list rules fires: the lexicon's
 	// evidence and the learned score combined.
-	CueThreshold float64   `json:"cue_threshold"`
-	Calibrated   bool      `json:"calibrated"` // the threshold reached MinPrecision on calibration data
-	AtCalib      PRF       `json:"at_calibration"`
-	Figures      []Figures `json:"figures"` // on held-out test data, per data set
+	CueThreshold float64 `json:"cue_threshold"`
+	// CueLists are lexicons (of the model's Lists) whose words count as the label's rule
+	// evidence too: a word of one of them is held to CueThreshold.
+	CueLists   []string  `json:"cue_lists,omitempty"`
+	Calibrated bool      `json:"calibrated"` // the threshold reached MinPrecision on calibration data
+	AtCalib    PRF       `json:"at_calibration"`
+	Figures    []Figures `json:"figures"` // on held-out test data, per data set
 	// Rules are the label's word-list rules measured on the calibration part; the trusted ones
 	// suggest beside the model where it suggests nothing.
 	Rules []RuleTrust `json:"rules"`

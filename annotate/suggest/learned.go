@@ -104,6 +104,16 @@ func (th thresholds) passes(u scoredUnit) bool {
 
 func (lm *LabelModel) thresholds() thresholds { return thresholds{lm.Threshold, lm.CueThreshold} }
 
+// cueListed reports whether one of a token's lexicons (lists) is among lm's CueLists.
+func (lm *LabelModel) cueListed(lists []string) bool {
+	for _, l := range lm.CueLists {
+		if slices.Contains(lists, l) {
+			return true
+		}
+	}
+	return false
+}
+
 // minSentenceWords: shorter "sentences" (datelines, bylines, list labels) are never suggested.
 const minSentenceWords = 3
 
@@ -144,7 +154,8 @@ func (lm *LabelModel) scoreBy(fc *featCtx, label annotate.Label, prob func(i int
 		if t.sent < 0 {
 			continue
 		}
-		u := scoredUnit{start: t.start, end: t.end, p: prob(ti), unit: ti, cue: fc.tokRules[ti] != "", weak: joinerWords[bareWord(t)]}
+		u := scoredUnit{start: t.start, end: t.end, p: prob(ti), unit: ti, cue: fc.tokRules[ti] != "" || lm.cueListed(fc.tokLists[ti]),
+			weak: joinerWords[bareWord(t)]}
 		if ti+1 < len(d.tokens) {
 			u.joinNext = d.chained(ti, ti+1) || (d.tokens[ti+1].sent == t.sent && d.gapIsJoin(t.end, d.tokens[ti+1].start))
 		}
