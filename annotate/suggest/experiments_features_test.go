@@ -42,6 +42,10 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 		if !ok {
 			t.Fatalf("EXP_FEATS: %q is not name=prefixes", v)
 		}
+		domain := false
+		if d, ok := strings.CutSuffix(drops, "~"); ok { // "x:~": a data-set feature in training only
+			drops, domain = d, true
+		}
 		var cueLists []string
 		if d, l, ok := strings.Cut(drops, "^"); ok { // "x:^charged": the charged words count as rule evidence
 			drops, cueLists = d, strings.Split(l, "+")
@@ -59,6 +63,7 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 			}
 		}
 		o.CueLists = cueLists
+		o.Domain = domain
 		out = append(out, featVariant{name, o, setW})
 	}
 	return out

@@ -141,6 +141,9 @@ func cvTrain(label annotate.Label, units []*cvUnit, opts trainOptions, wf weight
 			w = wf(u.doc.Dataset)
 		}
 		for i, f := range u.feats {
+			if opts.Domain { // training only: the scores (cvPrep) never see it
+				f = append(f[:len(f):len(f)], "d:"+u.doc.Dataset)
+			}
 			exs = append(exs, example{feats: dict.encode(f), y: u.ys[i], weight: w})
 		}
 	}

@@ -60,6 +60,10 @@ type trainOptions struct {
 	Folds int
 	// CueLists become the label model's CueLists (LabelModel).
 	CueLists []string
+	// Domain adds the example's data set as a feature ("d:basil") in training only: it takes up
+	// the data sets' different base rates, so that the shared weights need not; the scores
+	// never see it. Experiments only (TestExpFeatures, "~"; EVALUATION.md, "Tenth round").
+	Domain bool
 }
 
 // dropped reports whether the options leave feature f out.
