@@ -16,6 +16,7 @@ package suggest
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -58,7 +59,9 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 		o := base
 		o.Drop = append([]string(nil), base.Drop...)
 		for _, p := range strings.Split(drops, "+") {
-			if p != "" {
+			if keep, ok := strings.CutPrefix(p, "-"); ok { // "-l:charged": a family the label drops, kept
+				o.Drop = slices.DeleteFunc(o.Drop, func(d string) bool { return d == keep })
+			} else if p != "" {
 				o.Drop = append(o.Drop, p)
 			}
 		}
