@@ -156,3 +156,14 @@ func TestCueListsMakeListedWordsRuleEvidence(t *testing.T) {
 		t.Errorf("with the charged words as cue lists: %v", got)
 	}
 }
+
+// TestWidenToRulesKeepsSpansApart: a span widened backwards over an earlier one is merged with
+// it, so no two suggestions of the label overlap.
+func TestWidenToRulesKeepsSpansApart(t *testing.T) {
+	ds := []decoded{{start: 0, end: 3, p: 0.9, best: 0}, {start: 10, end: 12, p: 0.8, best: 2}, {start: 20, end: 25, p: 0.95, best: 4}}
+	got := widenToRules(ds, [][2]int{{1, 21}})
+	want := []decoded{{start: 0, end: 25, p: 0.95, best: 4}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("widenToRules = %+v, want %+v", got, want)
+	}
+}

@@ -220,6 +220,8 @@ func widenToRules(ds []decoded, rules [][2]int) []decoded {
 			}
 		}
 	}
+	// Spans stay in text order: a span widened back past the one before it overlaps the same
+	// phrase, which widened that one too.
 	out := ds[:0]
 	for _, d := range ds {
 		if n := len(out); n > 0 && d.start < out[n-1].end {
