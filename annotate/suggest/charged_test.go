@@ -76,8 +76,19 @@ func TestChargedWordsFeedLoadedLanguageOnly(t *testing.T) {
 	if charged <= others {
 		t.Errorf("unconscionable scored %.2f, not above the plain words' %.2f", charged, others)
 	}
-	if _, err := l.Suggest(context.Background(), "It was a disgraceful, vile smear."); err != nil {
+	// And the built-in model suggests such words, naming the list in its reason.
+	got, err := l.Suggest(context.Background(), "This is a shameful betrayal of the town.")
+	if err != nil {
 		t.Fatal(err)
+	}
+	found := false
+	for _, s := range got {
+		if s.Label == LabelLoadedLanguage && strings.HasPrefix(s.Exact, "shameful") {
+			found = strings.Contains(s.Reason, "a charged word")
+		}
+	}
+	if !found {
+		t.Errorf("no loaded-language suggestion of \"shameful\" that names the charged words: %+v", got)
 	}
 }
 
