@@ -7,8 +7,13 @@
 //
 //	EXP_REPEATS=3 EXP_FEATS='base=x:;w=x:h;h=x:w;all=' go test -tags experiments -run TestExpFeatures -v -timeout 60m ./annotate/suggest/
 //
-// EXP_FEATS lists variants as name=prefixes dropped (joined by "+"), optionally with "@W" to
-// weigh the memes' examples W times (m3=@3); the first is the baseline.
+// EXP_FEATS lists variants as name=prefixes dropped (joined by "+"; "-p" keeps a family p the
+// label drops), optionally with "@W" to weigh the memes' examples W times (m3=@3), "^lists" to
+// count those lexicons as rule evidence (cue=^charged) and a final "~" for a data-set feature in
+// training only (dom=~); the first is the baseline. The tenth round's runs (EVALUATION.md):
+//
+//	EXP_LABEL=loaded_language EXP_REPEATS=3 EXP_INNER=5 EXP_FEATS='base=l:charged+l-1:charged+l+1:charged;ch=' go test -tags experiments -run 'TestExpFeatures$' -v -timeout 150m ./annotate/suggest/
+//
 // EXP_CUT0=3 starts at the fourth cut (fresh cuts, to check a choice made on the first three).
 // EXP_OPTS adds trainer options to every variant (as EXP_VARIANTS does: rate=0.03).
 package suggest
