@@ -170,8 +170,11 @@ func TestGroupCommitCloseDrains(t *testing.T) {
 // background checkpoint measures it, so the writers are paced by the checkpoints, not by the
 // clock: a writer waits while a budget of writes went by since the last checkpoint it saw.
 // The log is then bounded by resetFrames and twice the budget however fast or slow the
-// machine is; with the restarts switched off it grows with everything written (about three
-// times the rows' bytes, with the index pages), far past the bound.
+// machine is. With the restarts switched off it grows with everything written (about three
+// times the rows' bytes, with the index pages) when the readers keep it busy, as on a loaded
+// machine; on a quiet one SQLite often begins it anew itself after a background checkpoint
+// (1.0–1.7 MB logs, no restart, in three runs with resetFrames out of reach), so the writer's
+// restarts are required only of a log that reached resetFrames.
 func TestWALCheckpointsBesideTheWriter(t *testing.T) {
 	defer func(n int64, w time.Duration) { resetFrames, restartWait = n, w }(resetFrames, restartWait)
 	resetFrames = 256 // 1 MiB
@@ -274,8 +277,13 @@ func TestWALCheckpointsBesideTheWriter(t *testing.T) {
 	if db := size("w.db"); db < written*9/10 {
 		t.Errorf("database file %d bytes after %d bytes written: the pages stayed in the log", db, written)
 	}
-	if st := s.WriteStats(); st.LogRestarts == 0 {
-		t.Errorf("the log was never started over (%d transactions)", st.Transactions)
+	// The writer starts the log over once it holds resetFrames frames (24-byte headers and
+	// 4 KiB pages after the 32-byte file header). Where a background checkpoint finished while
+	// no reader held the log, SQLite began it anew itself and it never got that long; how often
+	// that happens depends on the scheduling, so only a log that reached the length must have
+	// been started over by the writer.
+	if st, full := s.WriteStats(), 32+resetFrames*(24+4096); st.LogRestarts == 0 && maxWAL.Load() >= full {
+		t.Errorf("the log reached %d bytes (%d frames) and was never started over (%d transactions)", maxWAL.Load(), resetFrames, st.Transactions)
 	}
 	if maxWAL.Load() > written/3 {
 		t.Errorf("the log grew to %d bytes for %d bytes written: it is not started over", maxWAL.Load(), written)
