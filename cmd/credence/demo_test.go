@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/credence-project/credence/app"
 	"github.com/credence-project/credence/models"
@@ -71,8 +72,17 @@ func TestDemoHasAWorkedExample(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "demo.db")
 	svc := startService(t, db, "CREDENCE_DEMO=true")
 	base := svc.URL
-	if out := svc.stdout.String(); !strings.Contains(out, "annotator-a@example.org (reviewer: has finished") {
-		t.Errorf("the demo accounts line does not say what the annotators did:\n%s", out)
+	// The banner is one write, but its lines reach svc.stdout one by one after the address
+	// line that startService waits for: wait for the last one to be read.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		out := svc.stdout.String()
+		if strings.Contains(out, "annotator-a@example.org (reviewer: has finished") {
+			break
+		}
+		if strings.Contains(out, "Demo accounts") || time.Now().After(deadline) {
+			t.Errorf("the demo accounts line does not say what the annotators did:\n%s", out)
+			break
+		}
 	}
 
 	// The curator: the annotated articles, each finished twice, open and not adjudicated.
