@@ -73,16 +73,9 @@ func TestDemoHasAWorkedExample(t *testing.T) {
 	svc := startService(t, db, "CREDENCE_DEMO=true")
 	base := svc.URL
 	// The banner is one write, but its lines reach svc.stdout one by one after the address
-	// line that startService waits for: wait for the last one to be read.
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		out := svc.stdout.String()
-		if strings.Contains(out, "annotator-a@example.org (reviewer: has finished") {
-			break
-		}
-		if strings.Contains(out, "Demo accounts") || time.Now().After(deadline) {
-			t.Errorf("the demo accounts line does not say what the annotators did:\n%s", out)
-			break
-		}
+	// line that startService waits for: wait for its last one to be read.
+	if out, _ := svc.stdout.waitFor("Demo accounts", 30*time.Second); !strings.Contains(out, "annotator-a@example.org (reviewer: has finished") {
+		t.Errorf("the demo accounts line does not say what the annotators did:\n%s", out)
 	}
 
 	// The curator: the annotated articles, each finished twice, open and not adjudicated.

@@ -78,14 +78,43 @@ type service struct {
 
 // syncBuffer is a buffer the process writes and the test reads at the same time.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	written chan struct{} // closed, and replaced, by each write (waitFor)
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.written != nil {
+		close(s.written)
+		s.written = nil
+	}
 	return s.b.Write(p)
+}
+
+// waitFor returns the buffer once it holds substr, waking at each write, or what it holds
+// after timeout without it.
+func (s *syncBuffer) waitFor(substr string, timeout time.Duration) (string, bool) {
+	expired := time.After(timeout)
+	for {
+		s.mu.Lock()
+		out := s.b.String()
+		if strings.Contains(out, substr) {
+			s.mu.Unlock()
+			return out, true
+		}
+		if s.written == nil {
+			s.written = make(chan struct{})
+		}
+		written := s.written
+		s.mu.Unlock()
+		select {
+		case <-written:
+		case <-expired:
+			return s.String(), false
+		}
+	}
 }
 
 func (s *syncBuffer) String() string {
