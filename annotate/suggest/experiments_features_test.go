@@ -15,6 +15,8 @@
 //	EXP_LABEL=loaded_language EXP_REPEATS=3 EXP_INNER=5 EXP_FEATS='base=l:charged+l-1:charged+l+1:charged;ch=' go test -tags experiments -run 'TestExpFeatures$' -v -timeout 150m ./annotate/suggest/
 //
 // EXP_CUT0=3 starts at the fourth cut (fresh cuts, to check a choice made on the first three).
+// EXP_CLUSTERS=1 adds the word clusters to the lexicons (experiments_clusters_test.go; the eleventh
+// round: EXP_FEATS='adopt=l:k+l-1:k+l+1:k;k=').
 // EXP_OPTS adds trainer options to every variant (as EXP_VARIANTS does: rate=0.03).
 package suggest
 
@@ -63,7 +65,7 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 		}
 		o := base
 		o.Drop = append([]string(nil), base.Drop...)
-		for _, p := range strings.Split(drops, "+") {
+		for _, p := range splitPrefixes(drops) {
 			if keep, ok := strings.CutPrefix(p, "-"); ok { // "-l:charged": a family the label drops, kept
 				o.Drop = slices.DeleteFunc(o.Drop, func(d string) bool { return d == keep })
 			} else if p != "" {
@@ -75,6 +77,29 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 		out = append(out, featVariant{name, o, setW})
 	}
 	return out
+}
+
+// splitPrefixes splits "a:+l-1:x+l+1:x" into its prefixes at each "+" that does not start a
+// neighbour's offset ("l+1:"). Until the eleventh round it split at every "+", so "l+1:charged"
+// became "l" and "1:charged" and a variant dropping it dropped every feature starting with "l"
+// (all lexicons, "len:"): EVALUATION.md, "Eleventh round".
+func splitPrefixes(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, "+") {
+		if n := len(out); n > 0 && p != "" && p[0] >= '0' && p[0] <= '9' {
+			out[n-1] += "+" + p
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func TestSplitPrefixes(t *testing.T) {
+	got := strings.Join(splitPrefixes("l:charged+l-1:charged+l+1:charged+x:"), " | ")
+	if want := "l:charged | l-1:charged | l+1:charged | x:"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
 }
 
 func TestExpFeatures(t *testing.T) {
