@@ -240,6 +240,11 @@ func loadExpCorpus(t *testing.T) *Corpus {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if os.Getenv("EXP_CLUSTERS") == "1" { // the word clusters (experiments_clusters_test.go)
+		for name, set := range wordClusters(clusterTexts(c), defaultClusterConfig()) {
+			c.Lists[name] = set
+		}
+	}
 	return c
 }
 
