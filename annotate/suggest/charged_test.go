@@ -110,7 +110,7 @@ func TestDecodeTrimsJoinersAndWidensToRulePhrases(t *testing.T) {
 		u(5, 27, 30, 0.99, true),  // and
 		u(6, 31, 34, 0.99, true),  // the
 	}
-	got := decode(units, thresholds{0.5, 0.5})
+	got := decode(units, thresholds{plain: 0.5, cue: 0.5})
 	want := []decoded{{start: 4, end: 21, p: 0.95, best: 1}}
 	if !slices.Equal(got, want) {
 		t.Fatalf("decode = %+v, want %+v (trimmed of \"the\", the joiners-only run dropped, best not a joiner)", got, want)
@@ -176,5 +176,40 @@ func TestWidenToRulesKeepsSpansApart(t *testing.T) {
 	want := []decoded{{start: 0, end: 25, p: 0.95, best: 4}}
 	if !slices.Equal(got, want) {
 		t.Fatalf("widenToRules = %+v, want %+v", got, want)
+	}
+}
+
+// TestListedThreshold: a unit with a word of the model's ListLists and no rule is held to the
+// listed threshold when there is one, to the plain threshold when there is none; a rule's
+// threshold comes first. The built-in model has none (EVALUATION.md, "Eleventh round").
+func TestListedThreshold(t *testing.T) {
+	th := thresholds{plain: 0.8, cue: 0.5, listed: 0.6}
+	for _, tt := range []struct {
+		u    scoredUnit
+		th   thresholds
+		want bool
+	}{
+		{scoredUnit{p: 0.7}, th, false},
+		{scoredUnit{p: 0.7, listed: true}, th, true},
+		{scoredUnit{p: 0.55, listed: true}, th, false},
+		{scoredUnit{p: 0.55, listed: true, cue: true}, th, true},
+		{scoredUnit{p: 0.7, listed: true}, thresholds{plain: 0.8, cue: 0.5}, false},
+	} {
+		if got := tt.th.passes(tt.u); got != tt.want {
+			t.Errorf("%+v under %+v: %v, want %v", tt.u, tt.th, got, tt.want)
+		}
+	}
+	m := BuiltinModel().Labels[LabelLoadedLanguage]
+	if m.ListThreshold != 0 || len(m.ListLists) != 0 {
+		t.Errorf("the built-in loaded-language model has a listed threshold %v for %v", m.ListThreshold, m.ListLists)
+	}
+	// With ListLists, the scorer marks the listed words.
+	withList := *m
+	withList.ListLists = []string{"charged"}
+	fc := newFeatCtx("Critics slammed the plan on Monday.", BuiltinModel().Lists)
+	for _, u := range withList.score(fc, LabelLoadedLanguage) {
+		if w := bareWord(fc.d.tokens[u.unit]); u.listed != (w == "slammed") {
+			t.Errorf("%q listed: %v", w, u.listed)
+		}
 	}
 }

@@ -165,7 +165,7 @@ func blCalibrate(label annotate.Label, cal []preparedDoc) (float64, PRF, bool) {
 		if p, ok := memo[th.plain]; ok {
 			return p
 		}
-		p := measureLearned(label, cal, thresholds{th.plain, th.plain}, nil)
+		p := measureLearned(label, cal, thresholds{plain: th.plain, cue: th.plain}, nil)
 		memo[th.plain] = p
 		return p
 	})
@@ -261,8 +261,8 @@ func TestExpBaseline(t *testing.T) {
 			for _, v := range []string{"lr", "lr-bal"} {
 				r := runs[v]
 				pd := onlySet(r.test, set)
-				line += " | " + fmtPRF(measureLearned(label, pd, thresholds{0.5, 0.5}, nil))
-				line += fmt.Sprintf(" | %.2f: ", r.th) + fmtPRF(measureLearned(label, pd, thresholds{r.th, r.th}, nil))
+				line += " | " + fmtPRF(measureLearned(label, pd, thresholds{plain: 0.5, cue: 0.5}, nil))
+				line += fmt.Sprintf(" | %.2f: ", r.th) + fmtPRF(measureLearned(label, pd, thresholds{plain: r.th, cue: r.th}, nil))
 			}
 			rows = append(rows, line+fmt.Sprintf(" | %d |", figs[set].Learned.Gold))
 			// Operating points compared, read off the test parts' curves (a reading, not a choice):
@@ -274,11 +274,11 @@ func TestExpBaseline(t *testing.T) {
 				pd := onlySet(r.test, set)
 				line := fmt.Sprintf("%s %s %s: curve", label, set, v)
 				for i := 1; i <= 9; i++ {
-					m := measureLearned(label, pd, thresholds{float64(i) / 10, float64(i) / 10}, nil)
+					m := measureLearned(label, pd, thresholds{plain: float64(i) / 10, cue: float64(i) / 10}, nil)
 					line += fmt.Sprintf(" %.1f:%d/%.3f/%.3f", float64(i)/10, m.Suggested, m.Precision, m.Recall)
 				}
 				for _, th := range []float64{0.5, r.th} {
-					m := measureLearned(label, pd, thresholds{th, th}, nil)
+					m := measureLearned(label, pd, thresholds{plain: th, cue: th}, nil)
 					line += fmt.Sprintf("; at %.2f R %.3f: shipped's best P at that recall %s", th, m.Recall, bestPAt(label, sp, m.Recall, lm.trusted()))
 				}
 				line += fmt.Sprintf("; best P at R >= 0.10: %s (shipped %s)", bestPAt(label, pd, 0.10, nil), bestPAt(label, sp, 0.10, lm.trusted()))
@@ -296,7 +296,7 @@ func bestPAt(label annotate.Label, pds []preparedDoc, r float64, trusted map[str
 	best, at := -1.0, "none"
 	for _, th := range thresholdGrid() {
 		for _, cue := range thresholdGrid() {
-			m := measureLearned(label, pds, thresholds{th, cue}, trusted)
+			m := measureLearned(label, pds, thresholds{plain: th, cue: cue}, trusted)
 			if m.Recall >= r && m.Suggested >= 5 && m.Precision > best {
 				best, at = m.Precision, fmt.Sprintf("%.2f/%.2f: %d P %.3f R %.3f", th, cue, m.Suggested, m.Precision, m.Recall)
 			}

@@ -54,6 +54,10 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 		if d, ok := strings.CutSuffix(drops, "~"); ok { // "x:~": a data-set feature in training only
 			drops, domain = d, true
 		}
+		var listLists []string
+		if d, l, ok := strings.Cut(drops, "%"); ok { // "x:%charged": the charged words get a threshold of their own
+			drops, listLists = d, strings.Split(l, "+")
+		}
 		var cueLists []string
 		if d, l, ok := strings.Cut(drops, "^"); ok { // "x:^charged": the charged words count as rule evidence
 			drops, cueLists = d, strings.Split(l, "+")
@@ -73,6 +77,7 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 			}
 		}
 		o.CueLists = cueLists
+		o.ListLists = listLists
 		o.Domain = domain
 		out = append(out, featVariant{name, o, setW})
 	}
@@ -160,7 +165,7 @@ func TestExpFeatures(t *testing.T) {
 				} else if f < base {
 					losses[v.name]++
 				}
-				line += fmt.Sprintf(" %s %.3f (th %.2f/%.2f, ww %.3f)", v.name, f, lm.Threshold, lm.CueThreshold, fw)
+				line += fmt.Sprintf(" %s %.3f (th %.2f/%.2f/%.2f, ww %.3f)", v.name, f, lm.Threshold, lm.CueThreshold, lm.ListThreshold, fw)
 			}
 			t.Logf("%s %s", line, time.Since(t1).Round(time.Second))
 		}

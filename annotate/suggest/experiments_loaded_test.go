@@ -130,7 +130,7 @@ func TestExpLoaded(t *testing.T) {
 		best, at := -1.0, ""
 		for _, th := range thresholdGrid() {
 			for _, cue := range thresholdGrid() {
-				m := measureLearned(label, a.basilOuter, thresholds{th, cue}, nil)
+				m := measureLearned(label, a.basilOuter, thresholds{plain: th, cue: cue}, nil)
 				if m.Recall >= 0.12 && m.Suggested >= 5 && m.Precision > best {
 					best, at = m.Precision, fmt.Sprintf("%.2f/%.2f: %d sugg P %.3f R %.3f", th, cue, m.Suggested, m.Precision, m.Recall)
 				}
@@ -143,13 +143,13 @@ func TestExpLoaded(t *testing.T) {
 // newsThresholds is the most precise pair of thresholds on BASIL docs with recall ≥ 0.12 and at
 // least 5 suggestions (ties to the higher recall).
 func newsThresholds(cal []preparedDoc, trusted map[string]bool) thresholds {
-	best := thresholds{0.98, 0.98}
+	best := thresholds{plain: 0.98, cue: 0.98}
 	bp, br := -1.0, -1.0
 	for _, th := range thresholdGrid() {
 		for _, cue := range thresholdGrid() {
-			m := measureLearned(LabelLoadedLanguage, cal, thresholds{th, cue}, trusted)
+			m := measureLearned(LabelLoadedLanguage, cal, thresholds{plain: th, cue: cue}, trusted)
 			if m.Recall >= 0.12 && m.Suggested >= 5 && (m.Precision > bp || m.Precision == bp && m.Recall > br) {
-				best, bp, br = thresholds{th, cue}, m.Precision, m.Recall
+				best, bp, br = thresholds{plain: th, cue: cue}, m.Precision, m.Recall
 			}
 		}
 	}

@@ -95,7 +95,7 @@ func unionDec(t float64, keep map[string]bool) decision {
 			}
 		}
 		rs := slices.Clone(spans)
-		for _, d := range decode(nd.pd.units, thresholds{t, t}) {
+		for _, d := range decode(nd.pd.units, thresholds{plain: t, cue: t}) {
 			if sp := [2]int{d.start, d.end}; !overlapsAny(sp, rs) {
 				spans = append(spans, sp)
 			}

@@ -125,7 +125,7 @@ func TestExpNinthCPNested(t *testing.T) {
 			}
 			for v, cp := range []bool{false, true} {
 				pds := ninthProc(c, rest, outer, restN, cp)
-				th := thresholds{pds[0].p, pds[0].units[0].p}
+				th := thresholds{plain: pds[0].p, cue: pds[0].units[0].p}
 				all := map[string]bool{"loaded.name_calling": true, "loaded.intensifier": true, "loaded.metaphor": true}
 				var fa counts
 				for _, pd := range pds[1:] {

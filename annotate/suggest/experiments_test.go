@@ -147,7 +147,7 @@ func cvTrain(label annotate.Label, units []*cvUnit, opts trainOptions, wf weight
 			exs = append(exs, example{feats: dict.encode(f), y: u.ys[i], weight: w})
 		}
 	}
-	lm := &LabelModel{Unit: unitFor(label), CueLists: opts.CueLists}
+	lm := &LabelModel{Unit: unitFor(label), CueLists: opts.CueLists, ListLists: opts.ListLists}
 	lm.linear = *trainLinear(exs, dict, nil, opts, nil)
 	return lm
 }
@@ -221,7 +221,27 @@ func procNewWeighted(label annotate.Label, rest []*cvUnit, opts trainOptions, sa
 	}
 	lm := cvTrain(label, rest, opts, wf)
 	cvCalibrate(label, lm, oof)
+	if len(lm.ListLists) > 0 {
+		calibrateListed(label, lm, oof)
+	}
 	return lm, lm.AtCalib
+}
+
+// calibrateListed chooses the threshold of the words of lm's ListLists where no rule fires,
+// with the other two thresholds as calibrated: the best F1 on cal whose precision reaches
+// MinPrecision, if it is above the F1 without one (then the listed words keep the plain threshold).
+func calibrateListed(label annotate.Label, lm *LabelModel, cal []preparedDoc) {
+	th := lm.thresholds()
+	th.listed = 0
+	best := measureLearned(label, cal, th, lm.trusted())
+	lm.ListThreshold = 0
+	for _, t := range thresholdGrid() {
+		th.listed = t
+		if m := measureLearned(label, cal, th, lm.trusted()); m.Precision >= MinPrecision && m.F1 > best.F1 {
+			best, lm.ListThreshold = m, t
+		}
+	}
+	lm.AtCalib = best
 }
 
 func envInt(name string, def int) int {
@@ -391,7 +411,7 @@ func TestExpLoadedWeight(t *testing.T) {
 		bestF, bestAt := 0.0, ""
 		for _, th := range thresholdGrid() {
 			for _, cue := range thresholdGrid() {
-				m := measureLearned(label, pd, thresholds{th, cue}, nil)
+				m := measureLearned(label, pd, thresholds{plain: th, cue: cue}, nil)
 				if th == cue && int(th*100)%10 == 0 {
 					line = append(line, fmt.Sprintf("%.1f:%d/%.2f/%.2f", th, m.Suggested, m.Precision, m.Recall))
 				}
@@ -404,7 +424,7 @@ func TestExpLoadedWeight(t *testing.T) {
 		bp := 0.0
 		for _, th := range thresholdGrid() {
 			for _, cue := range thresholdGrid() {
-				m := measureLearned(label, pd, thresholds{th, cue}, nil)
+				m := measureLearned(label, pd, thresholds{plain: th, cue: cue}, nil)
 				if m.Recall >= 0.12 && m.Precision > bp {
 					bp, bestR = m.Precision, fmt.Sprintf("%.2f/%.2f: %d sugg P %.3f R %.3f", th, cue, m.Suggested, m.Precision, m.Recall)
 				}

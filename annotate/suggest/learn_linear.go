@@ -60,6 +60,9 @@ type trainOptions struct {
 	Folds int
 	// CueLists become the label model's CueLists (LabelModel).
 	CueLists []string
+	// ListLists become the label model's ListLists, with a threshold of their own chosen after
+	// the other two (experiments only: TestExpFeatures, "%"; EVALUATION.md, "Eleventh round").
+	ListLists []string
 	// Domain adds the example's data set as a feature ("d:basil") in training only: it takes up
 	// the data sets' different base rates, so that the shared weights need not; the scores
 	// never see it. Experiments only (TestExpFeatures, "~"; EVALUATION.md, "Tenth round").
@@ -284,7 +287,7 @@ func calibrate(measure func(th thresholds) PRF) (th thresholds, at PRF, reached 
 	grid := thresholdGrid()
 	for _, plain := range grid {
 		for _, cue := range grid {
-			t := thresholds{plain, cue}
+			t := thresholds{plain: plain, cue: cue}
 			m := measure(t)
 			if m.Precision >= MinPrecision && m.F1 > bestF {
 				bestF, th, at, reached = m.F1, t, m, true

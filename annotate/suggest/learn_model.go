@@ -59,10 +59,14 @@ type LabelModel struct {
 	CueThreshold float64 `json:"cue_threshold"`
 	// CueLists are lexicons (of the model's Lists) whose words count as the label's rule
 	// evidence too: a word of one of them is held to CueThreshold.
-	CueLists   []string  `json:"cue_lists,omitempty"`
-	Calibrated bool      `json:"calibrated"` // the threshold reached MinPrecision on calibration data
-	AtCalib    PRF       `json:"at_calibration"`
-	Figures    []Figures `json:"figures"` // on held-out test data, per data set
+	CueLists []string `json:"cue_lists,omitempty"`
+	// ListLists are lexicons whose words, where no rule fires, are held to ListThreshold when it
+	// is above 0 (experiments only: EVALUATION.md, "Eleventh round").
+	ListLists     []string  `json:"list_lists,omitempty"`
+	ListThreshold float64   `json:"list_threshold,omitempty"`
+	Calibrated    bool      `json:"calibrated"` // the threshold reached MinPrecision on calibration data
+	AtCalib       PRF       `json:"at_calibration"`
+	Figures       []Figures `json:"figures"` // on held-out test data, per data set
 	// Rules are the label's word-list rules measured on the calibration part; the trusted ones
 	// suggest beside the model where it suggests nothing.
 	Rules []RuleTrust `json:"rules"`

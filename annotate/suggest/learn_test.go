@@ -196,7 +196,7 @@ func TestEvaluationMachinery(t *testing.T) {
 		{doc: corpusDoc{Sentence: true, Positive: false}, p: 0.75, sentences: [][2]int{{0, 9}}},
 	}
 	// At 0.6: the chained tokens 10–20 make one span (a match), 25–30 misses; rows: one hit, one false alarm.
-	got := measureLearned(LabelLoadedLanguage, docs, thresholds{0.6, 0.6}, nil)
+	got := measureLearned(LabelLoadedLanguage, docs, thresholds{plain: 0.6, cue: 0.6}, nil)
 	if got.Suggested != 4 || got.Matched != 2 || got.Gold != 3 || got.Found != 2 {
 		t.Fatalf("learned at 0.6: %+v", got)
 	}
@@ -204,7 +204,7 @@ func TestEvaluationMachinery(t *testing.T) {
 		t.Fatalf("learned at 0.6: P %v R %v", got.Precision, got.Recall)
 	}
 	// At 0.85 only the first token (which still matches its gold span) survives.
-	if got := measureLearned(LabelLoadedLanguage, docs, thresholds{0.85, 0.85}, nil); got.Suggested != 1 || got.Matched != 1 || got.Found != 1 {
+	if got := measureLearned(LabelLoadedLanguage, docs, thresholds{plain: 0.85, cue: 0.85}, nil); got.Suggested != 1 || got.Matched != 1 || got.Found != 1 {
 		t.Fatalf("learned at 0.85: %+v", got)
 	}
 	base := measureFixed(LabelLoadedLanguage, docs, false)

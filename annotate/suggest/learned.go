@@ -77,6 +77,7 @@ type scoredUnit struct {
 	unit       int  // sentence or token index
 	joinNext   bool // a token chained to the next one (same sentence, joined by space, hyphen, comma or "and")
 	cue        bool // a word-list rule of the label fires on the unit
+	listed     bool // a word of one of the model's ListLists (held to the listed threshold)
 	weak       bool // a token that carries no judgement of its own (joinerWords): never a span's edge
 }
 
@@ -91,22 +92,32 @@ var joinerWords = map[string]bool{
 	"be": true, "been": true, "it": true, "its": true, "this": true, "that": true,
 }
 
-// thresholds are a label's two calibrated thresholds: for units where one of the label's
-// word-list rules fires (the lexicon's evidence) and for the others.
-type thresholds struct{ plain, cue float64 }
+// thresholds are a label's calibrated thresholds: for units where one of the label's word-list
+// rules fires (the lexicon's evidence) and for the others; listed, when above 0, for units
+// without a rule that hold a word of one of the model's ListLists (experiments only so far:
+// EVALUATION.md, "Eleventh round").
+type thresholds struct{ plain, cue, listed float64 }
 
 func (th thresholds) passes(u scoredUnit) bool {
-	if u.cue {
+	switch {
+	case u.cue:
 		return u.p >= th.cue
+	case u.listed && th.listed > 0:
+		return u.p >= th.listed
 	}
 	return u.p >= th.plain
 }
 
-func (lm *LabelModel) thresholds() thresholds { return thresholds{lm.Threshold, lm.CueThreshold} }
+func (lm *LabelModel) thresholds() thresholds {
+	return thresholds{plain: lm.Threshold, cue: lm.CueThreshold, listed: lm.ListThreshold}
+}
 
 // cueListed reports whether one of a token's lexicons (lists) is among lm's CueLists.
-func (lm *LabelModel) cueListed(lists []string) bool {
-	for _, l := range lm.CueLists {
+func (lm *LabelModel) cueListed(lists []string) bool { return anyListed(lm.CueLists, lists) }
+
+// anyListed reports whether one of lists is among names.
+func anyListed(names, lists []string) bool {
+	for _, l := range names {
 		if slices.Contains(lists, l) {
 			return true
 		}
@@ -155,7 +166,7 @@ func (lm *LabelModel) scoreBy(fc *featCtx, label annotate.Label, prob func(i int
 			continue
 		}
 		u := scoredUnit{start: t.start, end: t.end, p: prob(ti), unit: ti, cue: fc.tokRules[ti] != "" || lm.cueListed(fc.tokLists[ti]),
-			weak: joinerWords[bareWord(t)]}
+			listed: anyListed(lm.ListLists, fc.tokLists[ti]), weak: joinerWords[bareWord(t)]}
 		if ti+1 < len(d.tokens) {
 			u.joinNext = d.chained(ti, ti+1) || (d.tokens[ti+1].sent == t.sent && d.gapIsJoin(t.end, d.tokens[ti+1].start))
 		}
