@@ -92,7 +92,7 @@ func Retrain(ctx context.Context, base, current *Model, reviews []ReviewDoc, pro
 		o.Epochs = 12
 		o.PosWeight = 1
 		lm := &LabelModel{Unit: bl.Unit, Threshold: bl.Threshold, CueThreshold: bl.CueThreshold, CueLists: bl.CueLists,
-			Calibrated: bl.Calibrated, AtCalib: bl.AtCalib, Rules: bl.Rules}
+			ListLists: bl.ListLists, ListThreshold: bl.ListThreshold, Calibrated: bl.Calibrated, AtCalib: bl.AtCalib, Rules: bl.Rules}
 		lm.linear = *trainLinear(exs, dict, &bl.linear, o, func(f float64) {
 			if progress != nil {
 				progress((float64(i) + 0.8*f) / float64(len(Labels())))
