@@ -9,8 +9,9 @@
 //
 // EXP_FEATS lists variants as name=prefixes dropped (joined by "+"; "-p" keeps a family p the
 // label drops), optionally with "@W" to weigh the memes' examples W times (m3=@3), "^lists" to
-// count those lexicons as rule evidence (cue=^charged) and a final "~" for a data-set feature in
-// training only (dom=~); the first is the baseline. The tenth round's runs (EVALUATION.md):
+// count those lexicons as rule evidence (cue=^charged), a final "~" for a data-set feature in
+// training only (dom=~) and, last of all, "!options" for trainer options of that variant alone
+// (r03=!rate=0.03,epochs=12; the names of setTrainOption); the first is the baseline. The tenth round's runs (EVALUATION.md):
 //
 //	EXP_LABEL=loaded_language EXP_REPEATS=3 EXP_INNER=5 EXP_FEATS='base=l:charged+l-1:charged+l+1:charged;ch=' go test -tags experiments -run 'TestExpFeatures$' -v -timeout 150m ./annotate/suggest/
 //
@@ -50,6 +51,10 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 		if !ok {
 			t.Fatalf("EXP_FEATS: %q is not name=prefixes", v)
 		}
+		var setOpts []string
+		if d, opts, ok := strings.Cut(drops, "!"); ok { // "x:!rate=0.03,l2=1e-4": trainer options of this variant
+			drops, setOpts = d, strings.Split(opts, ",")
+		}
 		domain := false
 		if d, ok := strings.CutSuffix(drops, "~"); ok { // "x:~": a data-set feature in training only
 			drops, domain = d, true
@@ -74,6 +79,11 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 				o.Drop = slices.DeleteFunc(o.Drop, func(d string) bool { return d == keep })
 			} else if p != "" {
 				o.Drop = append(o.Drop, p)
+			}
+		}
+		for _, kv := range setOpts {
+			if !setTrainOption(&o, kv) {
+				t.Fatalf("EXP_FEATS: unknown trainer option %q", kv)
 			}
 		}
 		o.CueLists = cueLists
