@@ -94,14 +94,14 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 	return out
 }
 
-// splitPrefixes splits "a:+l-1:x+l+1:x" into its prefixes at each "+" that does not start a
-// neighbour's offset ("l+1:"). Until the eleventh round it split at every "+", so "l+1:charged"
+// splitPrefixes splits "a:+l-1:x+l+1:x+b+:" into its prefixes at each "+" that does not start a
+// neighbour's offset ("l+1:") or belong to a family's name ("b+:", the bigram with the next word). Until the eleventh round it split at every "+", so "l+1:charged"
 // became "l" and "1:charged" and a variant dropping it dropped every feature starting with "l"
 // (all lexicons, "len:"): EVALUATION.md, "Eleventh round".
 func splitPrefixes(s string) []string {
 	var out []string
 	for _, p := range strings.Split(s, "+") {
-		if n := len(out); n > 0 && p != "" && p[0] >= '0' && p[0] <= '9' {
+		if n := len(out); n > 0 && p != "" && (p[0] >= '0' && p[0] <= '9' || p[0] == ':') {
 			out[n-1] += "+" + p
 			continue
 		}
@@ -111,8 +111,8 @@ func splitPrefixes(s string) []string {
 }
 
 func TestSplitPrefixes(t *testing.T) {
-	got := strings.Join(splitPrefixes("l:charged+l-1:charged+l+1:charged+x:"), " | ")
-	if want := "l:charged | l-1:charged | l+1:charged | x:"; got != want {
+	got := strings.Join(splitPrefixes("l:charged+l-1:charged+l+1:charged+x:+b-:+b+:+w+1:"), " | ")
+	if want := "l:charged | l-1:charged | l+1:charged | x: | b-: | b+: | w+1:"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
