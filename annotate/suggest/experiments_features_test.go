@@ -11,7 +11,8 @@
 // label drops), optionally with "@W" to weigh the memes' examples W times (m3=@3), "^lists" to
 // count those lexicons as rule evidence (cue=^charged), a final "~" for a data-set feature in
 // training only (dom=~) and, last of all, "!options" for trainer options of that variant alone
-// (r03=!rate=0.03,epochs=12; the names of setTrainOption); the first is the baseline. The tenth round's runs (EVALUATION.md):
+// (r03=!rate=0.03,epochs=12; the names of setTrainOption); the first is the baseline. The tenth
+// round's runs (EVALUATION.md):
 //
 //	EXP_LABEL=loaded_language EXP_REPEATS=3 EXP_INNER=5 EXP_FEATS='base=l:charged+l-1:charged+l+1:charged;ch=' go test -tags experiments -run 'TestExpFeatures$' -v -timeout 150m ./annotate/suggest/
 //
@@ -95,9 +96,10 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 }
 
 // splitPrefixes splits "a:+l-1:x+l+1:x+b+:" into its prefixes at each "+" that does not start a
-// neighbour's offset ("l+1:") or belong to a family's name ("b+:", the bigram with the next word). Until the eleventh round it split at every "+", so "l+1:charged"
-// became "l" and "1:charged" and a variant dropping it dropped every feature starting with "l"
-// (all lexicons, "len:"): EVALUATION.md, "Eleventh round".
+// neighbour's offset ("l+1:") or belong to a family's name ("b+:", the bigram with the next
+// word; until the twelfth round it became "b" and ":"). Until the eleventh round it split at
+// every "+", so "l+1:charged" became "l" and "1:charged" and a variant dropping it dropped every
+// feature starting with "l" (all lexicons, "len:"): EVALUATION.md, "Eleventh round".
 func splitPrefixes(s string) []string {
 	var out []string
 	for _, p := range strings.Split(s, "+") {
