@@ -21,6 +21,9 @@
 // round: EXP_FEATS='adopt=l:k+l-1:k+l+1:k;k=').
 // EXP_OPINION=1 computes the x:op features, the opinion model's score of the word's sentence
 // (the thirteenth round: EXP_FEATS='base=x:op:+x:opl:;op=x:opl:;opl=').
+// EXP_SETS=basil,semeval2021-memes takes the mean F1 over those sets only, and a variant ending
+// in "|wnc-sample" (before any "!options") leaves that set out of its training and calibration
+// (the thirteenth round: EXP_FEATS='base=;nownc=|wnc-sample').
 // EXP_OPTS adds trainer options to every variant (as EXP_VARIANTS does: rate=0.03).
 package suggest
 
@@ -38,6 +41,8 @@ type featVariant struct {
 	name string
 	opts trainOptions
 	setW float64 // the weighed data set's examples weigh this much (0: 1); which set, the experiment says
+	// without are data sets left out of this variant's training and calibration ("|wnc-sample").
+	without []string
 }
 
 func featVariants(t *testing.T, base trainOptions) []featVariant {
@@ -57,6 +62,10 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 		var setOpts []string
 		if d, opts, ok := strings.Cut(drops, "!"); ok { // "x:!rate=0.03,l2=1e-4": trainer options of this variant
 			drops, setOpts = d, strings.Split(opts, ",")
+		}
+		var without []string
+		if d, sets, ok := strings.Cut(drops, "|"); ok { // "x:|wnc-sample": that set left out of training and calibration
+			drops, without = d, strings.Split(sets, ",")
 		}
 		domain := false
 		if d, ok := strings.CutSuffix(drops, "~"); ok { // "x:~": a data-set feature in training only
@@ -92,7 +101,7 @@ func featVariants(t *testing.T, base trainOptions) []featVariant {
 		o.CueLists = cueLists
 		o.ListLists = listLists
 		o.Domain = domain
-		out = append(out, featVariant{name, o, setW})
+		out = append(out, featVariant{name, o, setW, without})
 	}
 	return out
 }
@@ -161,7 +170,11 @@ func TestExpFeatures(t *testing.T) {
 			base := 0.0
 			for i, v := range vs {
 				wf := weighSet("semeval2021-memes", v.setW)
-				lm, _ := procNewWeighted(label, rest, v.opts, salt, inner, wf)
+				train := rest
+				if len(v.without) > 0 {
+					_, train = split(rest, func(u *cvUnit) bool { return slices.Contains(v.without, u.doc.Dataset) })
+				}
+				lm, _ := procNewWeighted(label, train, v.opts, salt, inner, wf)
 				pd := cvPrep(label, lm, test)
 				if pooled[v.name] == nil {
 					pooled[v.name] = map[string]*counts{}
@@ -172,7 +185,14 @@ func TestExpFeatures(t *testing.T) {
 					}
 					addPRF(pooled[v.name][set], measureLearned(label, onlySet(pd, set), lm.thresholds(), lm.trusted()))
 				}
-				f := measureLearned(label, pd, lm.thresholds(), lm.trusted()).F1
+				scored := pd
+				if sets := os.Getenv("EXP_SETS"); sets != "" { // the mean F1 over these sets only
+					scored = nil
+					for _, set := range strings.Split(sets, ",") {
+						scored = append(scored, onlySet(pd, set)...)
+					}
+				}
+				f := measureLearned(label, scored, lm.thresholds(), lm.trusted()).F1
 				fw := measureLearned(label, onlySet(pd, "wikiweasel"), lm.thresholds(), lm.trusted()).F1
 				sumF[v.name] += f
 				sumW[v.name] += fw
