@@ -217,6 +217,13 @@ func classify(rs, folded []rune, paras []paragraph, mentions []mention, protecte
 				sent = s
 			}
 		}
+		// Mentions are protected from sentence splitting, so a mention runs past its sentence
+		// only when a line break inside the name ("Daily\nMail") ends the paragraph there: its
+		// sentence reads on in the next paragraph, which is not at hand, so it is no cue (found
+		// by FuzzFindAttributions; it named the publisher itself above all the same).
+		if m.end > sent.end {
+			continue
+		}
 		left := strings.TrimRight(string(folded[sent.start:m.core]), " ")
 		right := string(folded[m.end:sent.end])
 		if strings.HasSuffix(string(folded[m.start:m.end]), "'s") {

@@ -31,6 +31,10 @@ func TestFindAttributionsCues(t *testing.T) {
 		{"LowercaseCommonWordIsNoOutlet", "According to the post on his wall, ok! he said.", 0, "", false},
 		{"SelfIsNeverCredited", "According to Blog A, all is well.", 0, "", false},
 		{"CommentsAreIgnored", "Body text.\n\n  1. According to NBC News he is fine.\n\n  2. Nope.", 0, "", false},
+		// A name broken by a line break ends its paragraph mid-name; it used to slice past its
+		// sentence and panic (FuzzFindAttributions' input "00 DAilY\n MAil").
+		{"NameAcrossLineBreakIsNoCue", "Sales fell, according to the Daily\nMail on Monday. Fine.", 0, "", false},
+		{"NameAcrossLineBreakLeavesOthers", "00 Daily\n Mail\n\nThe gun was faulty, according to NBC News. Fine.", 13, "The gun was faulty, according to NBC News.", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
