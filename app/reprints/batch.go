@@ -2,7 +2,9 @@ package reprints
 
 import (
 	"context"
+	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 
 	"github.com/credence-project/credence/annotate/reprint"
@@ -17,18 +19,38 @@ func (r *Service) Keys(texts []string) [][]uint64 {
 	return out
 }
 
-// parallel runs fn(0..n-1) on all cores.
+// parallel runs fn(0..n-1) on all cores. A panic in fn is raised again in the caller's
+// goroutine (tryParallel), where a request's recoverer answers 500 and the service lives on.
 func parallel(n int, fn func(i int)) {
+	if err := tryParallel(n, fn); err != nil {
+		panic(err)
+	}
+}
+
+// tryParallel is parallel that returns a panic in fn as an error, with the worker's stack,
+// once every worker has stopped: a panic left in a worker goroutine would end the whole
+// process. The scans use it, so that text that breaks the analysis fails that scan
+// (ScanFailed) and nothing else: an outlet's name broken by a line break once took the
+// service down from a worker here (TestTryParallelReturnsAWorkersPanic).
+func tryParallel(n int, fn func(i int)) error {
 	var wg sync.WaitGroup
+	var once sync.Once
+	var caught error
 	workers := min(n, runtime.GOMAXPROCS(0))
 	for w := range workers {
 		wg.Go(func() {
+			defer func() {
+				if p := recover(); p != nil {
+					once.Do(func() { caught = fmt.Errorf("reprints: panic in a worker: %v\n\n%s", p, debug.Stack()) })
+				}
+			}()
 			for i := w; i < n; i += workers {
 				fn(i)
 			}
 		})
 	}
 	wg.Wait()
+	return caught
 }
 
 // ScanBatch is Scan for articles stored together, whose keys (keys[i] of articles[i]) are in
@@ -119,7 +141,7 @@ func (r *Service) scanBatch(ctx context.Context, articles []models.Article, keys
 			texts[stored[i].ID] = toReprintArticle(&stored[i])
 		}
 		out := make([][]reprint.Match, len(as))
-		parallel(len(as), func(i int) {
+		err = tryParallel(len(as), func(i int) {
 			cs := make([]reprint.Article, 0, len(cands[i]))
 			for _, id := range cands[i] {
 				if c, ok := texts[id]; ok {
@@ -130,7 +152,7 @@ func (r *Service) scanBatch(ctx context.Context, articles []models.Article, keys
 				out[i] = r.m.Align(as[i], cs)
 			}
 		})
-		return out, nil
+		return out, err
 	}
 	as := make([]reprint.Article, len(articles))
 	for i := range articles {
@@ -152,7 +174,9 @@ func (r *Service) scanBatch(ctx context.Context, articles []models.Article, keys
 		}
 	}
 	okeys := make([][]uint64, len(others))
-	parallel(len(others), func(i int) { okeys[i] = r.m.Keys(others[i].Text) })
+	if err := tryParallel(len(others), func(i int) { okeys[i] = r.m.Keys(others[i].Text) }); err != nil {
+		return err
+	}
 	oms, err := matchAll(others, okeys)
 	if err != nil {
 		return err
@@ -162,7 +186,9 @@ func (r *Service) scanBatch(ctx context.Context, articles []models.Article, keys
 	// Each article's attributions are found once: for its own proposals, and for those of
 	// the articles it shares passages with.
 	analyses := make([]reprint.Analysis, len(all))
-	parallel(len(all), func(i int) { analyses[i] = reprint.Analyse(all[i].Text, outlets, all[i].OutletID) })
+	if err := tryParallel(len(all), func(i int) { analyses[i] = reprint.Analyse(all[i].Text, outlets, all[i].OutletID) }); err != nil {
+		return err
+	}
 	analysed := make(map[int64]int, len(all))
 	for i, a := range all {
 		analysed[a.ID] = i
@@ -173,7 +199,9 @@ func (r *Service) scanBatch(ctx context.Context, articles []models.Article, keys
 		}
 		return reprint.FindAttributions(o.Text, outlets, o.OutletID)
 	}
-	parallel(len(all), func(i int) { regions[i] = r.regions(all[i], outlets, analyses[i], allMs[i], texts, attributionsOf) })
+	if err := tryParallel(len(all), func(i int) { regions[i] = r.regions(all[i], outlets, analyses[i], allMs[i], texts, attributionsOf) }); err != nil {
+		return err
+	}
 	proposals := make(map[int64][]models.Region, len(all))
 	order := make([]int64, len(all))
 	for i, a := range all {
