@@ -220,7 +220,8 @@ func classify(rs, folded []rune, paras []paragraph, mentions []mention, protecte
 		// Mentions are protected from sentence splitting, so a mention runs past its sentence
 		// only when a line break inside the name ("Daily\nMail") ends the paragraph there: its
 		// sentence reads on in the next paragraph, which is not at hand, so it is no cue (found
-		// by FuzzFindAttributions; it named the publisher itself above all the same).
+		// by FuzzFindAttributions; a mention of the publisher itself still marked its paragraph
+		// above).
 		if m.end > sent.end {
 			continue
 		}
