@@ -19,8 +19,6 @@
 // EXP_CUT0=3 starts at the fourth cut (fresh cuts, to check a choice made on the first three).
 // EXP_CLUSTERS=1 adds the word clusters to the lexicons (experiments_clusters_test.go; the eleventh
 // round: EXP_FEATS='adopt=l:k+l-1:k+l+1:k;k=').
-// EXP_OPINION=1 computes the x:op features, the opinion model's score of the word's sentence
-// (the thirteenth round: EXP_FEATS='base=x:op:+x:opl:;op=x:opl:;opl=').
 // EXP_SETS=basil,semeval2021-memes takes the mean F1 over those sets only, and a variant ending
 // in "|wnc-sample" (before any "!options") leaves that set out of its training and calibration
 // (the thirteenth round: EXP_FEATS='base=;nownc=|wnc-sample').
@@ -132,10 +130,6 @@ func TestSplitPrefixes(t *testing.T) {
 
 func TestExpFeatures(t *testing.T) {
 	label, c, docs := expFitCalib(t)
-	if os.Getenv("EXP_OPINION") != "" { // the x:op features (learn_loadedfeatures.go; the thirteenth round)
-		loadedOpinion = BuiltinModel().Labels[LabelOpinion]
-		defer func() { loadedOpinion = nil }()
-	}
 	t0 := time.Now()
 	units := cvPrepareAll(label, docs, c.Lists)
 	t.Logf("%s: %d docs prepared in %s", label, len(units), time.Since(t0))

@@ -38,8 +38,6 @@ type featCtx struct {
 	ruleOut   []Suggestion // every rule's suggestions, before merging
 	sentFeats [][]string   // per sentence, computed once for every label's model
 	tokFeats  [][]string
-	// sentOpinion caches the opinion probability of each sentence for loadedOpinion (-1: not yet).
-	sentOpinion []float64
 }
 
 var firstPerson = map[string]bool{"i": true, "me": true, "my": true, "mine": true, "we": true, "our": true, "us": true, "i'm": true, "i've": true, "we're": true}
@@ -417,9 +415,6 @@ func (fc *featCtx) addTokenFeatures(f *featureSet, ti int) {
 	}
 	if loadedContext {
 		fc.addLoadedPatterns(f, ti)
-	}
-	if loadedOpinion != nil {
-		fc.addOpinionContext(f, ti)
 	}
 }
 

@@ -69,36 +69,3 @@ func (fc *featCtx) addLoadedPatterns(f *featureSet, ti int) {
 		}
 	}
 }
-
-// loadedOpinion, when set (experiments only: EVALUATION.md "Thirteenth round"), gives each
-// loaded-language token the opinion model's probability for its sentence, in fifths:
-//
-//	x:op:B    the sentence's opinion probability is in [B/5, (B+1)/5)
-//	x:opl:B   the same, for a token that some lexicon lists (its lexicon evidence in an
-//	          opinion-like or a factual sentence)
-//
-// The opinion model learns from NewsSD and CheckThat! only, none of loaded language's data sets,
-// so these features carry no loaded-language label of a held-out part.
-var loadedOpinion *LabelModel
-
-// addOpinionContext adds the x:op features of token ti to f.
-func (fc *featCtx) addOpinionContext(f *featureSet, ti int) {
-	si := fc.d.tokens[ti].sent
-	if si < 0 {
-		return
-	}
-	if fc.sentOpinion == nil {
-		fc.sentOpinion = make([]float64, len(fc.d.sentences))
-		for i := range fc.sentOpinion {
-			fc.sentOpinion[i] = -1
-		}
-	}
-	if fc.sentOpinion[si] < 0 {
-		fc.sentOpinion[si] = loadedOpinion.prob(fc.sentenceFeatures(si))
-	}
-	b := min(int(fc.sentOpinion[si]*5), 4)
-	f.addKV("x:op:", string(rune('0'+b)))
-	if len(fc.tokLists[ti]) > 0 {
-		f.addKV("x:opl:", string(rune('0'+b)))
-	}
-}
