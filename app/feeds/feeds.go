@@ -24,6 +24,7 @@ import (
 
 	"github.com/credence-project/credence/annotate"
 	"github.com/credence-project/credence/app/imports"
+	"github.com/credence-project/credence/app/safe"
 	"github.com/credence-project/credence/models"
 )
 
@@ -43,6 +44,10 @@ type Poller struct {
 	hosts   *hostLimiter
 	holder  string
 	maxItem int
+
+	// readFeed and readPage are parseFeed and Extract; a test puts parsers that break in their place.
+	readFeed func(body []byte) ([]entry, error)
+	readPage func(page []byte, pageURL string) (Extracted, error)
 }
 
 // New makes a poller.
@@ -55,7 +60,7 @@ func New(store *models.Store, imp *imports.Service, log *slog.Logger, opt Option
 	}
 	host, _ := os.Hostname()
 	return &Poller{store: store, imports: imp, log: log, client: newClient(opt.AllowPrivate), hosts: newHostLimiter(opt.HostGap),
-		holder: fmt.Sprintf("%s/%d/%d", host, os.Getpid(), rand.Int64()), maxItem: opt.MaxItems}
+		holder: fmt.Sprintf("%s/%d/%d", host, os.Getpid(), rand.Int64()), maxItem: opt.MaxItems, readFeed: parseFeed, readPage: Extract}
 }
 
 // ErrBusy is a poll of an outlet that another poll (here or on another replica) is running.
@@ -104,7 +109,11 @@ func (p *Poller) pollFeed(ctx context.Context, f *models.OutletFeed) {
 		return
 	}
 	f.ETag, f.LastModified = res.etag, res.lastModified
-	entries, err := parseFeed(res.body)
+	var entries []entry
+	err = p.contained("parse feed", f.URL, func() (err error) {
+		entries, err = p.readFeed(res.body)
+		return err
+	})
 	if err != nil {
 		f.LastStatus, f.LastError, f.Errors = "error", err.Error(), f.Errors+1
 		return
@@ -114,11 +123,25 @@ func (p *Poller) pollFeed(ctx context.Context, f *models.OutletFeed) {
 		if i >= p.maxItem || ctx.Err() != nil {
 			break
 		}
-		if err := p.importEntry(ctx, f, e); err != nil {
+		if err := p.contained("import", e.url, func() error { return p.importEntry(ctx, f, e) }); err != nil {
 			f.Errors++
 			f.LastError = err.Error()
 		}
 	}
+}
+
+// contained runs fn, a step on a stranger's bytes (parsing a feed; fetching, extracting and
+// importing one entry's page), in the poller's goroutine, where no request's recoverer reaches
+// when Run polls. A panic in it (third-party parsers and the import pipeline reading any page
+// on the web) fails that step as an error, logged with its stack, and the poll goes on with the
+// next entry or feed, instead of the service ending (TestFeedParserPanicFailsOnlyItsFeed).
+func (p *Poller) contained(what, url string, fn func() error) error {
+	err := safe.Call(fn)
+	if pe := (*safe.PanicError)(nil); errors.As(err, &pe) {
+		p.log.Error("feed poll: panic", "step", what, "url", url, "err", err)
+		return fmt.Errorf("%s %s: panic: %v", what, url, pe.Value)
+	}
+	return err
 }
 
 func statusOf(err error) string {
@@ -162,7 +185,7 @@ func (p *Poller) FetchArticle(ctx context.Context, pageURL string) (annotate.Art
 	if err != nil {
 		return annotate.ArticleInput{}, err
 	}
-	x, err := Extract(res.body, res.finalURL)
+	x, err := p.readPage(res.body, res.finalURL)
 	if err != nil {
 		return annotate.ArticleInput{}, err
 	}

@@ -295,3 +295,40 @@ func TestFeedPrivateAddressRefused(t *testing.T) {
 		t.Errorf("created %d from a refused site", c)
 	}
 }
+
+// TestFeedParserPanicFailsOnlyItsFeed: a feed or a page that makes a parser panic fails that
+// feed or that entry, with the panic in its error, and the poll goes on with the others; the
+// outlet's lease is released, so the next poll runs. When Run polls, nothing recovers a panic
+// in its goroutine: before, such a page ended the service, and this test binary with it.
+func TestFeedParserPanicFailsOnlyItsFeed(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, true)
+	feeds.BreakParsersOn(f.poller, "urn:de") // the Atom feed's id: its parse breaks
+	f.site.edit("flood-warning", "</body>", "<p>urn:de</p></body>") // and so does this page's extraction
+	fs, err := f.poller.PollOutlet(ctx, f.outlet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byURL := map[string]models.OutletFeed{}
+	for _, fd := range fs {
+		byURL[strings.TrimPrefix(fd.URL, f.site.srv.URL)] = fd
+	}
+	atom, rss, sitemap := byURL["/atom.xml"], byURL["/rss.xml"], byURL["/sitemap.xml"]
+	if atom.LastStatus != "error" || atom.Errors != 1 || !strings.Contains(atom.LastError, "panic: runtime error: slice bounds out of range") || atom.Created != 0 {
+		t.Errorf("atom feed %+v, want its parse failed with the panic", atom)
+	}
+	// RSS lists council-budget (imported) and flood-warning (its extraction breaks).
+	if rss.LastStatus != "ok" || rss.Created != 1 || rss.Errors != 1 || !strings.Contains(rss.LastError, "panic: extractor broke on") {
+		t.Errorf("rss feed %+v, want one page imported and one failed with the panic", rss)
+	}
+	if sitemap.Errors != 1 || sitemap.Created != 0 {
+		t.Errorf("sitemap %+v, want flood-warning failed again", sitemap)
+	}
+	arts, _, err := f.store.ListArticles(ctx, models.ArticleFilter{Page: models.Page{Limit: 10}})
+	if err != nil || len(arts) != 1 {
+		t.Fatalf("articles %d, %v; want council-budget only", len(arts), err)
+	}
+	if _, err := f.poller.PollOutlet(ctx, f.outlet); err != nil {
+		t.Fatalf("the next poll: %v (the lease should be free)", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/credence-project/credence/app/safe"
 	"github.com/credence-project/credence/models"
 )
 
@@ -46,21 +47,31 @@ func newScans(ctx context.Context, s *Service) *scans {
 	if s.reprints == nil || s.store.Dialect() != "postgres" {
 		return nil
 	}
-	sc := &scans{s: s, jobs: make(chan scanJob, scanQueue), done: make(chan struct{}), noted: map[int][]int64{}}
-	go func() {
-		defer close(sc.done)
-		for j := range sc.jobs {
-			err := s.scanImported(ctx, j.arts, j.keys, func() []int64 { return sc.after(j.seq) })
-			if err != nil {
-				s.reprints.ScanFailed(j.arts, err)
-			}
-			sc.mu.Lock()
-			delete(sc.noted, j.seq)
-			sc.mu.Unlock()
-			sc.queue.Done()
-		}
-	}()
+	sc := newScanQueue(s)
+	go sc.run(ctx, s.scanImported, s.reprints.ScanFailed)
 	return sc
+}
+
+func newScanQueue(s *Service) *scans {
+	return &scans{s: s, jobs: make(chan scanJob, scanQueue), done: make(chan struct{}), noted: map[int][]int64{}}
+}
+
+// run scans the queued batches in order with scan, until the queue is closed. A scan that
+// fails, or panics (the goroutine is the import's, out of any request's recoverer), is
+// reported to failed with the batch's articles (which stay imported, as ScanFailed says), and
+// the next batch is scanned (TestScansGoOnAfterAPanic).
+func (sc *scans) run(ctx context.Context, scan func(context.Context, []models.Article, [][]uint64, func() []int64) error, failed func([]models.Article, error)) {
+	defer close(sc.done)
+	for j := range sc.jobs {
+		err := safe.Call(func() error { return scan(ctx, j.arts, j.keys, func() []int64 { return sc.after(j.seq) }) })
+		if err != nil {
+			failed(j.arts, err)
+		}
+		sc.mu.Lock()
+		delete(sc.noted, j.seq)
+		sc.mu.Unlock()
+		sc.queue.Done()
+	}
 }
 
 // note records the ids of batch seq (next) being stored, before its transaction commits;

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"runtime/debug"
 	"sync"
 
 	"github.com/credence-project/credence/annotate/reprint"
+	"github.com/credence-project/credence/app/safe"
 	"github.com/credence-project/credence/models"
 )
 
@@ -27,11 +27,11 @@ func parallel(n int, fn func(i int)) {
 	}
 }
 
-// tryParallel is parallel that returns a panic in fn as an error, with the worker's stack,
-// once every worker has stopped: a panic left in a worker goroutine would end the whole
-// process. The scans use it, so that text that breaks the analysis fails that scan
-// (ScanFailed) and nothing else: an outlet's name broken by a line break once took the
-// service down from a worker here (TestTryParallelReturnsAWorkersPanic).
+// tryParallel is parallel that returns a panic in fn as an error (a *safe.PanicError, with the
+// worker's stack), once every worker has stopped: a panic left in a worker goroutine would end
+// the whole process. The scans and the backfill use it, so that text that breaks the analysis
+// fails that scan (ScanFailed) or that backfill and nothing else: an outlet's name broken by a
+// line break once took the service down from a worker here (TestTryParallelReturnsAWorkersPanic).
 func tryParallel(n int, fn func(i int)) error {
 	var wg sync.WaitGroup
 	var once sync.Once
@@ -39,13 +39,14 @@ func tryParallel(n int, fn func(i int)) error {
 	workers := min(n, runtime.GOMAXPROCS(0))
 	for w := range workers {
 		wg.Go(func() {
-			defer func() {
-				if p := recover(); p != nil {
-					once.Do(func() { caught = fmt.Errorf("reprints: panic in a worker: %v\n\n%s", p, debug.Stack()) })
+			err := safe.Call(func() error {
+				for i := w; i < n; i += workers {
+					fn(i)
 				}
-			}()
-			for i := w; i < n; i += workers {
-				fn(i)
+				return nil
+			})
+			if err != nil {
+				once.Do(func() { caught = fmt.Errorf("reprints: a worker: %w", err) })
 			}
 		})
 	}

@@ -1,9 +1,13 @@
 package reprints
 
 import (
+	"errors"
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/credence-project/credence/app/safe"
+	"github.com/credence-project/credence/models"
 )
 
 // TestTryParallelReturnsAWorkersPanic: a panic in one call of fn comes back from tryParallel as
@@ -45,5 +49,32 @@ func TestParallelRunsEveryIndexOnce(t *testing.T) {
 		if n := seen[i].Load(); n != 1 {
 			t.Fatalf("index %d ran %d times", i, n)
 		}
+	}
+}
+
+// TestKeysOfReturnsAPanic: the backfill computes keys in worker goroutines of its own; an
+// article whose text breaks the key function fails the batch with an error naming the panic,
+// and the other articles' keys are still those of their texts.
+func TestKeysOfReturnsAPanic(t *testing.T) {
+	batch := []models.Article{{ID: 1, Text: "fine"}, {ID: 2, Text: "breaks"}, {ID: 3, Text: "fine too"}}
+	keyFn := func(text string) []uint64 {
+		if text == "breaks" {
+			panic("slice bounds out of range [41:34]")
+		}
+		return []uint64{uint64(len(text))}
+	}
+	keys, err := keysOf(batch, keyFn)
+	var pe *safe.PanicError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "slice bounds out of range [41:34]") {
+		t.Fatalf("got %v, want the key function's panic", err)
+	}
+	for _, k := range keys {
+		if k.ArticleID == 1 && (len(k.Keys) != 1 || k.Keys[0] != 4) {
+			t.Errorf("article 1's keys %v", k.Keys)
+		}
+	}
+	keys, err = keysOf(batch[:1], keyFn)
+	if err != nil || len(keys) != 1 || keys[0].ArticleID != 1 || keys[0].Keys[0] != 4 {
+		t.Fatalf("without a panic: %v, %v", keys, err)
 	}
 }

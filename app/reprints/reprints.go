@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -82,8 +81,11 @@ func (r *Service) keyBatches(ctx context.Context, size int, put func([]models.Re
 			if len(batch) == 0 {
 				return nil
 			}
-			keys := r.keysOf(batch)
+			keys, err := keysOf(batch, r.m.Keys)
 			batch = batch[:0]
+			if err != nil {
+				return err
+			}
 			select {
 			case ready <- keys:
 				return nil
@@ -122,20 +124,15 @@ func (r *Service) keyBatches(ctx context.Context, size int, put func([]models.Re
 	return n, err
 }
 
-// keysOf computes the keys of articles on all cores.
-func (r *Service) keysOf(batch []models.Article) []models.ReprintKeys {
+// keysOf computes the keys (keyFn, the matcher's Keys) of articles on all cores. A panic in
+// keyFn is returned as an error, so that an article whose text breaks the analysis fails the
+// backfill, which runs in its own goroutine, rather than the process (TestKeysOfReturnsAPanic).
+func keysOf(batch []models.Article, keyFn func(text string) []uint64) ([]models.ReprintKeys, error) {
 	keys := make([]models.ReprintKeys, len(batch))
-	var wg sync.WaitGroup
-	workers := runtime.GOMAXPROCS(0)
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(batch); i += workers {
-				keys[i] = models.ReprintKeys{ArticleID: batch[i].ID, TextSHA256: batch[i].TextSHA256, Keys: r.m.Keys(batch[i].Text)}
-			}
-		})
-	}
-	wg.Wait()
-	return keys
+	err := tryParallel(len(batch), func(i int) {
+		keys[i] = models.ReprintKeys{ArticleID: batch[i].ID, TextSHA256: batch[i].TextSHA256, Keys: keyFn(batch[i].Text)}
+	})
+	return keys, err
 }
 
 // syncBatch is how many articles' keys the backfill writes in one transaction: about 50,000
