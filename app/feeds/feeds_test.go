@@ -303,7 +303,7 @@ func TestFeedPrivateAddressRefused(t *testing.T) {
 func TestFeedParserPanicFailsOnlyItsFeed(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, true)
-	feeds.BreakParsersOn(f.poller, "urn:de") // the Atom feed's id: its parse breaks
+	feeds.BreakParsersOn(f.poller, "urn:de")                        // the Atom feed's id: its parse breaks
 	f.site.edit("flood-warning", "</body>", "<p>urn:de</p></body>") // and so does this page's extraction
 	fs, err := f.poller.PollOutlet(ctx, f.outlet)
 	if err != nil {
