@@ -3,8 +3,9 @@ package feeds
 import "bytes"
 
 // BreakParsersOn makes p's feed parser and page extractor panic on a feed or page that holds
-// marker, as a bug in a third-party parser would on some stranger's bytes.
-func BreakParsersOn(p *Poller, marker string) {
+// marker, as a bug in a third-party parser would on some stranger's bytes, until the function
+// it returns is called.
+func BreakParsersOn(p *Poller, marker string) (mend func()) {
 	feed, page := p.readFeed, p.readPage
 	p.readFeed = func(body []byte) ([]entry, error) {
 		if bytes.Contains(body, []byte(marker)) {
@@ -19,4 +20,5 @@ func BreakParsersOn(p *Poller, marker string) {
 		}
 		return page(b, u)
 	}
+	return func() { p.readFeed, p.readPage = feed, page }
 }

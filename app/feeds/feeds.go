@@ -95,7 +95,11 @@ func (p *Poller) PollOutlet(ctx context.Context, outletID int64) ([]models.Outle
 }
 
 // pollFeed fetches one feed and imports the pages of its new or changed entries, noting the
-// outcome on f.
+// outcome on f. The feed's validators (ETag, Last-Modified) are kept for the next poll's
+// conditional request only when this poll read it and imported every entry it lists: a feed
+// that did not parse, or an entry whose page failed (unreachable, no readable text), is
+// fetched whole again next time, so the failure stays in sight and the entry is retried
+// instead of waiting behind a 304 until the feed changes (TestFeedRetriesWhatFailed).
 func (p *Poller) pollFeed(ctx context.Context, f *models.OutletFeed) {
 	now := time.Now().UTC()
 	f.LastPolledAt, f.Polls, f.LastError = &now, f.Polls+1, ""
@@ -108,7 +112,7 @@ func (p *Poller) pollFeed(ctx context.Context, f *models.OutletFeed) {
 		f.LastStatus, f.NotModified = "not_modified", f.NotModified+1
 		return
 	}
-	f.ETag, f.LastModified = res.etag, res.lastModified
+	f.ETag, f.LastModified = "", ""
 	var entries []entry
 	err = p.contained("parse feed", f.URL, func() (err error) {
 		entries, err = p.readFeed(res.body)
@@ -119,14 +123,23 @@ func (p *Poller) pollFeed(ctx context.Context, f *models.OutletFeed) {
 		return
 	}
 	f.LastStatus = "ok"
+	complete := true
 	for i, e := range entries {
-		if i >= p.maxItem || ctx.Err() != nil {
+		if i >= p.maxItem {
+			break
+		}
+		if ctx.Err() != nil {
+			complete = false
 			break
 		}
 		if err := p.contained("import", e.url, func() error { return p.importEntry(ctx, f, e) }); err != nil {
 			f.Errors++
 			f.LastError = err.Error()
+			complete = false
 		}
+	}
+	if complete {
+		f.ETag, f.LastModified = res.etag, res.lastModified
 	}
 }
 

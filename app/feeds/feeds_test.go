@@ -332,3 +332,66 @@ func TestFeedParserPanicFailsOnlyItsFeed(t *testing.T) {
 		t.Fatalf("the next poll: %v (the lease should be free)", err)
 	}
 }
+
+// TestFeedRetriesWhatFailed: a feed that did not parse, and a feed with an entry whose page
+// could not be fetched, are fetched whole on the next poll, not answered 304 on the
+// validators of the failed poll: once the feed parses and the page is back, the entries are
+// imported. Before, both feeds showed "not_modified" with no error from the second poll on,
+// and the entries waited until the feed itself changed.
+func TestFeedRetriesWhatFailed(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, true)
+	mend := feeds.BreakParsersOn(f.poller, "urn:de") // the Atom feed (school-meals) does not parse
+	f.site.mu.Lock()
+	council := f.site.pages["council-budget"]
+	delete(f.site.pages, "council-budget") // RSS lists it; its page answers 404
+	f.site.mu.Unlock()
+	fs, err := f.poller.PollOutlet(ctx, f.outlet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _, _, e := totals(fs); c != 1 || e != 2 {
+		t.Fatalf("first poll: created %d errors %d (%+v), want flood-warning only, two errors", c, e, fs)
+	}
+	for _, poll := range []string{"second", "third"} {
+		fs, err = f.poller.PollOutlet(ctx, f.outlet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fd := range fs {
+			failing := strings.HasSuffix(fd.URL, "/atom.xml") || strings.HasSuffix(fd.URL, "/rss.xml")
+			if failing && (fd.LastStatus == "not_modified" || fd.LastError == "") {
+				t.Errorf("%s poll, %s: %s %q, want it fetched and its error shown again", poll, fd.URL, fd.LastStatus, fd.LastError)
+			}
+		}
+	}
+	mend()
+	f.site.mu.Lock()
+	f.site.pages["council-budget"] = council
+	f.site.mu.Unlock()
+	fs, err = f.poller.PollOutlet(ctx, f.outlet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _, _, _ := totals(fs); c != 3 {
+		t.Fatalf("after the mend: created %d (%+v), want all 3 pages", c, fs)
+	}
+	for _, fd := range fs {
+		want := "ok"
+		if strings.HasSuffix(fd.URL, "/sitemap.xml") {
+			want = "not_modified" // it listed flood-warning, imported at the first poll
+		}
+		if fd.LastStatus != want || fd.LastError != "" {
+			t.Errorf("after the mend, %s: %s %q, want %s", fd.URL, fd.LastStatus, fd.LastError, want)
+		}
+	}
+	fs, err = f.poller.PollOutlet(ctx, f.outlet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fd := range fs {
+		if fd.LastStatus != "not_modified" {
+			t.Errorf("once all is imported, %s: %s, want a 304 again", fd.URL, fd.LastStatus)
+		}
+	}
+}
