@@ -432,20 +432,31 @@ var listNames = map[string]string{
 	"discourse":   "a discourse marker",
 }
 
-// describeFeature renders a feature for a reviewer; "" for features not worth naming.
+// describeFeature renders a feature for a reviewer; "" for features not worth naming. Letter
+// features are named by the word they spell (labelSuggester.spelling).
 func describeFeature(feat string, fc *featCtx, si int) string {
 	kind, val, _ := strings.Cut(feat, ":")
 	switch kind {
 	case "w", "f":
 		return fmt.Sprintf("the word “%s”", val)
 	case "b", "b-", "b+":
+		if w, ok := strings.CutPrefix(val, "<s> "); ok {
+			return fmt.Sprintf("“%s” at the start of its sentence", w)
+		}
+		if w, ok := strings.CutSuffix(val, " </s>"); ok {
+			return fmt.Sprintf("“%s” at the end of its sentence", w)
+		}
 		return fmt.Sprintf("the words “%s”", val)
 	case "w-1":
+		if val == "<s>" {
+			return "at the start of its sentence"
+		}
 		return fmt.Sprintf("after “%s”", val)
 	case "w+1":
+		if val == "</s>" {
+			return "at the end of its sentence"
+		}
 		return fmt.Sprintf("before “%s”", val)
-	case "c", "s3", "s4", "p3":
-		return fmt.Sprintf("the letters “%s”", strings.Trim(val, "<>"))
 	case "l", "l-1", "l+1":
 		if n, ok := listNames[val]; ok {
 			return n

@@ -480,3 +480,48 @@ func TestTrainLabelFolds(t *testing.T) {
 		t.Errorf("40 groups fell in %d of 5 folds", len(folds))
 	}
 }
+
+// TestReasonsNameWordsNotLetters: a reason names a letter feature by the word of the passage
+// that spells it ("the spelling of “smug”"), never as bare letters ("the letters “sm”"), and
+// not again when the word itself is named; the sentence markers of neighbour features read as
+// words ("at the end of its sentence"), never as "</s>".
+func TestReasonsNameWordsNotLetters(t *testing.T) {
+	l := NewLearned(BuiltinModel(), nil)
+	text := "The smug, spendthrift showboat may finally have to answer for this. What an IDIOT. " + learnedText
+	got, err := l.Suggest(context.Background(), text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spelled := 0
+	for _, s := range got {
+		if strings.Contains(s.Reason, "the letters") || strings.Contains(s.Reason, "<s>") || strings.Contains(s.Reason, "</s>") {
+			t.Errorf("reason %q", s.Reason)
+		}
+		for _, part := range strings.Split(s.Reason, ", ") {
+			w, ok := strings.CutPrefix(part, "the spelling of “")
+			if !ok {
+				continue
+			}
+			spelled++
+			w = strings.TrimSuffix(w, "”")
+			if !strings.Contains(strings.ToLower(s.Exact), w) {
+				t.Errorf("%q names “%s”, which is not in the passage %q", s.Reason, w, s.Exact)
+			}
+			if strings.Contains(s.Reason, "the word “"+w+"”") {
+				t.Errorf("%q names “%s” twice", s.Reason, w)
+			}
+		}
+	}
+	if spelled == 0 {
+		t.Fatalf("no reason names a spelling: %+v", got)
+	}
+	for _, s := range got {
+		if s.Label == LabelLoadedLanguage && s.Exact == "smug, spendthrift showboat" {
+			if !strings.Contains(s.Reason, "the spelling of “smug”") {
+				t.Errorf("showboat: %q, want its letters named as the spelling of “smug”", s.Reason)
+			}
+			return
+		}
+	}
+	t.Errorf("no loaded-language suggestion for the showboat in %+v", got)
+}

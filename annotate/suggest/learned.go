@@ -1,9 +1,7 @@
 package suggest
 
 import (
-	"cmp"
 	"context"
-	"fmt"
 	"runtime"
 	"slices"
 	"strings"
@@ -345,58 +343,6 @@ type labelSuggester struct {
 	contrib           []contribution // reused
 }
 
-// suggestion builds the reviewer's view of a decoded span: the reason names the features of its
-// best unit that weighed most.
-func (sl *labelSuggester) suggestion(dc decoded) Suggestion {
-	fc := sl.ic.fc
-	var ids []int32
-	if sl.lm.Unit == unitSentence {
-		ids = sl.ic.sentence.of(dc.best)
-	} else {
-		ids = sl.ic.token.of(dc.best)
-	}
-	var parts []string
-	cue := ""
-	// Letter trigrams weigh in many decisions but explain little: they are named only when the
-	// words, lexicons and rules do not make three reasons.
-	sl.contrib = contributionsIDs(sl.contrib[:0], sl.w, sl.vocab, ids)
-	for _, c := range sl.contrib {
-		f := sl.vocab.names[c.id]
-		desc := describeFeature(f, fc, dc.best)
-		if desc == "" || slices.Contains(parts, desc) {
-			continue
-		}
-		if cue == "" && (strings.HasPrefix(f, "w:") || strings.HasPrefix(f, "b:")) {
-			cue = strings.SplitN(f, ":", 2)[1]
-		}
-		parts = append(parts, desc)
-		if len(parts) == 3 {
-			break
-		}
-	}
-	reason := fmt.Sprintf("%s model, confidence %.2f", sl.what, dc.p)
-	if len(parts) > 0 {
-		reason += ": " + strings.Join(parts, ", ")
-	}
-	return Suggestion{Label: sl.label, Start: dc.start, End: dc.end, Exact: fc.d.slice(dc.start, dc.end),
-		Rule: sl.rule, Cue: cue, Reason: reason, Confidence: round4(dc.p), Model: sl.model}
-}
-
-func isLetters(feat string) bool {
-	k, _, _ := strings.Cut(feat, ":")
-	return k == "c" || k == "s3" || k == "s4" || k == "p3"
-}
-
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
-}
-
 // compiledModel is what the suggester reads of a model, prepared once a model: the features of
 // each unit's models numbered in the order of their names, each label's weights by number, and
 // the lexicons indexed. Scoring a unit then sums the weights of its feature numbers in that order,
@@ -468,37 +414,6 @@ func (lm *LabelModel) probIDs(w []float64, ids []int32) float64 {
 		z += w[id]
 	}
 	return sigmoid(z)
-}
-
-// contribution is a feature's number and weight.
-type contribution struct {
-	id      int32
-	w       float64
-	letters bool
-}
-
-// contributionsIDs appends to out the features numbered ids that have a positive weight,
-// heaviest first (ties by number, which orders as the names do), with the letter features last:
-// what a suggestion's reason names.
-func contributionsIDs(out []contribution, w []float64, v *unitVocab, ids []int32) []contribution {
-	for _, id := range ids {
-		if x := w[id]; x > 0 {
-			out = append(out, contribution{id, x, v.letters[id]})
-		}
-	}
-	slices.SortFunc(out, func(a, b contribution) int {
-		if c := cmpBool(a.letters, b.letters); c != 0 {
-			return c
-		}
-		if a.w != b.w {
-			if a.w > b.w {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Compare(a.id, b.id)
-	})
-	return out
 }
 
 // unitIDs are the feature numbers of every unit of one kind, end to end.
