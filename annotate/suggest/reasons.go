@@ -73,8 +73,16 @@ func (sl *labelSuggester) spelling(feat string, u int) string {
 		w := bareWord(d.tokens[ti])
 		var has bool
 		switch kind {
-		case "c":
-			has = utf8.RuneCountInString(w) >= 3 && strings.Contains("<"+w+">", val)
+		case "c": // a trigram of "<" + w + ">", tested without building that string
+			if utf8.RuneCountInString(w) >= 3 {
+				if in, ok := strings.CutPrefix(val, "<"); ok {
+					has = strings.HasPrefix(w, in)
+				} else if in, ok := strings.CutSuffix(val, ">"); ok {
+					has = strings.HasSuffix(w, in)
+				} else {
+					has = strings.Contains(w, val)
+				}
+			}
 		case "s3", "s4":
 			has = utf8.RuneCountInString(w) >= 5 && strings.HasSuffix(w, val)
 		case "p3":
