@@ -71,28 +71,35 @@ func (sl *labelSuggester) spelling(feat string, u int) string {
 	}
 	for ti := first; ti < end; ti++ {
 		w := bareWord(d.tokens[ti])
-		var has bool
-		switch kind {
-		case "c": // a trigram of "<" + w + ">", tested without building that string
-			if utf8.RuneCountInString(w) >= 3 {
-				if in, ok := strings.CutPrefix(val, "<"); ok {
-					has = strings.HasPrefix(w, in)
-				} else if in, ok := strings.CutSuffix(val, ">"); ok {
-					has = strings.HasSuffix(w, in)
-				} else {
-					has = strings.Contains(w, val)
-				}
-			}
-		case "s3", "s4":
-			has = utf8.RuneCountInString(w) >= 5 && strings.HasSuffix(w, val)
-		case "p3":
-			has = utf8.RuneCountInString(w) >= 5 && strings.HasPrefix(w, val)
-		}
-		if has && utf8.RuneCountInString(w) > utf8.RuneCountInString(best) {
+		if spells(kind, val, w) && utf8.RuneCountInString(w) > utf8.RuneCountInString(best) {
 			best = w
 		}
 	}
 	return best
+}
+
+// spells says whether word w has the letter feature kind:val, as the featurizer makes them
+// (charTrigrams, addTokenFeatures' affixes), without building its strings
+// (TestSpellsAsTheFeaturizer).
+func spells(kind, val, w string) bool {
+	switch kind {
+	case "c": // a trigram of "<" + w + ">"
+		if utf8.RuneCountInString(w) < 3 {
+			return false
+		}
+		if in, ok := strings.CutPrefix(val, "<"); ok {
+			return strings.HasPrefix(w, in)
+		}
+		if in, ok := strings.CutSuffix(val, ">"); ok {
+			return strings.HasSuffix(w, in)
+		}
+		return strings.Contains(w, val)
+	case "s3", "s4":
+		return utf8.RuneCountInString(w) >= 5 && strings.HasSuffix(w, val)
+	case "p3":
+		return utf8.RuneCountInString(w) >= 5 && strings.HasPrefix(w, val)
+	}
+	return false
 }
 
 func isLetters(feat string) bool {
