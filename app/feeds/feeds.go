@@ -192,13 +192,20 @@ func (p *Poller) importEntry(ctx context.Context, f *models.OutletFeed, e entry)
 	return p.store.PutFeedItem(ctx, models.FeedItem{FeedID: f.ID, URL: e.url, ItemKey: e.key, FetchedAt: time.Now().UTC()})
 }
 
-// FetchArticle fetches an article page and extracts its readable text and metadata.
+// FetchArticle fetches an article page and extracts its readable text and metadata; a panic
+// in the extractor is this page's error (TestFetchArticleContainsAnExtractorPanic).
 func (p *Poller) FetchArticle(ctx context.Context, pageURL string) (annotate.ArticleInput, error) {
 	res, err := p.get(ctx, pageURL, "", "")
 	if err != nil {
 		return annotate.ArticleInput{}, err
 	}
-	x, err := p.readPage(res.body, res.finalURL)
+	// Contained here too, not only in a poll: an admin's import of 50 URLs (api/import_urls)
+	// gets this page's error beside the others' reports, not a 500 for the whole request.
+	var x Extracted
+	err = p.contained("extract", pageURL, func() (err error) {
+		x, err = p.readPage(res.body, res.finalURL)
+		return err
+	})
 	if err != nil {
 		return annotate.ArticleInput{}, err
 	}

@@ -395,3 +395,20 @@ func TestFeedRetriesWhatFailed(t *testing.T) {
 		}
 	}
 }
+
+// TestFetchArticleContainsAnExtractorPanic: fetching one page by URL (what an admin's import
+// of up to 50 URLs does, in the request's goroutine) turns an extractor panic into that page's
+// error, so the other URLs' reports still reach the admin instead of a 500.
+func TestFetchArticleContainsAnExtractorPanic(t *testing.T) {
+	f := newFixture(t, true)
+	feeds.BreakParsersOn(f.poller, "urn:de")
+	f.site.edit("flood-warning", "</body>", "<p>urn:de</p></body>")
+	_, err := f.poller.FetchArticle(context.Background(), f.site.srv.URL+"/news/flood-warning")
+	if err == nil || !strings.Contains(err.Error(), "extract "+f.site.srv.URL+"/news/flood-warning: panic: extractor broke on") {
+		t.Fatalf("got %v, want the page's error naming the panic", err)
+	}
+	in, err := f.poller.FetchArticle(context.Background(), f.site.srv.URL+"/news/council-budget")
+	if err != nil || !strings.Contains(in.Text, "budget") {
+		t.Fatalf("another page: %v, %q", err, in.Text)
+	}
+}
