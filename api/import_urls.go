@@ -112,7 +112,7 @@ func (s *Server) importURL(ctx context.Context, pageURL string, outletID, actor 
 }
 
 // fetchError names why a page was not read: refused (an internal address), too_large,
-// or fetch_failed (unreachable, an error status, no readable text).
+// or fetch_failed (unreachable, an error status, no readable text, not an HTML page).
 func fetchError(err error) *urlImportError {
 	switch {
 	case errors.Is(err, feeds.ErrPrivateAddress):

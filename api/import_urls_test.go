@@ -147,3 +147,31 @@ func TestURLImportRejectsBadURLs(t *testing.T) {
 		t.Fatalf("%d articles stored by refused requests", e.articleCount())
 	}
 }
+
+// TestURLImportRefusesAFeedURL: a feed's URL pasted among article URLs is an error of its URL
+// (fetch_failed, saying it is a feed and where feeds go), not an article made of the feed's
+// titles and links; the article beside it is imported.
+func TestURLImportRefusesAFeedURL(t *testing.T) {
+	cfg := testConfig()
+	cfg.FeedAllowPrivate = true
+	e := newEnvWith(t, cfg)
+	pages := pagesSite(t, new(atomic.Bool))
+	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour News</title><link>%s</link>
+<item><title>Council</title><link>%s/council-budget.html</link><guid>cb</guid></item></channel></rss>`, pages.URL, pages.URL)
+	}))
+	t.Cleanup(feed.Close)
+	outlet := e.outlet("Harbour News", nil, nil)
+	var a urlImportAnswer
+	e.must("admin", "POST", "/api/v1/articles/import/urls", map[string]any{"outlet_id": outlet, "urls": []string{pages.URL + "/council-budget.html", feed.URL + "/rss.xml"}}, 200, &a)
+	if len(a.Items) != 2 || a.Items[0].Report == nil || a.Items[0].Report.Created != 1 {
+		t.Fatalf("the article: %+v", a.Items)
+	}
+	if er := a.Items[1].Error; er == nil || er.Code != "fetch_failed" || !strings.Contains(er.Message, "is an RSS feed, not an article page") || a.Items[1].Report != nil {
+		t.Fatalf("the feed's URL: %+v", a.Items[1])
+	}
+	if n := e.articleCount(); n != 1 {
+		t.Fatalf("%d articles stored, want 1", n)
+	}
+}

@@ -192,11 +192,15 @@ func (p *Poller) importEntry(ctx context.Context, f *models.OutletFeed, e entry)
 	return p.store.PutFeedItem(ctx, models.FeedItem{FeedID: f.ID, URL: e.url, ItemKey: e.key, FetchedAt: time.Now().UTC()})
 }
 
-// FetchArticle fetches an article page and extracts its readable text and metadata; a panic
-// in the extractor is this page's error (TestFetchArticleContainsAnExtractorPanic).
+// FetchArticle fetches an article page and extracts its readable text and metadata. An answer
+// that is not an HTML page (a feed, a PDF) is ErrNotArticle; a panic in the extractor is this
+// page's error (TestFetchArticleContainsAnExtractorPanic).
 func (p *Poller) FetchArticle(ctx context.Context, pageURL string) (annotate.ArticleInput, error) {
 	res, err := p.get(ctx, pageURL, "", "")
 	if err != nil {
+		return annotate.ArticleInput{}, err
+	}
+	if err := checkArticlePage(pageURL, res); err != nil {
 		return annotate.ArticleInput{}, err
 	}
 	// Contained here too, not only in a poll: an admin's import of 50 URLs (api/import_urls)

@@ -2,6 +2,7 @@ package feeds_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -410,5 +411,56 @@ func TestFetchArticleContainsAnExtractorPanic(t *testing.T) {
 	in, err := f.poller.FetchArticle(context.Background(), f.site.srv.URL+"/news/council-budget")
 	if err != nil || !strings.Contains(in.Text, "budget") {
 		t.Fatalf("another page: %v, %q", err, in.Text)
+	}
+}
+
+// TestFetchArticleRefusesWhatIsNoPage: a URL whose answer is a feed, a sitemap or not HTML at
+// all is ErrNotArticle, however its server labels it, instead of an article made of a feed's
+// titles and links run together (what readability extracted from an RSS URL given to the
+// import of URLs). An HTML page served with no type, or as text/plain, is still read.
+func TestFetchArticleRefusesWhatIsNoPage(t *testing.T) {
+	f := newFixture(t, true)
+	page, err := os.ReadFile("testdata/council-budget.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rss := `<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title><item><title>A</title><link>https://x.example/a</link></item></channel></rss>`
+	answers := map[string]struct{ ctype, body string }{
+		"/feed-as-html": {"text/html; charset=utf-8", rss},
+		"/atom":         {"application/atom+xml", `<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title></feed>`},
+		"/empty-rss":    {"", `<?xml version="1.0"?><!-- no items yet --><rss version="2.0"><channel><title>Local</title></channel></rss>`},
+		"/sitemap":      {"application/xml", `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://x.example/a</loc></url></urlset>`},
+		"/pdf":          {"application/pdf", "%PDF-1.7\n1 0 obj << /Title (Council approves budget) >> endobj"},
+		"/json":         {"application/json", `{"title": "Council approves budget", "body": "The council approved the budget."}`},
+		"/untyped-html": {"", string(page)},
+		"/plain-html":   {"text/plain", string(page)},
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a := answers[r.URL.Path]
+		if a.ctype != "" {
+			w.Header().Set("Content-Type", a.ctype)
+		} else {
+			w.Header()["Content-Type"] = nil // no sniffing by net/http: no type at all
+		}
+		io.WriteString(w, a.body)
+	}))
+	defer srv.Close()
+	for path := range answers {
+		_, err := f.poller.FetchArticle(context.Background(), srv.URL+path)
+		if strings.HasSuffix(path, "-html") && !strings.HasPrefix(path, "/feed") {
+			if err != nil {
+				t.Errorf("%s: %v, want the page read", path, err)
+			}
+			continue
+		}
+		if !errors.Is(err, feeds.ErrNotArticle) {
+			t.Errorf("%s: %v, want ErrNotArticle", path, err)
+		} else {
+			t.Logf("%s: %v", path, err)
+		}
+	}
+	_, err = f.poller.FetchArticle(context.Background(), f.site.srv.URL+"/rss.xml")
+	if !errors.Is(err, feeds.ErrNotArticle) || !strings.Contains(err.Error(), "is an RSS feed") {
+		t.Errorf("the fixture's RSS feed: %v", err)
 	}
 }
